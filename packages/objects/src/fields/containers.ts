@@ -1,0 +1,200 @@
+import { VersionedError, atPath } from '../errors.js';
+import { isVersionedObject, metaOf, type VersionedObjectLike } from '../meta.js';
+import type { DecodeContext } from '../from-primitive.js';
+import type { EncodeContext } from '../to-primitive.js';
+import { FieldType, type TypeDescription } from './type.js';
+
+function checkLength(length: number, ctx: DecodeContext | undefined): void {
+  const max = ctx?.limits.maxListLength;
+  if (max !== undefined && length > max) {
+    throw new VersionedError('limit_exceeded', `a list of ${length} items exceeds the limit of ${max}`);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Set a key on a plain object without ever touching its prototype (`__proto__` becomes an own key). */
+export function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+export class ListType<E> extends FieldType<E[]> {
+  readonly kind = 'List';
+  readonly expected: string;
+  override readonly identity: boolean;
+  constructor(readonly element: FieldType<E>) {
+    super();
+    this.expected = `a list of ${element.expected.replace(/^an? /, '')}s`;
+    this.identity = false;
+  }
+  coerce(value: unknown): E[] {
+    if (!Array.isArray(value)) throw this.invalid(value);
+    const out = new Array<E>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = atPath(() => this.element.coerce(value[i]), i);
+    return out;
+  }
+  override toPrimitive(value: E[], ctx: EncodeContext): unknown[] {
+    const el = this.element;
+    if (el.identity) return value.slice();
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = el.toPrimitive(value[i] as E, ctx);
+    return out;
+  }
+  override fromPrimitive(value: unknown, ctx: DecodeContext): E[] {
+    if (!Array.isArray(value)) throw this.invalid(value);
+    checkLength(value.length, ctx);
+    const out = new Array<E>(value.length);
+    const el = this.element;
+    for (let i = 0; i < value.length; i++) {
+      try {
+        out[i] = el.fromPrimitive(value[i], ctx);
+      } catch (err) {
+        throw err instanceof VersionedError ? err.within(i) : err;
+      }
+    }
+    return out;
+  }
+  override clone(value: E[], memo: Map<object, unknown>): E[] {
+    return value.map((v) => this.element.clone(v, memo));
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, element: this.element.describe() };
+  }
+  override objectTargets(): string[] {
+    return this.element.objectTargets();
+  }
+}
+
+/** A Set; it crosses the wire as an array (oslo sends a tuple). */
+export class SetType<E> extends FieldType<Set<E>> {
+  readonly kind = 'Set';
+  readonly expected: string;
+  override readonly identity = false;
+  constructor(readonly element: FieldType<E>) {
+    super();
+    this.expected = `a set (or list) of ${element.expected.replace(/^an? /, '')}s`;
+  }
+  coerce(value: unknown): Set<E> {
+    if (!(value instanceof Set) && !Array.isArray(value)) throw this.invalid(value);
+    const out = new Set<E>();
+    let i = 0;
+    for (const item of value) out.add(atPath(() => this.element.coerce(item), i++));
+    return out;
+  }
+  override toPrimitive(value: Set<E>, ctx: EncodeContext): unknown[] {
+    const out: unknown[] = [];
+    for (const item of value) out.push(this.element.toPrimitive(item, ctx));
+    return out;
+  }
+  override fromPrimitive(value: unknown, ctx: DecodeContext): Set<E> {
+    if (!Array.isArray(value)) throw this.invalid(value);
+    checkLength(value.length, ctx);
+    const out = new Set<E>();
+    for (let i = 0; i < value.length; i++) out.add(atPath(() => this.element.fromPrimitive(value[i], ctx), i));
+    return out;
+  }
+  override clone(value: Set<E>, memo: Map<object, unknown>): Set<E> {
+    const out = new Set<E>();
+    for (const item of value) out.add(this.element.clone(item, memo));
+    return out;
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, element: this.element.describe() };
+  }
+  override objectTargets(): string[] {
+    return this.element.objectTargets();
+  }
+}
+
+/** A string-keyed dictionary (a plain object, or a Map with string keys when assigned). */
+export class DictType<E> extends FieldType<Record<string, E>> {
+  readonly kind = 'Dict';
+  readonly expected: string;
+  override readonly identity = false;
+  constructor(readonly element: FieldType<E>) {
+    super();
+    this.expected = `a dict of ${element.expected.replace(/^an? /, '')}s`;
+  }
+  private build(value: unknown, each: (v: unknown) => E, ctx?: DecodeContext): Record<string, E> {
+    const entries: Iterable<[unknown, unknown]> =
+      value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value) : (() => { throw this.invalid(value); })();
+    const out: Record<string, E> = {};
+    let count = 0;
+    for (const [key, v] of entries) {
+      if (typeof key !== 'string') throw this.invalid(value, 'keys must be strings');
+      if (++count > (ctx?.limits.maxListLength ?? Infinity)) checkLength(count, ctx);
+      defineOwn(out, key, atPath(() => each(v), key));
+    }
+    return out;
+  }
+  coerce(value: unknown): Record<string, E> {
+    return this.build(value, (v) => this.element.coerce(v));
+  }
+  override toPrimitive(value: Record<string, E>, ctx: EncodeContext): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) defineOwn(out, key, this.element.toPrimitive(value[key] as E, ctx));
+    return out;
+  }
+  override fromPrimitive(value: unknown, ctx: DecodeContext): Record<string, E> {
+    if (value instanceof Map) throw this.invalid(value);
+    return this.build(value, (v) => this.element.fromPrimitive(v, ctx), ctx);
+  }
+  override clone(value: Record<string, E>, memo: Map<object, unknown>): Record<string, E> {
+    const out: Record<string, E> = {};
+    for (const key of Object.keys(value)) defineOwn(out, key, this.element.clone(value[key] as E, memo));
+    return out;
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, element: this.element.describe() };
+  }
+  override objectTargets(): string[] {
+    return this.element.objectTargets();
+  }
+}
+
+/** A child versioned object of a named class (or, with `subclasses`, any registered class that extends it). */
+export class ObjectType<T extends VersionedObjectLike = VersionedObjectLike> extends FieldType<T> {
+  readonly kind = 'Object';
+  readonly expected: string;
+  override readonly identity = false;
+  constructor(
+    readonly target: string,
+    readonly subclasses = false,
+  ) {
+    super();
+    this.expected = `a ${target} object`;
+  }
+  private accepts(value: VersionedObjectLike): boolean {
+    const meta = metaOf(value);
+    if (meta.name === this.target) return true;
+    if (!this.subclasses) return false;
+    for (let m = meta.parent; m; m = m.parent) if (m.name === this.target) return true;
+    return false;
+  }
+  coerce(value: unknown): T {
+    if (!isVersionedObject(value) || !this.accepts(value)) throw this.invalid(value);
+    return value as T;
+  }
+  override toPrimitive(value: T, ctx: EncodeContext): unknown {
+    return ctx.encodeChild(value);
+  }
+  override fromPrimitive(value: unknown, ctx: DecodeContext): T {
+    const obj = ctx.decodeChild(value);
+    if (!this.accepts(obj)) throw this.invalid(obj);
+    return obj as T;
+  }
+  override clone(value: T, memo: Map<object, unknown>): T {
+    return value.clone(memo) as T;
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, target: this.target, subclasses: this.subclasses };
+  }
+  override objectTargets(): string[] {
+    return [this.target];
+  }
+}

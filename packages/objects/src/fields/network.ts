@@ -1,0 +1,91 @@
+import { isIPv4, isIPv6 } from 'node:net';
+import { FieldType, type TypeDescription } from './type.js';
+
+export type IPFamily = 4 | 6 | 'any';
+
+/** IPv6 in the canonical compressed lower-case form that Python's netaddr and ipaddress print. */
+function canonicalIPv6(text: string): string {
+  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+}
+
+function normaliseAddress(text: string, family: IPFamily): string | undefined {
+  if (family !== 6 && isIPv4(text)) return text;
+  if (family !== 4 && isIPv6(text) && !text.includes('%')) return canonicalIPv6(text);
+  return undefined;
+}
+
+const ADDRESS_KINDS = { 4: 'IPV4Address', 6: 'IPV6Address', any: 'IPAddress' } as const;
+const NETWORK_KINDS = { 4: 'IPV4Network', 6: 'IPV6Network', any: 'IPNetwork' } as const;
+const FAMILY_WORDS = { 4: 'an IPv4', 6: 'an IPv6', any: 'an IP' } as const;
+
+export class IPAddressType extends FieldType<string> {
+  readonly kind: string;
+  readonly expected: string;
+  constructor(readonly family: IPFamily = 'any', kind?: string) {
+    super();
+    this.kind = kind ?? ADDRESS_KINDS[family];
+    this.expected = `${FAMILY_WORDS[family]} address`;
+  }
+  coerce(value: unknown): string {
+    const out = typeof value === 'string' ? normaliseAddress(value, this.family) : undefined;
+    if (out === undefined) throw this.invalid(value);
+    return out;
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, family: this.family };
+  }
+}
+
+export class IPNetworkType extends FieldType<string> {
+  readonly kind: string;
+  readonly expected: string;
+  constructor(readonly family: IPFamily = 'any') {
+    super();
+    this.kind = NETWORK_KINDS[family];
+    this.expected = `${FAMILY_WORDS[family]} network (address/prefix)`;
+  }
+  coerce(value: unknown): string {
+    if (typeof value === 'string') {
+      const slash = value.indexOf('/');
+      const address = normaliseAddress(slash < 0 ? value : value.slice(0, slash), this.family);
+      if (address !== undefined) {
+        const max = address.includes(':') ? 128 : 32;
+        if (slash < 0) return `${address}/${max}`;
+        const prefix = value.slice(slash + 1);
+        if (/^\d{1,3}$/.test(prefix) && Number(prefix) <= max) return `${address}/${Number(prefix)}`;
+      }
+    }
+    throw this.invalid(value);
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, family: this.family };
+  }
+}
+
+const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+
+export class MACAddressType extends FieldType<string> {
+  readonly kind = 'MACAddress';
+  readonly expected = 'a MAC address';
+  coerce(value: unknown): string {
+    if (typeof value === 'string') {
+      const lowered = value.toLowerCase().replaceAll('-', ':');
+      if (MAC_RE.test(lowered)) return lowered;
+    }
+    throw this.invalid(value);
+  }
+}
+
+const PCI_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+
+export class PCIAddressType extends FieldType<string> {
+  readonly kind = 'PCIAddress';
+  readonly expected = 'a PCI address (dddd:bb:ss.f)';
+  coerce(value: unknown): string {
+    if (typeof value === 'string') {
+      const lowered = value.toLowerCase();
+      if (PCI_RE.test(lowered)) return lowered;
+    }
+    throw this.invalid(value);
+  }
+}

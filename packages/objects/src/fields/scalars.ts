@@ -1,0 +1,202 @@
+import { FieldType, type TypeDescription } from './type.js';
+import type { EncodeContext } from '../to-primitive.js';
+
+export class StringType extends FieldType<string> {
+  readonly kind: string = 'String';
+  readonly expected: string = 'a string';
+  coerce(value: unknown): string {
+    if (typeof value === 'string') return value;
+    // oslo accepts numbers and booleans and stringifies them; that loses nothing.
+    if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
+    throw this.invalid(value);
+  }
+}
+
+/** A string that is masked when the object is printed or logged; it crosses the wire in clear, as in oslo. */
+export class SensitiveStringType extends StringType {
+  override readonly kind = 'SensitiveString';
+  readonly sensitive = true;
+}
+
+const INTEGER_STRING = /^[+-]?\d{1,16}$/;
+const FLOAT_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+export class IntegerType extends FieldType<number> {
+  readonly kind: string;
+  readonly expected: string;
+  constructor(readonly min?: number) {
+    super();
+    this.kind = min === 0 ? 'NonNegativeInteger' : 'Integer';
+    this.expected = min === 0 ? 'a non-negative integer' : 'an integer';
+  }
+  coerce(value: unknown): number {
+    let n: number;
+    if (typeof value === 'number') n = value;
+    else if (typeof value === 'string' && INTEGER_STRING.test(value)) n = Number(value);
+    else throw this.invalid(value);
+    // oslo truncates 1.9 to 1; a silent truncation is data loss, so it is refused here.
+    if (!Number.isSafeInteger(n)) throw this.invalid(value, Number.isInteger(n) ? 'outside the safe integer range' : undefined);
+    if (this.min !== undefined && n < this.min) throw this.invalid(value);
+    return n;
+  }
+}
+
+export class FloatType extends FieldType<number> {
+  readonly kind: string;
+  readonly expected: string;
+  constructor(readonly min?: number) {
+    super();
+    this.kind = min === 0 ? 'NonNegativeFloat' : 'Float';
+    this.expected = min === 0 ? 'a non-negative finite number' : 'a finite number';
+  }
+  coerce(value: unknown): number {
+    let n: number;
+    if (typeof value === 'number') n = value;
+    else if (typeof value === 'string' && FLOAT_STRING.test(value)) n = Number(value);
+    else throw this.invalid(value);
+    // JSON cannot carry NaN or Infinity.
+    if (!Number.isFinite(n) || (this.min !== undefined && n < this.min)) throw this.invalid(value);
+    return n;
+  }
+}
+
+export class BooleanType extends FieldType<boolean> {
+  readonly kind = 'Boolean';
+  readonly expected = 'a boolean';
+  coerce(value: unknown): boolean {
+    // oslo uses truthiness ('no' -> True); only real booleans are accepted here.
+    if (typeof value === 'boolean') return value;
+    throw this.invalid(value);
+  }
+}
+
+const TRUE_STRINGS = new Set(['1', 't', 'true', 'on', 'y', 'yes']);
+const FALSE_STRINGS = new Set(['0', 'f', 'false', 'off', 'n', 'no']);
+
+/** oslo's FlexibleBoolean ('yes', 'on', 1...), but an unrecognised string is an error rather than false. */
+export class FlexibleBooleanType extends FieldType<boolean> {
+  readonly kind = 'FlexibleBoolean';
+  readonly expected = 'a boolean or one of "true/false, yes/no, on/off, 1/0, t/f, y/n"';
+  coerce(value: unknown): boolean {
+    if (typeof value === 'boolean') return value;
+    if (value === 1 || value === 0) return value === 1;
+    if (typeof value === 'string') {
+      const s = value.trim().toLowerCase();
+      if (TRUE_STRINGS.has(s)) return true;
+      if (FALSE_STRINGS.has(s)) return false;
+    }
+    throw this.invalid(value);
+  }
+}
+
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Validated, unlike oslo's UUIDField, and normalised to lower case. */
+export class UUIDType extends FieldType<string> {
+  readonly kind = 'UUID';
+  readonly expected = 'a UUID';
+  coerce(value: unknown): string {
+    if (typeof value === 'string' && UUID_RE.test(value)) return value.toLowerCase();
+    throw this.invalid(value);
+  }
+}
+
+export type DateTimePrecision = 'second' | 'millisecond';
+
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * A timezone-aware instant. The default precision is oslo's wire form `YYYY-MM-DDTHH:MM:SSZ`; the value is
+ * truncated when assigned, so what the object holds is exactly what crosses the wire. `millisecond` keeps
+ * sub-second precision (`...SS.sssZ`, which oslo also parses).
+ */
+export class DateTimeType extends FieldType<Date> {
+  readonly kind = 'DateTime';
+  readonly expected = 'a date-time (a Date or an ISO 8601 string)';
+  override readonly identity = false;
+  constructor(readonly precision: DateTimePrecision = 'second') {
+    super();
+  }
+  coerce(value: unknown): Date {
+    let ms: number;
+    if (value instanceof Date) ms = value.getTime();
+    else if (typeof value === 'string') ms = parseIsoTime(value);
+    else throw this.invalid(value);
+    if (Number.isNaN(ms)) throw this.invalid(value);
+    return new Date(this.precision === 'second' ? Math.floor(ms / 1000) * 1000 : ms);
+  }
+  override toPrimitive(value: Date, _ctx: EncodeContext): string {
+    const iso = value.toISOString();
+    return this.precision === 'second' ? `${iso.slice(0, 19)}Z` : iso;
+  }
+  override clone(value: Date): Date {
+    return new Date(value.getTime());
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, precision: this.precision };
+  }
+}
+
+/** ISO 8601 with a date and a time; a missing offset means UTC (as oslo's tz-aware DateTime does). */
+function parseIsoTime(text: string): number {
+  const m = ISO_RE.exec(text);
+  if (!m) return NaN;
+  const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;
+  const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.length === 3 ? `${zone}:00` : zone;
+  const ms = frac ? `.${frac.slice(1, 4).padEnd(3, '0')}` : '';
+  const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${ms}${offset}`);
+  // Date.parse rolls 2021-02-30 over into March; refuse dates that do not exist.
+  if (Number.isNaN(t) || Number(mo) > 12 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return NaN;
+  const check = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  return check.getUTCDate() === Number(d) ? t : NaN;
+}
+
+export class EnumType<T extends string = string> extends FieldType<T> {
+  readonly kind: string = 'Enum';
+  readonly expected: string;
+  readonly values: readonly T[];
+  private readonly allowed: ReadonlySet<string>;
+  constructor(values: readonly T[]) {
+    super();
+    if (values.length === 0) throw new TypeError('an Enum needs at least one value');
+    this.values = [...values];
+    this.allowed = new Set(values);
+    this.expected = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  coerce(value: unknown): T {
+    if (typeof value === 'string' && this.allowed.has(value)) return value as T;
+    throw this.invalid(value);
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, values: [...this.values].sort() };
+  }
+}
+
+/** An Enum whose value may only move along the allowed transitions once it is set. */
+export class StateMachineType<T extends string = string> extends EnumType<T> {
+  override readonly kind = 'StateMachine';
+  readonly transitions: Readonly<Record<T, readonly T[]>>;
+  constructor(transitions: Readonly<Record<T, readonly T[]>>) {
+    super(Object.keys(transitions) as T[]);
+    for (const [from, targets] of Object.entries(transitions) as [T, T[]][]) {
+      for (const to of targets) {
+        if (!(this.values as readonly string[]).includes(to)) throw new TypeError(`StateMachine: ${from} -> ${to}: ${to} is not a state`);
+      }
+    }
+    this.transitions = transitions;
+  }
+  override coerce(value: unknown, current?: T): T {
+    const next = super.coerce(value);
+    if (current === undefined || current === next) return next;
+    const allowed = this.transitions[current] ?? [];
+    if (!allowed.includes(next)) {
+      throw this.invalid(value, `not allowed to transition from ${JSON.stringify(current)}; allowed: ${allowed.length ? allowed.map((v) => JSON.stringify(v)).join(', ') : 'none (terminal state)'}`);
+    }
+    return next;
+  }
+  override describe(): TypeDescription {
+    const transitions: Record<string, string[]> = {};
+    for (const key of Object.keys(this.transitions).sort()) transitions[key] = [...this.transitions[key as T]].sort();
+    return { type: this.kind, values: [...this.values].sort(), transitions };
+  }
+}

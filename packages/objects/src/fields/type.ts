@@ -1,0 +1,51 @@
+import { VersionedError } from '../errors.js';
+import { describeValue } from '../version.js';
+import type { DecodeContext } from '../from-primitive.js';
+import type { EncodeContext } from '../to-primitive.js';
+
+/** A canonical, JSON-able description of a type: what the fingerprint and the JSON Schema are made from. */
+export type TypeDescription = { readonly type: string } & Readonly<Record<string, unknown>>;
+
+/**
+ * A field type: how a value is checked and coerced when assigned, and how it crosses the wire.
+ * Errors are VersionedErrors with code `invalid_value`; containers prefix the path of their elements.
+ */
+export abstract class FieldType<T = unknown> {
+  /** oslo's name for the type: `String`, `List`, `Object`... */
+  abstract readonly kind: string;
+  /** The phrase used in errors: `expected a UUID`. */
+  abstract readonly expected: string;
+  /** True when the value already is its own primitive: encoding skips the call. */
+  readonly identity: boolean = true;
+
+  /** Check and normalise an assigned value. `current` is the field's value before the assignment, if set. */
+  abstract coerce(value: unknown, current?: T): T;
+
+  toPrimitive(value: T, _ctx: EncodeContext): unknown {
+    return value;
+  }
+
+  fromPrimitive(value: unknown, _ctx: DecodeContext): T {
+    return this.coerce(value);
+  }
+
+  /** A copy that shares nothing mutable with `value`. Scalars are immutable. */
+  clone(value: T, _memo: Map<object, unknown>): T {
+    return value;
+  }
+
+  describe(): TypeDescription {
+    return { type: this.kind };
+  }
+
+  /** Names of the object classes this type refers to (for relationships and the tree check). */
+  objectTargets(): string[] {
+    return [];
+  }
+
+  protected invalid(value: unknown, hint?: string): VersionedError {
+    return new VersionedError('invalid_value', `expected ${this.expected}, got ${describeValue(value)}${hint ? ` (${hint})` : ''}`, {
+      details: { expected: this.expected, type: this.kind },
+    });
+  }
+}

@@ -1,0 +1,12 @@
+export { VersionedError, isVersionedError, formatPath, type ErrorCode, type PathSegment } from './errors.js';
+export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
+export * from './fields/index.js';
+export { isVersionedObject, metaOf, type FieldDef, type FieldOptions, type ObjectMeta } from './meta.js';
+export { VersionedObject, type FieldsOf } from './object.js';
+export { field, extraField, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
+export { ObjectRegistry, defaultRegistry } from './registry.js';
+export { type Primitive, type ToPrimitiveOptions, type EncodeContext } from './to-primitive.js';
+export { readEnvelope, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
+export { ObjectSerializer, type ObjectSerializerOptions, type Manifest } from './serializer.js';
+export { ObjectList } from './list.js';
+export { Comparable, Timestamped } from './mixins.js';

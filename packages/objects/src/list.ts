@@ -1,0 +1,56 @@
+import { VersionedObject } from './object.js';
+
+/**
+ * The base of list objects (oslo's ObjectListBase): a versioned object whose `objects` field holds the
+ * items. Subclasses declare it: `@field(f.listOfObjects('Volume'), { default: [] }) declare objects: Volume[]`.
+ */
+export class ObjectList<T extends VersionedObject> extends VersionedObject implements Iterable<T> {
+  declare objects: T[];
+
+  get length(): number {
+    return this.items().length;
+  }
+
+  at(index: number): T | undefined {
+    return this.items().at(index);
+  }
+
+  [Symbol.iterator](): Iterator<T> {
+    return this.items()[Symbol.iterator]();
+  }
+
+  includes(item: T): boolean {
+    return this.items().includes(item);
+  }
+
+  indexOf(item: T): number {
+    return this.items().indexOf(item);
+  }
+
+  map<U>(fn: (item: T, index: number) => U): U[] {
+    return this.items().map(fn);
+  }
+
+  filter(fn: (item: T, index: number) => boolean): T[] {
+    return this.items().filter(fn);
+  }
+
+  find(fn: (item: T, index: number) => boolean): T | undefined {
+    return this.items().find(fn);
+  }
+
+  forEach(fn: (item: T, index: number) => void): void {
+    this.items().forEach(fn);
+  }
+
+  /** Append items; `objects` counts as changed. */
+  push(...items: T[]): number {
+    this.objects = [...this.items(), ...items];
+    return this.objects.length;
+  }
+
+  /** An unset list reads as empty rather than lazy-loading. */
+  private items(): T[] {
+    return this.isSet('objects') ? this.objects : [];
+  }
+}

@@ -1,0 +1,93 @@
+import { VersionedError } from './errors.js';
+import type { FieldType } from './fields/type.js';
+
+/** Marks every VersionedObject, so instances from two copies of the package are recognised. */
+export const OBJECT_BRAND = Symbol.for('@versioned/objects.VersionedObject');
+/** The static key under which a decorated class keeps its ObjectMeta. */
+export const META = Symbol.for('@versioned/objects.meta');
+
+export interface FieldOptions<T> {
+  /** `null` is a valid value. */
+  nullable?: boolean;
+  /** The value `setDefaults()` uses, and what `null` becomes on a non-nullable field. Copied per use; a function is called. */
+  default?: T | (() => T);
+  /** Once set, the field cannot be assigned again. */
+  readOnly?: boolean;
+}
+
+/** One declared field of a class. */
+export interface FieldDef<T = unknown> {
+  readonly name: string;
+  readonly type: FieldType<T>;
+  readonly nullable: boolean;
+  readonly readOnly: boolean;
+  readonly hasDefault: boolean;
+  /** The declared default (a value or a factory); use makeDefault() for a fresh copy. */
+  readonly default: T | (() => T) | undefined;
+  makeDefault(): T;
+}
+
+export function makeFieldDef<T>(name: string, type: FieldType<T>, options: FieldOptions<T> = {}): FieldDef<T> {
+  const hasDefault = Object.hasOwn(options, 'default');
+  const dflt = options.default;
+  return {
+    name,
+    type,
+    nullable: options.nullable ?? false,
+    readOnly: options.readOnly ?? false,
+    hasDefault,
+    default: dflt,
+    makeDefault(): T {
+      if (!hasDefault) throw new VersionedError('invalid_value', 'the field has no default', { path: [name] });
+      const value = typeof dflt === 'function' ? (dflt as () => T)() : (dflt as T);
+      if (value === null) return value;
+      // A fresh copy per use: a default list is never shared between instances.
+      return type.clone(type.coerce(value), new Map());
+    },
+  };
+}
+
+/** Everything known about a decorated class. */
+export interface ObjectMeta {
+  readonly name: string;
+  readonly version: string;
+  /** oslo's OBJ_PROJECT_NAMESPACE. */
+  readonly namespace: string;
+  /** oslo's OBJ_SERIAL_NAMESPACE: the envelope's key prefix. */
+  readonly serialNamespace: string;
+  readonly cls: abstract new (...args: never[]) => VersionedObjectLike;
+  /** Fields in declaration order, inherited ones first. */
+  readonly fields: readonly FieldDef[];
+  readonly fieldMap: ReadonlyMap<string, FieldDef>;
+  /** Computed properties listed for printing, never serialized (oslo's obj_extra_fields). */
+  readonly extraFields: readonly string[];
+  /** The nearest decorated ancestor class. */
+  readonly parent: ObjectMeta | undefined;
+  /** The envelope keys, precomputed. */
+  readonly keys: { readonly name: string; readonly namespace: string; readonly version: string; readonly data: string; readonly changes: string };
+}
+
+/** The structural face of a VersionedObject that lower layers need, without importing the class. */
+export interface VersionedObjectLike {
+  readonly [OBJECT_BRAND]: true;
+  clone(memo?: Map<object, unknown>): VersionedObjectLike;
+  whatChanged(): Set<string>;
+}
+
+export function isVersionedObject(value: unknown): value is VersionedObjectLike {
+  return typeof value === 'object' && value !== null && (value as { [OBJECT_BRAND]?: unknown })[OBJECT_BRAND] === true;
+}
+
+/** The metadata of a decorated class, or of an instance's class. */
+export function metaOf(target: object): ObjectMeta {
+  const cls = (typeof target === 'function' ? target : target.constructor) as { [META]?: ObjectMeta; name?: string };
+  const meta = Object.hasOwn(cls, META) ? cls[META] : undefined;
+  if (!meta) {
+    throw new VersionedError('registration', `${cls.name || 'this class'} is not decorated with @versionedObject()`);
+  }
+  return meta;
+}
+
+export function hasMeta(cls: object): boolean {
+  return Object.hasOwn(cls, META);
+}

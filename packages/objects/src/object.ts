@@ -1,0 +1,256 @@
+import { inspect } from 'node:util';
+import { VersionedError } from './errors.js';
+import { OBJECT_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
+import type { FromPrimitiveOptions } from './from-primitive.js';
+import { defaultRegistry } from './registry.js';
+
+/** The field values of an object type, for typed construction: `Volume.create({ size: 1 })`. */
+export type FieldsOf<T> = { [K in keyof T as K extends keyof VersionedObject ? never : T[K] extends (...args: never[]) => unknown ? never : K]?: T[K] };
+
+/**
+ * The base of every versioned object. Subclasses are decorated with `@versionedObject()` and declare
+ * their fields with `@field(type) declare name: T`.
+ */
+export class VersionedObject implements VersionedObjectLike {
+  declare readonly [OBJECT_BRAND]: true;
+  /** @internal Field values; an unset field has no key. */
+  declare $values: Record<string, unknown>;
+  /** @internal Names of fields assigned since the last resetChanges(). */
+  declare $changes: Set<string>;
+  /** @internal The version this instance was decoded at, when older than its class. */
+  declare $wireVersion: string | undefined;
+
+  constructor(init?: Record<string, unknown>) {
+    this.$values = {};
+    this.$changes = new Set();
+    this.$wireVersion = undefined;
+    if (init !== undefined) this.update(init);
+  }
+
+  /** Construct with typed initial values; each one counts as a change, as in oslo. */
+  static create<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, init: FieldsOf<T> = {}): T {
+    return new this(init as Record<string, unknown>);
+  }
+
+  /** Decode an envelope (see ObjectRegistry.fromPrimitive) and check it is an object of this class's name. */
+  static fromPrimitive<T extends VersionedObject>(this: abstract new (...args: never[]) => T, primitive: unknown, options: FromPrimitiveOptions = {}): T {
+    const meta = metaOf(this);
+    const registry = options.registry ?? defaultRegistry;
+    const obj = registry.fromPrimitive(primitive, options);
+    if (obj.objName !== meta.name) {
+      throw new VersionedError('unsupported_object', `expected a ${meta.name} primitive, got a ${obj.objName}`, { path: [meta.name] });
+    }
+    return obj as T;
+  }
+
+  static get objName(): string {
+    return metaOf(this).name;
+  }
+
+  static get objVersion(): string {
+    return metaOf(this).version;
+  }
+
+  get objName(): string {
+    return metaOf(this).name;
+  }
+
+  /** The version this object speaks: its class's, or the older one it was decoded at. */
+  get objVersion(): string {
+    return this.$wireVersion ?? metaOf(this).version;
+  }
+
+  /** Assign several fields at once. */
+  update(values: Record<string, unknown>): this {
+    const meta = metaOf(this);
+    for (const key of Object.keys(values)) {
+      if (!meta.fieldMap.has(key)) throw unknownField(meta, key);
+      (this as unknown as Record<string, unknown>)[key] = values[key];
+    }
+    return this;
+  }
+
+  isSet(name: string): boolean {
+    fieldDef(this, name);
+    return this.$values[name] !== undefined;
+  }
+
+  /** Forget a field's value (oslo's delattr). */
+  unset(name: string): void {
+    fieldDef(this, name);
+    delete this.$values[name];
+    this.$changes.delete(name);
+  }
+
+  /** Fields assigned since the last reset, plus object fields whose children have changes. */
+  whatChanged(): Set<string> {
+    const changes = new Set(this.$changes);
+    for (const def of metaOf(this).fields) {
+      if (!changes.has(def.name) && childChanged(this.$values[def.name])) changes.add(def.name);
+    }
+    return changes;
+  }
+
+  /** Clear change tracking for `fields` (all by default); `recursive` clears the children's too. */
+  resetChanges(fields?: Iterable<string>, options: { recursive?: boolean } = {}): void {
+    const names = fields === undefined ? undefined : [...fields];
+    if (names) for (const name of names) fieldDef(this, name);
+    if (options.recursive) {
+      for (const def of metaOf(this).fields) {
+        if (names && !names.includes(def.name)) continue;
+        forEachChild(this.$values[def.name], (child) => child.resetChanges(undefined, { recursive: true }));
+      }
+    }
+    if (names) for (const name of names) this.$changes.delete(name);
+    else this.$changes.clear();
+  }
+
+  /** The changed fields and their values. */
+  getChanges(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const name of this.whatChanged()) out[name] = this.$values[name];
+    return out;
+  }
+
+  /** Set unset fields that have defaults to a fresh copy of the default: the named ones, or all. */
+  setDefaults(...names: string[]): void {
+    const meta = metaOf(this);
+    const defs = names.length ? names.map((n) => fieldDef(this, n)) : meta.fields.filter((d) => d.hasDefault);
+    for (const def of defs) {
+      if (!def.hasDefault) throw new VersionedError('invalid_value', 'has no default', { path: [meta.name, def.name] });
+      if (this.$values[def.name] === undefined) {
+        this.$values[def.name] = def.makeDefault();
+        this.$changes.add(def.name);
+      }
+    }
+  }
+
+  /**
+   * The lazy-load hook: called when an unset field is read. Override it to set the field
+   * (`this.size = fetchSize()`); the base class cannot load anything.
+   */
+  loadAttr(name: string): void {
+    const meta = metaOf(this);
+    throw new VersionedError('not_lazy_loadable', `is not set, and ${meta.name} cannot lazy-load it (override loadAttr)`, {
+      path: [meta.name, name],
+    });
+  }
+
+  /** A deep copy: children and containers are copied, change tracking included; cycles are kept. */
+  clone(memo: Map<object, unknown> = new Map()): this {
+    const seen = memo.get(this);
+    if (seen) return seen as this;
+    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    memo.set(this, copy);
+    copy.$values = {};
+    copy.$changes = new Set(this.$changes);
+    copy.$wireVersion = this.$wireVersion;
+    for (const def of metaOf(this).fields) {
+      const value = this.$values[def.name];
+      if (value !== undefined) copy.$values[def.name] = value === null ? null : def.type.clone(value, memo);
+    }
+    return copy;
+  }
+
+  /** The oslo.versionedobjects envelope; see ToPrimitiveOptions for backporting. */
+  toPrimitive(options?: ToPrimitiveOptions): Primitive {
+    return encodeObject(this, options);
+  }
+
+  /** `JSON.stringify(obj)` gives the envelope. */
+  toJSON(): Primitive {
+    return this.toPrimitive();
+  }
+
+  /** Printed form, with SensitiveString fields masked. */
+  toString(): string {
+    return inspect(this, { depth: 4, breakLength: Infinity });
+  }
+
+  [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
+    const meta = metaOf(this);
+    const shown: Record<string, unknown> = {};
+    for (const def of meta.fields) {
+      const value = this.$values[def.name];
+      if (value === undefined) continue;
+      shown[def.name] = value !== null && (def.type as { sensitive?: boolean }).sensitive ? '***' : value;
+    }
+    for (const name of meta.extraFields) shown[name] = (this as unknown as Record<string, unknown>)[name];
+    const label = `${meta.name}@${this.objVersion}`;
+    if (depth < 0) return options.stylize(`[${label}]`, 'special');
+    return `${label} ${insp(shown, { ...options, depth: depth - 1 } as Parameters<typeof inspect>[1])}`;
+  }
+}
+
+Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
+
+/** @internal The accessor pair installed on a decorated class's prototype for each field. */
+export function fieldAccessor(meta: () => ObjectMeta, def: FieldDef): PropertyDescriptor {
+  const name = def.name;
+  return {
+    enumerable: true,
+    configurable: true,
+    get(this: VersionedObject): unknown {
+      const value = this.$values[name];
+      return value !== undefined ? value : readUnset(this, name);
+    },
+    set(this: VersionedObject, value: unknown): void {
+      assign(this, meta(), def, value);
+    },
+  };
+}
+
+function assign(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value: unknown): void {
+  const current = obj.$values[def.name];
+  if (def.readOnly && current !== undefined) {
+    throw new VersionedError('read_only', 'is read-only and already set', { path: [meta.name, def.name] });
+  }
+  let coerced: unknown;
+  if (value === null) {
+    if (def.nullable) coerced = null;
+    else if (def.hasDefault) coerced = def.makeDefault();
+    else throw new VersionedError('invalid_value', `expected ${def.type.expected}, got null (the field is not nullable)`, { path: [meta.name, def.name] });
+  } else if (value === undefined) {
+    throw new VersionedError('invalid_value', `expected ${def.type.expected}, got undefined (use unset() to clear a field)`, { path: [meta.name, def.name] });
+  } else {
+    try {
+      coerced = def.type.coerce(value, current === null ? undefined : current);
+    } catch (err) {
+      throw err instanceof VersionedError ? err.within(meta.name, def.name) : err;
+    }
+  }
+  obj.$values[def.name] = coerced;
+  obj.$changes.add(def.name);
+}
+
+function readUnset(obj: VersionedObject, name: string): unknown {
+  obj.loadAttr(name);
+  const value = obj.$values[name];
+  if (value === undefined) {
+    throw new VersionedError('not_lazy_loadable', 'is still not set after loadAttr()', { path: [metaOf(obj).name, name] });
+  }
+  return value;
+}
+
+function fieldDef(obj: VersionedObject, name: string): FieldDef {
+  const meta = metaOf(obj);
+  const def = meta.fieldMap.get(name);
+  if (!def) throw unknownField(meta, name);
+  return def;
+}
+
+function unknownField(meta: ObjectMeta, name: string): VersionedError {
+  return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
+}
+
+function childChanged(value: unknown): boolean {
+  if (isVersionedObject(value)) return value.whatChanged().size > 0;
+  if (Array.isArray(value)) return value.some((v) => isVersionedObject(v) && v.whatChanged().size > 0);
+  return false;
+}
+
+function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {
+  if (value instanceof VersionedObject) fn(value);
+  else if (Array.isArray(value)) for (const v of value) if (v instanceof VersionedObject) fn(v);
+}

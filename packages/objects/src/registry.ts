@@ -1,0 +1,103 @@
+import { VersionedError } from './errors.js';
+import { compareVersions, isCompatible } from './version.js';
+import type { ObjectMeta } from './meta.js';
+import { decodePrimitive, type FromPrimitiveOptions } from './from-primitive.js';
+import type { VersionedObject } from './object.js';
+
+/**
+ * Classes by name, several versions each. Decoding picks the exact version, else the newest class
+ * with the same major and a higher-or-equal minor (oslo's rule).
+ */
+export class ObjectRegistry {
+  /** Versions of each name, newest first. */
+  private readonly byName = new Map<string, ObjectMeta[]>();
+  private readonly resolved = new Map<string, ObjectMeta>();
+  private readonly namespaces = new Set<string>();
+
+  /** The envelope key prefixes of the registered classes (`versioned_object`, `nova_object`...). */
+  get serialNamespaces(): ReadonlySet<string> {
+    return this.namespaces;
+  }
+
+  register(meta: ObjectMeta, options: { replace?: boolean } = {}): void {
+    const versions = this.byName.get(meta.name) ?? [];
+    const first = versions[0];
+    if (first && (first.namespace !== meta.namespace || first.serialNamespace !== meta.serialNamespace)) {
+      throw new VersionedError(
+        'registration',
+        `${meta.name} ${meta.version} is in namespace ${meta.namespace}/${meta.serialNamespace}, but ${meta.name} ${first.version} is in ${first.namespace}/${first.serialNamespace}`,
+      );
+    }
+    const same = versions.findIndex((m) => m.version === meta.version);
+    if (same >= 0) {
+      if (!options.replace) {
+        throw new VersionedError('registration', `${meta.name} ${meta.version} is already registered (pass replace: true to override it)`);
+      }
+      versions.splice(same, 1);
+    }
+    versions.push(meta);
+    versions.sort((a, b) => compareVersions(b.version, a.version));
+    this.byName.set(meta.name, versions);
+    this.namespaces.add(meta.serialNamespace);
+    this.resolved.clear();
+  }
+
+  /** The class that reads `name` at `version`; typed errors for unknown names, foreign namespaces and versions. */
+  lookup(name: string, version: string, namespace?: string): ObjectMeta {
+    const key = `${namespace}\u0000${name}\u0000${version}`;
+    const hit = this.resolved.get(key);
+    if (hit) return hit;
+    const versions = this.byName.get(name);
+    if (!versions) {
+      throw new VersionedError('unsupported_object', `no object named ${JSON.stringify(name)} is registered`, { details: { name } });
+    }
+    const newest = versions[0] as ObjectMeta;
+    if (namespace !== undefined && namespace !== newest.namespace) {
+      throw new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(newest.namespace)}, not ${JSON.stringify(namespace)}`, {
+        details: { name, namespace, expected: newest.namespace },
+      });
+    }
+    const meta = versions.find((m) => m.version === version) ?? versions.find((m) => isCompatible(m.version, version));
+    if (!meta) {
+      const supported = versions.map((m) => m.version);
+      throw new VersionedError('incompatible_version', `${name} ${version} cannot be read here: registered versions are ${supported.join(', ')}`, {
+        details: { name, version, supported, newest: newest.version },
+      });
+    }
+    if (this.resolved.size < 10_000) this.resolved.set(key, meta);
+    return meta;
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  /** The newest registered class of a name. */
+  newest(name: string): ObjectMeta {
+    const meta = this.byName.get(name)?.[0];
+    if (!meta) throw new VersionedError('unsupported_object', `no object named ${JSON.stringify(name)} is registered`, { details: { name } });
+    return meta;
+  }
+
+  /** Registered versions of a name, newest first. */
+  versions(name: string): string[] {
+    return (this.byName.get(name) ?? []).map((m) => m.version);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  /** The newest class of every name, by name. */
+  newestClasses(): ObjectMeta[] {
+    return this.names().map((n) => this.newest(n));
+  }
+
+  /** Decode an envelope into an instance of the class that reads its version. */
+  fromPrimitive(primitive: unknown, options: Omit<FromPrimitiveOptions, 'registry'> = {}): VersionedObject {
+    return decodePrimitive(primitive, this, options);
+  }
+}
+
+/** Where `@versionedObject()` registers classes unless told otherwise. */
+export const defaultRegistry = new ObjectRegistry();
