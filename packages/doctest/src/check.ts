@@ -1,0 +1,223 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+import { assembleModule, type DocPosition } from './assemble.js';
+import { extractBlocks, FenceError, type CodeBlock } from './extract.js';
+
+/** Something wrong with a documentation example, located in its page. */
+export interface DocFailure {
+  readonly file: string;
+  readonly line: number;
+  readonly stage: 'fence' | 'compile' | 'run';
+  readonly message: string;
+}
+
+/** A page after the shared compilation: its compile failures, and the module to run if it has runnable blocks. */
+export interface CompiledPage {
+  readonly file: string;
+  readonly blocks: readonly CodeBlock[];
+  readonly failures: readonly DocFailure[];
+  /** The compiled module of the page's runnable blocks; undefined when it has none. */
+  readonly runnable: { readonly jsPath: string; readonly tsPath: string; readonly lineMap: readonly (DocPosition | undefined)[] } | undefined;
+}
+
+export interface CompiledDocs {
+  readonly workDir: string;
+  readonly pages: readonly CompiledPage[];
+  /** Diagnostics not located in any page (compiler options, library typings). */
+  readonly globalFailures: readonly string[];
+}
+
+export interface CompileDocsOptions {
+  /** The repository root: where tsconfig.base.json and packages/ are. */
+  readonly root: string;
+  /** Pages relative to root; default findDocPages(root). */
+  readonly pages?: readonly string[];
+  /** A scratch directory inside the repository (so the root's node_modules resolve); default `<root>/.doctest/docs`. */
+  readonly workDir?: string;
+}
+
+/** README.md, every Markdown page under docs/, and each package's README.md: relative paths, sorted. */
+export function findDocPages(root: string): string[] {
+  const pages: string[] = [];
+  if (existsSync(join(root, 'README.md'))) pages.push('README.md');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.md')) pages.push(rel);
+    }
+  };
+  if (existsSync(join(root, 'docs'))) walk('docs');
+  if (existsSync(join(root, 'packages'))) {
+    for (const pkg of readdirSync(join(root, 'packages')).sort()) {
+      if (existsSync(join(root, 'packages', pkg, 'README.md'))) pages.push(`packages/${pkg}/README.md`);
+    }
+  }
+  return pages;
+}
+
+/**
+ * Extract every page's blocks, write them as modules into the scratch directory and compile them all in
+ * one TypeScript program with the project's compiler options. Nothing is run yet (see runPage).
+ */
+export function compileDocs(options: CompileDocsOptions): CompiledDocs {
+  const root = resolve(options.root);
+  const workDir = resolve(options.workDir ?? join(root, '.doctest', 'docs'));
+  prepareWorkDir(root, workDir);
+
+  interface Pending {
+    file: string;
+    blocks: CodeBlock[];
+    failures: DocFailure[];
+    modules: { tsPath: string; lineMap: readonly (DocPosition | undefined)[]; runs: boolean }[];
+  }
+  const pending: Pending[] = [];
+  for (const file of options.pages ?? findDocPages(root)) {
+    const page: Pending = { file, blocks: [], failures: [], modules: [] };
+    pending.push(page);
+    try {
+      page.blocks = extractBlocks(readFileSync(join(root, file), 'utf8'), file);
+    } catch (err) {
+      if (!(err instanceof FenceError)) throw err;
+      page.failures.push({ file, line: err.line, stage: 'fence', message: err.message });
+      continue;
+    }
+    const base = join(workDir, file.replace(/[\\/]/g, '__').replace(/\.md$/i, ''));
+    const runBlocks = page.blocks.filter((b) => b.mode === 'run');
+    const checkBlocks = page.blocks.filter((b) => b.mode !== 'ignore');
+    if (runBlocks.length) page.modules.push(writeModule(`${base}.ts`, runBlocks, page, true));
+    // no-run blocks are type-checked in a module of their own, after the runnable blocks they build on.
+    if (checkBlocks.length > runBlocks.length) page.modules.push(writeModule(`${base}.check.ts`, checkBlocks, page, false));
+  }
+
+  const compilerOptions = projectCompilerOptions(root, workDir);
+  const rootNames = pending.flatMap((p) => p.modules.map((m) => m.tsPath));
+  const program = ts.createProgram({ rootNames, options: compilerOptions });
+  const diagnostics = [...ts.getPreEmitDiagnostics(program), ...program.emit().diagnostics];
+
+  const byPath = new Map<string, { page: Pending; lineMap: readonly (DocPosition | undefined)[] }>();
+  for (const page of pending) for (const m of page.modules) byPath.set(resolve(m.tsPath), { page, lineMap: m.lineMap });
+  const globalFailures: string[] = [];
+  const seen = new Set<string>();
+  for (const diag of diagnostics) {
+    const message = `TS${diag.code}: ${ts.flattenDiagnosticMessageText(diag.messageText, '\n')}`;
+    const owner = diag.file ? byPath.get(resolve(diag.file.fileName)) : undefined;
+    if (!owner || !diag.file || diag.start === undefined) {
+      globalFailures.push(diag.file ? `${relative(root, diag.file.fileName)}: ${message}` : message);
+      continue;
+    }
+    const at = owner.lineMap[diag.file.getLineAndCharacterOfPosition(diag.start).line] ?? { file: owner.page.file, line: owner.page.blocks[0]?.line ?? 1 };
+    const key = `${at.file}:${at.line}:${message}`;
+    if (seen.has(key)) continue; // a runnable block is compiled twice when its page also has no-run blocks
+    seen.add(key);
+    owner.page.failures.push({ file: at.file, line: at.line, stage: 'compile', message });
+  }
+
+  const pages: CompiledPage[] = pending.map((p) => {
+    const run = p.modules.find((m) => m.runs);
+    return {
+      file: p.file,
+      blocks: p.blocks,
+      failures: p.failures.sort((a, b) => a.line - b.line),
+      runnable: run ? { tsPath: run.tsPath, jsPath: run.tsPath.replace(/\.ts$/, '.js'), lineMap: run.lineMap } : undefined,
+    };
+  });
+  return { workDir, pages, globalFailures };
+}
+
+/** Run a compiled page's module with node; the failures say which page line threw. */
+export async function runPage(page: CompiledPage, options: { timeoutMs?: number } = {}): Promise<DocFailure[]> {
+  const runnable = page.runnable;
+  if (!runnable) return [];
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const outcome = await new Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>((done) => {
+    execFile(
+      process.execPath,
+      ['--enable-source-maps', runnable.jsPath],
+      { cwd: dirname(runnable.jsPath), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const failed = err as (Error & { code?: number | string; killed?: boolean }) | null;
+        done({ code: failed ? (typeof failed.code === 'number' ? failed.code : 1) : 0, killed: failed?.killed ?? false, stdout, stderr });
+      },
+    );
+  });
+  if (outcome.code === 0 && !outcome.killed) return [];
+
+  // Stack frames point into the generated module (through its source map): point them at the page instead.
+  let first: DocPosition | undefined;
+  const frame = new RegExp(`(?:file://)?${escapeRegExp(runnable.tsPath)}:(\\d+)(?::\\d+)?`, 'g');
+  const stderr = outcome.stderr.replace(frame, (_all, line: string) => {
+    const at = runnable.lineMap[Number(line) - 1];
+    if (!at) return `${page.file} (generated line ${line})`;
+    first ??= at;
+    return `${at.file}:${at.line}`;
+  });
+  const at = first ?? { file: page.file, line: page.blocks.find((b) => b.mode === 'run')?.line ?? 1 };
+  const why = outcome.killed ? `did not finish within ${timeoutMs / 1000} s (is a server, timer or connection left open?)` : `exited with code ${outcome.code}`;
+  return [{ file: at.file, line: at.line, stage: 'run', message: `${why}\n${tail(stderr, 40)}${outcome.stdout ? `\n--- stdout ---\n${tail(outcome.stdout, 15)}` : ''}` }];
+}
+
+export function formatFailure(failure: DocFailure): string {
+  return `${failure.file}:${failure.line}: ${failure.stage} error: ${failure.message}`;
+}
+
+function writeModule(tsPath: string, blocks: readonly CodeBlock[], page: { failures: DocFailure[] }, runs: boolean) {
+  const assembled = assembleModule(blocks);
+  for (const p of assembled.problems) page.failures.push({ file: p.at.file, line: p.at.line, stage: 'compile', message: p.message });
+  writeFileSync(tsPath, assembled.source);
+  return { tsPath, lineMap: assembled.lineMap, runs };
+}
+
+/**
+ * A fresh scratch directory: an ESM package whose node_modules links every workspace package by name, so
+ * `import ... from '@versioned/objects'` resolves to packages/objects whatever the docs import.
+ */
+function prepareWorkDir(root: string, workDir: string): void {
+  if (!(workDir + sep).startsWith(root + sep)) throw new Error(`the doctest work directory ${workDir} must be inside ${root}`);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(join(workDir, 'node_modules'), { recursive: true });
+  writeFileSync(join(workDir, 'package.json'), `${JSON.stringify({ private: true, type: 'module' }, null, 2)}\n`);
+  const packagesDir = join(root, 'packages');
+  if (!existsSync(packagesDir)) return;
+  for (const dir of readdirSync(packagesDir)) {
+    const manifest = join(packagesDir, dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
+    if (!name) continue;
+    const link = join(workDir, 'node_modules', ...name.split('/'));
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(join(packagesDir, dir), link, 'dir');
+  }
+}
+
+/** tsconfig.base.json's options (legacy decorators and all), adjusted to emit plain modules beside their sources. */
+function projectCompilerOptions(root: string, workDir: string): ts.CompilerOptions {
+  const configPath = join(root, 'tsconfig.base.json');
+  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (read.error) throw new Error(`cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
+  const parsed = ts.parseJsonConfigFileContent({ ...read.config, files: [] }, ts.sys, workDir, undefined, configPath);
+  return {
+    ...parsed.options,
+    composite: false,
+    incremental: false,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: true,
+    noEmit: false,
+    noEmitOnError: false,
+    rootDir: workDir,
+    outDir: undefined,
+    tsBuildInfoFile: undefined,
+  };
+}
+
+function tail(text: string, lines: number): string {
+  const all = text.trimEnd().split('\n');
+  return all.length > lines ? [`... (${all.length - lines} lines above)`, ...all.slice(-lines)].join('\n') : all.join('\n');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
