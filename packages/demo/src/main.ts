@@ -13,8 +13,9 @@ export async function runDemo(write: (line: string) => void = () => {}, steps: r
   const log = new Narrator(write);
   const ctx: DemoContext = {
     log,
-    oldService: new Service('volume-1', 'N', releaseN.registry),
-    newService: new Service('volume-2', 'N+1', releaseN1.registry),
+    hostA: new Service('volume@host-a', 'N', releaseN.registry),
+    hostB: new Service('volume@host-b', 'N+1', releaseN1.registry),
+    pin: 'N',
   };
   for (const step of steps) {
     log.step(step.title);

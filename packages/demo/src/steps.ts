@@ -1,17 +1,20 @@
-import { isVersionedError, type ErrorCode, type VersionedObject } from '@versioned/objects';
+import { isVersionedError, type DataLoss, type ErrorCode, type VersionedObject } from '@versioned/objects';
 import type { Narrator } from './narrator.js';
 import * as releaseN from './releases/release-n.js';
 import * as releaseN1 from './releases/release-n1.js';
-import type { Service } from './service.js';
+import { OBJECT_VERSIONS } from './releases/object-versions.js';
+import { Service } from './service.js';
 
-/** What the steps share: the log, the two services, and what earlier steps made. */
+/** What the steps share: the log, the two services, the pin, and what earlier steps made. */
 export interface DemoContext {
   readonly log: Narrator;
-  /** Runs release N: reads Volume 1.0. */
-  readonly oldService: Service;
-  /** Runs release N+1: reads Volume 1.1. */
-  readonly newService: Service;
-  /** The volume the new service created. */
+  /** The service still on release N (reads Volume 1.0) until it is upgraded. */
+  hostA: Service;
+  /** The service already upgraded to release N+1 (reads Volume 1.1). */
+  hostB: Service;
+  /** The release whose object versions every sender backports to (a key of OBJECT_VERSIONS): the oldest release running. */
+  pin: string;
+  /** The volume host B created. */
   volume?: releaseN1.Volume;
 }
 
@@ -30,8 +33,8 @@ const CREATED_AT = new Date('2026-11-21T09:30:00.250Z');
 
 export const introduceServices: Step = {
   title: 'Two releases of the volume service run side by side',
-  run({ log, oldService, newService }) {
-    for (const service of [oldService, newService]) {
+  run({ log, hostA, hostB }) {
+    for (const service of [hostA, hostB]) {
       const reads = Object.entries(service.manifest()).map(([name, version]) => `${name} ${version}`);
       log.say(`${service} reads ${reads.join(', ')}`);
     }
@@ -39,7 +42,7 @@ export const introduceServices: Step = {
 };
 
 export const createVolume: Step = {
-  title: 'The new service creates a volume and attaches it',
+  title: 'Host B (release N+1) creates a volume and attaches it',
   run(ctx) {
     const { log } = ctx;
     const volume = releaseN1.Volume.create({ id: VOLUME_ID, name: 'db-data', size: 10, status: 'creating', created_at: CREATED_AT, tags: new Set(['gold', 'db']) });
@@ -51,8 +54,9 @@ export const createVolume: Step = {
     ];
     volume.status = 'attaching';
     volume.status = 'in-use';
-    log.say(String(volume));
-    log.say(`created_at is kept to the second, as oslo sends it: ${volume.created_at.toISOString()}`);
+    log.say(`Volume ${volume.objVersion} ${short(volume.id)}: "${volume.name}", ${volume.size} GB, ${volume.status}, tags ${[...volume.tags].join(', ')}`);
+    log.say(`  created_at ${volume.created_at.toISOString()} (given ${CREATED_AT.toISOString()}: kept to the second, as oslo sends it)`);
+    for (const a of volume.attachments) log.say(`  VolumeAttachment ${a.objVersion} ${short(a.id)}: instance ${short(a.instance_uuid)} at ${a.mountpoint}, ${a.attach_mode}`);
     log.say(`changed since it was saved (resetChanges): ${[...volume.whatChanged()].join(', ')}`);
     expectRefusal(log, 'invalid_value', () => {
       volume.status = 'deleted';
@@ -63,8 +67,8 @@ export const createVolume: Step = {
 
 export const showEnvelope: Step = {
   title: "On the wire it is oslo.versionedobjects' envelope",
-  run({ log, newService, volume }) {
-    const wire = JSON.parse(newService.send(need(volume))) as Record<string, unknown>;
+  run({ log, hostB, volume }) {
+    const wire = JSON.parse(hostB.send(need(volume))) as Record<string, unknown>;
     const data = wire['versioned_object.data'] as Record<string, unknown>;
     const shown = { ...wire, 'versioned_object.data': { ...data, attachments: [`<${(data['attachments'] as unknown[]).length} VolumeAttachment envelope>`] } };
     log.say(formatEnvelope(shown));
@@ -72,32 +76,63 @@ export const showEnvelope: Step = {
 };
 
 export const sendNewVersionToOldService: Step = {
-  title: 'Sent as it is (Volume 1.1), the old service cannot read it',
-  run({ log, oldService, newService, volume }) {
-    const wire = newService.send(need(volume));
-    expectRefusal(log, 'incompatible_version', () => oldService.receive(wire));
+  title: 'Sent as it is (Volume 1.1), host A (release N) cannot read it',
+  run({ log, hostA, hostB, volume }) {
+    const wire = hostB.send(need(volume));
+    expectRefusal(log, 'incompatible_version', () => hostA.receive(wire));
   },
 };
 
 export const sendOldVersionToNewService: Step = {
-  title: 'The old service sends a Volume 1.0; the new one reads it with its 1.1 class',
-  run({ log, oldService, newService }) {
+  title: 'Host A sends a Volume 1.0; host B reads it with its 1.1 class',
+  run({ log, hostA, hostB }) {
     const old = releaseN.Volume.create({ id: OLD_VOLUME_ID, name: 'scratch', size: 1, status: 'available', created_at: CREATED_AT, attachments: [] });
-    const received = newService.receive(oldService.send(old));
+    const received = hostB.receive(hostA.send(old));
     if (!(received instanceof releaseN1.Volume)) throw new Error(`expected a release N+1 Volume, got ${received.objName}`);
     log.say(`selected class: Volume ${releaseN1.Volume.objVersion} (same major, newer minor); the object speaks ${received.objVersion}`);
     log.say(`tags set? ${received.isSet('tags')} (1.0 has no tags); name: ${received.name}, size: ${received.size} GB`);
   },
 };
 
+export const backportToThePin: Step = {
+  title: 'Pinned to release N, host B backports the volume to 1.0 and host A reads it',
+  run({ log, hostA, hostB, pin, volume }) {
+    const manifest = OBJECT_VERSIONS.get(pin);
+    log.say(`pin: release ${pin}, manifest ${formatManifest(manifest)}`);
+    const losses: DataLoss[] = [];
+    const wire = hostB.send(need(volume), { targetVersion: manifest['Volume'], manifest, onDataLoss: (loss) => losses.push(loss) });
+    const received = hostA.receive(wire);
+    if (!(received instanceof releaseN.Volume)) throw new Error(`expected a release N Volume, got ${received.objName}`);
+    const attachment = received.attachments[0];
+    log.say(`host A read Volume ${received.objVersion} with VolumeAttachment ${attachment?.objVersion}: ${received.name}, ${received.size} GB, ${received.status}, mounted at ${attachment?.mountpoint}`);
+    log.say(`dropped by the backport: ${losses.map((l) => `${l.object}.${l.field}`).join(', ')}`);
+    // When a dropped field matters, the sender can refuse to lose it rather than send.
+    expectRefusal(log, 'data_loss', () => hostB.send(need(volume), { targetVersion: manifest['Volume'], manifest, onDataLoss: 'refuse' }));
+  },
+};
+
 export const rejectCorruptPrimitive: Step = {
   title: 'A corrupt primitive is refused with the path of the bad value',
-  run({ log, oldService, newService, volume }) {
-    const wire = JSON.parse(newService.send(need(volume))) as Record<string, any>;
+  run({ log, hostA, hostB, volume }) {
+    const wire = JSON.parse(hostB.send(need(volume))) as Record<string, any>;
     wire['versioned_object.data'].attachments[0]['versioned_object.data'].instance_uuid = 'not-a-uuid';
-    expectRefusal(log, 'invalid_value', () => newService.receive(JSON.stringify(wire)));
+    expectRefusal(log, 'invalid_value', () => hostB.receive(JSON.stringify(wire)));
     const unknown = { ...wire, 'versioned_object.name': 'Snapshot' };
-    expectRefusal(log, 'unsupported_object', () => oldService.receive(JSON.stringify(unknown)));
+    expectRefusal(log, 'unsupported_object', () => hostA.receive(JSON.stringify(unknown)));
+  },
+};
+
+export const finishUpgrade: Step = {
+  title: 'Host A is upgraded to release N+1; the pin moves to N+1 and Volume 1.1 goes out as it is',
+  run(ctx) {
+    const { log, hostB } = ctx;
+    ctx.hostA = new Service(ctx.hostA.name, 'N+1', releaseN1.registry);
+    ctx.pin = 'N+1';
+    const manifest = OBJECT_VERSIONS.get(ctx.pin);
+    log.say(`pin: release ${ctx.pin}, manifest ${formatManifest(manifest)}`);
+    const received = ctx.hostA.receive(hostB.send(need(ctx.volume), { targetVersion: manifest['Volume'], manifest, onDataLoss: 'refuse' }));
+    if (!(received instanceof releaseN1.Volume)) throw new Error(`expected a release N+1 Volume, got ${received.objName}`);
+    log.say(`host A read Volume ${received.objVersion}: tags ${[...received.tags].join(', ')}; attach_mode ${received.attachments[0]?.attach_mode}`);
   },
 };
 
@@ -107,8 +142,10 @@ export const STEPS: readonly Step[] = [
   createVolume,
   showEnvelope,
   sendNewVersionToOldService,
+  backportToThePin,
   sendOldVersionToNewService,
   rejectCorruptPrimitive,
+  finishUpgrade,
 ];
 
 /** Run `fn`, which must fail with a VersionedError of `code`; log the refusal. */
@@ -131,6 +168,16 @@ function formatEnvelope(value: Record<string, unknown>, depth = 0): string {
     return `${pad}${JSON.stringify(key)}: ${shown}`;
   });
   return `{\n${entries.join(',\n')}\n${'  '.repeat(depth)}}`;
+}
+
+function formatManifest(manifest: Readonly<Record<string, string>>): string {
+  return Object.entries(manifest)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ');
+}
+
+function short(uuid: string): string {
+  return `${uuid.slice(0, 8)}…`;
 }
 
 function need<T extends VersionedObject>(value: T | undefined): T {

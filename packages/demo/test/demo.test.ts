@@ -20,12 +20,12 @@ test('`pnpm demo` (scripts/demo.mjs) exits 0 and narrates every step', async () 
   for (const [i, step] of STEPS.entries()) assert.ok(stdout.includes(`== ${i + 1}. ${step.title}`), `missing step ${i + 1}: ${step.title}`);
 });
 
-test('the old release refuses a Volume 1.1, naming the versions it reads', async () => {
+test('release N refuses a Volume 1.1, naming the versions it reads', async () => {
   const { lines } = await runDemo();
   assert.ok(lines.includes('   refused (incompatible_version): Volume 1.1 cannot be read here: registered versions are 1.0'), lines.join('\n'));
 });
 
-test('the new release reads a Volume 1.0 with its 1.1 class and leaves the 1.1 field unset', async () => {
+test('release N+1 reads a Volume 1.0 with its 1.1 class and leaves the 1.1 field unset', async () => {
   const { lines } = await runDemo();
   assert.ok(lines.includes('   selected class: Volume 1.1 (same major, newer minor); the object speaks 1.0'));
   assert.ok(lines.includes('   tags set? false (1.0 has no tags); name: scratch, size: 1 GB'));
@@ -35,6 +35,18 @@ test('the wire form shown is the oslo envelope with second-precision times', asy
   const text = (await runDemo()).lines.join('\n');
   assert.match(text, /"versioned_object.name": "Volume",\n\s+"versioned_object.namespace": "versionedobjects",\n\s+"versioned_object.version": "1.1"/);
   assert.match(text, /"created_at": "2026-11-21T09:30:00Z"/);
+});
+
+test('pinned to release N, the volume is backported to 1.0 with its attachment, and the dropped fields are named', async () => {
+  const { lines } = await runDemo();
+  assert.ok(lines.includes('   host A read Volume 1.0 with VolumeAttachment 1.0: db-data, 10 GB, in-use, mounted at /dev/vdb'), lines.join('\n'));
+  assert.ok(lines.includes('   dropped by the backport: VolumeAttachment.attach_mode, Volume.tags'));
+  assert.ok(lines.some((l) => l.startsWith('   refused (data_loss): Volume.attachments[0].attach_mode:')));
+});
+
+test('once host A runs release N+1 and the pin moves, Volume 1.1 arrives whole', async () => {
+  const { lines } = await runDemo();
+  assert.equal(lines.at(-1), '   host A read Volume 1.1: tags gold, db; attach_mode ro');
 });
 
 test('a corrupt attachment is refused with the path of the bad value', async () => {

@@ -5,7 +5,15 @@ import { VOLUME_TRANSITIONS, type VolumeStatus } from './statuses.js';
 /** What a release-N+1 service can read. */
 export const registry = new ObjectRegistry();
 
-@versionedObject({ name: 'VolumeAttachment', version: '1.1', registry })
+@versionedObject({
+  name: 'VolumeAttachment',
+  version: '1.1',
+  registry,
+  history: [
+    { version: '1.0', note: 'Initial version' },
+    { version: '1.1', note: 'Adds attach_mode', added: ['attach_mode'] },
+  ],
+})
 export class VolumeAttachment extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.uuid()) declare instance_uuid: string;
@@ -15,7 +23,16 @@ export class VolumeAttachment extends VersionedObject {
   @field(f.enum(['rw', 'ro'] as const), { default: 'rw' }) declare attach_mode: 'rw' | 'ro';
 }
 
-@versionedObject({ name: 'Volume', version: '1.1', registry })
+@versionedObject({
+  name: 'Volume',
+  version: '1.1',
+  registry,
+  // The history makes backports automatic: what each version has, and which attachment version goes with it.
+  history: [
+    { version: '1.0', note: 'Initial version', children: { attachments: '1.0' } },
+    { version: '1.1', note: 'Adds tags; attachments are VolumeAttachment 1.1', added: ['tags'], children: { attachments: '1.1' } },
+  ],
+})
 export class Volume extends VersionedObject {
   @field(f.uuid(), { readOnly: true }) declare id: string;
   @field(f.string()) declare name: string;
