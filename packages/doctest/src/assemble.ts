@@ -25,7 +25,7 @@ interface Binding {
 }
 
 /**
- * Join a page's blocks, in order, into one module. Each block may import what it uses, as a reader
+ * Join blocks (a block and the `continued` ones after it), in order, into one module. Each block may import what it uses, as a reader
  * copying it would need: the imports are hoisted and merged (importing a name twice is fine), and the
  * import lines are blanked in place so every other line keeps its page line number. Top-level names of
  * a block are visible to the blocks after it.

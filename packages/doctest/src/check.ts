@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
 import { assembleModule, type DocPosition } from './assemble.js';
-import { extractBlocks, FenceError, type CodeBlock } from './extract.js';
+import { extractBlocks, FenceError, programsOf, type CodeBlock } from './extract.js';
 
 /** Something wrong with a documentation example, located in its page. */
 export interface DocFailure {
@@ -13,13 +14,22 @@ export interface DocFailure {
   readonly message: string;
 }
 
-/** A page after the shared compilation: its compile failures, and the module to run if it has runnable blocks. */
+/** One program of a page, compiled: the module to run and where its lines come from. */
+export interface CompiledProgram {
+  /** The page line of the program's first block. */
+  readonly line: number;
+  readonly tsPath: string;
+  readonly jsPath: string;
+  readonly lineMap: readonly (DocPosition | undefined)[];
+}
+
+/** A page after the shared compilation: its compile failures, and the programs to run. */
 export interface CompiledPage {
   readonly file: string;
   readonly blocks: readonly CodeBlock[];
   readonly failures: readonly DocFailure[];
-  /** The compiled module of the page's runnable blocks; undefined when it has none. */
-  readonly runnable: { readonly jsPath: string; readonly tsPath: string; readonly lineMap: readonly (DocPosition | undefined)[] } | undefined;
+  /** The page's programs with runnable blocks, in page order. */
+  readonly runnable: readonly CompiledProgram[];
 }
 
 export interface CompiledDocs {
@@ -34,7 +44,7 @@ export interface CompileDocsOptions {
   readonly root: string;
   /** Pages relative to root; default findDocPages(root). */
   readonly pages?: readonly string[];
-  /** A scratch directory inside the repository (so the root's node_modules resolve); default `<root>/.doctest/docs`. */
+  /** A scratch directory inside the repository (so the root's node_modules resolve); default `<root>/.doccheck/docs`. */
   readonly workDir?: string;
 }
 
@@ -59,19 +69,20 @@ export function findDocPages(root: string): string[] {
 }
 
 /**
- * Extract every page's blocks, write them as modules into the scratch directory and compile them all in
- * one TypeScript program with the project's compiler options. Nothing is run yet (see runPage).
+ * Extract every page's blocks, write each program (a block and the `continued` blocks after it) as a
+ * module into the scratch directory, and compile them all in one TypeScript program with the project's
+ * compiler options. Nothing is run yet (see runPage).
  */
 export function compileDocs(options: CompileDocsOptions): CompiledDocs {
   const root = resolve(options.root);
-  const workDir = resolve(options.workDir ?? join(root, '.doctest', 'docs'));
+  const workDir = resolve(options.workDir ?? join(root, '.doccheck', 'docs'));
   prepareWorkDir(root, workDir);
 
   interface Pending {
     file: string;
     blocks: CodeBlock[];
     failures: DocFailure[];
-    modules: { tsPath: string; lineMap: readonly (DocPosition | undefined)[]; runs: boolean }[];
+    modules: { tsPath: string; line: number; lineMap: readonly (DocPosition | undefined)[]; runs: boolean }[];
   }
   const pending: Pending[] = [];
   for (const file of options.pages ?? findDocPages(root)) {
@@ -85,11 +96,13 @@ export function compileDocs(options: CompileDocsOptions): CompiledDocs {
       continue;
     }
     const base = join(workDir, file.replace(/[\\/]/g, '__').replace(/\.md$/i, ''));
-    const runBlocks = page.blocks.filter((b) => b.mode === 'run');
-    const checkBlocks = page.blocks.filter((b) => b.mode !== 'ignore');
-    if (runBlocks.length) page.modules.push(writeModule(`${base}.ts`, runBlocks, page, true));
-    // no-run blocks are type-checked in a module of their own, after the runnable blocks they build on.
-    if (checkBlocks.length > runBlocks.length) page.modules.push(writeModule(`${base}.check.ts`, checkBlocks, page, false));
+    for (const program of programsOf(page.blocks)) {
+      const line = (program[0] as CodeBlock).line;
+      const runBlocks = program.filter((b) => b.mode === 'run');
+      if (runBlocks.length) page.modules.push(writeModule(`${base}.L${line}.ts`, line, runBlocks, page, true));
+      // no-run blocks are type-checked in a module of their own, after the runnable blocks they build on.
+      if (program.length > runBlocks.length) page.modules.push(writeModule(`${base}.L${line}.check.ts`, line, program, page, false));
+    }
   }
 
   const compilerOptions = projectCompilerOptions(root, workDir);
@@ -115,59 +128,68 @@ export function compileDocs(options: CompileDocsOptions): CompiledDocs {
     owner.page.failures.push({ file: at.file, line: at.line, stage: 'compile', message });
   }
 
-  const pages: CompiledPage[] = pending.map((p) => {
-    const run = p.modules.find((m) => m.runs);
-    return {
-      file: p.file,
-      blocks: p.blocks,
-      failures: p.failures.sort((a, b) => a.line - b.line),
-      runnable: run ? { tsPath: run.tsPath, jsPath: run.tsPath.replace(/\.ts$/, '.js'), lineMap: run.lineMap } : undefined,
-    };
-  });
+  const pages: CompiledPage[] = pending.map((p) => ({
+    file: p.file,
+    blocks: p.blocks,
+    failures: p.failures.sort((a, b) => a.line - b.line),
+    runnable: p.modules
+      .filter((m) => m.runs)
+      .map((m) => ({ line: m.line, tsPath: m.tsPath, jsPath: m.tsPath.replace(/\.ts$/, '.js'), lineMap: m.lineMap })),
+  }));
   return { workDir, pages, globalFailures };
 }
 
-/** Run a compiled page's module with node; the failures say which page line threw. */
-export async function runPage(page: CompiledPage, options: { timeoutMs?: number } = {}): Promise<DocFailure[]> {
-  const runnable = page.runnable;
-  if (!runnable) return [];
-  const timeoutMs = options.timeoutMs ?? 60_000;
+/** Run a compiled page's programs with node, a few at a time; the failures say which page line threw. */
+export async function runPage(page: CompiledPage, options: { timeoutMs?: number; concurrency?: number } = {}): Promise<DocFailure[]> {
+  const queue = [...page.runnable];
+  const failures: DocFailure[] = [];
+  const worker = async (): Promise<void> => {
+    for (let program = queue.shift(); program; program = queue.shift()) {
+      const failure = await runProgram(page, program, options.timeoutMs ?? 60_000);
+      if (failure) failures.push(failure);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? availableParallelism(), queue.length) }, worker));
+  return failures.sort((a, b) => a.line - b.line);
+}
+
+async function runProgram(page: CompiledPage, program: CompiledProgram, timeoutMs: number): Promise<DocFailure | undefined> {
   const outcome = await new Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>((done) => {
     execFile(
       process.execPath,
-      ['--enable-source-maps', runnable.jsPath],
-      { cwd: dirname(runnable.jsPath), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+      ['--enable-source-maps', program.jsPath],
+      { cwd: dirname(program.jsPath), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const failed = err as (Error & { code?: number | string; killed?: boolean }) | null;
         done({ code: failed ? (typeof failed.code === 'number' ? failed.code : 1) : 0, killed: failed?.killed ?? false, stdout, stderr });
       },
     );
   });
-  if (outcome.code === 0 && !outcome.killed) return [];
+  if (outcome.code === 0 && !outcome.killed) return undefined;
 
   // Stack frames point into the generated module (through its source map): point them at the page instead.
   let first: DocPosition | undefined;
-  const frame = new RegExp(`(?:file://)?${escapeRegExp(runnable.tsPath)}:(\\d+)(?::\\d+)?`, 'g');
+  const frame = new RegExp(`(?:file://)?${escapeRegExp(program.tsPath)}:(\\d+)(?::\\d+)?`, 'g');
   const stderr = outcome.stderr.replace(frame, (_all, line: string) => {
-    const at = runnable.lineMap[Number(line) - 1];
+    const at = program.lineMap[Number(line) - 1];
     if (!at) return `${page.file} (generated line ${line})`;
     first ??= at;
     return `${at.file}:${at.line}`;
   });
-  const at = first ?? { file: page.file, line: page.blocks.find((b) => b.mode === 'run')?.line ?? 1 };
+  const at = first ?? { file: page.file, line: program.line };
   const why = outcome.killed ? `did not finish within ${timeoutMs / 1000} s (is a server, timer or connection left open?)` : `exited with code ${outcome.code}`;
-  return [{ file: at.file, line: at.line, stage: 'run', message: `${why}\n${tail(stderr, 40)}${outcome.stdout ? `\n--- stdout ---\n${tail(outcome.stdout, 15)}` : ''}` }];
+  return { file: at.file, line: at.line, stage: 'run', message: `${why}\n${tail(stderr, 40)}${outcome.stdout ? `\n--- stdout ---\n${tail(outcome.stdout, 15)}` : ''}` };
 }
 
 export function formatFailure(failure: DocFailure): string {
   return `${failure.file}:${failure.line}: ${failure.stage} error: ${failure.message}`;
 }
 
-function writeModule(tsPath: string, blocks: readonly CodeBlock[], page: { failures: DocFailure[] }, runs: boolean) {
+function writeModule(tsPath: string, line: number, blocks: readonly CodeBlock[], page: { failures: DocFailure[] }, runs: boolean) {
   const assembled = assembleModule(blocks);
   for (const p of assembled.problems) page.failures.push({ file: p.at.file, line: p.at.line, stage: 'compile', message: p.message });
   writeFileSync(tsPath, assembled.source);
-  return { tsPath, lineMap: assembled.lineMap, runs };
+  return { tsPath, line, lineMap: assembled.lineMap, runs };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface CodeBlock {
   /** The 1-based line of the block's first code line in the page. */
   readonly line: number;
   readonly mode: BlockMode;
+  /** ```ts continued: the block goes on from the previous (not ignored) block, in the same program. */
+  readonly continued: boolean;
   /** The code, with the fence's indentation removed. */
   readonly code: string;
 }
@@ -31,7 +33,9 @@ export class FenceError extends Error {
 }
 
 const TS_LANGUAGES = new Set(['ts', 'typescript']);
-const FLAGS: Record<string, BlockMode> = { 'no-run': 'no-run', ignore: 'ignore' };
+const MODE_FLAGS: Record<string, BlockMode> = { 'no-run': 'no-run', ignore: 'ignore' };
+const CONTINUED = 'continued';
+const KNOWN_FLAGS = [...Object.keys(MODE_FLAGS), CONTINUED];
 const OPEN_FENCE = /^(\s*)(`{3,}|~{3,})(.*)$/;
 
 /**
@@ -53,14 +57,16 @@ export function extractBlocks(markdown: string, file: string): CodeBlock[] {
     const body = lines.slice(i + 1, closeAt).map((l) => stripIndent(l, indent.length));
     if (TS_LANGUAGES.has(language.toLowerCase())) {
       let mode: BlockMode = 'run';
+      let continued = false;
       for (const flag of flags) {
-        const flagMode = FLAGS[flag];
-        if (!flagMode) {
-          throw new FenceError(file, i + 1, `unknown flag ${JSON.stringify(flag)} on a \`\`\`${language} fence (known: ${Object.keys(FLAGS).join(', ')})`);
-        }
-        mode = flagMode;
+        if (flag === CONTINUED) continued = true;
+        else if (MODE_FLAGS[flag]) mode = MODE_FLAGS[flag];
+        else throw new FenceError(file, i + 1, `unknown flag ${JSON.stringify(flag)} on a \`\`\`${language} fence (known: ${KNOWN_FLAGS.join(', ')})`);
       }
-      blocks.push({ file, line: i + 2, mode, code: body.join('\n') });
+      if (continued && mode !== 'ignore' && !blocks.some((b) => b.mode !== 'ignore')) {
+        throw new FenceError(file, i + 1, `a \`\`\`${language} ${CONTINUED} block needs an earlier block on the page to continue`);
+      }
+      blocks.push({ file, line: i + 2, mode, continued, code: body.join('\n') });
     }
     i = closeAt;
   }
@@ -79,4 +85,19 @@ function stripIndent(line: string, width: number): string {
   let n = 0;
   while (n < width && line[n] === ' ') n++;
   return line.slice(n);
+}
+
+/**
+ * The programs of a page: each block starts one, and a `continued` block joins the one before.
+ * Ignored blocks belong to none.
+ */
+export function programsOf(blocks: readonly CodeBlock[]): CodeBlock[][] {
+  const programs: CodeBlock[][] = [];
+  for (const block of blocks) {
+    if (block.mode === 'ignore') continue;
+    const last = programs.at(-1);
+    if (block.continued && last) last.push(block);
+    else programs.push([block]);
+  }
+  return programs;
 }

@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleModule, compileDocs, extractBlocks, FenceError, runPage, type CompiledDocs, type DocFailure } from '../src/index.js';
+import { assembleModule, compileDocs, extractBlocks, FenceError, programsOf, runPage, type CompiledDocs, type DocFailure } from '../src/index.js';
 import { repositoryRoot } from './root.js';
 
 const md = (...lines: string[]): string => lines.join('\n');
@@ -23,12 +23,20 @@ describe('extractBlocks', () => {
     assert.deepEqual(extractBlocks(md('```text', 'x', '```', '```sh', 'npx pnpm demo', '```', '```json', '{}', '```', '```', 'plain', '```'), 'p.md'), []);
   });
 
-  test('reads the no-run and ignore flags', () => {
-    const blocks = extractBlocks(md('```ts no-run', 'a', '```', '```ts ignore', 'b', '```'), 'p.md');
+  test('reads the no-run, ignore and continued flags', () => {
+    const blocks = extractBlocks(md('```ts no-run', 'a', '```', '```ts ignore', 'b', '```', '```ts continued', 'c', '```'), 'p.md');
     assert.deepEqual(
-      blocks.map((b) => b.mode),
-      ['no-run', 'ignore'],
+      blocks.map((b) => [b.mode, b.continued]),
+      [
+        ['no-run', false],
+        ['ignore', false],
+        ['run', true],
+      ],
     );
+  });
+
+  test('refuses a continued block with nothing before it to continue', () => {
+    assert.throws(() => extractBlocks(md('```ts continued', 'a', '```'), 'p.md'), (err: unknown) => err instanceof FenceError && err.line === 1);
   });
 
   test('refuses an unknown flag, naming the page line of the fence', () => {
@@ -52,11 +60,21 @@ describe('extractBlocks', () => {
   });
 });
 
+describe('programsOf', () => {
+  test('each block starts a program; continued blocks join the one before; ignored blocks belong to none', () => {
+    const blocks = extractBlocks(md('```ts', 'a', '```', '```ts ignore', 'x', '```', '```ts continued', 'b', '```', '```ts', 'c', '```'), 'p.md');
+    assert.deepEqual(
+      programsOf(blocks).map((program) => program.map((b) => b.code)),
+      [['a', 'b'], ['c']],
+    );
+  });
+});
+
 describe('assembleModule', () => {
   test('merges the same import made by several blocks into one', () => {
     const mod = assembleModule([
-      { file: 'p.md', line: 3, mode: 'run', code: "import { a, b } from 'm';\nuse(a);" },
-      { file: 'p.md', line: 10, mode: 'run', code: "import { b, c as d } from 'm';\nimport type { T } from 't';\nuse(d);" },
+      { file: 'p.md', line: 3, mode: 'run', continued: false, code: "import { a, b } from 'm';\nuse(a);" },
+      { file: 'p.md', line: 10, mode: 'run', continued: false, code: "import { b, c as d } from 'm';\nimport type { T } from 't';\nuse(d);" },
     ]);
     assert.equal(mod.problems.length, 0);
     assert.match(mod.source, /^import \{ a, b, c as d \} from "m";$/m);
@@ -66,8 +84,8 @@ describe('assembleModule', () => {
 
   test('keeps every block line at its page line number', () => {
     const mod = assembleModule([
-      { file: 'p.md', line: 3, mode: 'run', code: "import { a } from 'm';\nuse(a);" },
-      { file: 'p.md', line: 10, mode: 'run', code: 'first();\nsecond();' },
+      { file: 'p.md', line: 3, mode: 'run', continued: false, code: "import { a } from 'm';\nuse(a);" },
+      { file: 'p.md', line: 10, mode: 'run', continued: false, code: 'first();\nsecond();' },
     ]);
     const lines = mod.source.split('\n');
     const at = (text: string) => mod.lineMap[lines.findIndex((l) => l.includes(text))];
@@ -77,8 +95,8 @@ describe('assembleModule', () => {
 
   test('reports one name imported from two modules', () => {
     const mod = assembleModule([
-      { file: 'p.md', line: 3, mode: 'run', code: "import { a } from 'm';" },
-      { file: 'p.md', line: 9, mode: 'run', code: "import { a } from 'n';" },
+      { file: 'p.md', line: 3, mode: 'run', continued: false, code: "import { a } from 'm';" },
+      { file: 'p.md', line: 9, mode: 'run', continued: false, code: "import { a } from 'n';" },
     ]);
     assert.deepEqual(
       mod.problems.map((p) => p.at),
@@ -89,7 +107,7 @@ describe('assembleModule', () => {
 
 describe('compileDocs and runPage on fixture pages', () => {
   const root = repositoryRoot();
-  const source = join(root, '.doctest', 'fixture-pages');
+  const source = join(root, '.doccheck', 'fixture-pages');
   const pages: Record<string, string> = {
     'good.md': md(
       '# A page whose blocks build on each other',
@@ -102,19 +120,26 @@ describe('compileDocs and runPage on fixture pages', () => {
       '}',
       '```',
       'Later on the page:',
-      '```ts',
+      '```ts continued',
       "import assert from 'node:assert/strict';",
       "import { VersionedObject } from '@versioned/objects';",
       'const thing = Thing.create({ size: 3 });',
       "assert.equal(registry.fromPrimitive(thing.toPrimitive()).objVersion, '1.0');",
       '```',
-      '```ts no-run',
+      '```ts no-run continued',
       "throw new Error('a no-run block is never run');",
       '```',
+      'A block of its own may declare the same names again:',
+      '```ts',
+      "import { ObjectRegistry } from '@versioned/objects';",
+      'const registry = new ObjectRegistry();',
+      "if (registry.names().length !== 0) throw new Error('a fresh program');",
+      '```',
     ),
+    'alone.md': md('```ts', 'const x = 1;', '```', '```ts', 'x;', '```'),
     'type-error.md': md('# Type error', '', '```ts', 'const n: number = 1;', "const s: string = n;", '```'),
     'no-run-type-error.md': md('```ts no-run', 'const n: number = 1;', '', "const s: string = n;", '```'),
-    'assert-fails.md': md('# Fails at run time', '```ts', 'const x = 1;', '```', 'prose', '```ts', "import assert from 'node:assert/strict';", '', 'assert.equal(x + 1, 3);', '```'),
+    'assert-fails.md': md('# Fails at run time', '```ts', 'const x = 1;', '```', 'prose', '```ts continued', "import assert from 'node:assert/strict';", '', 'assert.equal(x + 1, 3);', '```'),
     'hangs.md': md('```ts', 'setInterval(() => {}, 1000);', '```'),
     'bad-fence.md': md('```ts norun', '1', '```'),
   };
@@ -126,12 +151,21 @@ describe('compileDocs and runPage on fixture pages', () => {
     rmSync(source, { recursive: true, force: true });
     mkdirSync(source, { recursive: true });
     for (const [name, text] of Object.entries(pages)) writeFileSync(join(source, name), text);
-    docs = compileDocs({ root, pages: Object.keys(pages).map((n) => `.doctest/fixture-pages/${n}`), workDir: join(root, '.doctest', 'fixture-run') });
+    docs = compileDocs({ root, pages: Object.keys(pages).map((n) => `.doccheck/fixture-pages/${n}`), workDir: join(root, '.doccheck', 'fixture-run') });
   });
 
   test('a page whose later blocks use the classes of earlier ones compiles and runs, legacy decorators included', async () => {
     assert.deepEqual(await failuresOf('good.md'), []);
     assert.deepEqual(docs.globalFailures, []);
+  });
+
+  test('a block without `continued` is a program of its own: it cannot see the names of the block before', async () => {
+    const failures = await failuresOf('alone.md');
+    assert.deepEqual(
+      failures.map((f) => [f.line, f.stage]),
+      [[5, 'compile']],
+    );
+    assert.match(failures[0]!.message, /Cannot find name 'x'/);
   });
 
   test('a type error is reported at the page line that has it', async () => {
@@ -154,7 +188,7 @@ describe('compileDocs and runPage on fixture pages', () => {
     const failures = await failuresOf('assert-fails.md');
     assert.deepEqual(
       failures.map((f) => [f.file, f.line, f.stage]),
-      [['.doctest/fixture-pages/assert-fails.md', 9, 'run']],
+      [['.doccheck/fixture-pages/assert-fails.md', 9, 'run']],
     );
     assert.match(failures[0]!.message, /AssertionError/);
   });
