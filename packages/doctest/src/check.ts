@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ts from 'typescript';
@@ -194,23 +194,36 @@ function writeModule(tsPath: string, line: number, blocks: readonly CodeBlock[],
 
 /**
  * A fresh scratch directory: an ESM package whose node_modules links every workspace package by name, so
- * `import ... from '@versioned/objects'` resolves to packages/objects whatever the docs import.
+ * `import ... from '@versioned/objects'` resolves to packages/objects whatever the docs import, and the
+ * dependencies of every workspace package (`amqplib`, `pg`...), so an example may use them too.
  */
 function prepareWorkDir(root: string, workDir: string): void {
   if (!(workDir + sep).startsWith(root + sep)) throw new Error(`the doctest work directory ${workDir} must be inside ${root}`);
   rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(join(workDir, 'node_modules'), { recursive: true });
+  const modules = join(workDir, 'node_modules');
+  mkdirSync(modules, { recursive: true });
   writeFileSync(join(workDir, 'package.json'), `${JSON.stringify({ private: true, type: 'module' }, null, 2)}\n`);
   const packagesDir = join(root, 'packages');
   if (!existsSync(packagesDir)) return;
-  for (const dir of readdirSync(packagesDir)) {
-    const manifest = join(packagesDir, dir, 'package.json');
-    if (!existsSync(manifest)) continue;
-    const name = (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name;
-    if (!name) continue;
-    const link = join(workDir, 'node_modules', ...name.split('/'));
-    mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(join(packagesDir, dir), link, 'dir');
+  const link = (name: string, target: string): void => {
+    const at = join(modules, ...name.split('/'));
+    if (existsSync(at)) return;
+    mkdirSync(dirname(at), { recursive: true });
+    symlinkSync(target, at, 'dir');
+  };
+  const dirs = readdirSync(packagesDir).filter((dir) => existsSync(join(packagesDir, dir, 'package.json')));
+  for (const dir of dirs) {
+    const name = (JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as { name?: string }).name;
+    if (name) link(name, join(packagesDir, dir));
+  }
+  for (const dir of dirs) {
+    const deps = join(packagesDir, dir, 'node_modules');
+    if (!existsSync(deps)) continue;
+    for (const entry of readdirSync(deps)) {
+      if (entry.startsWith('.')) continue;
+      if (!entry.startsWith('@')) link(entry, realpathSync(join(deps, entry)));
+      else for (const scoped of readdirSync(join(deps, entry))) link(`${entry}/${scoped}`, realpathSync(join(deps, entry, scoped)));
+    }
   }
 }
 

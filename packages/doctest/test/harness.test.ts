@@ -136,6 +136,12 @@ describe('compileDocs and runPage on fixture pages', () => {
       "if (registry.names().length !== 0) throw new Error('a fresh program');",
       '```',
     ),
+    'dependency.md': md(
+      '```ts',
+      "import stringify from 'fast-json-stable-stringify'; // a dependency of @versioned/objects, not of the root",
+      `if (stringify({ b: 1, a: 2 }) !== '{"a":2,"b":1}') throw new Error('not stable');`,
+      '```',
+    ),
     'alone.md': md('```ts', 'const x = 1;', '```', '```ts', 'x;', '```'),
     'type-error.md': md('# Type error', '', '```ts', 'const n: number = 1;', "const s: string = n;", '```'),
     'no-run-type-error.md': md('```ts no-run', 'const n: number = 1;', '', "const s: string = n;", '```'),
@@ -157,6 +163,10 @@ describe('compileDocs and runPage on fixture pages', () => {
   test('a page whose later blocks use the classes of earlier ones compiles and runs, legacy decorators included', async () => {
     assert.deepEqual(await failuresOf('good.md'), []);
     assert.deepEqual(docs.globalFailures, []);
+  });
+
+  test('an example may import the dependencies of any workspace package', async () => {
+    assert.deepEqual(await failuresOf('dependency.md'), []);
   });
 
   test('a block without `continued` is a program of its own: it cannot see the names of the block before', async () => {
