@@ -10,7 +10,7 @@ import { extractBlocks, FenceError, programsOf, type CodeBlock } from './extract
 export interface DocFailure {
   readonly file: string;
   readonly line: number;
-  readonly stage: 'fence' | 'compile' | 'run';
+  readonly stage: 'fence' | 'excerpt' | 'compile' | 'run';
   readonly message: string;
 }
 
@@ -88,11 +88,19 @@ export function compileDocs(options: CompileDocsOptions): CompiledDocs {
   for (const file of options.pages ?? findDocPages(root)) {
     const page: Pending = { file, blocks: [], failures: [], modules: [] };
     pending.push(page);
+    let markdown: string;
     try {
-      page.blocks = extractBlocks(readFileSync(join(root, file), 'utf8'), file);
+      markdown = readFileSync(join(root, file), 'utf8');
+      page.blocks = extractBlocks(markdown, file);
     } catch (err) {
       if (!(err instanceof FenceError)) throw err;
       page.failures.push({ file, line: err.line, stage: 'fence', message: err.message });
+      continue;
+    }
+    const testedBy = testedByDirective(markdown);
+    if (testedBy) {
+      // The page's examples run elsewhere; only hold the page to its word that they are excerpts of that file.
+      page.failures.push(...checkExcerpts(root, file, page.blocks, testedBy));
       continue;
     }
     const base = join(workDir, file.replace(/[\\/]/g, '__').replace(/\.md$/i, ''));
@@ -179,6 +187,29 @@ async function runProgram(page: CompiledPage, program: CompiledProgram, timeoutM
   const at = first ?? { file: page.file, line: program.line };
   const why = outcome.killed ? `did not finish within ${timeoutMs / 1000} s (is a server, timer or connection left open?)` : `exited with code ${outcome.code}`;
   return { file: at.file, line: at.line, stage: 'run', message: `${why}\n${tail(stderr, 40)}${outcome.stdout ? `\n--- stdout ---\n${tail(outcome.stdout, 15)}` : ''}` };
+}
+
+const TESTED_BY = /<!--\s*doccheck:\s*tested-by\s+(\S+)\s*-->/;
+
+/** `<!-- doccheck: tested-by packages/rpc/test/docs-examples.test.ts -->`: the file whose code the page's examples are excerpts of. */
+export function testedByDirective(markdown: string): string | undefined {
+  return TESTED_BY.exec(markdown)?.[1];
+}
+
+/** Each block that is not `ignore` must appear in `source`, line for line, whatever the indentation. */
+function checkExcerpts(root: string, file: string, blocks: readonly CodeBlock[], source: string): DocFailure[] {
+  const path = join(root, source);
+  if (!existsSync(path)) return [{ file, line: 1, stage: 'excerpt', message: `the page says its examples are tested by ${source}, which does not exist` }];
+  const normalise = (text: string): string[] => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const haystack = normalise(readFileSync(path, 'utf8'));
+  const failures: DocFailure[] = [];
+  for (const block of blocks) {
+    if (block.mode === 'ignore') continue;
+    const needle = normalise(block.code);
+    const found = needle.length === 0 || haystack.some((_, i) => needle.every((line, j) => haystack[i + j] === line));
+    if (!found) failures.push({ file, line: block.line, stage: 'excerpt', message: `this block is not an excerpt of ${source}, which the page says tests its examples` });
+  }
+  return failures;
 }
 
 export function formatFailure(failure: DocFailure): string {

@@ -142,6 +142,14 @@ describe('compileDocs and runPage on fixture pages', () => {
       `if (stringify({ b: 1, a: 2 }) !== '{"a":2,"b":1}') throw new Error('not stable');`,
       '```',
     ),
+    'tested-elsewhere.md': md(
+      '<!-- doccheck: tested-by packages/doctest/test/harness.test.ts -->',
+      'These blocks are excerpts of a test file, which runs them:',
+      '```ts',
+      "  test('reads the no-run, ignore and continued flags', () => {",
+      '```',
+    ),
+    'stale-excerpt.md': md('<!-- doccheck: tested-by packages/doctest/test/harness.test.ts -->', '', '```ts', 'thisLineIsInNoFile();', '```'),
     'alone.md': md('```ts', 'const x = 1;', '```', '```ts', 'x;', '```'),
     'type-error.md': md('# Type error', '', '```ts', 'const n: number = 1;', "const s: string = n;", '```'),
     'no-run-type-error.md': md('```ts no-run', 'const n: number = 1;', '', "const s: string = n;", '```'),
@@ -167,6 +175,15 @@ describe('compileDocs and runPage on fixture pages', () => {
 
   test('an example may import the dependencies of any workspace package', async () => {
     assert.deepEqual(await failuresOf('dependency.md'), []);
+  });
+
+  test('a page whose examples are tested by another file is not run, only checked to be excerpts of it', async () => {
+    assert.deepEqual(await failuresOf('tested-elsewhere.md'), []);
+    assert.equal(page('tested-elsewhere.md').runnable.length, 0);
+    assert.deepEqual(
+      (await failuresOf('stale-excerpt.md')).map((f) => [f.line, f.stage]),
+      [[4, 'excerpt']],
+    );
   });
 
   test('a block without `continued` is a program of its own: it cannot see the names of the block before', async () => {
