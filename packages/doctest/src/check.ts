@@ -193,7 +193,23 @@ const TESTED_BY = /<!--\s*doccheck:\s*tested-by\s+(\S+)\s*-->/;
 
 /** `<!-- doccheck: tested-by packages/rpc/test/docs-examples.test.ts -->`: the file whose code the page's examples are excerpts of. */
 export function testedByDirective(markdown: string): string | undefined {
-  return TESTED_BY.exec(markdown)?.[1];
+  return TESTED_BY.exec(proseOf(markdown))?.[1];
+}
+
+/** The page without its fenced blocks: a directive shown in an example is not a directive. */
+function proseOf(markdown: string): string {
+  const out: string[] = [];
+  let fence: RegExp | undefined;
+  for (const line of markdown.split(/\r?\n/)) {
+    if (fence) {
+      if (fence.test(line)) fence = undefined;
+      continue;
+    }
+    const open = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (open) fence = new RegExp(`^\\s*\\${(open[1] as string)[0]}{${(open[1] as string).length},}\\s*$`);
+    else out.push(line);
+  }
+  return out.join('\n');
 }
 
 /** Each block that is not `ignore` must appear in `source`, line for line, whatever the indentation. */

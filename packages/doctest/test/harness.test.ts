@@ -149,6 +149,7 @@ describe('compileDocs and runPage on fixture pages', () => {
       "  test('reads the no-run, ignore and continued flags', () => {",
       '```',
     ),
+    'shows-directive.md': md('How to say it:', '```text', '<!-- doccheck: tested-by no/such/file.ts -->', '```', '```ts', 'const ran = true;', '```'),
     'stale-excerpt.md': md('<!-- doccheck: tested-by packages/doctest/test/harness.test.ts -->', '', '```ts', 'thisLineIsInNoFile();', '```'),
     'alone.md': md('```ts', 'const x = 1;', '```', '```ts', 'x;', '```'),
     'type-error.md': md('# Type error', '', '```ts', 'const n: number = 1;', "const s: string = n;", '```'),
@@ -184,6 +185,11 @@ describe('compileDocs and runPage on fixture pages', () => {
       (await failuresOf('stale-excerpt.md')).map((f) => [f.line, f.stage]),
       [[4, 'excerpt']],
     );
+  });
+
+  test('a directive shown inside a fenced block is an example, not a directive', async () => {
+    assert.deepEqual(await failuresOf('shows-directive.md'), []);
+    assert.equal(page('shows-directive.md').runnable.length, 1);
   });
 
   test('a block without `continued` is a program of its own: it cannot see the names of the block before', async () => {
