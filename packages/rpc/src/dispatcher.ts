@@ -12,12 +12,11 @@ export interface EndpointTarget {
 }
 
 /**
- * An object whose methods are callable over RPC as `method(context, args)`. Methods whose names start
+ * An object whose methods are callable over RPC as `method(context, args)`, with an optional
+ * `target: EndpointTarget` property (checked when the server is built). Methods whose names start
  * with `_` are private; so is everything inherited from Object.prototype.
  */
-export interface RpcEndpoint {
-  readonly target?: EndpointTarget | undefined;
-}
+export type RpcEndpoint = object;
 
 export type EndpointMethod = (context: RequestContext, args: Record<string, unknown>) => unknown;
 
@@ -52,7 +51,7 @@ export class RpcDispatcher {
     }
     this.entries = endpoints.map((endpoint, i) => {
       if (typeof endpoint !== 'object' || endpoint === null) throw new RpcError('invalid_target', `endpoints[${i}] must be an object`);
-      const target = endpoint.target ?? {};
+      const target = readEndpointTarget((endpoint as { target?: unknown }).target, i);
       const version = requireVersion(target.version ?? DEFAULT_MESSAGE_VERSION, `endpoints[${i}].target.version`);
       const namespace = target.namespace ?? null;
       const namespaces = new Set<string | null>([namespace, ...(target.legacyNamespaces ?? [])]);
@@ -104,4 +103,17 @@ export function findMethod(endpoint: object, name: string): EndpointMethod | und
     if (desc) return typeof desc.value === 'function' ? (desc.value as EndpointMethod) : undefined;
   }
   return undefined;
+}
+
+function readEndpointTarget(value: unknown, index: number): EndpointTarget {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object') throw new RpcError('invalid_target', `endpoints[${index}].target must be an object of {namespace, version, legacyNamespaces}`);
+  const target = value as EndpointTarget;
+  if (target.namespace !== undefined && (typeof target.namespace !== 'string' || target.namespace === '')) {
+    throw new RpcError('invalid_target', `endpoints[${index}].target.namespace must be a non-empty string`);
+  }
+  if (target.legacyNamespaces !== undefined && (!Array.isArray(target.legacyNamespaces) || !target.legacyNamespaces.every((n) => typeof n === 'string'))) {
+    throw new RpcError('invalid_target', `endpoints[${index}].target.legacyNamespaces must be an array of strings`);
+  }
+  return target;
 }
