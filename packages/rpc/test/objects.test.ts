@@ -56,7 +56,7 @@ test('objects cross both ways: the endpoint gets an instance and the caller gets
   });
   const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry }) });
   const sent = volume();
-  sent.resetChanges();
+  sent.resetChanges(undefined, { recursive: true });
   const result = (await client.call({}, 'extend', { volume: sent, size: 20 })) as { volume: Volume; list: Attachment[] };
   assert.ok(result.volume instanceof Volume);
   assert.notEqual(result.volume, sent);
