@@ -1,18 +1,13 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { assembleModule, type DocPosition } from './assemble.js';
+import { checkExcerpts, testedByDirective } from './excerpts.js';
+import type { DocFailure } from './failure.js';
 import { extractBlocks, FenceError, programsOf, type CodeBlock } from './extract.js';
-
-/** Something wrong with a documentation example, located in its page. */
-export interface DocFailure {
-  readonly file: string;
-  readonly line: number;
-  readonly stage: 'fence' | 'excerpt' | 'compile' | 'run';
-  readonly message: string;
-}
+import { prepareWorkDir, projectCompilerOptions } from './workspace.js';
 
 /** One program of a page, compiled: the module to run and where its lines come from. */
 export interface CompiledProgram {
@@ -189,110 +184,12 @@ async function runProgram(page: CompiledPage, program: CompiledProgram, timeoutM
   return { file: at.file, line: at.line, stage: 'run', message: `${why}\n${tail(stderr, 40)}${outcome.stdout ? `\n--- stdout ---\n${tail(outcome.stdout, 15)}` : ''}` };
 }
 
-const TESTED_BY = /<!--\s*doccheck:\s*tested-by\s+(\S+)\s*-->/;
-
-/** `<!-- doccheck: tested-by packages/rpc/test/docs-examples.test.ts -->`: the file whose code the page's examples are excerpts of. */
-export function testedByDirective(markdown: string): string | undefined {
-  return TESTED_BY.exec(proseOf(markdown))?.[1];
-}
-
-/** The page without its fenced blocks: a directive shown in an example is not a directive. */
-function proseOf(markdown: string): string {
-  const out: string[] = [];
-  let fence: RegExp | undefined;
-  for (const line of markdown.split(/\r?\n/)) {
-    if (fence) {
-      if (fence.test(line)) fence = undefined;
-      continue;
-    }
-    const open = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (open) fence = new RegExp(`^\\s*\\${(open[1] as string)[0]}{${(open[1] as string).length},}\\s*$`);
-    else out.push(line);
-  }
-  return out.join('\n');
-}
-
-/** Each block that is not `ignore` must appear in `source`, line for line, whatever the indentation. */
-function checkExcerpts(root: string, file: string, blocks: readonly CodeBlock[], source: string): DocFailure[] {
-  const path = join(root, source);
-  if (!existsSync(path)) return [{ file, line: 1, stage: 'excerpt', message: `the page says its examples are tested by ${source}, which does not exist` }];
-  const normalise = (text: string): string[] => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  const haystack = normalise(readFileSync(path, 'utf8'));
-  const failures: DocFailure[] = [];
-  for (const block of blocks) {
-    if (block.mode === 'ignore') continue;
-    const needle = normalise(block.code);
-    const found = needle.length === 0 || haystack.some((_, i) => needle.every((line, j) => haystack[i + j] === line));
-    if (!found) failures.push({ file, line: block.line, stage: 'excerpt', message: `this block is not an excerpt of ${source}, which the page says tests its examples` });
-  }
-  return failures;
-}
-
-export function formatFailure(failure: DocFailure): string {
-  return `${failure.file}:${failure.line}: ${failure.stage} error: ${failure.message}`;
-}
 
 function writeModule(tsPath: string, line: number, blocks: readonly CodeBlock[], page: { failures: DocFailure[] }, runs: boolean) {
   const assembled = assembleModule(blocks);
   for (const p of assembled.problems) page.failures.push({ file: p.at.file, line: p.at.line, stage: 'compile', message: p.message });
   writeFileSync(tsPath, assembled.source);
   return { tsPath, line, lineMap: assembled.lineMap, runs };
-}
-
-/**
- * A fresh scratch directory: an ESM package whose node_modules links every workspace package by name, so
- * `import ... from '@versioned/objects'` resolves to packages/objects whatever the docs import, and the
- * dependencies of every workspace package (`amqplib`, `pg`...), so an example may use them too.
- */
-function prepareWorkDir(root: string, workDir: string): void {
-  if (!(workDir + sep).startsWith(root + sep)) throw new Error(`the doctest work directory ${workDir} must be inside ${root}`);
-  rmSync(workDir, { recursive: true, force: true });
-  const modules = join(workDir, 'node_modules');
-  mkdirSync(modules, { recursive: true });
-  writeFileSync(join(workDir, 'package.json'), `${JSON.stringify({ private: true, type: 'module' }, null, 2)}\n`);
-  const packagesDir = join(root, 'packages');
-  if (!existsSync(packagesDir)) return;
-  const link = (name: string, target: string): void => {
-    const at = join(modules, ...name.split('/'));
-    if (existsSync(at)) return;
-    mkdirSync(dirname(at), { recursive: true });
-    symlinkSync(target, at, 'dir');
-  };
-  const dirs = readdirSync(packagesDir).filter((dir) => existsSync(join(packagesDir, dir, 'package.json')));
-  for (const dir of dirs) {
-    const name = (JSON.parse(readFileSync(join(packagesDir, dir, 'package.json'), 'utf8')) as { name?: string }).name;
-    if (name) link(name, join(packagesDir, dir));
-  }
-  for (const dir of dirs) {
-    const deps = join(packagesDir, dir, 'node_modules');
-    if (!existsSync(deps)) continue;
-    for (const entry of readdirSync(deps)) {
-      if (entry.startsWith('.')) continue;
-      if (!entry.startsWith('@')) link(entry, realpathSync(join(deps, entry)));
-      else for (const scoped of readdirSync(join(deps, entry))) link(`${entry}/${scoped}`, realpathSync(join(deps, entry, scoped)));
-    }
-  }
-}
-
-/** tsconfig.base.json's options (legacy decorators and all), adjusted to emit plain modules beside their sources. */
-function projectCompilerOptions(root: string, workDir: string): ts.CompilerOptions {
-  const configPath = join(root, 'tsconfig.base.json');
-  const read = ts.readConfigFile(configPath, ts.sys.readFile);
-  if (read.error) throw new Error(`cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
-  const parsed = ts.parseJsonConfigFileContent({ ...read.config, files: [] }, ts.sys, workDir, undefined, configPath);
-  return {
-    ...parsed.options,
-    composite: false,
-    incremental: false,
-    declaration: false,
-    declarationMap: false,
-    sourceMap: true,
-    noEmit: false,
-    noEmitOnError: false,
-    rootDir: workDir,
-    outDir: undefined,
-    tsBuildInfoFile: undefined,
-  };
 }
 
 function tail(text: string, lines: number): string {
