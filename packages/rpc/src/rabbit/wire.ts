@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RpcError } from '../errors.js';
 import type { RpcMessage, RpcReply, SerializedFailure } from '../transport.js';
+import { failureFromOslo, failureToOslo } from './oslo-failures.js';
 
 /** oslo.messaging's envelope keys and the only envelope version it writes (common.py). */
 export const ENVELOPE_VERSION_KEY = 'oslo.version';
@@ -135,7 +136,7 @@ export function fromOsloRequest(inner: Record<string, unknown>): IncomingRequest
 export function toOsloReply(msgId: string, reply: RpcReply): OsloReply {
   return {
     result: reply.failure === undefined ? (reply.result ?? null) : null,
-    failure: reply.failure === undefined ? null : serializeFailure(reply.failure),
+    failure: reply.failure === undefined ? null : serializeFailure(failureToOslo(reply.failure)),
     ending: true,
     _msg_id: msgId,
     _unique_id: newHexId(),
@@ -155,7 +156,7 @@ export function fromOsloReply(inner: Record<string, unknown>): IncomingReply {
   // oslo reads a missing `ending` as false and waits for more (pre-N servers sent result, then ending).
   const ending = inner.ending === true;
   const base = { msgId, uniqueId: optionalString(inner._unique_id), ending };
-  if (failure !== null) return { ...base, heartbeat: false, reply: { failure: parseFailure(failure, msgId) } };
+  if (failure !== null) return { ...base, heartbeat: false, reply: { failure: failureFromOslo(parseFailure(failure, msgId)) } };
   return { ...base, heartbeat: !ending && result === null, reply: { result } };
 }
 
