@@ -69,7 +69,9 @@ def describe_error(error):
 
 def to_json(value):
     if isinstance(value, Widget):
-        return {'$widget': value.obj_to_primitive()}
+        # Only a real Widget instance (the serializer rebuilt it) is reported as one.
+        return {'$widget': {k: getattr(value, k) for k in value.fields if value.obj_attr_is_set(k)},
+                '$version': value.VERSION}
     if isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     if isinstance(value, dict):
