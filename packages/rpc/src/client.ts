@@ -138,7 +138,7 @@ export class RpcClient {
     const message = this.#makeMessage(context, method, args);
     const reply = await s.transport.call(s.target, message, { timeoutMs: s.timeoutMs });
     if (reply.failure !== undefined) throw fromFailure(reply.failure, s.allowedRemoteErrors);
-    return s.serializer.deserializeEntity(context, reply.result) as T;
+    return (await s.serializer.deserializeEntity(context, reply.result)) as T;
   }
 
   /** Send `method` without waiting for it to run (to every server of the topic when prepared with fanout). */

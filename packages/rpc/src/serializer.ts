@@ -1,4 +1,13 @@
-import { ObjectSerializer, ObjectRegistry, compareVersions, isVersion, type DecodeLimits, type Manifest } from '@versioned/objects';
+import {
+  ObjectSerializer,
+  ObjectRegistry,
+  compareVersions,
+  isVersion,
+  type DataLossPolicy,
+  type DecodeLimits,
+  type IndirectionApi,
+  type Manifest,
+} from '@versioned/objects';
 import { RpcError } from './errors.js';
 
 /** The request context a caller passes with every call (oslo's ctxt): user, project, request id... */
@@ -15,6 +24,7 @@ export type EntityRole = 'argument' | 'result';
 export interface RpcSerializer {
   /** `role` tells a reply from a request: replies may need the caller's pins rather than this process's. */
   serializeEntity(context: RequestContext, entity: unknown, role: EntityRole): unknown;
+  /** May return a promise (an object backported through an indirection API, say); it is awaited. */
   deserializeEntity(context: RequestContext, primitive: unknown): unknown;
   serializeContext(context: RequestContext): Record<string, unknown>;
   deserializeContext(primitive: Readonly<Record<string, unknown>>): RequestContext;
@@ -52,8 +62,19 @@ export interface ObjectsRpcSerializerOptions {
    * A function is read on every call, so a pin that changes at run time applies to the next message.
    */
   manifest?: ManifestSource;
+  /**
+   * What the call's context tells the server this process reads, so the reply is backported to it:
+   * `readable` (default) sends the pins, or without pins the newest version of every registered class;
+   * `pins` sends the pins only (nothing when unpinned: the server replies at its own pins).
+   */
+  advertise?: 'readable' | 'pins';
   /** Serializes the request context itself (a RequestContext class, say); default: a plain copy. */
   contextSerializer?: RpcSerializer;
+  /** When a backport drops a set field (see @versioned/objects' ToPrimitiveOptions). */
+  onDataLoss?: DataLossPolicy;
+  logger?: { warn(message: string): void };
+  /** Asked to backport incoming objects this process cannot read (oslo's indirection API). */
+  indirection?: IndirectionApi;
 }
 
 /**
@@ -66,6 +87,8 @@ export class ObjectsRpcSerializer implements RpcSerializer {
   readonly registry: ObjectRegistry;
   private readonly manifest: ManifestSource | undefined;
   private readonly contextSerializer: RpcSerializer;
+  private readonly advertise: 'readable' | 'pins';
+  private readonly async: boolean;
   /** The manifest each incoming call's caller sent, by the context object handed to the endpoint. */
   private readonly callerManifests = new WeakMap<object, Manifest>();
 
@@ -73,9 +96,14 @@ export class ObjectsRpcSerializer implements RpcSerializer {
     this.objects = new ObjectSerializer({
       ...(options.registry ? { registry: options.registry } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.onDataLoss ? { onDataLoss: options.onDataLoss } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.indirection ? { indirection: options.indirection } : {}),
     });
     this.registry = this.objects.registry;
     this.manifest = options.manifest;
+    this.advertise = options.advertise ?? 'readable';
+    this.async = options.indirection !== undefined;
     this.contextSerializer = options.contextSerializer ?? new NoOpSerializer();
   }
 
@@ -95,15 +123,24 @@ export class ObjectsRpcSerializer implements RpcSerializer {
   }
 
   deserializeEntity(_context: RequestContext, primitive: unknown): unknown {
-    return this.objects.deserializeEntity(primitive);
+    return this.async ? this.objects.deserializeEntityAsync(primitive) : this.objects.deserializeEntity(primitive);
   }
 
   serializeContext(context: RequestContext): Record<string, unknown> {
     const out = this.contextSerializer.serializeContext(context);
-    const manifest = this.currentManifest();
+    const manifest = this.currentManifest() ?? (this.advertise === 'readable' ? this.readableManifest() : undefined);
     if (manifest) out[OBJ_MANIFEST_CONTEXT_KEY] = { ...manifest };
     else delete out[OBJ_MANIFEST_CONTEXT_KEY];
     return out;
+  }
+
+  /** The newest version of every registered class: what this process reads. */
+  readableManifest(): Manifest | undefined {
+    const classes = this.registry.newestClasses();
+    if (classes.length === 0) return undefined;
+    const manifest: Record<string, string> = {};
+    for (const meta of classes) manifest[meta.name] = meta.version;
+    return manifest;
   }
 
   deserializeContext(primitive: Readonly<Record<string, unknown>>): RequestContext {

@@ -68,7 +68,7 @@ export class RpcServer {
       const context = this.serializer.deserializeContext(rawContext);
       const args: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(rawArgs)) {
-        Object.defineProperty(args, name, { value: this.serializer.deserializeEntity(context, value), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(args, name, { value: await this.serializer.deserializeEntity(context, value), enumerable: true, writable: true, configurable: true });
       }
       const result = await method.call(endpoint, context, args);
       if (!meta.expectsReply) return { result: null };

@@ -176,3 +176,21 @@ test('a method returning undefined replies null', async () => {
   const server = serverOf([{ target: { version: '1.0' }, nothing: () => undefined }]);
   assert.deepEqual(await server.handle(message('nothing', '1.0')), { result: null });
 });
+
+test('a client prepared with a namespace reaches the endpoint of that namespace, also by a legacy name', async () => {
+  const transport = new InMemoryTransport();
+  await new RpcServer({
+    transport,
+    target: { topic: 'conductor', server: 'c1' },
+    endpoints: [
+      { target: { version: '1.0' }, ping: () => 'default namespace' },
+      { target: { namespace: 'baseapi', legacyNamespaces: ['base'], version: '1.1' }, ping: () => 'baseapi' },
+    ],
+  }).start();
+  const client = new RpcClient({ transport, target: { topic: 'conductor', version: '1.0' } });
+  assert.equal(await client.call({}, 'ping'), 'default namespace');
+  assert.equal(await client.prepare({ namespace: 'baseapi', version: '1.1' }).call({}, 'ping'), 'baseapi');
+  assert.equal(await client.prepare({ namespace: 'base' }).call({}, 'ping'), 'baseapi');
+  assert.equal(await client.prepare({ namespace: 'baseapi' }).prepare({ namespace: null }).call({}, 'ping'), 'default namespace');
+  await transport.close();
+});

@@ -38,3 +38,18 @@ test('a message without a version claims 1.0', () => {
 test('a malformed version is a typed error, not a silent false', () => {
   assert.throws(() => versionIsCompatible('1.x', '1.0'), { name: 'VersionedError', code: 'invalid_version' });
 });
+
+test('the version rule agrees with integer comparison of (minor, revision) within a major, for any versions', async () => {
+  const fc = (await import('fast-check')).default;
+  const part = fc.integer({ min: 0, max: 10_000 });
+  const version = fc.tuple(fc.integer({ min: 0, max: 3 }), part, fc.option(part, { nil: undefined }));
+  const text = ([major, minor, revision]: [number, number, number | undefined]) => (revision === undefined ? `${major}.${minor}` : `${major}.${minor}.${revision}`);
+  fc.assert(
+    fc.property(version, version, (implemented, requested) => {
+      const [im, imin, irev = 0] = implemented;
+      const [rm, rmin, rrev = 0] = requested;
+      const expected = im === rm && (rmin < imin || (rmin === imin && rrev <= irev));
+      return versionIsCompatible(text(implemented), text(requested)) === expected;
+    }),
+  );
+});
