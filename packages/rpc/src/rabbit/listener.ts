@@ -57,6 +57,16 @@ export class RabbitListener implements Listener {
     // A channel error (e.g. 406 on a declaration) must not crash the process.
     channel.on('error', (error) => this.host.onError(error));
     this.channel = channel;
+    try {
+      await this.declareAndConsume(channel, exchange, topology);
+    } catch (error) {
+      this.channel = undefined;
+      await channel.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async declareAndConsume(channel: Channel, exchange: string, topology: TopologyOptions): Promise<void> {
     await channel.assertExchange(exchange, 'topic', topicExchange(topology));
     const topicKeys = [routingKey(this.target.topic, undefined)];
     if (this.target.server !== undefined) topicKeys.push(routingKey(this.target.topic, this.target.server));

@@ -155,7 +155,10 @@ export class RabbitTransport implements Transport {
     const channel = await model.createChannel();
     this.adoptPublisher(channel);
     await this.replies.attach(channel);
-    for (const listener of this.listeners) await listener.attach(model);
+    for (const listener of this.listeners) {
+      // One listener whose queues can no longer be declared must not keep the others (and the calls) offline.
+      await listener.attach(model).catch((error) => this.onError(asTransportError(error, `cannot resume listening on ${listener.target.topic}`)));
+    }
   }
 
   /** The connection dropped: calls in flight cannot get their reply any more. */
