@@ -215,3 +215,39 @@ test('closing the transport fails its calls in flight with a transport error', a
   const error = await outcome;
   assert.ok(isRpcError(error, 'transport'), String(error));
 });
+
+/** Publish a call by hand whose reply goes to `replyQueue`, which need not exist yet. */
+function rawCall(channel: import('amqplib').Channel, topic: string, replyQueue: string, msgId: string): void {
+  const request = { method: 'm', args: {}, _msg_id: msgId, _reply_q: replyQueue, _timeout: null, _unique_id: msgId };
+  channel.publish('openstack', topic, encodeEnvelope(request));
+}
+
+test("a reply whose caller's queue is missing is re-sent until the caller re-declares it", async () => {
+  const server = await pool.connect();
+  const topic = topicFor('late_queue', 's');
+  await server.listen({ topic, server: 's' }, async () => ({ result: 'worth the wait' }));
+  const { channel, close } = await rawChannel();
+  const replyQueue = uniqueName('reply');
+  rawCall(channel, topic, replyQueue, 'a'.repeat(32));
+  await sleep(600); // the reply has bounced at least once by now
+  const arrived = deferred<Buffer>();
+  await channel.assertQueue(replyQueue, { durable: false, autoDelete: true });
+  await channel.consume(replyQueue, (m) => m && arrived.resolve(m.content), { noAck: true });
+  const body = await arrived.promise;
+  await close();
+  assert.match(body.toString(), /worth the wait/);
+});
+
+test('a reply to a queue that never comes back is given up after the retry window, and reported', async () => {
+  const server = await pool.connect({ replyRetryMs: 500 });
+  const topic = topicFor('gone_queue', 's');
+  await server.listen({ topic, server: 's' }, async () => ({ result: null }));
+  const { channel, close } = await rawChannel();
+  const replyQueue = uniqueName('reply');
+  rawCall(channel, topic, replyQueue, 'b'.repeat(32));
+  const deadline = Date.now() + 5000;
+  const reported = () => pool.errors.some((e) => isRpcError(e, 'transport') && e.message.includes(replyQueue));
+  while (!reported() && Date.now() < deadline) await sleep(50);
+  await close();
+  assert.ok(reported(), 'the dropped reply is reported to onError');
+});

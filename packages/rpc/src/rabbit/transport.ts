@@ -4,6 +4,7 @@ import { makeTarget, type Target } from '../target.js';
 import type { Listener, MessageHandler, RpcMessage, RpcReply, Transport } from '../transport.js';
 import { BrokerConnection, DEFAULT_RECONNECT, type ReconnectPolicy } from './connection.js';
 import { RabbitListener, type ListenerHost } from './listener.js';
+import { ReplyRetries } from './reply-retry.js';
 import { ReplyWaiter } from './reply-waiter.js';
 import { DEFAULT_TOPOLOGY, FANOUT_EXCHANGE, fanoutExchangeName, publishOptions, replyQueueName, routingKey, topicExchange, type TopologyOptions } from './topology.js';
 import { encodeEnvelope, newHexId, toOsloRequest, type OsloReply } from './wire.js';
@@ -24,6 +25,11 @@ export interface RabbitTransportOptions {
   readonly callMonitorTimeoutMs?: number;
   /** How long a cast or a reply waits for a lost connection to come back; default 10 s. */
   readonly sendTimeoutMs?: number;
+  /**
+   * How long a server keeps re-sending a reply whose caller's reply queue is missing (the caller may be
+   * reconnecting); oslo's kombu_missing_consumer_retry_timeout, default 60 s.
+   */
+  readonly replyRetryMs?: number;
   /** How many recent `_unique_id`s each consumer remembers to drop duplicates; default 1024. */
   readonly duplicateWindow?: number;
   /** AMQP heartbeat in seconds (oslo's heartbeat_timeout_threshold); default 60. */
@@ -41,6 +47,7 @@ export interface RabbitTransportOptions {
 export class RabbitTransport implements Transport {
   private readonly connection: BrokerConnection;
   private readonly replies: ReplyWaiter;
+  private readonly replyRetries: ReplyRetries;
   private readonly listeners = new Set<RabbitListener>();
   private readonly exchange: string;
   private readonly topology: TopologyOptions;
@@ -64,6 +71,12 @@ export class RabbitTransport implements Transport {
       this.callMonitorS = Math.floor(options.callMonitorTimeoutMs / 1000);
     }
     this.replies = new ReplyWaiter(replyQueueName(), this.topology, this.duplicateWindow, this.onError);
+    this.replyRetries = new ReplyRetries({
+      retryForMs: options.replyRetryMs ?? 60_000,
+      retryEveryMs: 250,
+      resend: (queue, body) => void this.publishReply(queue, body).catch((error) => this.onError(error)),
+      giveUp: (queue) => this.onError(new RpcError('transport', `dropping replies to ${queue}: the caller's reply queue is gone`)),
+    });
     const url = withHeartbeat(options.url ?? 'amqp://guest:guest@127.0.0.1:5672/', options.heartbeatS ?? 60);
     const clientProperties = { connection_name: options.connectionName ?? `versioned-rpc:${process.pid}` };
     this.connection = new BrokerConnection(url, { clientProperties, noDelay: true }, { ...DEFAULT_RECONNECT, ...options.reconnect }, {
@@ -174,9 +187,7 @@ export class RabbitTransport implements Transport {
     channel.on('close', () => {
       if (this.publisher === channel) this.publisher = undefined;
     });
-    channel.on('return', (returned) => {
-      this.onError(new RpcError('transport', `reply to ${returned.fields.routingKey} was undeliverable: the caller's reply queue is gone`));
-    });
+    channel.on('return', (returned) => this.replyRetries.returned(returned.fields.routingKey, returned.content));
   }
 
   /** The publishing channel, reopened if a channel error closed it while the connection stayed up. */
@@ -215,9 +226,14 @@ export class RabbitTransport implements Transport {
   }
 
   private async sendReply(replyQueue: string, reply: OsloReply): Promise<void> {
+    if (!this.replyRetries.worthSending(replyQueue)) return;
+    await this.publishReply(replyQueue, encodeEnvelope(reply));
+  }
+
+  private async publishReply(replyQueue: string, body: Buffer): Promise<void> {
     const channel = await this.publishingChannel(this.sendTimeoutMs);
-    // mandatory: a reply to a vanished queue comes back as a 'return' instead of vanishing silently.
-    channel.publish('', replyQueue, encodeEnvelope(reply), { ...publishOptions(), mandatory: true });
+    // mandatory: a reply to a missing queue comes back as a 'return' (and is retried) instead of vanishing.
+    channel.publish('', replyQueue, body, { ...publishOptions(), mandatory: true });
   }
 
   private assertOpen(): void {
