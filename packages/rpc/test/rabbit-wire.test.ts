@@ -127,6 +127,10 @@ test('an envelope of another major version is refused, naming the version', () =
   assert.throws(() => decodeEnvelope(body), (e: unknown) => isRpcError(e, 'invalid_message') && /3\.0/.test(e.message));
 });
 
+test('a message that cannot become JSON is an invalid_message error, not a TypeError', () => {
+  assert.throws(() => encodeEnvelope({ method: 'm', args: { n: 1n } }), (e: unknown) => isRpcError(e, 'invalid_message'));
+});
+
 test('a request without a method is refused, naming the field', () => {
   assert.throws(() => fromOsloRequest({ args: {} }), (e: unknown) => isRpcError(e, 'invalid_message') && /"method"/.test(e.message));
 });

@@ -66,7 +66,14 @@ export function newHexId(): string {
 }
 
 export function encodeEnvelope(inner: object): Buffer {
-  const envelope: OsloEnvelope = { [ENVELOPE_VERSION_KEY]: ENVELOPE_VERSION, [ENVELOPE_MESSAGE_KEY]: JSON.stringify(inner) };
+  let payload: string;
+  try {
+    payload = JSON.stringify(inner);
+  } catch (cause) {
+    // A BigInt or a cycle that the serializer let through.
+    throw new RpcError('invalid_message', `message is not JSON-serializable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+  const envelope: OsloEnvelope = { [ENVELOPE_VERSION_KEY]: ENVELOPE_VERSION, [ENVELOPE_MESSAGE_KEY]: payload };
   return Buffer.from(JSON.stringify(envelope), 'utf8');
 }
 
