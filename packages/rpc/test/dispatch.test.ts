@@ -194,3 +194,13 @@ test('a client prepared with a namespace reaches the endpoint of that namespace,
   assert.equal(await client.prepare({ namespace: 'baseapi' }).prepare({ namespace: null }).call({}, 'ping'), 'default namespace');
   await transport.close();
 });
+
+test('an argument named __proto__ from the wire reaches the method as a plain own argument, polluting nothing', async () => {
+  let seen: Record<string, unknown> | undefined;
+  const server = serverOf([{ target: { version: '1.0' }, take: (_c: RequestContext, args: Record<string, unknown>) => ((seen = args), 'ok') }]);
+  const args = JSON.parse('{"__proto__": {"polluted": true}, "size": 1}') as Record<string, unknown>;
+  assert.deepEqual(await server.handle({ method: 'take', args, namespace: null, version: '1.0', context: {} }), { result: 'ok' });
+  assert.equal(Object.getPrototypeOf(seen), Object.prototype);
+  assert.deepEqual(Object.getOwnPropertyDescriptor(seen, '__proto__')?.value, { polluted: true });
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+});
