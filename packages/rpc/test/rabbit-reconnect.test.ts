@@ -75,3 +75,33 @@ test('a call made while the connection is down waits for the reconnection and is
   await until(() => !client.connected, 5000);
   assert.deepEqual(await client.call({ topic }, message('queued'), { timeoutMs: 10_000 }), { result: 'queued' });
 });
+
+test('a request whose server loses its connection mid-call is not run again, there or elsewhere (acked before dispatch)', async () => {
+  const doomedName = uniqueName('doomed');
+  const [doomed, healthy, client] = await Promise.all([pool.connect({ connectionName: doomedName }), pool.connect(), pool.connect()]);
+  const topic = uniqueName('at_most_once');
+  queuesToDelete.push(topic, `${topic}.doomed`, `${topic}.healthy`);
+  const runs: string[] = [];
+  const started = deferred();
+  await doomed.listen({ topic, server: 'doomed' }, async (m) => {
+    runs.push(`doomed:${m.method}`);
+    started.resolve();
+    await sleep(2000);
+    return { result: m.method };
+  });
+  // Sent to the shared topic queue while only the doomed server consumes it.
+  // A long timeout: the request's AMQP expiration must not be what keeps it from being redelivered.
+  const call = client.call({ topic }, message('once'), { timeoutMs: 20_000 });
+  await started.promise;
+  await healthy.listen({ topic, server: 'healthy' }, async (m) => {
+    runs.push(`healthy:${m.method}`);
+    return { result: m.method };
+  });
+  await closeConnectionsNamed(doomedName);
+  await until(() => doomed.connected, 10_000);
+  await sleep(500);
+  // An unacked request would have gone back to the queue, to the healthy server or to the doomed one again.
+  assert.deepEqual(runs, ['doomed:once']);
+  // The doomed server still answers: its reply waits for the reconnection.
+  assert.deepEqual(await call, { result: 'once' });
+});
