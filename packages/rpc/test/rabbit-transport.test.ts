@@ -1,7 +1,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RabbitTransport, RpcClient, RpcServer, isRpcError, type MessageHandler, type RpcMessage } from '../src/index.js';
-import { encodeEnvelope } from '../src/rabbit/wire.js';
+import { decodeEnvelope, encodeEnvelope } from '../src/rabbit/wire.js';
 import { deleteQueues, rawChannel, TransportPool, uniqueName } from './rabbit-helpers.js';
 import { deferred, sleep } from './helpers.js';
 
@@ -250,4 +250,23 @@ test('a reply to a queue that never comes back is given up after the retry windo
   while (!reported() && Date.now() < deadline) await sleep(50);
   await close();
   assert.ok(reported(), 'the dropped reply is reported to onError');
+});
+
+test('a reply sent in two messages, the result and then the ending (older oslo servers), resolves with the result', async () => {
+  const client = await pool.connect();
+  const topic = topicFor('two_part');
+  const { channel, close } = await rawChannel();
+  await channel.assertExchange('openstack', 'topic', { durable: false, autoDelete: false });
+  await channel.assertQueue(topic, { durable: false, autoDelete: false });
+  await channel.bindQueue(topic, 'openstack', topic);
+  await channel.consume(topic, (delivery) => {
+    if (!delivery) return;
+    const request = decodeEnvelope(delivery.content);
+    const reply = (body: Record<string, unknown>) => channel.sendToQueue(request['_reply_q'] as string, encodeEnvelope({ _msg_id: request['_msg_id'], ...body }));
+    reply({ result: { answer: 42 }, failure: null, ending: false, _unique_id: '1'.repeat(32) });
+    reply({ result: null, failure: null, ending: true, _unique_id: '2'.repeat(32) });
+  }, { noAck: true });
+  const reply = await client.call({ topic }, message('m'), { timeoutMs: 5000 });
+  await close();
+  assert.deepEqual(reply, { result: { answer: 42 } });
 });
