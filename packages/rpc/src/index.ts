@@ -26,3 +26,6 @@ export {
 } from './failure.js';
 export { InMemoryTransport, type InMemoryTransportOptions } from './memory/transport.js';
 export { InMemoryBroker, type Subscription } from './memory/broker.js';
+export { RabbitTransport, type RabbitTransportOptions } from './rabbit/transport.js';
+export type { ReconnectPolicy } from './rabbit/connection.js';
+export type { TopologyOptions } from './rabbit/topology.js';
