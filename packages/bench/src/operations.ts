@@ -22,8 +22,6 @@ export type PeerId = (typeof PEERS)[number]['id'];
 /** One JS peer, ready to be timed: its operations, and what it sends and reads back (to check the peers agree). */
 export interface PreparedPeer {
   readonly operations: Partial<Record<OperationId, () => unknown>>;
-  /** Why an operation is missing, when it could be expected (shown under the table). */
-  readonly notes?: Partial<Record<OperationId, string>>;
   /** The JSON text of what crosses the wire. */
   wire(): string;
   /** The JSON text of what crosses the wire after a JSON round trip: must equal wire(). */

@@ -1,8 +1,8 @@
-import { ObjectRegistry, VersionedObject, f, field, versionedObject, type Primitive } from '@versioned/objects';
+import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '@versioned/objects';
 import type { JsPeer, PreparedPeer } from '../operations.js';
 import { OLDEST_VOLUME_VERSION, VOLUME_STATUSES, VOLUME_VERSION, type VolumeData, type VolumeStatus } from '../volume-data.js';
 
-const registry = new ObjectRegistry();
+export const registry = new ObjectRegistry();
 
 @versionedObject({ version: '1.0', registry })
 export class Attachment extends VersionedObject {
@@ -12,7 +12,14 @@ export class Attachment extends VersionedObject {
   @field(f.dateTime()) declare attached_at: Date;
 }
 
-@versionedObject({ version: VOLUME_VERSION, registry })
+@versionedObject({
+  version: VOLUME_VERSION,
+  registry,
+  history: [
+    { version: OLDEST_VOLUME_VERSION, note: 'Initial version', children: { attachments: '1.0' } },
+    { version: VOLUME_VERSION, note: 'Added tags', added: ['tags'] },
+  ],
+})
 export class Volume extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.string()) declare name: string;
@@ -39,40 +46,20 @@ export function buildVolume(data: VolumeData): Volume {
   return volume;
 }
 
-/**
- * The "backport to oldest version" operation, or why it is not there yet. It turns itself on once
- * toPrimitive({ targetVersion }) really backports (the envelope says 1.0 and `tags` is gone); if the
- * backport API needs Volume to declare that 1.1 added `tags`, that declaration goes on the class above.
- */
-function backportOldest(volume: Volume): { run?: () => Primitive; note?: string } {
-  const options = { targetVersion: OLDEST_VOLUME_VERSION };
-  try {
-    const probe = volume.toPrimitive(options);
-    const data = probe['versioned_object.data'] as Record<string, unknown>;
-    if (probe['versioned_object.version'] !== OLDEST_VOLUME_VERSION || 'tags' in data) {
-      return { note: `toPrimitive({ targetVersion: '${OLDEST_VOLUME_VERSION}' }) does not backport yet` };
-    }
-  } catch (err) {
-    return { note: `toPrimitive({ targetVersion: '${OLDEST_VOLUME_VERSION}' }) failed: ${(err as Error).message}` };
-  }
-  return { run: () => volume.toPrimitive(options) };
-}
-
 export const versionedPeer: JsPeer = {
   id: 'versioned',
   prepare(data: VolumeData): PreparedPeer {
     const volume = buildVolume(data);
     const primitive = volume.toPrimitive();
     const roundTrip = (): Volume => Volume.fromPrimitive(JSON.parse(JSON.stringify(volume.toPrimitive())), { registry });
-    const backport = backportOldest(volume);
+    const oldest = { targetVersion: OLDEST_VOLUME_VERSION };
     return {
       operations: {
         toPrimitive: () => volume.toPrimitive(),
         fromPrimitive: () => Volume.fromPrimitive(primitive, { registry }),
         roundTrip,
-        ...(backport.run ? { backportOldest: backport.run } : {}),
+        backportOldest: () => volume.toPrimitive(oldest),
       },
-      notes: backport.note ? { backportOldest: backport.note } : {},
       wire: () => JSON.stringify(volume.toPrimitive()),
       wireAfterRoundTrip: () => JSON.stringify(roundTrip().toPrimitive()),
     };
