@@ -47,10 +47,30 @@ function bad(detail: string): VersionedError {
   return new VersionedError('invalid_primitive', detail);
 }
 
+interface EnvelopeKeys {
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  readonly data: string;
+  readonly changes: string;
+}
+
+const envelopeKeysByNamespace = new Map<string, EnvelopeKeys>();
+
+/** A serial namespace's envelope keys, built once: concatenating `${ns}.name` on every read cost more than the decoding. */
+function envelopeKeys(ns: string): EnvelopeKeys {
+  let keys = envelopeKeysByNamespace.get(ns);
+  if (keys === undefined) {
+    keys = { name: `${ns}.name`, namespace: `${ns}.namespace`, version: `${ns}.version`, data: `${ns}.data`, changes: `${ns}.changes` };
+    if (envelopeKeysByNamespace.size < 1000) envelopeKeysByNamespace.set(ns, keys);
+  }
+  return keys;
+}
+
 /** The serial namespace whose `<ns>.name` key the value carries, if any. */
 export function envelopeNamespace(value: unknown, serialNamespaces: Iterable<string>): string | undefined {
   if (!isRecord(value)) return undefined;
-  for (const ns of serialNamespaces) if (Object.hasOwn(value, `${ns}.name`)) return ns;
+  for (const ns of serialNamespaces) if (Object.hasOwn(value, envelopeKeys(ns).name)) return ns;
   return undefined;
 }
 
@@ -61,12 +81,13 @@ export function readEnvelope(value: unknown, serialNamespaces: Iterable<string>)
   if (ns === undefined) {
     throw bad(`expected an object envelope with a "${[...serialNamespaces].join('" or "') || 'versioned_object'}.name" key`);
   }
-  const get = (key: string): unknown => (Object.hasOwn(value, `${ns}.${key}`) ? value[`${ns}.${key}`] : undefined);
-  const name = get('name');
-  const namespace = get('namespace');
-  const version = get('version');
-  const data = get('data');
-  const changes = get('changes');
+  const keys = envelopeKeys(ns);
+  const get = (key: string): unknown => (Object.hasOwn(value, key) ? value[key] : undefined);
+  const name = get(keys.name);
+  const namespace = get(keys.namespace);
+  const version = get(keys.version);
+  const data = get(keys.data);
+  const changes = get(keys.changes);
   if (typeof name !== 'string' || name === '') throw bad(`"${ns}.name" must be a non-empty string, got ${describeValue(name)}`);
   if (typeof namespace !== 'string') throw bad(`"${ns}.namespace" must be a string, got ${describeValue(namespace)}`);
   if (!isVersion(version)) throw bad(`"${ns}.version" must be a version "X.Y" or "X.Y.Z", got ${describeValue(version)}`);
