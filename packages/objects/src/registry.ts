@@ -12,7 +12,9 @@ import type { Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js'
 export class ObjectRegistry {
   /** Versions of each name, newest first. */
   private readonly byName = new Map<string, ObjectMeta[]>();
-  private readonly resolved = new Map<string, ObjectMeta>();
+  /** Lookups already answered, name -> version -> class: no key string to build (and hash) per lookup. */
+  private readonly resolved = new Map<string, Map<string, ObjectMeta>>();
+  private resolvedCount = 0;
   private readonly namespaces = new Set<string>();
 
   /** The envelope key prefixes of the registered classes (`versioned_object`, `nova_object`...). */
@@ -41,13 +43,14 @@ export class ObjectRegistry {
     this.byName.set(meta.name, versions);
     this.namespaces.add(meta.serialNamespace);
     this.resolved.clear();
+    this.resolvedCount = 0;
   }
 
   /** The class that reads `name` at `version`; typed errors for unknown names, foreign namespaces and versions. */
   lookup(name: string, version: string, namespace?: string): ObjectMeta {
-    const key = `${namespace}\u0000${name}\u0000${version}`;
-    const hit = this.resolved.get(key);
-    if (hit) return hit;
+    const hit = this.resolved.get(name)?.get(version);
+    // All versions of a name share one namespace (register() checks), so a hit needs only that compared.
+    if (hit && (namespace === undefined || namespace === hit.namespace)) return hit;
     const versions = this.byName.get(name);
     if (!versions) {
       throw new VersionedError('unsupported_object', `no object named ${JSON.stringify(name)} is registered`, { details: { name } });
@@ -65,7 +68,12 @@ export class ObjectRegistry {
         details: { name, version, supported, newest: newest.version },
       });
     }
-    if (this.resolved.size < 10_000) this.resolved.set(key, meta);
+    if (this.resolvedCount < 10_000) {
+      let byVersion = this.resolved.get(name);
+      if (!byVersion) this.resolved.set(name, (byVersion = new Map()));
+      byVersion.set(version, meta);
+      this.resolvedCount++;
+    }
     return meta;
   }
 
