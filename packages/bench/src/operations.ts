@@ -13,6 +13,7 @@ export type OperationId = (typeof OPERATIONS)[number]['id'];
 export const PEERS = [
   { id: 'versioned', label: '@versioned/objects' },
   { id: 'handWritten', label: 'hand-written' },
+  { id: 'handWrittenIdiomatic', label: 'hand-written, idiomatic dates' },
   { id: 'classTransformer', label: 'class-transformer' },
   { id: 'oslo', label: 'oslo (Python)' },
 ] as const;

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { measure, type Timing, type TimingOptions } from './measure.js';
 import { OPERATIONS, type JsPeer, type OperationId, type PeerId, type PreparedPeer } from './operations.js';
 import { classTransformerPeer } from './peers/class-transformer.js';
-import { handWrittenPeer } from './peers/hand-written.js';
+import { handWrittenIdiomaticPeer, handWrittenPeer } from './peers/hand-written.js';
 import { runOslo, type OsloResults } from './peers/oslo.js';
 import { versionedPeer } from './peers/versioned.js';
 import type { BenchReport } from './report.js';
@@ -24,7 +24,7 @@ export interface BenchOptions {
   readonly log?: (line: string) => void;
 }
 
-const JS_PEERS: readonly JsPeer[] = [versionedPeer, handWrittenPeer, classTransformerPeer];
+const JS_PEERS: readonly JsPeer[] = [versionedPeer, handWrittenPeer, handWrittenIdiomaticPeer, classTransformerPeer];
 
 function timingFor(options: BenchOptions): TimingOptions & { rounds: number } {
   if (options.smoke) return { timeMs: options.timeMs ?? 5, warmupMs: 0, batch: 2, iterations: 2, rounds: options.rounds ?? 1 };
@@ -58,7 +58,7 @@ function checkPeersAgree(prepared: ReadonlyMap<PeerId, PreparedPeer>, oslo: Oslo
     }
   };
   const ours = prepared.get('versioned')!;
-  agree(parsed(prepared.get('handWritten')!.wire()), parsed(ours.wire()), 'the hand-written envelope differs from @versioned/objects\'');
+  for (const id of ['handWritten', 'handWrittenIdiomatic'] as const) agree(parsed(prepared.get(id)!.wire()), parsed(ours.wire()), `the ${id} envelope differs from @versioned/objects'`);
   agree(oslo.primitive, withSortedTags(parsed(ours.wire())), 'oslo\'s envelope differs from @versioned/objects\'');
   for (const [id, peer] of prepared) agree(parsed(peer.wireAfterRoundTrip()), parsed(peer.wire()), `${id}'s JSON round trip does not give back what it sent`);
   const backport = ours.operations.backportOldest;
