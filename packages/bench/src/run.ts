@@ -83,6 +83,7 @@ function packageVersion(name: string): string {
 
 export async function runBench(options: BenchOptions = {}, data: VolumeData = VOLUME): Promise<BenchReport> {
   const log = options.log ?? (() => {});
+  const loadAverage = os.loadavg()[0] ?? 0;
   const timing = timingFor(options);
   const prepared = new Map<PeerId, PreparedPeer>(JS_PEERS.map((peer) => [peer.id, peer.prepare(data)]));
   const operationIds = OPERATIONS.map((op) => op.id);
@@ -135,6 +136,7 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
       oslo: oslo.oslo,
       classTransformer: packageVersion('class-transformer'),
       tinybench: packageVersion('tinybench'),
+      loadAverage,
     },
     mode: options.smoke ? 'smoke' : 'full',
     timeMsPerTask: Math.round(timing.timeMs * timing.rounds),
