@@ -105,24 +105,36 @@ export class FlexibleBooleanType extends FieldType<boolean> {
   }
 }
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** Validated, unlike oslo's UUIDField, and normalised to lower case. */
-export class UUIDType extends FieldType<string> {
-  readonly kind = 'UUID';
-  readonly expected = 'a UUID';
+/** A string that matches a pattern once normalised (oslo's StringPattern). */
+export abstract class PatternType extends FieldType<string> {
+  protected abstract readonly pattern: RegExp;
+  protected abstract readonly schema: JsonSchema;
+  protected normalise(text: string): string {
+    return text.toLowerCase();
+  }
   jsonSchema(): JsonSchema {
-    return { type: 'string', format: 'uuid' };
+    return this.schema;
   }
   coerce(value: unknown): string {
-    if (typeof value === 'string' && UUID_RE.test(value)) return value.toLowerCase();
+    if (typeof value === 'string') {
+      if (this.pattern.test(value)) return value; // already normalised: the common case on the wire
+      const normalised = this.normalise(value);
+      if (this.pattern.test(normalised)) return normalised;
+    }
     throw this.invalid(value);
   }
 }
 
+/** Validated, unlike oslo's UUIDField, and normalised to lower case. */
+export class UUIDType extends PatternType {
+  readonly kind = 'UUID';
+  readonly expected = 'a UUID';
+  protected readonly pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  protected readonly schema = { type: 'string', format: 'uuid' };
+}
+
 export type DateTimePrecision = 'second' | 'millisecond';
 
-const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
@@ -149,11 +161,8 @@ export class DateTimeType extends FieldType<Date> {
     return new Date(this.precision === 'second' ? Math.floor(ms / 1000) * 1000 : ms);
   }
   override toPrimitive(value: Date, _ctx: EncodeContext): string {
-    if (this.precision !== 'second') return value.toISOString();
-    const y = value.getUTCFullYear();
-    // toISOString() and a slice cost 2-3x this; it stays the path for years it would write differently (and invalid dates).
-    if (!(y >= 1000 && y <= 9999)) return `${value.toISOString().slice(0, 19)}Z`;
-    return `${y}-${TWO_DIGITS[value.getUTCMonth() + 1]}-${TWO_DIGITS[value.getUTCDate()]}T${TWO_DIGITS[value.getUTCHours()]}:${TWO_DIGITS[value.getUTCMinutes()]}:${TWO_DIGITS[value.getUTCSeconds()]}Z`;
+    const iso = value.toISOString();
+    return this.precision === 'second' ? `${iso.slice(0, 19)}Z` : iso;
   }
   override clone(value: Date): Date {
     return new Date(value.getTime());
@@ -165,45 +174,36 @@ export class DateTimeType extends FieldType<Date> {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** The number written by `count` ASCII digits at `start`, or -1 if any is not a digit. */
-function digitsAt(text: string, start: number, count: number): number {
+/** Digits at [start, start+count) as a number, or -1. */
+function digits(text: string, start: number, count: number): number {
   let n = 0;
   for (let i = start; i < start + count; i++) {
-    const d = text.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return -1;
-    n = n * 10 + d;
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
   }
   return n;
 }
 
-/**
- * The wire form, `YYYY-MM-DDTHH:MM:SSZ` (or `...SS.sssZ`), read without the general regex: it is nearly every
- * value decoded. Undefined for anything else, including out-of-range parts, which parseIsoTime then judges.
- */
-function parseWireTime(text: string): number | undefined {
-  const length = text.length;
-  if (length !== 20 && length !== 24) return undefined;
-  // - - T : : Z, and the . before milliseconds
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
-  if (text.charCodeAt(16) !== 58 || text.charCodeAt(length - 1) !== 90 || (length === 24 && text.charCodeAt(19) !== 46)) return undefined;
-  const y = digitsAt(text, 0, 4);
-  const mo = digitsAt(text, 5, 2);
-  const d = digitsAt(text, 8, 2);
-  const h = digitsAt(text, 11, 2);
-  const mi = digitsAt(text, 14, 2);
-  const s = digitsAt(text, 17, 2);
-  const ms = length === 24 ? digitsAt(text, 20, 3) : 0;
-  // Years before 1000 take the general path (Date.UTC reads 0-99 as 19xx).
-  if (y < 1000 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return undefined;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  if (d > (mo === 2 && leap ? 29 : (DAYS_IN_MONTH[mo - 1] as number))) return undefined;
+/** The wire forms `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ`, parsed without a regex; NaN if not one. */
+function parseCanonical(text: string): number {
+  const len = text.length;
+  if ((len !== 20 && len !== 24) || text.charCodeAt(len - 1) !== 90 /* Z */) return NaN;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return NaN;
+  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+  const h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+  const ms = len === 24 ? (text[19] === '.' ? digits(text, 20, 3) : -1) : 0;
+  // Date.UTC maps years below 100 to 19xx: leave those to the general path.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return NaN;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return NaN;
   return Date.UTC(y, mo - 1, d, h, mi, s, ms);
 }
 
 /** ISO 8601 with a date and a time; a missing offset means UTC (as oslo's tz-aware DateTime does). */
 function parseIsoTime(text: string): number {
-  const wire = parseWireTime(text);
-  if (wire !== undefined) return wire;
+  const fast = parseCanonical(text);
+  if (!Number.isNaN(fast)) return fast;
   const m = ISO_RE.exec(text);
   if (!m) return NaN;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;
