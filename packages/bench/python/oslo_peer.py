@@ -1,15 +1,15 @@
 """The Python peer of the benchmark: oslo.versionedobjects on the same Volume.
 
 Reads {"volume": <plain fixture>, "seconds": float, "operations": [...]} on stdin, times each operation in
-this process for a fixed duration and prints {"python": ..., "oslo": ..., "results": {op: ops_per_s},
-"primitive": <the envelope it encoded>} on stdout as JSON.
+this process for a fixed CPU duration and prints {"python": ..., "oslo": ..., "results": {op: ops_per_cpu_s},
+"primitive": <the envelope it encoded>, "backportOldest": <the same at 1.0>} on stdout as JSON; the node
+side checks both envelopes against its own before it trusts any figure.
 """
 import datetime
+import importlib.metadata
 import json
 import sys
 import time
-
-import importlib.metadata
 
 from oslo_versionedobjects import base, fields
 
