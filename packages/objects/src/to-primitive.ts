@@ -54,7 +54,8 @@ class Encoder implements EncodeContext {
     const out: Primitive = {
       [keys.name]: meta.name,
       [keys.namespace]: meta.namespace,
-      [keys.version]: meta.version,
+      // An object decoded at an older minor answers at that minor, as oslo does, so its sender can read it back.
+      [keys.version]: obj.objVersion,
       [keys.data]: data,
     };
     const changed = obj.whatChanged();
