@@ -95,6 +95,12 @@ class Decoder implements DecodeContext {
     }
     const env = readEnvelope(primitive, this.registry.serialNamespaces);
     const meta = this.registry.lookup(env.name, env.version, env.namespace);
+    // oslo reads an envelope only under its class's key prefix: a Flavor is `nova_object.*`, never `versioned_object.*`.
+    if (env.serialNamespace !== meta.serialNamespace) {
+      throw new VersionedError('foreign_namespace', `${meta.name} envelopes use "${meta.serialNamespace}." keys, not "${env.serialNamespace}."`, {
+        details: { name: meta.name, serialNamespace: env.serialNamespace, expected: meta.serialNamespace },
+      });
+    }
     this.depth++;
     const obj = this.build(meta, env);
     this.depth--;
