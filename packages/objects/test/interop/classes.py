@@ -1,9 +1,15 @@
-"""The interop fixture classes, oslo side: the same names, fields and versions as classes.ts.
+"""The interop fixture classes, oslo side: the same names, fields, versions and history as classes.ts.
 
 Each class here mirrors one in classes.ts field for field; a change to one side needs the same
-change to the other (the interop tests compare envelopes, so a drift fails them).
+change to the other (the interop tests compare envelopes, so a drift fails them). The history is
+written the oslo way: obj_relationships for child versions, and obj_make_compatible by hand.
 """
+from oslo_utils import versionutils
 from oslo_versionedobjects import base, fields
+
+
+def _older(target_version, version):
+    return versionutils.convert_version_to_tuple(target_version) < versionutils.convert_version_to_tuple(version)
 
 
 class VolumeStatusField(fields.StateMachine):
@@ -29,6 +35,12 @@ class Attachment(base.VersionedObject):
         'attached_at': fields.DateTimeField(nullable=True),
         'attach_mode': fields.EnumField(valid_values=('rw', 'ro'), default='rw'),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if _older(target_version, '1.1'):
+            primitive.pop('attached_at', None)
+            primitive.pop('attach_mode', None)
 
 
 @base.VersionedObjectRegistry.register
@@ -67,6 +79,23 @@ class Volume(base.VersionedObject):
         'attachment': fields.ObjectField('Attachment', nullable=True),
         'attachments': fields.ListOfObjectsField('Attachment', default=[]),
     }
+    obj_relationships = {
+        'attachment': [('1.1', '1.0'), ('1.2', '1.1')],
+        'attachments': [('1.0', '1.0'), ('1.3', '1.1')],
+    }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if _older(target_version, '1.3'):
+            primitive.pop('auth_key', None)
+        if _older(target_version, '1.2'):
+            for name in ('host_ip', 'mgmt_ipv4', 'mgmt_ipv6', 'any_ip', 'subnet', 'subnet4', 'subnet6',
+                         'mac', 'pci', 'synced_at'):
+                primitive.pop(name, None)
+        if _older(target_version, '1.1'):
+            for name in ('offset', 'ratio', 'weight', 'bootable', 'multiattach', 'created_at', 'tier',
+                         'counts', 'quotas', 'labels', 'ports', 'attachment'):
+                primitive.pop(name, None)
 
 
 @base.VersionedObjectRegistry.register
@@ -75,6 +104,7 @@ class VolumeList(base.ObjectListBase, base.VersionedObject):
     fields = {
         'objects': fields.ListOfObjectsField('Volume'),
     }
+    obj_relationships = {'objects': [('1.0', '1.2'), ('1.1', '1.3')]}
 
 
 class NovaObject(base.VersionedObject):
@@ -94,6 +124,15 @@ class Flavor(NovaObject):
         'created_at': fields.DateTimeField(nullable=True),
     }
 
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if _older(target_version, '1.2'):
+            primitive.pop('created_at', None)
+            if 'memory_mb' in primitive:
+                primitive['memory'] = primitive.pop('memory_mb')
+        if _older(target_version, '1.1'):
+            primitive.pop('extra_specs', None)
+
 
 class AcmeObject(base.VersionedObject):
     """A project with its own namespace and oslo's default serial namespace."""
@@ -108,6 +147,11 @@ class Widget(AcmeObject):
         'label': fields.StringField(),
         'enabled': fields.BooleanField(default=True),
     }
+
+    def obj_make_compatible(self, primitive, target_version):
+        super().obj_make_compatible(primitive, target_version)
+        if _older(target_version, '2.1'):
+            primitive.pop('enabled', None)
 
 
 # The base whose obj_from_primitive a receiver calls, by project.

@@ -1,5 +1,5 @@
-// The interop fixture classes, TypeScript side: the same names, fields and versions as classes.py.
-import { ObjectList, ObjectRegistry, VersionedObject, f, field, versionedObject } from '../../src/index.js';
+// The interop fixture classes, TypeScript side: the same names, fields, versions and history as classes.py.
+import { ObjectList, ObjectRegistry, VersionedObject, compareVersions, f, field, versionedObject } from '../../src/index.js';
 
 /** Every interop test file decodes with this registry, never the default one. */
 export const interopRegistry = new ObjectRegistry();
@@ -14,7 +14,14 @@ const VOLUME_STATUS: Record<VolumeStatus, VolumeStatus[]> = {
   deleting: [],
 };
 
-@versionedObject({ version: '1.1', registry: interopRegistry })
+@versionedObject({
+  version: '1.1',
+  registry: interopRegistry,
+  history: [
+    { version: '1.0', note: 'Initial version' },
+    { version: '1.1', added: ['attached_at', 'attach_mode'], note: 'When and how it was attached' },
+  ],
+})
 export class Attachment extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.string()) declare instance: string;
@@ -23,7 +30,23 @@ export class Attachment extends VersionedObject {
   @field(f.enum(['rw', 'ro'] as const), { default: 'rw' }) declare attach_mode: 'rw' | 'ro';
 }
 
-@versionedObject({ version: '1.3', registry: interopRegistry })
+/** Fields each Volume version added (classes.py drops them by hand in obj_make_compatible). */
+export const VOLUME_ADDED = {
+  '1.1': ['offset', 'ratio', 'weight', 'bootable', 'multiattach', 'created_at', 'tier', 'counts', 'quotas', 'labels', 'ports', 'attachment'],
+  '1.2': ['host_ip', 'mgmt_ipv4', 'mgmt_ipv6', 'any_ip', 'subnet', 'subnet4', 'subnet6', 'mac', 'pci', 'synced_at'],
+  '1.3': ['auth_key'],
+} as const;
+
+@versionedObject({
+  version: '1.3',
+  registry: interopRegistry,
+  history: [
+    { version: '1.0', note: 'Initial version', children: { attachments: '1.0' } },
+    { version: '1.1', added: VOLUME_ADDED['1.1'], children: { attachment: '1.0' }, note: 'Scalars, sets, the single attachment' },
+    { version: '1.2', added: VOLUME_ADDED['1.2'], children: { attachment: '1.1' }, note: 'Network fields; Attachment 1.1 in attachment' },
+    { version: '1.3', added: VOLUME_ADDED['1.3'], children: { attachments: '1.1' }, note: 'auth_key; Attachment 1.1 in attachments' },
+  ],
+})
 export class Volume extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.string(), { nullable: true }) declare name: string | null;
@@ -57,23 +80,56 @@ export class Volume extends VersionedObject {
   @field(f.listOfObjects<Attachment>('Attachment'), { default: [] }) declare attachments: Attachment[];
 }
 
-@versionedObject({ version: '1.1', registry: interopRegistry })
+@versionedObject({
+  version: '1.1',
+  registry: interopRegistry,
+  history: [
+    { version: '1.0', note: 'Initial version', children: { objects: '1.2' } },
+    { version: '1.1', children: { objects: '1.3' }, note: 'Volume 1.3' },
+  ],
+})
 export class VolumeList extends ObjectList<Volume> {
   @field(f.listOfObjects<Volume>('Volume')) declare objects: Volume[];
 }
 
 /** Nova's style: its own serial namespace (the envelope key prefix) and project namespace. */
-@versionedObject({ version: '1.2', namespace: 'nova', serialNamespace: 'nova_object', registry: interopRegistry })
+@versionedObject({
+  version: '1.2',
+  namespace: 'nova',
+  serialNamespace: 'nova_object',
+  registry: interopRegistry,
+  history: [
+    { version: '1.0', note: 'Initial version' },
+    { version: '1.1', added: ['extra_specs'], note: 'Add extra_specs' },
+    { version: '1.2', added: ['memory_mb', 'created_at'], removed: ['memory'], note: 'Rename memory to memory_mb; add created_at' },
+  ],
+})
 export class Flavor extends VersionedObject {
   @field(f.integer()) declare id: number;
   @field(f.string()) declare name: string;
   @field(f.nonNegativeInteger()) declare memory_mb: number;
   @field(f.dict(f.string()), { default: {} }) declare extra_specs: Record<string, string>;
   @field(f.dateTime(), { nullable: true }) declare created_at: Date | null;
+
+  /** Before 1.2 the field was called memory (classes.py does the same by hand). */
+  override makeCompatible(data: Record<string, unknown>, targetVersion: string): void {
+    if (compareVersions(targetVersion, '1.2') < 0 && Object.hasOwn(data, 'memory_mb')) {
+      data['memory'] = data['memory_mb'];
+      delete data['memory_mb'];
+    }
+  }
 }
 
 /** A project namespace of its own, with oslo's default serial namespace. */
-@versionedObject({ version: '2.1', namespace: 'acme', registry: interopRegistry })
+@versionedObject({
+  version: '2.1',
+  namespace: 'acme',
+  registry: interopRegistry,
+  history: [
+    { version: '2.0', note: 'Initial version' },
+    { version: '2.1', added: ['enabled'], note: 'Add enabled' },
+  ],
+})
 export class Widget extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.string()) declare label: string;
