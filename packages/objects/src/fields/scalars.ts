@@ -105,19 +105,31 @@ export class FlexibleBooleanType extends FieldType<boolean> {
   }
 }
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** Validated, unlike oslo's UUIDField, and normalised to lower case. */
-export class UUIDType extends FieldType<string> {
-  readonly kind = 'UUID';
-  readonly expected = 'a UUID';
+/** A string that matches a pattern once normalised (oslo's StringPattern). */
+export abstract class PatternType extends FieldType<string> {
+  protected abstract readonly pattern: RegExp;
+  protected abstract readonly schema: JsonSchema;
+  protected normalise(text: string): string {
+    return text.toLowerCase();
+  }
   jsonSchema(): JsonSchema {
-    return { type: 'string', format: 'uuid' };
+    return this.schema;
   }
   coerce(value: unknown): string {
-    if (typeof value === 'string' && UUID_RE.test(value)) return value.toLowerCase();
+    if (typeof value === 'string') {
+      const normalised = this.normalise(value);
+      if (this.pattern.test(normalised)) return normalised;
+    }
     throw this.invalid(value);
   }
+}
+
+/** Validated, unlike oslo's UUIDField, and normalised to lower case. */
+export class UUIDType extends PatternType {
+  readonly kind = 'UUID';
+  readonly expected = 'a UUID';
+  protected readonly pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  protected readonly schema = { type: 'string', format: 'uuid' };
 }
 
 export type DateTimePrecision = 'second' | 'millisecond';
