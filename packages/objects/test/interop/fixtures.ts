@@ -88,6 +88,7 @@ export const SHARED_SPECS: Record<string, ObjectSpec> = {
     },
     reset: 'recursive',
   },
+  'an empty VolumeList': { $object: 'VolumeList' },
   'a VolumeList with one Volume changed': {
     $object: 'VolumeList',
     values: { objects: [{ $object: 'Volume', values: { id: VOLUME_ID, size: 9 }, reset: 'shallow', after: { size: 10 } }] },
