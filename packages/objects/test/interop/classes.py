@@ -107,6 +107,15 @@ class VolumeList(base.ObjectListBase, base.VersionedObject):
     obj_relationships = {'objects': [('1.0', '1.2'), ('1.1', '1.3')]}
 
 
+@base.VersionedObjectRegistry.register
+class Note(base.VersionedObject):
+    """No history on the TypeScript side: only its current version is described."""
+    VERSION = '1.1'
+    fields = {
+        'text': fields.StringField(),
+    }
+
+
 class NovaObject(base.VersionedObject):
     """Nova's base: its own serial namespace (the envelope key prefix) and project namespace."""
     OBJ_SERIAL_NAMESPACE = 'nova_object'

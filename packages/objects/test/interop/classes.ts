@@ -92,6 +92,12 @@ export class VolumeList extends ObjectList<Volume> {
   @field(f.listOfObjects<Volume>('Volume')) declare objects: Volume[];
 }
 
+/** No declared history: only its current version is described. */
+@versionedObject({ version: '1.1', registry: interopRegistry })
+export class Note extends VersionedObject {
+  @field(f.string()) declare text: string;
+}
+
 /** Nova's style: its own serial namespace (the envelope key prefix) and project namespace. */
 @versionedObject({
   version: '1.2',

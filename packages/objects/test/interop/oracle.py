@@ -168,18 +168,24 @@ def op_decode(request):
 OPS = {'build': op_build, 'decode': op_decode}
 
 
-def handle(request):
+def handle(line):
+    """One request line in, one response line out; never raises, and the line is always strict JSON."""
+    request = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
         try:
-            response = {'id': request.get('id'), 'ok': OPS[request['op']](request)}
+            request = json.loads(line)
+            result = OPS[request['op']](request)
+            # allow_nan=False: a NaN oslo holds becomes an error here rather than a line JSON cannot parse.
+            json.dumps(result, allow_nan=False)
+            response = {'id': request.get('id'), 'ok': result}
         except Exception as exc:
-            response = {'id': request.get('id'),
+            response = {'id': request.get('id') if isinstance(request, dict) else None,
                         'error': {'type': type(exc).__name__, 'message': str(exc),
                                   'trace': traceback.format_exc(limit=4)}}
     # oslo warns where it will reject in a future release (invalid UUIDs): the tests want to see that.
     response['warnings'] = sorted(set('%s: %s' % (w.category.__name__, w.message) for w in caught))
-    return response
+    return json.dumps(response)
 
 
 def main():
@@ -187,7 +193,7 @@ def main():
     for line in sys.stdin:
         if not line.strip():
             continue
-        print(json.dumps(handle(json.loads(line))), flush=True)
+        print(handle(line), flush=True)
 
 
 if __name__ == '__main__':

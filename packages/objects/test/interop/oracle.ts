@@ -10,6 +10,7 @@ export const PYTHON = '/usr/bin/python3';
 /** Compiled to dist/test/interop/oracle.js; the Python files stay in test/interop. */
 const ORACLE_SCRIPT = fileURLToPath(new URL('../../../test/interop/oracle.py', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /** What oslo holds for an object (oracle.py's report()). */
 export interface PythonReport {
@@ -70,7 +71,8 @@ export class PythonOracle {
   /** Start oracle.py; rejects with the reason and the fix when Python or oslo is missing. */
   static start(): Promise<PythonOracle> {
     return new Promise((resolve, reject) => {
-      const child = spawn(PYTHON, [ORACLE_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // -B: never write __pycache__ into the source tree.
+      const child = spawn(PYTHON, ['-B', ORACLE_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
       let oracle: PythonOracle | undefined;
       let stderr = '';
       const fail = (why: string): void =>
@@ -108,6 +110,7 @@ export class PythonOracle {
           message = JSON.parse(line);
         } catch {
           if (!oracle) fail(`wrote something that is not JSON: ${line}`);
+          else oracle.failAll(new Error(`the oracle wrote a line that is not JSON: ${line.slice(0, 500)}`));
           return;
         }
         if (!oracle) {
@@ -123,6 +126,12 @@ export class PythonOracle {
         oracle.settle(message);
       });
     });
+  }
+
+  /** Reject every request in flight (the protocol is broken; nothing more can be matched up). */
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
   }
 
   private settle(message: Record<string, unknown>): void {
@@ -143,9 +152,16 @@ export class PythonOracle {
   private async request<T>(op: string, args: Record<string, unknown>): Promise<T> {
     if (this.exited) throw this.exited;
     const id = this.nextId++;
-    const reply = new Promise<{ ok: unknown; warnings: string[] }>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    let timer: NodeJS.Timeout | undefined;
+    const reply = new Promise<{ ok: unknown; warnings: string[] }>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`the oracle did not answer ${op} #${id} within ${REQUEST_TIMEOUT_MS} ms\n${this.stderr}`));
+      }, REQUEST_TIMEOUT_MS);
+    });
     this.child.stdin.write(`${JSON.stringify({ id, op, ...args })}\n`);
-    const { ok, warnings } = await reply;
+    const { ok, warnings } = await reply.finally(() => clearTimeout(timer));
     this.lastWarnings = warnings;
     return ok as T;
   }
