@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { VersionedError } from './errors.js';
-import { OBJECT_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { OBJECT_BRAND, childHasChanges, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
@@ -92,8 +92,8 @@ export class VersionedObject implements VersionedObjectLike {
   /** Fields assigned since the last reset, plus object fields whose children have changes. */
   whatChanged(): Set<string> {
     const changes = new Set(this.$changes);
-    for (const def of metaOf(this).fields) {
-      if (!changes.has(def.name) && childChanged(this.$values[def.name])) changes.add(def.name);
+    for (const def of metaOf(this).objectFields) {
+      if (!changes.has(def.name) && childHasChanges(this.$values[def.name])) changes.add(def.name);
     }
     return changes;
   }
@@ -256,12 +256,6 @@ function fieldDef(obj: VersionedObject, name: string): FieldDef {
 
 function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
-}
-
-function childChanged(value: unknown): boolean {
-  if (isVersionedObject(value)) return value.whatChanged().size > 0;
-  if (Array.isArray(value)) return value.some((v) => isVersionedObject(v) && v.whatChanged().size > 0);
-  return false;
 }
 
 function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {

@@ -117,6 +117,7 @@ export abstract class PatternType extends FieldType<string> {
   }
   coerce(value: unknown): string {
     if (typeof value === 'string') {
+      if (this.pattern.test(value)) return value; // already normalised: the common case on the wire
       const normalised = this.normalise(value);
       if (this.pattern.test(normalised)) return normalised;
     }
@@ -171,8 +172,38 @@ export class DateTimeType extends FieldType<Date> {
   }
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Digits at [start, start+count) as a number, or -1. */
+function digits(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** The wire forms `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ`, parsed without a regex; NaN if not one. */
+function parseCanonical(text: string): number {
+  const len = text.length;
+  if ((len !== 20 && len !== 24) || text.charCodeAt(len - 1) !== 90 /* Z */) return NaN;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return NaN;
+  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+  const h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+  const ms = len === 24 ? (text[19] === '.' ? digits(text, 20, 3) : -1) : 0;
+  // Date.UTC maps years below 100 to 19xx: leave those to the general path.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return NaN;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}
+
 /** ISO 8601 with a date and a time; a missing offset means UTC (as oslo's tz-aware DateTime does). */
 function parseIsoTime(text: string): number {
+  const fast = parseCanonical(text);
+  if (!Number.isNaN(fast)) return fast;
   const m = ISO_RE.exec(text);
   if (!m) return NaN;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;
