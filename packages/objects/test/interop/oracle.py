@@ -10,7 +10,11 @@ Ops:
   build   {spec, target_version?, manifest?} -> {primitive, report}: an object built the oslo way from a spec
           (see specs.ts), then obj_to_primitive().
   decode  {primitive, base?, target_version?, manifest?} -> {report, primitive}: obj_from_primitive() on the
-          base of the envelope's project (or `base`), what the object holds, and obj_to_primitive() of it again.
+          base of the envelope's project (or `base`), what the object holds, and obj_to_primitive() of it again
+          (with target_version and manifest, that is what Nova's conductor answers to object_backport_versions).
+  serialize    {entity, base?} -> VersionedObjectSerializer.serialize_entity() of a payload holding specs.
+  deserialize  {entity, base?} -> VersionedObjectSerializer.deserialize_entity(), objects reported.
+  tree_versions {name} -> obj_tree_get_versions(name).
 """
 import datetime
 import json
@@ -165,7 +169,41 @@ def op_decode(request):
     return {'report': report(obj), 'primitive': to_primitive(obj, request)}
 
 
-OPS = {'build': op_build, 'decode': op_decode}
+def serializer_for(base_name):
+    """oslo's VersionedObjectSerializer reads one serial namespace: that of its OBJ_BASE_CLASS."""
+    class Serializer(base.VersionedObjectSerializer):
+        OBJ_BASE_CLASS = classes.BASES[base_name]
+    return Serializer()
+
+
+def build_entity(value):
+    """A payload with specs in it: the specs built, containers kept."""
+    if isinstance(value, dict) and '$object' in value:
+        return build(value)
+    if isinstance(value, list):
+        return [build_entity(v) for v in value]
+    if isinstance(value, dict):
+        return {k: build_entity(v) for k, v in value.items()}
+    return value
+
+
+def op_serialize(request):
+    """VersionedObjectSerializer.serialize_entity() of a payload built from specs."""
+    return serializer_for(request.get('base', 'versionedobjects')).serialize_entity(None, build_entity(request['entity']))
+
+
+def op_deserialize(request):
+    """VersionedObjectSerializer.deserialize_entity(), reported: objects as report(), containers as JSON."""
+    entity = serializer_for(request.get('base', 'versionedobjects')).deserialize_entity(None, request['entity'])
+    return jsonable(entity)
+
+
+def op_tree_versions(request):
+    return base.obj_tree_get_versions(request['name'])
+
+
+OPS = {'build': op_build, 'decode': op_decode, 'serialize': op_serialize, 'deserialize': op_deserialize,
+       'tree_versions': op_tree_versions}
 
 
 def handle(line):

@@ -176,6 +176,21 @@ export class PythonOracle {
     return this.request('decode', { primitive, ...options });
   }
 
+  /** VersionedObjectSerializer.serialize_entity() of a payload in which specs stand for objects. */
+  serialize(entity: unknown, options: { base?: string } = {}): Promise<unknown> {
+    return this.request('serialize', { entity, ...options });
+  }
+
+  /** VersionedObjectSerializer.deserialize_entity(); objects come back as reports. */
+  deserialize(entity: unknown, options: { base?: string } = {}): Promise<unknown> {
+    return this.request('deserialize', { entity, ...options });
+  }
+
+  /** obj_tree_get_versions(name). */
+  treeVersions(name: string): Promise<Record<string, string>> {
+    return this.request('tree_versions', { name });
+  }
+
   close(): Promise<void> {
     if (this.exited) return Promise.resolve();
     return new Promise((resolve) => {
