@@ -74,12 +74,16 @@ export function pythonIsoformat(date: Date): string {
   return ms === 0 ? `${whole}+00:00` : `${whole}.${String(ms).padStart(3, '0')}000+00:00`;
 }
 
-/** Python's sorted() order for the scalars that sets hold. */
+/** Python's sorted() order for the scalars that sets hold: numbers by value, strings by code point (not UTF-16 unit). */
 export function pythonOrder(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  const x = [...String(a)];
+  const y = [...String(b)];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = (x[i] as string).codePointAt(0)! - (y[i] as string).codePointAt(0)!;
+    if (d !== 0) return d;
+  }
+  return x.length - y.length;
 }
 
 function jsonable(value: unknown): unknown {
@@ -180,6 +184,26 @@ export function canonicalEnvelope(primitive: unknown, registry: ObjectRegistry):
   }
   const changes = primitive[`${ns}.changes`];
   if (Array.isArray(changes)) out[`${ns}.changes`] = [...changes].sort();
+  return out;
+}
+
+/**
+ * oslo's known wart, undone: a backported child keeps `changes` naming fields the backport dropped. Every
+ * envelope's changes are cut down to the keys of its data (what TypeScript sends; see interop-differences).
+ */
+export function withoutDroppedChanges(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutDroppedChanges);
+  if (!isRecord(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = withoutDroppedChanges(v);
+  for (const key of Object.keys(out)) {
+    if (!key.endsWith('.changes') || !Array.isArray(out[key])) continue;
+    const data = out[`${key.slice(0, -'.changes'.length)}.data`];
+    if (!isRecord(data)) continue;
+    const kept = (out[key] as string[]).filter((name) => Object.hasOwn(data, name));
+    if (kept.length) out[key] = kept;
+    else delete out[key];
+  }
   return out;
 }
 
