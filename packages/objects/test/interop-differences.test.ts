@@ -88,6 +88,17 @@ describe('values both accept but hold differently', () => {
     assert.equal(dataOf(ours).created_at, '2024-03-04T03:06:07Z');
   });
 
+  test('a date-time before the year 1000: oslo sends the year unpadded ("999-..."), which neither side reads; we send "0999-..."', async () => {
+    const spec: ObjectSpec = { $object: 'Volume', values: { id: VOLUME_ID, size: 1, created_at: '0999-01-02T03:04:05Z' } };
+    const { primitive: oslo } = await oracle.build(spec);
+    assert.equal(dataOf(oslo).created_at, '999-01-02T03:04:05Z');
+    await assert.rejects(oracle.decode(oslo), (err: unknown) => err instanceof OracleError && err.pythonType === 'ValueError');
+    assert.throws(() => interopRegistry.fromPrimitive(oslo), (err: unknown) => isVersionedError(err, 'invalid_value'));
+    const ours = buildObject(spec, interopRegistry).toPrimitive();
+    assert.equal(dataOf(ours).created_at, '0999-01-02T03:04:05Z');
+    assert.equal((await oracle.decode(ours)).report.fields.created_at, '0999-01-02T03:04:05+00:00');
+  });
+
   test('a whole-second date-time in a millisecond-precision field: oslo sends "...08Z", we send "...08.000Z"', async () => {
     const spec: ObjectSpec = { $object: 'Volume', values: { id: VOLUME_ID, size: 1, synced_at: '2024-03-04T05:06:08Z' } };
     const { primitive: oslo } = await oracle.build(spec);
