@@ -38,7 +38,7 @@ async function assertBothReject(primitive: Primitive, expected: { code: ErrorCod
 
 describe('envelopes both sides refuse', () => {
   test('an unknown object name: unsupported_object / UnsupportedObjectError', () =>
-    assertBothReject(volumePrimitive({}, { [`${VO}.name`]: 'Snapshot' }), { code: 'unsupported_object', pythonType: 'UnsupportedObjectError' }));
+    assertBothReject(volumePrimitive({}, { [`${VO}.name`]: 'QuotaClass' }), { code: 'unsupported_object', pythonType: 'UnsupportedObjectError' }));
 
   test("a Volume claiming the acme project, at a versionedobjects receiver: foreign_namespace / UnsupportedObjectError", () =>
     assertBothReject(volumePrimitive({}, { [`${VO}.namespace`]: 'acme' }), { code: 'foreign_namespace', pythonType: 'UnsupportedObjectError' }));
@@ -115,6 +115,19 @@ describe('field values both sides refuse', () => {
       path: 'Volume.attachment',
       pythonType: 'ValueError',
     }));
+
+  test('a ScsiAttachment (a subclass) in the Attachment field that does not take subclasses: invalid_value / ValueError', () =>
+    assertBothReject(
+      volumePrimitive({
+        attachment: {
+          [`${VO}.name`]: 'ScsiAttachment',
+          [`${VO}.namespace`]: 'versionedobjects',
+          [`${VO}.version`]: '1.0',
+          [`${VO}.data`]: { id: VOLUME_ID, instance: 'i', lun: 1 },
+        },
+      }),
+      { code: 'invalid_value', path: 'Volume.attachment', pythonType: 'ValueError' },
+    ));
 
   test("a bad value inside a child in a list: invalid_value at Volume.attachments[0].attach_mode / ValueError", () =>
     assertBothReject(

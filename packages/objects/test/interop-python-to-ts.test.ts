@@ -1,7 +1,7 @@
 // Direction (a): oslo.versionedobjects makes the primitive, TypeScript decodes it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Attachment, Flavor, Volume, VolumeList, Widget, interopRegistry } from './interop/classes.js';
+import { Attachment, Flavor, ScsiAttachment, Snapshot, Volume, VolumeList, Widget, interopRegistry } from './interop/classes.js';
 import { ATTACHMENT_IDS, FULL_VOLUME_VALUES, SHARED_SPECS, VOLUME_ID, attachment } from './interop/fixtures.js';
 import { canonicalJson, reportOf, withoutTypes, type ObjectSpec } from './interop/model.js';
 import { PythonOracle } from './interop/oracle.js';
@@ -96,6 +96,14 @@ describe('typed values decoded from oslo', () => {
   test("an empty VolumeList made by oslo decodes to an empty list", async () => {
     const { obj } = await fromOslo<VolumeList>({ $object: 'VolumeList' });
     assert.equal(obj.length, 0);
+  });
+
+  test('a Snapshot decodes with its timestamps and its ScsiAttachment source as a ScsiAttachment', async () => {
+    const { obj } = await fromOslo<Snapshot>(SHARED_SPECS['a timestamped Snapshot whose source is a ScsiAttachment (a subclass)'] as ObjectSpec);
+    assert.ok(obj.source instanceof ScsiAttachment);
+    assert.equal(obj.source.lun, 3);
+    assert.equal(obj.created_at?.toISOString(), '2024-01-01T00:00:00.000Z');
+    assert.equal(obj.updated_at, null);
   });
 
   test('a nova_object envelope decodes to a Flavor with its nova namespace', async () => {

@@ -108,6 +108,24 @@ class VolumeList(base.ObjectListBase, base.VersionedObject):
 
 
 @base.VersionedObjectRegistry.register
+class ScsiAttachment(Attachment):
+    """A subclass, accepted where an Attachment is expected with subclasses=True."""
+    VERSION = '1.0'
+    fields = {
+        'lun': fields.IntegerField(),
+    }
+
+
+@base.VersionedObjectRegistry.register
+class Snapshot(base.TimestampedObject, base.VersionedObject):
+    VERSION = '1.0'
+    fields = {
+        'id': fields.UUIDField(),
+        'source': fields.ObjectField('Attachment', subclasses=True, nullable=True),
+    }
+
+
+@base.VersionedObjectRegistry.register
 class Note(base.VersionedObject):
     """No history on the TypeScript side: only its current version is described."""
     VERSION = '1.1'

@@ -1,5 +1,5 @@
 // The interop fixture classes, TypeScript side: the same names, fields, versions and history as classes.py.
-import { ObjectList, ObjectRegistry, VersionedObject, compareVersions, f, field, versionedObject } from '../../src/index.js';
+import { ObjectList, ObjectRegistry, Timestamped, VersionedObject, compareVersions, f, field, versionedObject } from '../../src/index.js';
 
 /** Every interop test file decodes with this registry, never the default one. */
 export const interopRegistry = new ObjectRegistry();
@@ -90,6 +90,19 @@ export class Volume extends VersionedObject {
 })
 export class VolumeList extends ObjectList<Volume> {
   @field(f.listOfObjects<Volume>('Volume')) declare objects: Volume[];
+}
+
+/** A subclass, accepted where an Attachment is expected with `subclasses: true`. */
+@versionedObject({ version: '1.0', registry: interopRegistry })
+export class ScsiAttachment extends Attachment {
+  @field(f.integer()) declare lun: number;
+}
+
+/** oslo's TimestampedObject mixin (created_at, updated_at) and an Object field open to subclasses. */
+@versionedObject({ version: '1.0', registry: interopRegistry })
+export class Snapshot extends Timestamped(VersionedObject) {
+  @field(f.uuid()) declare id: string;
+  @field(f.object<Attachment>('Attachment', { subclasses: true }), { nullable: true }) declare source: Attachment | null;
 }
 
 /** No declared history: only its current version is described. */

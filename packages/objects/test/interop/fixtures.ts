@@ -94,6 +94,15 @@ export const SHARED_SPECS: Record<string, ObjectSpec> = {
     values: { objects: [{ $object: 'Volume', values: { id: VOLUME_ID, size: 9 }, reset: 'shallow', after: { size: 10 } }] },
     reset: 'shallow',
   },
+  'a timestamped Snapshot whose source is a ScsiAttachment (a subclass)': {
+    $object: 'Snapshot',
+    values: {
+      id: VOLUME_ID,
+      created_at: '2024-01-01T00:00:00Z',
+      updated_at: null,
+      source: { $object: 'ScsiAttachment', values: { id: ATTACHMENT_IDS[0], instance: 'i-0', lun: 3 }, reset: 'shallow' },
+    },
+  },
   'a Flavor in the nova_object serial namespace and nova project': {
     $object: 'Flavor',
     values: { id: 42, name: 'm1.small', memory_mb: 2048, extra_specs: { 'hw:cpu_policy': 'dedicated' }, created_at: '2023-12-31T23:59:59Z' },
