@@ -1,9 +1,10 @@
-// Direction (d): what both sides refuse to decode, each with its own error.
+// Direction (d): what both sides refuse to decode, each with its own error; and the oddities both accept alike.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isVersionedError, type ErrorCode, type Primitive } from '../src/index.js';
 import { Flavor, Volume, Widget, interopRegistry } from './interop/classes.js';
 import { VOLUME_ID } from './interop/fixtures.js';
+import { canonicalJson, reportOf, withoutTypes } from './interop/model.js';
 import { OracleError, PythonOracle } from './interop/oracle.js';
 
 let oracle: PythonOracle;
@@ -143,4 +144,24 @@ describe('field values both sides refuse', () => {
       }),
       { code: 'invalid_value', path: 'Volume.attachments[0].attach_mode', pythonType: 'ValueError' },
     ));
+});
+
+describe('oddities both sides accept the same way', () => {
+  async function assertSameDecode(primitive: Primitive): Promise<void> {
+    const { report, primitive: oslo } = await oracle.decode(primitive);
+    const ours = interopRegistry.fromPrimitive(primitive);
+    assert.deepEqual(reportOf(ours), withoutTypes(report));
+    assert.equal(canonicalJson(ours.toPrimitive(), interopRegistry), canonicalJson(oslo, interopRegistry));
+  }
+
+  test('a data key that is not a field is dropped', () => assertSameDecode(volumePrimitive({ legacy_flag: true })));
+
+  test('a change naming something that is not a field is dropped', () => assertSameDecode(volumePrimitive({}, { [`${VO}.changes`]: ['size', 'legacy_flag'] })));
+
+  test('a change naming a field that is not in the data is kept in memory, and not re-sent', () =>
+    assertSameDecode(volumePrimitive({}, { [`${VO}.changes`]: ['size', 'name'] })));
+
+  test('null on a non-nullable field with a default decodes to the default', () => assertSameDecode(volumePrimitive({ bootable: null, tags: null })));
+
+  test('version 1.3.0 is read by the 1.3 class and re-sent as 1.3.0', () => assertSameDecode(volumePrimitive({}, { [`${VO}.version`]: '1.3.0' })));
 });
