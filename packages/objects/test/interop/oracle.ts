@@ -72,7 +72,10 @@ export class PythonOracle {
   static start(): Promise<PythonOracle> {
     return new Promise((resolve, reject) => {
       // -B: never write __pycache__ into the source tree.
-      const child = spawn(PYTHON, ['-B', ORACLE_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+      // oslo_versionedobjects imports oslo_messaging, hence eventlet: skipping eventlet's DNS patching (dnspython)
+      // halves the start-up and touches nothing versioned objects do.
+      const env = { ...process.env, EVENTLET_NO_GREENDNS: 'yes' };
+      const child = spawn(PYTHON, ['-B', ORACLE_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env });
       let oracle: PythonOracle | undefined;
       let stderr = '';
       const fail = (why: string): void =>
