@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { SchemaValidator } from '../src/index.js';
 import { interopRegistry } from './interop/classes.js';
 import { buildObject, canonicalJson, reportOf, withoutDroppedChanges, withoutTypes, type ObjectSpec } from './interop/model.js';
 import { PythonOracle } from './interop/oracle.js';
@@ -14,6 +15,7 @@ before(async () => {
 after(() => oracle?.close());
 
 const RUNS = 60;
+const schemas = new SchemaValidator(interopRegistry);
 
 const text = fc.string({ unit: 'binary', maxLength: 12 });
 const int = fc.oneof(fc.integer(), fc.maxSafeInteger());
@@ -109,12 +111,14 @@ test('a generated Volume made by oslo decodes in TypeScript to what oslo holds',
   );
 });
 
-test("a generated Volume gives the same envelope on both sides, at every version (oslo's unfiltered child changes aside)", async () => {
+test("a generated Volume gives the same envelope on both sides, at every version (oslo's unfiltered child changes aside), valid for that version's schema", async () => {
   await fc.assert(
     fc.asyncProperty(volumeSpec, fc.constantFrom('1.0', '1.1', '1.2', '1.3'), async (spec, version) => {
       const { primitive: oslo } = await oracle.build(spec, { target_version: version });
       const ours = buildObject(spec, interopRegistry).toPrimitive({ targetVersion: version });
       assert.equal(canonicalJson(ours, interopRegistry), canonicalJson(withoutDroppedChanges(oslo), interopRegistry));
+      const result = schemas.validate(oslo);
+      assert.ok(result.valid, JSON.stringify(result.issues));
     }),
     { numRuns: RUNS },
   );

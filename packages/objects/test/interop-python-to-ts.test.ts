@@ -78,7 +78,12 @@ describe('typed values decoded from oslo', () => {
       [obj.size, obj.offset, obj.ratio, obj.weight, obj.bootable, obj.multiattach, obj.tier, obj.status, obj.host_ip, obj.subnet4, obj.mac, obj.pci],
       [40, -5, 0.75, 2.5, true, true, 'ssd', 'available', '2001:db8::1', '192.0.2.0/24', 'aa:bb:cc:dd:ee:ff', '0000:00:1f.2'],
     );
-    assert.deepEqual(obj.metadata, { owner: 'ops', env: 'prod' });
+    assert.deepEqual(Object.entries(obj.metadata), [
+      ['owner', 'ops'],
+      ['env', 'prod'],
+      ['__proto__', 'data'],
+    ]);
+    assert.equal(Object.getPrototypeOf(obj.metadata), Object.prototype, 'a "__proto__" key is data, never a prototype');
   });
 
   test('a VolumeList decodes to a list object of Volumes', async () => {

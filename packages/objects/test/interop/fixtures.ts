@@ -45,7 +45,8 @@ export const FULL_VOLUME_VALUES = {
   pci: '0000:00:1f.2',
   tags: ['fast', 'replicated'],
   counts: [3, 1, 2],
-  metadata: { owner: 'ops', env: 'prod' },
+  // A computed key: an own "__proto__" entry, which both sides must carry as data.
+  metadata: { owner: 'ops', env: 'prod', ['__proto__']: 'data' },
   quotas: { gb: 100, snapshots: 10 },
   labels: ['gold', 'eu', 'backup'],
   ports: [3260, 22, 80],

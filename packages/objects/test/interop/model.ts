@@ -107,7 +107,7 @@ export function withoutTypes(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTypes);
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (!(k === 'types' && '$object' in value)) out[k] = withoutTypes(v);
+  for (const [k, v] of Object.entries(value)) if (!(k === 'types' && '$object' in value)) put(out, k, withoutTypes(v));
   return out;
 }
 
@@ -147,6 +147,11 @@ export function pythonTypeOf(type: FieldType): string {
   }
 }
 
+/** Set an own key, `__proto__` included (plain assignment would set the prototype and lose the key). */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -178,7 +183,7 @@ export function canonicalEnvelope(primitive: unknown, registry: ObjectRegistry):
     const canonicalData: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(data)) {
       const def = meta?.fieldMap.get(key);
-      canonicalData[key] = def ? canonicalValue(def.type, value, registry) : value;
+      put(canonicalData, key, def ? canonicalValue(def.type, value, registry) : value);
     }
     out[`${ns}.data`] = canonicalData;
   }
@@ -195,7 +200,7 @@ export function withoutDroppedChanges(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDroppedChanges);
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = withoutDroppedChanges(v);
+  for (const [k, v] of Object.entries(value)) put(out, k, withoutDroppedChanges(v));
   for (const key of Object.keys(out)) {
     if (!key.endsWith('.changes') || !Array.isArray(out[key])) continue;
     const data = out[`${key.slice(0, -'.changes'.length)}.data`];
@@ -211,7 +216,7 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (!isRecord(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) out[key] = sortKeys(value[key]);
+  for (const key of Object.keys(value).sort()) put(out, key, sortKeys(value[key]));
   return out;
 }
 
