@@ -79,14 +79,18 @@ class Encoder implements EncodeContext, EncoderHost {
   encode(obj: VersionedObject, target: string | undefined): Primitive {
     const meta = metaOf(obj);
     const version = target ?? obj.$wireVersion ?? meta.version;
-    const backporting = version !== meta.version;
+    // Decoded at a minor older than the history describes: answer at that minor as it came, as oslo does
+    // (nothing is known to drop; refusing would make an object this side decoded impossible to send back).
+    const undescribedPast = target === undefined && version === obj.$wireVersion && compareVersions(version, oldestVersion(meta)) < 0;
+    const backporting = version !== meta.version && !undescribedPast;
     if (backporting) checkTarget(meta, version);
     if (++this.depth > MAX_ENCODE_DEPTH) {
       throw new VersionedError('limit_exceeded', `objects nest deeper than ${MAX_ENCODE_DEPTH} levels (is there a cycle?)`);
     }
     // A class with its own makeCompatible sees every set field (it may move one into an old shape).
     const hooked = backporting && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
-    const out = encoderFor(meta, version, hooked)(obj.$values, this, obj);
+    const out = encoderFor(meta, undescribedPast ? meta.version : version, hooked)(obj.$values, this, obj);
+    if (undescribedPast) out[meta.keys.version] = version;
     this.depth--;
     const changes = changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
     if (changes !== undefined) out[meta.keys.changes] = changes;
@@ -149,13 +153,17 @@ function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<stri
   return changes;
 }
 
+function oldestVersion(meta: ObjectMeta): string {
+  return (meta.history.entries[0] as { version: string }).version;
+}
+
 function checkTarget(meta: ObjectMeta, target: string): void {
   if (compareVersions(target, meta.version) > 0) {
     throw new VersionedError('invalid_target_version', `cannot backport ${meta.name} ${meta.version} to the newer version ${target}`, {
       details: { name: meta.name, version: meta.version, target },
     });
   }
-  const oldest = (meta.history.entries[0] as { version: string }).version;
+  const oldest = oldestVersion(meta);
   if (compareVersions(target, oldest) < 0) {
     throw new VersionedError('invalid_target_version', `${meta.name} has no history before ${oldest}, so it cannot be backported to ${target}`, {
       details: { name: meta.name, version: meta.version, target, oldest },
