@@ -132,4 +132,12 @@ describe('typed values decoded from oslo', () => {
     assert.equal(obj.objVersion, '1.0');
     assert.equal((obj.toPrimitive() as Record<string, unknown>)['versioned_object.version'], '1.0');
   });
+
+  test('a class without a declared history, decoded at an older minor, re-encodes at that minor as oslo does', async () => {
+    const primitive = { 'versioned_object.name': 'Note', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': { text: 'hi' } };
+    const { primitive: oslo } = await oracle.decode(primitive);
+    assert.equal(oslo['versioned_object.version'], '1.0');
+    const ours = interopRegistry.fromPrimitive(primitive).toPrimitive();
+    assert.equal(canonicalJson(ours, interopRegistry), canonicalJson(oslo, interopRegistry));
+  });
 });
