@@ -262,6 +262,17 @@ describe('DateTime', () => {
     assert.ok(decoded instanceof Date);
     assert.equal((decoded as Date).toISOString(), '2000-01-01T00:00:00.000Z');
   });
+  it('rejects instants outside the years 0001-9999, which the wire form cannot write and Python cannot read', () => {
+    rejects('at', new Date('+010000-01-01T00:00:00Z'), /expected a date-time .*got a Date \(\+010000-01-01T00:00:00\.000Z\) \(the year must be 1 to 9999\)/);
+    rejects('at', new Date('-000001-06-01T00:00:00Z'), /the year must be 1 to 9999/);
+    rejects('at', '0000-12-31T23:59:59Z', /the year must be 1 to 9999/);
+  });
+  it('accepts the first and last instants of the years 0001-9999 and writes them with four-digit years', () => {
+    assert.equal(wire('at', '0001-01-01T00:00:00Z').primitive, '0001-01-01T00:00:00Z');
+    assert.equal(wire('at', '9999-12-31T23:59:59Z').primitive, '9999-12-31T23:59:59Z');
+    assert.equal(wire('atMs', '9999-12-31T23:59:59.999Z').primitive, '9999-12-31T23:59:59.999Z');
+    assert.equal(wire('at', '0050-02-03T04:05:06Z').primitive, '0050-02-03T04:05:06Z');
+  });
   it('copies an assigned Date, so mutating the original does not change the object', () => {
     const d = new Date('2021-03-04T05:06:07Z');
     const obj = Scalars.create({ at: d });

@@ -103,6 +103,8 @@ export class UUIDType extends FieldType<string> {
 
 export type DateTimePrecision = 'second' | 'millisecond';
 
+const MIN_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 /**
@@ -123,6 +125,8 @@ export class DateTimeType extends FieldType<Date> {
     else if (typeof value === 'string') ms = parseIsoTime(value);
     else throw this.invalid(value);
     if (Number.isNaN(ms)) throw this.invalid(value);
+    // The wire form has a four-digit year and Python's datetime holds years 1 to 9999.
+    if (ms < MIN_INSTANT || ms > MAX_INSTANT) throw this.invalid(value, 'the year must be 1 to 9999');
     return new Date(this.precision === 'second' ? Math.floor(ms / 1000) * 1000 : ms);
   }
   override toPrimitive(value: Date, _ctx: EncodeContext): string {
