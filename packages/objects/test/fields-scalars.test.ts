@@ -108,6 +108,33 @@ describe('SensitiveString', () => {
   });
 });
 
+@versionedObject({ name: 'Credentials', version: '1.0', registry })
+class Credentials extends VersionedObject {
+  @field(f.list(f.sensitiveString())) declare passwords: string[];
+  @field(f.dict(f.sensitiveString())) declare tokens: Record<string, string>;
+  @field(f.set(f.sensitiveString())) declare keys: Set<string>;
+  @field(f.object('Scalars'), { nullable: true }) declare inner: Scalars | null;
+}
+
+describe('SensitiveString inside containers and children', () => {
+  const creds = Credentials.create({
+    passwords: ['hunter2', 'letmein'],
+    tokens: { admin: 's3cr3t' },
+    keys: new Set(['k3y']),
+    inner: Scalars.create({ secret: 'n3sted' }),
+  });
+  it('masks every element of a list, dict or set of sensitive strings when printed, as oslo does', () => {
+    for (const shown of [inspect(creds), String(creds), inspect(creds, { depth: Infinity })]) {
+      for (const secret of ['hunter2', 'letmein', 's3cr3t', 'k3y', 'n3sted']) assert.doesNotMatch(shown, new RegExp(secret), shown);
+    }
+    assert.match(inspect(creds), /admin: '\*\*\*'/);
+  });
+  it('sends them in clear', () => {
+    const json = JSON.stringify(creds);
+    for (const secret of ['hunter2', 'letmein', 's3cr3t', 'k3y', 'n3sted']) assert.match(json, new RegExp(secret));
+  });
+});
+
 describe('Integer', () => {
   it('accepts integers and integer strings', () => {
     assert.equal(coerced('int', 12), 12);
