@@ -127,6 +127,14 @@ describe('Comparable', () => {
     b.resetChanges();
     assert.equal(a.equals(b), false);
   });
+  it('the order in which fields were assigned does not matter', () => {
+    const a = Flavor.create({ name: 'm1', vcpus: 2 });
+    const b = Flavor.create({ vcpus: 2, name: 'm1' });
+    assert.equal(a.equals(b), true);
+    const c = Flavor.create({ disk: Disk.create({ size: 1 }), vcpus: 2 });
+    const d = Flavor.create({ vcpus: 2, disk: Disk.create({ size: 1 }) });
+    assert.equal(c.equals(d), true);
+  });
   it('is never equal to a non-object', () => {
     const a = Flavor.create({ name: 'm1' });
     assert.equal(a.equals(a.toPrimitive()), false);
