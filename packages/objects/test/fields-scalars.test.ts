@@ -190,6 +190,15 @@ describe('Float', () => {
   });
 });
 
+describe('negative zero', () => {
+  it('Float and Integer hold -0 as 0, since JSON cannot carry the sign and the object must hold what crosses the wire', () => {
+    for (const [key, value] of [['ratio', -0], ['ratio', '-0'], ['ratio', '-0.0'], ['int', -0], ['int', '-0'], ['weight', -0], ['count', '-0']] as const) {
+      assert.ok(Object.is(coerced(key, value), 0), `${key} = ${String(value)}`);
+    }
+    assert.ok(Object.is(wire('ratio', -0).decoded, 0));
+  });
+});
+
 describe('NonNegativeFloat', () => {
   it('accepts zero and positive numbers', () => {
     assert.equal(coerced('weight', 0), 0);

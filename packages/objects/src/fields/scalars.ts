@@ -37,7 +37,8 @@ export class IntegerType extends FieldType<number> {
     // oslo truncates 1.9 to 1; a silent truncation is data loss, so it is refused here.
     if (!Number.isSafeInteger(n)) throw this.invalid(value, Number.isInteger(n) ? 'outside the safe integer range' : undefined);
     if (this.min !== undefined && n < this.min) throw this.invalid(value);
-    return n;
+    // JSON has no -0: hold 0, which is what the other side will read.
+    return n === 0 ? 0 : n;
   }
 }
 
@@ -56,7 +57,7 @@ export class FloatType extends FieldType<number> {
     else throw this.invalid(value);
     // JSON cannot carry NaN or Infinity.
     if (!Number.isFinite(n) || (this.min !== undefined && n < this.min)) throw this.invalid(value);
-    return n;
+    return n === 0 ? 0 : n;
   }
 }
 
