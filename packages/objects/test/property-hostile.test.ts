@@ -260,6 +260,13 @@ describe('hostile input: size and depth', () => {
     assert.deepEqual(error?.path, ['Chain', ...Array(32).fill('next')]);
   });
 
+  it('with a depth limit too large for the call stack, deep nesting still fails with limit_exceeded, not a RangeError', () => {
+    const { error } = decode(nested(10_000), { limits: { maxDepth: 1_000_000 } });
+    assert.equal(error?.code, 'limit_exceeded');
+    assert.match(error?.message ?? '', /nest too deeply for the call stack/);
+    assert.throws(() => new ObjectSerializer({ registry, limits: { maxDepth: 1_000_000 } }).deserializeEntity([nested(10_000)]), { code: 'limit_exceeded' });
+  });
+
   it('10,000 nested envelopes in a list of objects fail the same way', () => {
     let p = envelope('Chain', {});
     for (let i = 0; i < 10_000; i++) p = envelope('Chain', { links: [p] });
