@@ -58,6 +58,21 @@ describe('IPAddress', () => {
     assert.equal(coerced('ip', 'FE80:0000:0000:0000:0202:B3FF:FE1E:8329'), 'fe80::202:b3ff:fe1e:8329');
     assert.equal(coerced('ip', '2001:db8:0:0:1:0:0:1'), '2001:db8::1:0:0:1');
   });
+  it('writes IPv4-mapped and IPv4-compatible addresses with a dotted tail, as netaddr prints them', () => {
+    assert.equal(coerced('ip', '::ffff:1.2.3.4'), '::ffff:1.2.3.4');
+    assert.equal(coerced('ip', '::FFFF:102:304'), '::ffff:1.2.3.4');
+    assert.equal(coerced('ip', '::ffff:0:0'), '::ffff:0.0.0.0');
+    assert.equal(coerced('ip', '::d559:6b'), '::213.89.0.107');
+    assert.equal(coerced('ip', '::1:0'), '::0.1.0.0');
+    assert.equal(coerced('net', '::ffff:a00:0/104'), '::ffff:10.0.0.0/104');
+  });
+  it('keeps hex for the addresses netaddr writes in hex: ::, ::1, ::ffff and other prefixes', () => {
+    assert.equal(coerced('ip', '::'), '::');
+    assert.equal(coerced('ip', '::1'), '::1');
+    assert.equal(coerced('ip', '::0.0.255.255'), '::ffff');
+    assert.equal(coerced('ip', '::fffe:1.2.3.4'), '::fffe:102:304');
+    assert.equal(coerced('ip', '64:ff9b::1.2.3.4'), '64:ff9b::102:304');
+  });
   it('rejects malformed addresses, scoped addresses and non-strings', () => {
     for (const bad of ['256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4 ', 'fe80::1%eth0', '2001:db8::g', ':::', '', 'localhost', 3232235521, null]) {
       rejects('ip', bad, /expected an IP address/);
