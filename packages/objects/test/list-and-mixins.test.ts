@@ -42,11 +42,23 @@ describe('ObjectList', () => {
     list.forEach((d) => (total += d.size));
     assert.equal(total, 6);
   });
-  it('reads as empty while `objects` is unset, without lazy-loading', () => {
+  it('starts with an empty `objects` that is not a change, and sends it, as oslo\'s ObjectListBase does', () => {
     const list = new DiskList();
+    assert.equal(list.isSet('objects'), true);
+    assert.deepEqual(list.objects, []);
+    assert.deepEqual([...list.whatChanged()], []);
+    assert.deepEqual(list.toPrimitive()['versioned_object.data'], { objects: [] });
+  });
+  it('decodes an envelope without `objects` as an empty list', () => {
+    const list = registry.fromPrimitive({ 'versioned_object.name': 'DiskList', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': {} }) as DiskList;
+    assert.deepEqual(list.objects, []);
+    assert.equal(list.length, 0);
+  });
+  it('reads as empty after `objects` is unset, without lazy-loading', () => {
+    const list = DiskList.create({ objects: disks(1) });
+    list.unset('objects');
     assert.equal(list.length, 0);
     assert.deepEqual([...list], []);
-    assert.equal(list.isSet('objects'), false);
   });
   it('push appends, returns the new length and marks `objects` changed', () => {
     const list = DiskList.create({ objects: disks(1) });
