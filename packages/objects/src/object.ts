@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { VersionedError } from './errors.js';
-import { OBJECT_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { OBJECT_BRAND, childHasChanges, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
@@ -46,6 +46,12 @@ export class VersionedObject implements VersionedObjectLike {
     return obj as T;
   }
 
+  /**
+   * The mirror of makeCompatible, for decoding: called with a copy of the data of a primitive older than
+   * the class (`fromVersion`) before its fields are read, to bring a renamed or reshaped field forward.
+   */
+  static upgradePrimitive(_data: Record<string, unknown>, _fromVersion: string): void {}
+
   static get objName(): string {
     return metaOf(this).name;
   }
@@ -88,8 +94,8 @@ export class VersionedObject implements VersionedObjectLike {
   /** Fields assigned since the last reset, plus object fields whose children have changes. */
   whatChanged(): Set<string> {
     const changes = new Set(this.$changes);
-    for (const def of metaOf(this).fields) {
-      if (!changes.has(def.name) && childChanged(this.$values[def.name])) changes.add(def.name);
+    for (const def of metaOf(this).objectFields) {
+      if (!changes.has(def.name) && childHasChanges(this.$values[def.name])) changes.add(def.name);
     }
     return changes;
   }
@@ -154,6 +160,14 @@ export class VersionedObject implements VersionedObjectLike {
     }
     return copy;
   }
+
+  /**
+   * The custom backport hook (oslo's obj_make_compatible), for what the history cannot express: a renamed
+   * or reshaped field, a value the old release requires. Called with the encoded data of every set field
+   * (children already backported); afterwards, fields that do not exist at `targetVersion` and are still in
+   * `data` are dropped (and count as data loss). Edit `data` in place.
+   */
+  makeCompatible(_data: Record<string, unknown>, _targetVersion: string): void {}
 
   /** The oslo.versionedobjects envelope; see ToPrimitiveOptions for backporting. */
   toPrimitive(options?: ToPrimitiveOptions): Primitive {
@@ -263,12 +277,6 @@ function fieldDef(obj: VersionedObject, name: string): FieldDef {
 
 function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
-}
-
-function childChanged(value: unknown): boolean {
-  if (isVersionedObject(value)) return value.whatChanged().size > 0;
-  if (Array.isArray(value)) return value.some((v) => isVersionedObject(v) && v.whatChanged().size > 0);
-  return false;
 }
 
 function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {

@@ -1,9 +1,12 @@
-import { FieldType, type TypeDescription } from './type.js';
+import { FieldType, type JsonSchema, type TypeDescription } from './type.js';
 import type { EncodeContext } from '../to-primitive.js';
 
 export class StringType extends FieldType<string> {
   readonly kind: string = 'String';
   readonly expected: string = 'a string';
+  jsonSchema(): JsonSchema {
+    return { type: 'string' };
+  }
   coerce(value: unknown): string {
     if (typeof value === 'string') return value;
     // oslo accepts numbers and booleans and stringifies them; that loses nothing.
@@ -29,6 +32,9 @@ export class IntegerType extends FieldType<number> {
     this.kind = min === 0 ? 'NonNegativeInteger' : 'Integer';
     this.expected = min === 0 ? 'a non-negative integer' : 'an integer';
   }
+  jsonSchema(): JsonSchema {
+    return this.min === undefined ? { type: 'integer' } : { type: 'integer', minimum: this.min };
+  }
   coerce(value: unknown): number {
     let n: number;
     if (typeof value === 'number') n = value;
@@ -50,6 +56,9 @@ export class FloatType extends FieldType<number> {
     this.kind = min === 0 ? 'NonNegativeFloat' : 'Float';
     this.expected = min === 0 ? 'a non-negative finite number' : 'a finite number';
   }
+  jsonSchema(): JsonSchema {
+    return this.min === undefined ? { type: 'number' } : { type: 'number', minimum: this.min };
+  }
   coerce(value: unknown): number {
     let n: number;
     if (typeof value === 'number') n = value;
@@ -64,6 +73,9 @@ export class FloatType extends FieldType<number> {
 export class BooleanType extends FieldType<boolean> {
   readonly kind = 'Boolean';
   readonly expected = 'a boolean';
+  jsonSchema(): JsonSchema {
+    return { type: 'boolean' };
+  }
   coerce(value: unknown): boolean {
     // oslo uses truthiness ('no' -> True); only real booleans are accepted here.
     if (typeof value === 'boolean') return value;
@@ -78,6 +90,10 @@ const FALSE_STRINGS = new Set(['0', 'f', 'false', 'off', 'n', 'no']);
 export class FlexibleBooleanType extends FieldType<boolean> {
   readonly kind = 'FlexibleBoolean';
   readonly expected = 'a boolean or one of "true/false, yes/no, on/off, 1/0, t/f, y/n"';
+  jsonSchema(): JsonSchema {
+    // The wire form both oslo and this package emit; the looser spellings are accepted on assignment only.
+    return { type: 'boolean' };
+  }
   coerce(value: unknown): boolean {
     if (typeof value === 'boolean') return value;
     if (value === 1 || value === 0) return value === 1;
@@ -90,16 +106,32 @@ export class FlexibleBooleanType extends FieldType<boolean> {
   }
 }
 
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-/** Validated, unlike oslo's UUIDField, and normalised to lower case. */
-export class UUIDType extends FieldType<string> {
-  readonly kind = 'UUID';
-  readonly expected = 'a UUID';
+/** A string that matches a pattern once normalised (oslo's StringPattern). */
+export abstract class PatternType extends FieldType<string> {
+  protected abstract readonly pattern: RegExp;
+  protected abstract readonly schema: JsonSchema;
+  protected normalise(text: string): string {
+    return text.toLowerCase();
+  }
+  jsonSchema(): JsonSchema {
+    return this.schema;
+  }
   coerce(value: unknown): string {
-    if (typeof value === 'string' && UUID_RE.test(value)) return value.toLowerCase();
+    if (typeof value === 'string') {
+      if (this.pattern.test(value)) return value; // already normalised: the common case on the wire
+      const normalised = this.normalise(value);
+      if (this.pattern.test(normalised)) return normalised;
+    }
     throw this.invalid(value);
   }
+}
+
+/** Validated, unlike oslo's UUIDField, and normalised to lower case. */
+export class UUIDType extends PatternType {
+  readonly kind = 'UUID';
+  readonly expected = 'a UUID';
+  protected readonly pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  protected readonly schema = { type: 'string', format: 'uuid' };
 }
 
 export type DateTimePrecision = 'second' | 'millisecond';
@@ -119,6 +151,9 @@ export class DateTimeType extends FieldType<Date> {
   override readonly identity = false;
   constructor(readonly precision: DateTimePrecision = 'second') {
     super();
+  }
+  jsonSchema(): JsonSchema {
+    return { type: 'string', format: 'date-time' };
   }
   coerce(value: unknown): Date {
     let ms: number;
@@ -142,8 +177,38 @@ export class DateTimeType extends FieldType<Date> {
   }
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Digits at [start, start+count) as a number, or -1. */
+function digits(text: string, start: number, count: number): number {
+  let n = 0;
+  for (let i = start; i < start + count; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** The wire forms `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ`, parsed without a regex; NaN if not one. */
+function parseCanonical(text: string): number {
+  const len = text.length;
+  if ((len !== 20 && len !== 24) || text.charCodeAt(len - 1) !== 90 /* Z */) return NaN;
+  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return NaN;
+  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+  const h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+  const ms = len === 24 ? (text[19] === '.' ? digits(text, 20, 3) : -1) : 0;
+  // Date.UTC maps years below 100 to 19xx: leave those to the general path.
+  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return NaN;
+  const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return NaN;
+  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+}
+
 /** ISO 8601 with a date and a time; a missing offset means UTC (as oslo's tz-aware DateTime does). */
 function parseIsoTime(text: string): number {
+  const fast = parseCanonical(text);
+  if (!Number.isNaN(fast)) return fast;
   const m = ISO_RE.exec(text);
   if (!m) return NaN;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;
@@ -167,6 +232,9 @@ export class EnumType<T extends string = string> extends FieldType<T> {
     this.values = [...values];
     this.allowed = new Set(values);
     this.expected = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  jsonSchema(): JsonSchema {
+    return { type: 'string', enum: [...this.values] };
   }
   coerce(value: unknown): T {
     if (typeof value === 'string' && this.allowed.has(value)) return value as T;
