@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectList, ObjectRegistry, VersionedObject, f, field, readEnvelope, versionedObject, type Primitive } from '../src/index.js';
+import { ObjectList, ObjectRegistry, VersionedObject, envelopeKeys, f, field, readEnvelope, versionedObject, type Primitive } from '../src/index.js';
 
 const registry = new ObjectRegistry();
 const UUID = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -21,6 +21,13 @@ class Volume extends VersionedObject {
   @field(f.object('Attachment'), { nullable: true }) declare primary: Attachment | null;
   @field(f.listOfObjects('Attachment')) declare attachments: Attachment[];
 }
+
+@versionedObject({ name: 'Snapshot', version: '1.1', registry, history: [{ version: '1.0', note: 'Initial version' }, { version: '1.1', note: 'Adds size', added: ['size'] }] })
+class Snapshot extends VersionedObject {
+  @field(f.uuid()) declare id: string;
+  @field(f.integer()) declare size: number;
+}
+void Snapshot;
 
 @versionedObject({ name: 'VolumeList', version: '1.0', registry })
 class VolumeList extends ObjectList<Volume> {
@@ -149,7 +156,11 @@ describe('fromPrimitive', () => {
     assert.equal(older.objVersion, '1.0');
     assert.equal(older.clone().objVersion, '1.0');
   });
-  it('re-encodes an object decoded at an older version at that version, as oslo does (self.VERSION = objver)', { todo: 'toPrimitive emits the class version; to-primitive.ts is being reworked for backports' }, () => {
+  it('re-encodes an object decoded at an older version at that version, as oslo does (self.VERSION = objver)', () => {
+    const older = registry.fromPrimitive(envelope('Snapshot', '1.0', { id: UUID(1) }, ['id']));
+    assert.deepEqual(older.toPrimitive(), envelope('Snapshot', '1.0', { id: UUID(1) }, ['id']));
+  });
+  it('re-encodes an object decoded at a version older than its class\'s declared history, as oslo does', { todo: 'toPrimitive refuses: "Attachment has no history before 1.1, so it cannot be backported to 1.0", though decoding accepted 1.0' }, () => {
     const older = registry.fromPrimitive(envelope('Attachment', '1.0', { id: UUID(1) }));
     assert.equal(older.toPrimitive()[K.version], '1.0');
   });
@@ -203,7 +214,7 @@ describe('fromPrimitive: malformed envelopes', () => {
     assert.throws(() => registry.fromPrimitive(bad), { code: 'unsupported_object', message: /^Volume\.primary: no object named "Nope"/ });
   });
   it('readEnvelope reports the parts of a well-formed envelope', () => {
-    assert.deepEqual(readEnvelope(envelope('Volume', '1.3', { size: 1 }, ['size']), ['versioned_object']), {
+    assert.deepEqual(readEnvelope(envelope('Volume', '1.3', { size: 1 }, ['size']), [envelopeKeys('versioned_object')]), {
       serialNamespace: 'versioned_object',
       name: 'Volume',
       namespace: 'versionedobjects',
