@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ObjectSerializer, VersionedObject, f, field, formatPath, isVersionedError, versionedObject, type FromPrimitiveOptions, type VersionedError } from '../src/index.js';
 import { everythingArb, everythingFields, hostileKey, ownRecord, registry } from './support/model.js';
 
-const NUM_RUNS = 500;
+const NUM_RUNS = 300;
 const NS = 'versioned_object';
 const ENVELOPE_KEYS = new Set(['name', 'namespace', 'version', 'data', 'changes'].map((k) => `${NS}.${k}`));
 
@@ -165,7 +165,7 @@ describe('hostile input (property)', () => {
       fc.property(hostileJson, (value) => {
         decode(value);
       }),
-      { numRuns: 1000 },
+      { numRuns: 600 },
     );
   });
 
@@ -184,7 +184,7 @@ describe('hostile input (property)', () => {
         decode(value);
         decode(value, { strict: true });
       }),
-      { numRuns: 1000 },
+      { numRuns: 600 },
     );
   });
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { VersionedObject, isVersionedObject, metaOf } from '../src/index.js';
 import { Everything, everythingArb, fieldInputs, partArb, registry } from './support/model.js';
 
-const NUM_RUNS = 200;
+const NUM_RUNS = 150;
 
 /** A field value in comparable form: child objects as their primitives, everything else as is. */
 function comparable(value: unknown): unknown {
