@@ -1,5 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import {
   DEFAULT_NAMESPACE,
   DEFAULT_SERIAL_NAMESPACE,
@@ -201,6 +206,33 @@ describe('@versionedObject: fields', () => {
     });
     assert.equal(err.code, 'registration');
     assert.match(err.message, /Shadowed\.size: an instance property hides the field; declare it as `declare size: T`/);
+  });
+
+  it('refuses `size!: number` as TypeScript really emits it with useDefineForClassFields, and accepts `declare size: number`', async () => {
+    const compile = (declaration: string): string =>
+      ts.transpileModule(
+        `import { ObjectRegistry, VersionedObject, f, field, versionedObject } from ${JSON.stringify(new URL('../src/index.js', import.meta.url).href)};
+         @versionedObject({ name: 'Compiled', version: '1.0', registry: new ObjectRegistry() })
+         export class Compiled extends VersionedObject {
+           @field(f.integer()) ${declaration};
+         }`,
+        { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, experimentalDecorators: true, useDefineForClassFields: true } },
+      ).outputText;
+    const dir = mkdtempSync(join(tmpdir(), 'versioned-shadow-'));
+    const load = (file: string, code: string): Promise<{ Compiled: new (init?: object) => { size: number } }> => {
+      writeFileSync(join(dir, file), code);
+      return import(pathToFileURL(join(dir, file)).href);
+    };
+    try {
+      await assert.rejects(load('shadowed.mjs', compile('size!: number')), {
+        code: 'registration',
+        message: /^Compiled\.size: an instance property hides the field; declare it as `declare size: T`/,
+      });
+      const { Compiled } = await load('declared.mjs', compile('declare size: number'));
+      assert.equal(new Compiled({ size: '3' }).size, 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('accepts own instance properties that are not fields', () => {
