@@ -174,3 +174,17 @@ describe('Timestamped', () => {
     assert.throws(() => Stamped.create({ created_at: 'yesterday' as never }), { code: 'invalid_value', message: /^Stamped\.created_at: expected a date-time/ });
   });
 });
+
+@versionedObject({ name: 'Image', version: '1.0', registry })
+class Image extends Comparable(Timestamped(VersionedObject)) {
+  @field(f.string()) declare name: string;
+}
+
+describe('Comparable and Timestamped together', () => {
+  it('a class can use both mixins: it has the timestamps and compares by value', () => {
+    assert.deepEqual(metaOf(Image).fields.map((d) => d.name), ['created_at', 'updated_at', 'name']);
+    const at = new Date('2020-01-01T00:00:00Z');
+    assert.equal(Image.create({ name: 'a', created_at: at }).equals(Image.create({ created_at: at, name: 'a' })), true);
+    assert.equal(Image.create({ name: 'a', created_at: at }).equals(Image.create({ name: 'a', created_at: new Date('2021-01-01T00:00:00Z') })), false);
+  });
+});
