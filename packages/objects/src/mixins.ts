@@ -1,7 +1,6 @@
 import { field } from './decorators.js';
 import { f } from './fields/index.js';
 import { VersionedObject } from './object.js';
-import { defineOwn } from './fields/containers.js';
 import fastStableStringify from 'fast-json-stable-stringify';
 
 type ObjectClass = abstract new (...args: any[]) => VersionedObject;
@@ -10,22 +9,11 @@ type ObjectClass = abstract new (...args: any[]) => VersionedObject;
 export function Comparable<TBase extends ObjectClass>(Base: TBase): TBase & (abstract new (...args: any[]) => { equals(other: unknown): boolean }) {
   abstract class ComparableObject extends Base {
     equals(other: unknown): boolean {
-      return other instanceof VersionedObject && fastStableStringify(sortedChanges(this.toPrimitive())) === fastStableStringify(sortedChanges(other.toPrimitive()));
+      // `changes` lists fields in declaration order, so equal objects give equal primitives.
+      return other instanceof VersionedObject && fastStableStringify(this.toPrimitive()) === fastStableStringify(other.toPrimitive());
     }
   }
   return ComparableObject;
-}
-
-/** A primitive with every envelope's `changes` sorted: the order fields were assigned in is not part of equality. */
-function sortedChanges(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedChanges);
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const isChanges = key.endsWith('.changes') && Object.hasOwn(value, `${key.slice(0, -'.changes'.length)}.name`) && Array.isArray(v);
-    defineOwn(out, key, isChanges ? [...(v as string[])].sort() : sortedChanges(v));
-  }
-  return out;
 }
 
 /** oslo's TimestampedObject: `created_at` and `updated_at`, nullable date-times. */
