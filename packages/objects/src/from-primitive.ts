@@ -123,6 +123,10 @@ export function decodePrimitive(primitive: unknown, registry: ObjectRegistry, op
   try {
     return new Decoder(registry, limits, options.strict ?? false).decode(primitive);
   } catch (err) {
+    // A maxDepth set beyond what the stack holds must still fail as a typed error.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new VersionedError('limit_exceeded', `objects nest too deeply for the call stack (limits.maxDepth is ${limits.maxDepth}; lower it)`, { cause: err });
+    }
     if (err instanceof VersionedError && err.path.length > 0) {
       const keys = envelopeKeysOf(primitive, registry.envelopeKeys);
       const name = keys ? (primitive as Record<string, unknown>)[keys.name] : undefined;

@@ -9,8 +9,8 @@ export class ObjectList<T extends VersionedObject> extends VersionedObject imple
 
   constructor(init?: Record<string, unknown>) {
     super(init);
-    // As oslo's ObjectListBase: a new list holds [] (set, not changed), so an empty list's envelope carries `objects: []`.
-    if (this.$values['objects'] === undefined) this.$values['objects'] = [];
+    // As oslo's ObjectListBase: a new list holds an empty `objects`, not counted as a change, so it goes out as {objects: []}.
+    if (this.$values.objects === undefined) this.$values.objects = [];
   }
 
   get length(): number {

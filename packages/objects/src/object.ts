@@ -4,6 +4,8 @@ import { OBJECT_BRAND, childHasChanges, metaOf, type FieldDef, type ObjectMeta, 
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
+import { defineOwn } from './fields/containers.js';
+import type { FieldType } from './fields/type.js';
 
 /** The field values of an object type, for typed construction: `Volume.create({ size: 1 })`. */
 export type FieldsOf<T> = { [K in keyof T as K extends keyof VersionedObject ? never : T[K] extends (...args: never[]) => unknown ? never : K]?: T[K] };
@@ -188,16 +190,35 @@ export class VersionedObject implements VersionedObjectLike {
     for (const def of meta.fields) {
       const value = this.$values[def.name];
       if (value === undefined) continue;
-      shown[def.name] = value !== null && (def.type as { sensitive?: boolean }).sensitive ? '***' : value;
+      shown[def.name] = value === null ? null : masked(def.type, value);
     }
     for (const name of meta.extraFields) shown[name] = (this as unknown as Record<string, unknown>)[name];
     const label = `${meta.name}@${this.objVersion}`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
-    return `${label} ${insp(shown, { ...options, depth: depth - 1 } as Parameters<typeof inspect>[1])}`;
+    // The fields print at the object's own depth, so a child's fields show as a nested plain object's would.
+    return `${label} ${insp(shown, { ...options, depth } as Parameters<typeof inspect>[1])}`;
   }
 }
 
 Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
+
+/** A value for printing: SensitiveString values masked, inside lists, sets and dicts too (as oslo's stringify does). */
+function masked(type: FieldType, value: unknown): unknown {
+  if ((type as { sensitive?: boolean }).sensitive) return '***';
+  const element = (type as { element?: FieldType }).element;
+  if (!element || !hasSensitive(element)) return value;
+  if (Array.isArray(value)) return value.map((v) => masked(element, v));
+  if (value instanceof Set) return new Set([...value].map((v) => masked(element, v)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value as object)) defineOwn(out, key, masked(element, (value as Record<string, unknown>)[key]));
+  return out;
+}
+
+function hasSensitive(type: FieldType): boolean {
+  if ((type as { sensitive?: boolean }).sensitive) return true;
+  const element = (type as { element?: FieldType }).element;
+  return element !== undefined && hasSensitive(element);
+}
 
 /** @internal The accessor pair installed on a decorated class's prototype for each field. */
 export function fieldAccessor(meta: () => ObjectMeta, def: FieldDef): PropertyDescriptor {

@@ -79,18 +79,19 @@ class Encoder implements EncodeContext, EncoderHost {
   encode(obj: VersionedObject, target: string | undefined): Primitive {
     const meta = metaOf(obj);
     const version = target ?? obj.$wireVersion ?? meta.version;
-    // Decoded at a minor older than the history describes: answer at that minor as it came, as oslo does
-    // (nothing is known to drop; refusing would make an object this side decoded impossible to send back).
-    const undescribedPast = target === undefined && version === obj.$wireVersion && compareVersions(version, oldestVersion(meta)) < 0;
-    const backporting = version !== meta.version && !undescribedPast;
-    if (backporting) checkTarget(meta, version);
+    let backporting = version !== meta.version;
+    // Sent back at the version it came in at, from before the declared history: nothing is known of that
+    // version's fields, so the object goes out as it is, as oslo would send it.
+    const verbatim = backporting && target === undefined && predatesHistory(meta, version);
+    if (verbatim) backporting = false;
+    else if (backporting) checkTarget(meta, version);
     if (++this.depth > MAX_ENCODE_DEPTH) {
       throw new VersionedError('limit_exceeded', `objects nest deeper than ${MAX_ENCODE_DEPTH} levels (is there a cycle?)`);
     }
     // A class with its own makeCompatible sees every set field (it may move one into an old shape).
     const hooked = backporting && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
-    const out = encoderFor(meta, undescribedPast ? meta.version : version, hooked)(obj.$values, this, obj);
-    if (undescribedPast) out[meta.keys.version] = version;
+    const out = encoderFor(meta, backporting ? version : meta.version, hooked)(obj.$values, this, obj);
+    if (verbatim) out[meta.keys.version] = version;
     this.depth--;
     const changes = changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
     if (changes !== undefined) out[meta.keys.changes] = changes;
@@ -143,18 +144,20 @@ class Encoder implements EncodeContext, EncoderHost {
   }
 }
 
-/** what_changed, limited to the keys still in data; undefined when empty. */
+/** what_changed in declaration order (deterministic), limited to the keys still in data; undefined when empty. */
 function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
+  const own = obj.$changes;
+  if (own.size === 0 && meta.objectFields.length === 0) return undefined;
   let changes: string[] | undefined;
-  for (const name of obj.$changes) if (Object.hasOwn(data, name)) (changes ??= []).push(name);
-  for (const def of meta.objectFields) {
-    if (!obj.$changes.has(def.name) && Object.hasOwn(data, def.name) && childHasChanges(obj.$values[def.name])) (changes ??= []).push(def.name);
+  for (const def of meta.fields) {
+    const name = def.name;
+    if ((own.has(name) || (def.objectTarget !== undefined && childHasChanges(obj.$values[name]))) && Object.hasOwn(data, name)) (changes ??= []).push(name);
   }
   return changes;
 }
 
-function oldestVersion(meta: ObjectMeta): string {
-  return (meta.history.entries[0] as { version: string }).version;
+function predatesHistory(meta: ObjectMeta, version: string): boolean {
+  return compareVersions(version, (meta.history.entries[0] as { version: string }).version) < 0;
 }
 
 function checkTarget(meta: ObjectMeta, target: string): void {
@@ -163,7 +166,7 @@ function checkTarget(meta: ObjectMeta, target: string): void {
       details: { name: meta.name, version: meta.version, target },
     });
   }
-  const oldest = oldestVersion(meta);
+  const oldest = (meta.history.entries[0] as { version: string }).version;
   if (compareVersions(target, oldest) < 0) {
     throw new VersionedError('invalid_target_version', `${meta.name} has no history before ${oldest}, so it cannot be backported to ${target}`, {
       details: { name: meta.name, version: meta.version, target, oldest },

@@ -4,28 +4,15 @@ import { PatternType } from './scalars.js';
 
 export type IPFamily = 4 | 6 | 'any';
 
-/** IPv6 in the canonical compressed lower-case form that Python's netaddr prints (glibc's inet_ntop). */
+/** IPv6 in the canonical compressed lower-case form that Python's netaddr prints. */
 function canonicalIPv6(text: string): string {
   const hex = new URL(`http://[${text}]/`).hostname.slice(1, -1);
-  // inet_ntop keeps a dotted IPv4 tail for IPv4-mapped (::ffff:1.2.3.4) and IPv4-compatible (::1.2.3.4, not ::1) addresses.
-  const words = ipv6Words(hex);
-  const zeroHead = words.slice(0, 5).every((w) => w === 0);
-  if (zeroHead && (words[5] === 0xffff || (words[5] === 0 && words[6] !== 0))) {
-    const hi = words[6] as number;
-    const lo = words[7] as number;
-    const dotted = `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`;
-    return words[5] === 0xffff ? `::ffff:${dotted}` : `::${dotted}`;
-  }
-  return hex;
-}
-
-/** The eight 16-bit words of an all-hex IPv6 address (as the URL parser prints it). */
-function ipv6Words(hex: string): number[] {
-  const gap = hex.indexOf('::');
-  const head = (gap < 0 ? hex : hex.slice(0, gap)).split(':').filter(Boolean);
-  const tail = gap < 0 ? [] : hex.slice(gap + 2).split(':').filter(Boolean);
-  const zeros = new Array<string>(8 - head.length - tail.length).fill('0');
-  return [...head, ...zeros, ...tail].map((w) => parseInt(w, 16));
+  // netaddr (inet_ntop) writes IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses with a dotted tail.
+  const m = /^::(ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(hex);
+  if (!m) return hex;
+  const hi = parseInt(m[2]!, 16);
+  const lo = parseInt(m[3]!, 16);
+  return `::${m[1] ?? ''}${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 function normaliseAddress(text: string, family: IPFamily): string | undefined {
