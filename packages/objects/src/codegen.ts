@@ -3,7 +3,6 @@
 // and gives each field type its own monomorphic call site. Field names are validated identifiers, so
 // they are safe to write into the generated source; every other value is passed in, never inlined.
 import { VersionedError } from './errors.js';
-import { isVersion } from './version.js';
 import { fieldExistsAt } from './history.js';
 import type { EnvelopeKeys, FieldDef, ObjectMeta } from './meta.js';
 import type { DecodeContext } from './from-primitive.js';
@@ -156,7 +155,7 @@ export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
   const name = v[${q(keys.name)}], namespace = ${read(keys.namespace)}, version = ${read(keys.version)}, data = ${read(keys.data)}, changes = ${read(keys.changes)};
   if (typeof name !== 'string' || name === '') fail(${q(keys.name)}, name);
   if (typeof namespace !== 'string') fail(${q(keys.namespace)}, namespace);
-  if (!isVersion(version)) fail(${q(keys.version)}, version);
+  if (typeof version !== 'string') fail(${q(keys.version)}, version);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(${q(keys.data)}, data);
   if (changes !== undefined) {
     if (!Array.isArray(changes)) fail(${q(keys.changes)}, changes);
@@ -164,7 +163,7 @@ export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
   }
   return { serialNamespace: ${q(keys.serialNamespace)}, name, namespace, version, data, changes };
 };`;
-    fn = new Function('hasOwn', 'isVersion', body)(Object.hasOwn, isVersion) as ReadEnvelope;
+    fn = new Function('hasOwn', body)(Object.hasOwn) as ReadEnvelope;
     keys.reader = fn;
   }
   return fn;

@@ -118,6 +118,20 @@ export interface RemotableMethod {
   readonly arity: number;
 }
 
+/** Shared by every object without changes, until its first change gives it a Set of its own. */
+class NoChanges extends Set<string> {
+  override add(): this {
+    throw new Error('internal error: the shared empty change set was written to; use markChanged()');
+  }
+}
+export const NO_CHANGES: Set<string> = new NoChanges();
+
+/** Record a changed field. */
+export function markChanged(obj: { $changes: Set<string> }, name: string): void {
+  if (obj.$changes === NO_CHANGES) obj.$changes = new Set([name]);
+  else obj.$changes.add(name);
+}
+
 /** Whether the object or any child object has changes (oslo's what_changed is non-empty), without allocating. */
 export function hasChanges(obj: { $changes: Set<string>; $values: Record<string, unknown> }, meta: ObjectMeta): boolean {
   if (obj.$changes.size > 0) return true;

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { VersionedError } from './errors.js';
-import { OBJECT_BRAND, childHasChanges, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { NO_CHANGES, OBJECT_BRAND, childHasChanges, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
@@ -25,7 +25,7 @@ export class VersionedObject implements VersionedObjectLike {
 
   constructor(init?: Record<string, unknown>) {
     this.$values = {};
-    this.$changes = new Set();
+    this.$changes = NO_CHANGES;
     this.$wireVersion = undefined;
     if (init !== undefined) this.update(init);
   }
@@ -111,7 +111,7 @@ export class VersionedObject implements VersionedObjectLike {
       }
     }
     if (names) for (const name of names) this.$changes.delete(name);
-    else this.$changes.clear();
+    else this.$changes = NO_CHANGES;
   }
 
   /** The changed fields and their values. */
@@ -129,7 +129,7 @@ export class VersionedObject implements VersionedObjectLike {
       if (!def.hasDefault) throw new VersionedError('invalid_value', 'has no default', { path: [meta.name, def.name] });
       if (this.$values[def.name] === undefined) {
         this.$values[def.name] = def.makeDefault();
-        this.$changes.add(def.name);
+        markChanged(this, def.name);
       }
     }
   }
@@ -152,7 +152,7 @@ export class VersionedObject implements VersionedObjectLike {
     const copy = Object.create(Object.getPrototypeOf(this)) as this;
     memo.set(this, copy);
     copy.$values = {};
-    copy.$changes = new Set(this.$changes);
+    copy.$changes = this.$changes.size ? new Set(this.$changes) : NO_CHANGES;
     copy.$wireVersion = this.$wireVersion;
     for (const def of metaOf(this).fields) {
       const value = this.$values[def.name];
@@ -256,7 +256,7 @@ function assign(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value: un
     }
   }
   obj.$values[def.name] = coerced;
-  obj.$changes.add(def.name);
+  markChanged(obj, def.name);
 }
 
 function readUnset(obj: VersionedObject, name: string): unknown {
