@@ -3,7 +3,6 @@
 // and gives each field type its own monomorphic call site. Field names are validated identifiers, so
 // they are safe to write into the generated source; every other value is passed in, never inlined.
 import { VersionedError } from './errors.js';
-import { isVersion } from './version.js';
 import { fieldExistsAt } from './history.js';
 import type { EnvelopeKeys, FieldDef, ObjectMeta } from './meta.js';
 import type { DecodeContext } from './from-primitive.js';
@@ -30,8 +29,6 @@ export type EncodeData = (
 ) => Record<string, unknown>;
 export type DecodeData = (data: Record<string, unknown>, values: Record<string, unknown>, ctx: DecodeContext) => void;
 
-const encoders = new WeakMap<ObjectMeta, Map<string, EncodeData>>();
-const decoders = new WeakMap<ObjectMeta, DecodeData>();
 
 /** Add the field's name to the path of an error thrown while it was encoded or decoded. */
 function withField(err: unknown, defs: readonly FieldDef[], index: number): unknown {
@@ -43,11 +40,10 @@ function withField(err: unknown, defs: readonly FieldDef[], index: number): unkn
  * version are dropped (after the class's makeCompatible hook, when it has one) and reported as lost.
  */
 export function encoderFor(meta: ObjectMeta, version: string, hooked: boolean): EncodeData {
-  let byVersion = encoders.get(meta);
-  if (!byVersion) encoders.set(meta, (byVersion = new Map()));
+  const encoders = meta.compiled.encoders as Map<string, EncodeData>;
   const key = hooked ? `${version}+hook` : version;
-  let fn = byVersion.get(key);
-  if (!fn) byVersion.set(key, (fn = compileEncoder(meta, version, hooked)));
+  let fn = encoders.get(key);
+  if (!fn) encoders.set(key, (fn = compileEncoder(meta, version, hooked)));
   return fn;
 }
 
@@ -110,9 +106,7 @@ function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): Enc
 
 /** The decoder of `meta`'s data: reads own keys only, validates each field through its type. */
 export function decoderFor(meta: ObjectMeta): DecodeData {
-  let fn = decoders.get(meta);
-  if (!fn) decoders.set(meta, (fn = compileDecoder(meta)));
-  return fn;
+  return (meta.compiled.decoder ??= compileDecoder(meta)) as DecodeData;
 }
 
 function compileDecoder(meta: ObjectMeta): DecodeData {
@@ -152,18 +146,16 @@ export interface Envelope {
 /** Reads and checks the envelope; calls `fail(key, value)` (which throws) on the first bad part. */
 export type ReadEnvelope = (value: Record<string, unknown>, fail: (key: string, value: unknown) => never) => Envelope;
 
-const readers = new WeakMap<EnvelopeKeys, ReadEnvelope>();
-
 /** An envelope reader with the keys written in: constant-key loads of own properties, one allocation. */
 export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
-  let fn = readers.get(keys);
+  let fn = keys.reader as ReadEnvelope | undefined;
   if (!fn) {
     const read = (key: string): string => `(hasOwn(v, ${q(key)}) ? v[${q(key)}] : undefined)`;
     const body = `return function readEnvelope(v, fail) {
   const name = v[${q(keys.name)}], namespace = ${read(keys.namespace)}, version = ${read(keys.version)}, data = ${read(keys.data)}, changes = ${read(keys.changes)};
   if (typeof name !== 'string' || name === '') fail(${q(keys.name)}, name);
   if (typeof namespace !== 'string') fail(${q(keys.namespace)}, namespace);
-  if (!isVersion(version)) fail(${q(keys.version)}, version);
+  if (typeof version !== 'string') fail(${q(keys.version)}, version);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(${q(keys.data)}, data);
   if (changes !== undefined) {
     if (!Array.isArray(changes)) fail(${q(keys.changes)}, changes);
@@ -171,8 +163,8 @@ export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
   }
   return { serialNamespace: ${q(keys.serialNamespace)}, name, namespace, version, data, changes };
 };`;
-    fn = new Function('hasOwn', 'isVersion', body)(Object.hasOwn, isVersion) as ReadEnvelope;
-    readers.set(keys, fn);
+    fn = new Function('hasOwn', body)(Object.hasOwn) as ReadEnvelope;
+    keys.reader = fn;
   }
   return fn;
 }

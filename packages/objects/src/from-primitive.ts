@@ -1,8 +1,8 @@
-import { VersionedError } from './errors.js';
+import { VersionedError, isVersionedError } from './errors.js';
 import { describeValue } from './version.js';
 import { decoderFor, envelopeReaderFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { markChanged, type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 
@@ -85,7 +85,20 @@ class Decoder implements DecodeContext {
       throw new VersionedError('limit_exceeded', `objects nest deeper than the limit of ${this.limits.maxDepth}`);
     }
     const env = readEnvelope(primitive, this.registry.envelopeKeys);
-    const meta = this.registry.lookup(env.name, env.version, env.namespace);
+    let meta: ObjectMeta;
+    try {
+      meta = this.registry.lookup(env.name, env.version, env.namespace);
+    } catch (err) {
+      // The version's format is checked where the registry first meets it, not on every envelope.
+      if (isVersionedError(err, 'invalid_version')) badPart(`${env.serialNamespace}.version`, env.version);
+      throw err;
+    }
+    // oslo reads an envelope only under its class's key prefix: a Flavor is `nova_object.*`, never `versioned_object.*`.
+    if (env.serialNamespace !== meta.serialNamespace) {
+      throw new VersionedError('foreign_namespace', `${meta.name} envelopes use "${meta.serialNamespace}." keys, not "${env.serialNamespace}."`, {
+        details: { name: meta.name, serialNamespace: env.serialNamespace, expected: meta.serialNamespace },
+      });
+    }
     this.depth++;
     const obj = this.build(meta, env);
     this.depth--;
@@ -106,7 +119,7 @@ class Decoder implements DecodeContext {
         if (!meta.fieldMap.has(key)) throw new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [key] });
       }
     }
-    if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) obj.$changes.add(name);
+    if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) markChanged(obj, name);
     if (env.version !== meta.version) obj.$wireVersion = env.version;
     return obj;
   }
@@ -117,6 +130,10 @@ export function decodePrimitive(primitive: unknown, registry: ObjectRegistry, op
   try {
     return new Decoder(registry, limits, options.strict ?? false).decode(primitive);
   } catch (err) {
+    // A maxDepth set beyond what the stack holds must still fail as a typed error.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new VersionedError('limit_exceeded', `objects nest too deeply for the call stack (limits.maxDepth is ${limits.maxDepth}; lower it)`, { cause: err });
+    }
     if (err instanceof VersionedError && err.path.length > 0) {
       const keys = envelopeKeysOf(primitive, registry.envelopeKeys);
       const name = keys ? (primitive as Record<string, unknown>)[keys.name] : undefined;

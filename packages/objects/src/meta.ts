@@ -75,6 +75,8 @@ export interface ObjectMeta {
   readonly parent: ObjectMeta | undefined;
   /** The envelope keys, precomputed. */
   readonly keys: EnvelopeKeys;
+  /** @internal Compiled encoders (by target version) and decoder, filled on first use. */
+  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown> };
 }
 
 /** The five keys of an envelope under one serial namespace (`versioned_object.name`...). */
@@ -85,6 +87,8 @@ export interface EnvelopeKeys {
   readonly version: string;
   readonly data: string;
   readonly changes: string;
+  /** @internal The compiled envelope reader for these keys, filled on first use. */
+  reader: unknown;
 }
 
 const keysCache = new Map<string, EnvelopeKeys>();
@@ -92,14 +96,15 @@ const keysCache = new Map<string, EnvelopeKeys>();
 export function envelopeKeys(serialNamespace: string): EnvelopeKeys {
   let keys = keysCache.get(serialNamespace);
   if (!keys) {
-    keys = Object.freeze({
+    keys = {
       serialNamespace,
       name: `${serialNamespace}.name`,
       namespace: `${serialNamespace}.namespace`,
       version: `${serialNamespace}.version`,
       data: `${serialNamespace}.data`,
       changes: `${serialNamespace}.changes`,
-    });
+      reader: undefined,
+    };
     keysCache.set(serialNamespace, keys);
   }
   return keys;
@@ -111,6 +116,20 @@ export interface RemotableMethod {
   readonly kind: 'instance' | 'static';
   /** Declared parameter count. */
   readonly arity: number;
+}
+
+/** Shared by every object without changes, until its first change gives it a Set of its own. */
+class NoChanges extends Set<string> {
+  override add(): this {
+    throw new Error('internal error: the shared empty change set was written to; use markChanged()');
+  }
+}
+export const NO_CHANGES: Set<string> = new NoChanges();
+
+/** Record a changed field. */
+export function markChanged(obj: { $changes: Set<string> }, name: string): void {
+  if (obj.$changes === NO_CHANGES) obj.$changes = new Set([name]);
+  else obj.$changes.add(name);
 }
 
 /** Whether the object or any child object has changes (oslo's what_changed is non-empty), without allocating. */

@@ -58,23 +58,22 @@ export class ObjectRegistry {
     let byVersion = this.resolved.get(name);
     let meta = byVersion?.get(version);
     if (meta === undefined) {
-      meta = this.resolve(name, version);
+      meta = this.resolve(name, version, namespace);
       if (!byVersion) this.resolved.set(name, (byVersion = new Map()));
       if (byVersion.size < 1_000) byVersion.set(version, meta);
     }
-    if (namespace !== undefined && namespace !== meta.namespace) {
-      throw new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(meta.namespace)}, not ${JSON.stringify(namespace)}`, {
-        details: { name, namespace, expected: meta.namespace },
-      });
-    }
+    if (namespace !== undefined && namespace !== meta.namespace) throw foreignNamespace(name, namespace, meta.namespace);
     return meta;
   }
 
-  private resolve(name: string, version: string): ObjectMeta {
+  private resolve(name: string, version: string, namespace: string | undefined): ObjectMeta {
     const versions = this.byName.get(name);
     if (!versions) {
       throw new VersionedError('unsupported_object', `no object named ${JSON.stringify(name)} is registered`, { details: { name } });
     }
+    // oslo checks the project namespace before the version.
+    const expected = (versions[0] as ObjectMeta).namespace;
+    if (namespace !== undefined && namespace !== expected) throw foreignNamespace(name, namespace, expected);
     const meta = versions.find((m) => m.version === version) ?? versions.find((m) => isCompatible(m.version, version));
     if (!meta) {
       const supported = versions.map((m) => m.version);
@@ -136,6 +135,12 @@ export class ObjectRegistry {
   fromPrimitive(primitive: unknown, options: Omit<FromPrimitiveOptions, 'registry'> = {}): VersionedObject {
     return decodePrimitive(primitive, this, options);
   }
+}
+
+function foreignNamespace(name: string, namespace: string, expected: string): VersionedError {
+  return new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(expected)}, not ${JSON.stringify(namespace)}`, {
+    details: { name, namespace, expected },
+  });
 }
 
 /** Where `@versionedObject()` registers classes unless told otherwise. */

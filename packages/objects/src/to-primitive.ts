@@ -79,14 +79,19 @@ class Encoder implements EncodeContext, EncoderHost {
   encode(obj: VersionedObject, target: string | undefined): Primitive {
     const meta = metaOf(obj);
     const version = target ?? obj.$wireVersion ?? meta.version;
-    const backporting = version !== meta.version;
-    if (backporting) checkTarget(meta, version);
+    let backporting = version !== meta.version;
+    // Sent back at the version it came in at, from before the declared history: nothing is known of that
+    // version's fields, so the object goes out as it is, as oslo would send it.
+    const verbatim = backporting && target === undefined && predatesHistory(meta, version);
+    if (verbatim) backporting = false;
+    else if (backporting) checkTarget(meta, version);
     if (++this.depth > MAX_ENCODE_DEPTH) {
       throw new VersionedError('limit_exceeded', `objects nest deeper than ${MAX_ENCODE_DEPTH} levels (is there a cycle?)`);
     }
     // A class with its own makeCompatible sees every set field (it may move one into an old shape).
     const hooked = backporting && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
-    const out = encoderFor(meta, version, hooked)(obj.$values, this, obj);
+    const out = encoderFor(meta, backporting ? version : meta.version, hooked)(obj.$values, this, obj);
+    if (verbatim) out[meta.keys.version] = version;
     this.depth--;
     const changes = changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
     if (changes !== undefined) out[meta.keys.changes] = changes;
@@ -139,14 +144,20 @@ class Encoder implements EncodeContext, EncoderHost {
   }
 }
 
-/** what_changed, limited to the keys still in data; undefined when empty. */
+/** what_changed in declaration order (deterministic), limited to the keys still in data; undefined when empty. */
 function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
+  const own = obj.$changes;
+  if (own.size === 0 && meta.objectFields.length === 0) return undefined;
   let changes: string[] | undefined;
-  for (const name of obj.$changes) if (Object.hasOwn(data, name)) (changes ??= []).push(name);
-  for (const def of meta.objectFields) {
-    if (!obj.$changes.has(def.name) && Object.hasOwn(data, def.name) && childHasChanges(obj.$values[def.name])) (changes ??= []).push(def.name);
+  for (const def of meta.fields) {
+    const name = def.name;
+    if ((own.has(name) || (def.objectTarget !== undefined && childHasChanges(obj.$values[name]))) && Object.hasOwn(data, name)) (changes ??= []).push(name);
   }
   return changes;
+}
+
+function predatesHistory(meta: ObjectMeta, version: string): boolean {
+  return compareVersions(version, (meta.history.entries[0] as { version: string }).version) < 0;
 }
 
 function checkTarget(meta: ObjectMeta, target: string): void {

@@ -4,9 +4,15 @@ import { PatternType } from './scalars.js';
 
 export type IPFamily = 4 | 6 | 'any';
 
-/** IPv6 in the canonical compressed lower-case form that Python's netaddr and ipaddress print. */
+/** IPv6 in the canonical compressed lower-case form that Python's netaddr prints. */
 function canonicalIPv6(text: string): string {
-  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  const hex = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  // netaddr (inet_ntop) writes IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses with a dotted tail.
+  const m = /^::(ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(hex);
+  if (!m) return hex;
+  const hi = parseInt(m[2]!, 16);
+  const lo = parseInt(m[3]!, 16);
+  return `::${m[1] ?? ''}${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 function normaliseAddress(text: string, family: IPFamily): string | undefined {

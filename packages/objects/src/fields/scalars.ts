@@ -9,9 +9,10 @@ export class StringType extends FieldType<string> {
   }
   coerce(value: unknown): string {
     if (typeof value === 'string') return value;
-    // oslo accepts numbers and booleans and stringifies them; that loses nothing.
-    if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
-    throw this.invalid(value);
+    // oslo stringifies numbers too; that loses nothing.
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    // A boolean is refused: Python would store "True", JavaScript "true", and neither is what was meant.
+    throw this.invalid(value, typeof value === 'boolean' ? 'a boolean is not a string' : undefined);
   }
 }
 
@@ -43,7 +44,8 @@ export class IntegerType extends FieldType<number> {
     // oslo truncates 1.9 to 1; a silent truncation is data loss, so it is refused here.
     if (!Number.isSafeInteger(n)) throw this.invalid(value, Number.isInteger(n) ? 'outside the safe integer range' : undefined);
     if (this.min !== undefined && n < this.min) throw this.invalid(value);
-    return n;
+    // JSON has no -0: hold 0, which is what the other side will read.
+    return n === 0 ? 0 : n;
   }
 }
 
@@ -65,7 +67,7 @@ export class FloatType extends FieldType<number> {
     else throw this.invalid(value);
     // JSON cannot carry NaN or Infinity.
     if (!Number.isFinite(n) || (this.min !== undefined && n < this.min)) throw this.invalid(value);
-    return n;
+    return n === 0 ? 0 : n;
   }
 }
 
@@ -135,6 +137,8 @@ export class UUIDType extends PatternType {
 
 export type DateTimePrecision = 'second' | 'millisecond';
 
+const MIN_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');
+const MAX_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
@@ -159,10 +163,13 @@ export class DateTimeType extends FieldType<Date> {
     else if (typeof value === 'string') ms = parseIsoTime(value);
     else throw this.invalid(value);
     if (Number.isNaN(ms)) throw this.invalid(value);
+    // The wire form has a four-digit year and Python's datetime holds years 1 to 9999.
+    if (ms < MIN_INSTANT || ms > MAX_INSTANT) throw this.invalid(value, 'the year must be 1 to 9999');
     return new Date(this.precision === 'second' ? Math.floor(ms / 1000) * 1000 : ms);
   }
   override toPrimitive(value: Date, _ctx: EncodeContext): string {
-    if (this.precision !== 'second') return value.toISOString();
+    // A whole second goes out as oslo writes it, without a fraction, so both sides emit the same envelope.
+    if (this.precision !== 'second' && value.getTime() % 1000 !== 0) return value.toISOString();
     const y = value.getUTCFullYear();
     // toISOString() and a slice cost 2-3x this; it stays the path for years it would write differently (and invalid dates).
     if (!(y >= 1000 && y <= 9999)) return `${value.toISOString().slice(0, 19)}Z`;
