@@ -29,10 +29,10 @@ export function judgeBump(locked: string, current: string, required: Bump | unde
     return { ok: false, message: `version is still ${locked}: bump to ${suggested} and add a history entry`, suggested };
   }
   if (required === 'major' && parseVersion(current)[0] === parseVersion(locked)[0]) {
-    const breaking = changes.filter((c) => c.bump === 'major').map((c) => c.message);
+    const breaking = changes.filter((c) => c.bump === 'major').map((c) => c.message.replace(/ \(.*\)$/, ''));
     return {
       ok: false,
-      message: `version ${current} only bumps the minor, but ${breaking.join('; ')} breaks old readers: bump to ${suggested}`,
+      message: `version ${current} only bumps the minor, but a major change (${breaking.join('; ')}) breaks old readers: bump to ${suggested}`,
       suggested,
     };
   }

@@ -49,7 +49,7 @@ function summary(report: CheckReport, lockName: string): string {
     : failing.some((o) => o.status !== 'unchanged')
       ? `run \`versioned fingerprint update\` and commit ${lockName}`
       : 'fix the problems above';
-  return `FAILED: ${countOf(failing.length, 'object')} of ${report.objects.length}. Next: ${next}.`;
+  return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}. Next: ${next}.`;
 }
 
 /** A path relative to the working directory when it is inside it. */
