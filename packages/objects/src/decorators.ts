@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import { VersionedError } from './errors.js';
 import { parseVersion } from './version.js';
-import { META, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta } from './meta.js';
+import { META, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+import { buildHistory, type HistoryEntry } from './history.js';
 import type { FieldType } from './fields/type.js';
 import { VersionedObject, fieldAccessor } from './object.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';
 
 const FIELDS_KEY = Symbol.for('@versioned/objects.fields');
 const EXTRA_KEY = Symbol.for('@versioned/objects.extraFields');
+const REMOTABLE_KEY = Symbol.for('@versioned/objects.remotables');
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const DEFAULT_NAMESPACE = 'versionedobjects';
@@ -26,6 +28,13 @@ export interface VersionedObjectOptions {
   registry?: ObjectRegistry | false;
   /** Replace a class already registered under the same name and version. */
   replace?: boolean;
+  /**
+   * Every version of the class, oldest first; the newest must be `version`. Fields not named in any
+   * `added` exist from the first version on. Backports follow from it.
+   */
+  history?: readonly HistoryEntry[];
+  /** oslo-style relationships, for fields whose child versions are not in the history: `{ field: [['1.0', '1.0'], ['1.3', '1.1']] }`. */
+  relationships?: Readonly<Record<string, readonly (readonly [string, string])[]>>;
 }
 
 type FieldDecorator<V> = <K extends string>(target: { [P in K]: V }, key: K) => void;
@@ -47,6 +56,17 @@ export function extraField(): (target: object, key: string) => void {
     const ctor = target.constructor;
     const own: string[] = Reflect.getOwnMetadata(EXTRA_KEY, ctor) ?? [];
     Reflect.defineMetadata(EXTRA_KEY, [...own, key], ctor);
+  };
+}
+
+/** Mark a method as remotable (oslo's @remotable): it is part of the class's fingerprint. */
+export function remotable(): (target: object, key: string, descriptor: PropertyDescriptor) => void {
+  return (target, key, descriptor) => {
+    const isStatic = typeof target === 'function';
+    const ctor = isStatic ? target : target.constructor;
+    const own: RemotableMethod[] = Reflect.getOwnMetadata(REMOTABLE_KEY, ctor) ?? [];
+    const arity = typeof descriptor.value === 'function' ? (descriptor.value as Function).length : 0;
+    Reflect.defineMetadata(REMOTABLE_KEY, [...own, { name: key, kind: isStatic ? 'static' : 'instance', arity }], ctor);
   };
 }
 
@@ -74,7 +94,9 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
   for (let c: Function | null = cls; c && c !== VersionedObject && c !== Function.prototype; c = Object.getPrototypeOf(c)) chain.unshift(c);
   const fieldMap = new Map<string, FieldDef>();
   const extraFields: string[] = [];
+  const remotables = new Map<string, RemotableMethod>();
   for (const ctor of chain) {
+    for (const r of (Reflect.getOwnMetadata(REMOTABLE_KEY, ctor) ?? []) as RemotableMethod[]) remotables.set(`${r.kind}:${r.name}`, r);
     for (const def of (Reflect.getOwnMetadata(FIELDS_KEY, ctor) ?? []) as FieldDef[]) fieldMap.set(def.name, def);
     for (const extra of (Reflect.getOwnMetadata(EXTRA_KEY, ctor) ?? []) as string[]) if (!extraFields.includes(extra)) extraFields.push(extra);
   }
@@ -91,6 +113,7 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     }
   }
   const serialNamespace = options.serialNamespace ?? DEFAULT_SERIAL_NAMESPACE;
+  const history = buildHistory(name, options.version, fieldMap, options.history, options.relationships);
   return {
     name,
     version: options.version,
@@ -100,6 +123,8 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     fields: [...fieldMap.values()],
     fieldMap,
     extraFields,
+    history,
+    remotables: [...remotables.values()],
     parent,
     keys: {
       name: `${serialNamespace}.name`,

@@ -2,7 +2,7 @@ import { VersionedError } from './errors.js';
 import { isVersion, describeValue } from './version.js';
 import type { ObjectMeta, VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
-import type { VersionedObject } from './object.js';
+import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 
 /** Bounds on hostile input. */
 export interface DecodeLimits {
@@ -102,9 +102,14 @@ class Decoder implements DecodeContext {
   }
 
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
-    const obj = new (meta.cls as unknown as new () => VersionedObject)();
+    const cls = meta.cls as unknown as typeof VersionedObject;
+    const obj = new (cls as unknown as new () => VersionedObject)();
     const values = obj.$values;
-    const data = env.data;
+    let data = env.data;
+    if (env.version !== meta.version && cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive) {
+      data = { ...data };
+      cls.upgradePrimitive(data, env.version);
+    }
     for (const def of meta.fields) {
       if (!Object.hasOwn(data, def.name)) continue;
       const raw = data[def.name];

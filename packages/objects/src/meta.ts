@@ -1,5 +1,6 @@
 import { VersionedError } from './errors.js';
 import type { FieldType } from './fields/type.js';
+import type { VersionHistory } from './history.js';
 
 /** Marks every VersionedObject, so instances from two copies of the package are recognised. */
 export const OBJECT_BRAND = Symbol.for('@versioned/objects.VersionedObject');
@@ -61,10 +62,22 @@ export interface ObjectMeta {
   readonly fieldMap: ReadonlyMap<string, FieldDef>;
   /** Computed properties listed for printing, never serialized (oslo's obj_extra_fields). */
   readonly extraFields: readonly string[];
+  /** The declared version history, checked against the fields, with presence and relationships derived. */
+  readonly history: VersionHistory;
+  /** Methods marked @remotable (oslo's remotable / remotable_classmethod), for the fingerprint. */
+  readonly remotables: readonly RemotableMethod[];
   /** The nearest decorated ancestor class. */
   readonly parent: ObjectMeta | undefined;
   /** The envelope keys, precomputed. */
   readonly keys: { readonly name: string; readonly namespace: string; readonly version: string; readonly data: string; readonly changes: string };
+}
+
+export interface RemotableMethod {
+  readonly name: string;
+  /** `static` for class methods (oslo's remotable_classmethod). */
+  readonly kind: 'instance' | 'static';
+  /** Declared parameter count. */
+  readonly arity: number;
 }
 
 /** The structural face of a VersionedObject that lower layers need, without importing the class. */

@@ -44,6 +44,12 @@ export class VersionedObject implements VersionedObjectLike {
     return obj as T;
   }
 
+  /**
+   * The mirror of makeCompatible, for decoding: called with a copy of the data of a primitive older than
+   * the class (`fromVersion`) before its fields are read, to bring a renamed or reshaped field forward.
+   */
+  static upgradePrimitive(_data: Record<string, unknown>, _fromVersion: string): void {}
+
   static get objName(): string {
     return metaOf(this).name;
   }
@@ -152,6 +158,14 @@ export class VersionedObject implements VersionedObjectLike {
     }
     return copy;
   }
+
+  /**
+   * The custom backport hook (oslo's obj_make_compatible), for what the history cannot express: a renamed
+   * or reshaped field, a value the old release requires. Called with the encoded data of every set field
+   * (children already backported); afterwards, fields that do not exist at `targetVersion` and are still in
+   * `data` are dropped (and count as data loss). Edit `data` in place.
+   */
+  makeCompatible(_data: Record<string, unknown>, _targetVersion: string): void {}
 
   /** The oslo.versionedobjects envelope; see ToPrimitiveOptions for backporting. */
   toPrimitive(options?: ToPrimitiveOptions): Primitive {

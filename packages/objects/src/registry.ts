@@ -3,6 +3,7 @@ import { compareVersions, isCompatible } from './version.js';
 import type { ObjectMeta } from './meta.js';
 import { decodePrimitive, type FromPrimitiveOptions } from './from-primitive.js';
 import type { VersionedObject } from './object.js';
+import type { Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
 
 /**
  * Classes by name, several versions each. Decoding picks the exact version, else the newest class
@@ -91,6 +92,28 @@ export class ObjectRegistry {
   /** The newest class of every name, by name. */
   newestClasses(): ObjectMeta[] {
     return this.names().map((n) => this.newest(n));
+  }
+
+  /**
+   * oslo's obj_tree_get_versions: the newest version of `name` and of every object that can appear
+   * inside it, by name. A receiver sends this when it asks for a backport.
+   */
+  treeVersions(name: string, tree: Record<string, string> = {}): Manifest {
+    if (Object.hasOwn(tree, name)) return tree;
+    const meta = this.newest(name);
+    tree[name] = meta.version;
+    for (const def of meta.fields) for (const child of def.type.objectTargets()) if (this.has(child)) this.treeVersions(child, tree);
+    return tree;
+  }
+
+  /**
+   * The indirection side of a backport (oslo's object_backport_versions): decode a primitive this
+   * registry can read and re-encode it at the versions a receiver asked for.
+   */
+  backportVersions(primitive: unknown, versions: Manifest, options: Omit<ToPrimitiveOptions, 'manifest' | 'targetVersion'> = {}): Primitive {
+    const obj = this.fromPrimitive(primitive);
+    const target = versions[obj.objName];
+    return obj.toPrimitive({ ...options, manifest: versions, ...(target !== undefined ? { targetVersion: target } : {}) });
   }
 
   /** Decode an envelope into an instance of the class that reads its version. */

@@ -1,13 +1,20 @@
-import { VersionedError } from './errors.js';
+import { VersionedError, isVersionedError } from './errors.js';
 import { defineOwn } from './fields/containers.js';
 import { isVersionedObject } from './meta.js';
 import { envelopeNamespace, type DecodeLimits } from './from-primitive.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';
 import type { VersionedObject } from './object.js';
-import type { ToPrimitiveOptions } from './to-primitive.js';
-import { describeValue } from './version.js';
+import type { DataLossPolicy, Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
+import { compareVersions, describeValue, stripRevision } from './version.js';
 
-export type Manifest = Readonly<Record<string, string>>;
+
+/**
+ * Where a receiver asks for a backport of an object it cannot read (oslo's indirection API,
+ * object_backport_versions): usually an RPC call to a service running the newer release.
+ */
+export interface IndirectionApi {
+  backportVersions(primitive: Primitive, versions: Manifest): Promise<Primitive> | Primitive;
+}
 
 export interface ObjectSerializerOptions {
   registry?: ObjectRegistry;
@@ -17,6 +24,11 @@ export interface ObjectSerializerOptions {
    * A function is asked on every call, so a pin that changes at run time takes effect at once.
    */
   manifest?: Manifest | (() => Manifest | undefined);
+  /** When a backport drops a set field (see ToPrimitiveOptions). */
+  onDataLoss?: DataLossPolicy;
+  logger?: { warn(message: string): void };
+  /** Asked to backport objects this side cannot read (used by deserializeEntityAsync). */
+  indirection?: IndirectionApi;
 }
 
 const MAX_WALK_DEPTH = 64;
@@ -29,11 +41,17 @@ export class ObjectSerializer {
   readonly registry: ObjectRegistry;
   private readonly limits: DecodeLimits | undefined;
   private readonly manifest: ObjectSerializerOptions['manifest'];
+  private readonly encodeOptions: Pick<ToPrimitiveOptions, 'onDataLoss' | 'logger'>;
+  private readonly indirection: IndirectionApi | undefined;
 
   constructor(options: ObjectSerializerOptions = {}) {
     this.registry = options.registry ?? defaultRegistry;
     this.limits = options.limits;
     this.manifest = options.manifest;
+    this.indirection = options.indirection;
+    this.encodeOptions = {};
+    if (options.onDataLoss) this.encodeOptions.onDataLoss = options.onDataLoss;
+    if (options.logger) this.encodeOptions.logger = options.logger;
   }
 
   /** The manifest in force for this call: the explicit one, else the configured one. */
@@ -48,16 +66,60 @@ export class ObjectSerializer {
   }
 
   deserializeEntity(primitive: unknown): unknown {
-    return this.walkIn(primitive, 0);
+    return this.walkIn(primitive, 0, (envelope) => this.decodeObject(envelope));
+  }
+
+  /**
+   * Like deserializeEntity, but an object this side cannot read is sent to the indirection API for a
+   * backport to the versions this registry reads (a `.Z` revision is stripped and retried first, as oslo does).
+   */
+  async deserializeEntityAsync(primitive: unknown): Promise<unknown> {
+    if (!this.indirection) return this.deserializeEntity(primitive);
+    const indirection = this.indirection;
+    const decoded = new Map<object, VersionedObject>();
+    const unreadable: { envelope: object; name: string }[] = [];
+    // First pass: decode what this side reads, and collect what it cannot.
+    this.walkIn(primitive, 0, (envelope) => {
+      try {
+        decoded.set(envelope, this.decodeObject(envelope));
+      } catch (err) {
+        const name = isVersionedError(err, 'incompatible_version') ? String(err.details['name']) : '';
+        if (!name || !this.registry.has(name)) throw err;
+        unreadable.push({ envelope, name });
+      }
+      return undefined;
+    });
+    await Promise.all(
+      unreadable.map(async ({ envelope, name }) => {
+        const backported = await indirection.backportVersions(envelope as Primitive, this.registry.treeVersions(name));
+        decoded.set(envelope, this.decodeObject(backported));
+      }),
+    );
+    return this.walkIn(primitive, 0, (envelope) => decoded.get(envelope));
+  }
+
+  /** Decode one envelope; an unreadable `X.Y.Z` is retried as `X.Y` (the revision is safe to ignore). */
+  private decodeObject(envelope: object): VersionedObject {
+    const options = this.limits ? { limits: this.limits } : {};
+    try {
+      return this.registry.fromPrimitive(envelope, options);
+    } catch (err) {
+      const ns = envelopeNamespace(envelope, this.registry.serialNamespaces);
+      const key = `${ns}.version`;
+      const version = (envelope as Record<string, unknown>)[key];
+      if (!isVersionedError(err, 'incompatible_version') || typeof version !== 'string' || version.split('.').length !== 3) throw err;
+      return this.registry.fromPrimitive({ ...envelope, [key]: stripRevision(version) }, options);
+    }
   }
 
   /** Encode one object at the version the manifest names for it (its own version otherwise). */
   serializeObject(obj: VersionedObject, manifest?: Manifest): Record<string, unknown> {
-    const options: ToPrimitiveOptions = {};
+    const options: ToPrimitiveOptions = { ...this.encodeOptions };
     if (manifest) {
       options.manifest = manifest;
       const target = manifest[obj.objName];
-      if (target !== undefined) options.targetVersion = target;
+      // A receiver that reads a newer version reads the one this object speaks.
+      if (target !== undefined && compareVersions(target, obj.objVersion) < 0) options.targetVersion = target;
     }
     return obj.toPrimitive(options);
   }
@@ -84,16 +146,14 @@ export class ObjectSerializer {
     return value;
   }
 
-  private walkIn(value: unknown, depth: number): unknown {
+  private walkIn(value: unknown, depth: number, onEnvelope: (envelope: object) => unknown): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (depth > MAX_WALK_DEPTH) throw new VersionedError('limit_exceeded', `the payload nests deeper than ${MAX_WALK_DEPTH} levels`);
-    if (Array.isArray(value)) return value.map((v, i) => this.at(i, () => this.walkIn(v, depth + 1)));
-    if (envelopeNamespace(value, this.registry.serialNamespaces) !== undefined) {
-      return this.registry.fromPrimitive(value, this.limits ? { limits: this.limits } : {});
-    }
+    if (Array.isArray(value)) return value.map((v, i) => this.at(i, () => this.walkIn(v, depth + 1, onEnvelope)));
+    if (envelopeNamespace(value, this.registry.serialNamespaces) !== undefined) return onEnvelope(value);
     if (isPlain(value)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value)) defineOwn(out, k, this.at(k, () => this.walkIn((value as Record<string, unknown>)[k], depth + 1)));
+      for (const k of Object.keys(value)) defineOwn(out, k, this.at(k, () => this.walkIn((value as Record<string, unknown>)[k], depth + 1, onEnvelope)));
       return out;
     }
     return value;

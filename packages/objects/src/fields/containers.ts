@@ -2,7 +2,7 @@ import { VersionedError, atPath } from '../errors.js';
 import { isVersionedObject, metaOf, type VersionedObjectLike } from '../meta.js';
 import type { DecodeContext } from '../from-primitive.js';
 import type { EncodeContext } from '../to-primitive.js';
-import { FieldType, type TypeDescription } from './type.js';
+import { FieldType, type JsonSchema, type SchemaContext, type TypeDescription } from './type.js';
 
 function checkLength(length: number, ctx: DecodeContext | undefined): void {
   const max = ctx?.limits.maxListLength;
@@ -32,6 +32,9 @@ export class ListType<E> extends FieldType<E[]> {
     this.expected = `a list of ${element.expected.replace(/^an? /, '')}s`;
     this.identity = false;
   }
+  jsonSchema(ctx: SchemaContext): JsonSchema {
+    return { type: 'array', items: this.element.jsonSchema(ctx) };
+  }
   coerce(value: unknown): E[] {
     if (!Array.isArray(value)) throw this.invalid(value);
     const out = new Array<E>(value.length);
@@ -42,7 +45,13 @@ export class ListType<E> extends FieldType<E[]> {
     const el = this.element;
     if (el.identity) return value.slice();
     const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = el.toPrimitive(value[i] as E, ctx);
+    for (let i = 0; i < value.length; i++) {
+      try {
+        out[i] = el.toPrimitive(value[i] as E, ctx);
+      } catch (err) {
+        throw err instanceof VersionedError ? err.within(i) : err;
+      }
+    }
     return out;
   }
   override fromPrimitive(value: unknown, ctx: DecodeContext): E[] {
@@ -78,6 +87,9 @@ export class SetType<E> extends FieldType<Set<E>> {
   constructor(readonly element: FieldType<E>) {
     super();
     this.expected = `a set (or list) of ${element.expected.replace(/^an? /, '')}s`;
+  }
+  jsonSchema(ctx: SchemaContext): JsonSchema {
+    return { type: 'array', items: this.element.jsonSchema(ctx), uniqueItems: true };
   }
   coerce(value: unknown): Set<E> {
     if (!(value instanceof Set) && !Array.isArray(value)) throw this.invalid(value);
@@ -132,6 +144,9 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     }
     return out;
   }
+  jsonSchema(ctx: SchemaContext): JsonSchema {
+    return { type: 'object', additionalProperties: this.element.jsonSchema(ctx) };
+  }
   coerce(value: unknown): Record<string, E> {
     return this.build(value, (v) => this.element.coerce(v));
   }
@@ -175,6 +190,9 @@ export class ObjectType<T extends VersionedObjectLike = VersionedObjectLike> ext
     if (!this.subclasses) return false;
     for (let m = meta.parent; m; m = m.parent) if (m.name === this.target) return true;
     return false;
+  }
+  jsonSchema(ctx: SchemaContext): JsonSchema {
+    return ctx.objectRef(this.target);
   }
   coerce(value: unknown): T {
     if (!isVersionedObject(value) || !this.accepts(value)) throw this.invalid(value);

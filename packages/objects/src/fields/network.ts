@@ -1,5 +1,5 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import { FieldType, type TypeDescription } from './type.js';
+import { FieldType, type JsonSchema, type TypeDescription } from './type.js';
 
 export type IPFamily = 4 | 6 | 'any';
 
@@ -26,6 +26,11 @@ export class IPAddressType extends FieldType<string> {
     this.kind = kind ?? ADDRESS_KINDS[family];
     this.expected = `${FAMILY_WORDS[family]} address`;
   }
+  jsonSchema(): JsonSchema {
+    if (this.family === 4) return { type: 'string', format: 'ipv4' };
+    if (this.family === 6) return { type: 'string', format: 'ipv6' };
+    return { type: 'string', anyOf: [{ format: 'ipv4' }, { format: 'ipv6' }] };
+  }
   coerce(value: unknown): string {
     const out = typeof value === 'string' ? normaliseAddress(value, this.family) : undefined;
     if (out === undefined) throw this.invalid(value);
@@ -43,6 +48,9 @@ export class IPNetworkType extends FieldType<string> {
     super();
     this.kind = NETWORK_KINDS[family];
     this.expected = `${FAMILY_WORDS[family]} network (address/prefix)`;
+  }
+  jsonSchema(): JsonSchema {
+    return { type: 'string', pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}$' };
   }
   coerce(value: unknown): string {
     if (typeof value === 'string') {
@@ -67,6 +75,9 @@ const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 export class MACAddressType extends FieldType<string> {
   readonly kind = 'MACAddress';
   readonly expected = 'a MAC address';
+  jsonSchema(): JsonSchema {
+    return { type: 'string', pattern: '^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$' };
+  }
   coerce(value: unknown): string {
     if (typeof value === 'string') {
       const lowered = value.toLowerCase().replaceAll('-', ':');
@@ -81,6 +92,9 @@ const PCI_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
 export class PCIAddressType extends FieldType<string> {
   readonly kind = 'PCIAddress';
   readonly expected = 'a PCI address (dddd:bb:ss.f)';
+  jsonSchema(): JsonSchema {
+    return { type: 'string', pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\\.[0-7]$' };
+  }
   coerce(value: unknown): string {
     if (typeof value === 'string') {
       const lowered = value.toLowerCase();

@@ -1,9 +1,12 @@
-import { FieldType, type TypeDescription } from './type.js';
+import { FieldType, type JsonSchema, type TypeDescription } from './type.js';
 import type { EncodeContext } from '../to-primitive.js';
 
 export class StringType extends FieldType<string> {
   readonly kind: string = 'String';
   readonly expected: string = 'a string';
+  jsonSchema(): JsonSchema {
+    return { type: 'string' };
+  }
   coerce(value: unknown): string {
     if (typeof value === 'string') return value;
     // oslo accepts numbers and booleans and stringifies them; that loses nothing.
@@ -29,6 +32,9 @@ export class IntegerType extends FieldType<number> {
     this.kind = min === 0 ? 'NonNegativeInteger' : 'Integer';
     this.expected = min === 0 ? 'a non-negative integer' : 'an integer';
   }
+  jsonSchema(): JsonSchema {
+    return this.min === undefined ? { type: 'integer' } : { type: 'integer', minimum: this.min };
+  }
   coerce(value: unknown): number {
     let n: number;
     if (typeof value === 'number') n = value;
@@ -49,6 +55,9 @@ export class FloatType extends FieldType<number> {
     this.kind = min === 0 ? 'NonNegativeFloat' : 'Float';
     this.expected = min === 0 ? 'a non-negative finite number' : 'a finite number';
   }
+  jsonSchema(): JsonSchema {
+    return this.min === undefined ? { type: 'number' } : { type: 'number', minimum: this.min };
+  }
   coerce(value: unknown): number {
     let n: number;
     if (typeof value === 'number') n = value;
@@ -63,6 +72,9 @@ export class FloatType extends FieldType<number> {
 export class BooleanType extends FieldType<boolean> {
   readonly kind = 'Boolean';
   readonly expected = 'a boolean';
+  jsonSchema(): JsonSchema {
+    return { type: 'boolean' };
+  }
   coerce(value: unknown): boolean {
     // oslo uses truthiness ('no' -> True); only real booleans are accepted here.
     if (typeof value === 'boolean') return value;
@@ -77,6 +89,10 @@ const FALSE_STRINGS = new Set(['0', 'f', 'false', 'off', 'n', 'no']);
 export class FlexibleBooleanType extends FieldType<boolean> {
   readonly kind = 'FlexibleBoolean';
   readonly expected = 'a boolean or one of "true/false, yes/no, on/off, 1/0, t/f, y/n"';
+  jsonSchema(): JsonSchema {
+    // The wire form both oslo and this package emit; the looser spellings are accepted on assignment only.
+    return { type: 'boolean' };
+  }
   coerce(value: unknown): boolean {
     if (typeof value === 'boolean') return value;
     if (value === 1 || value === 0) return value === 1;
@@ -95,6 +111,9 @@ const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 export class UUIDType extends FieldType<string> {
   readonly kind = 'UUID';
   readonly expected = 'a UUID';
+  jsonSchema(): JsonSchema {
+    return { type: 'string', format: 'uuid' };
+  }
   coerce(value: unknown): string {
     if (typeof value === 'string' && UUID_RE.test(value)) return value.toLowerCase();
     throw this.invalid(value);
@@ -116,6 +135,9 @@ export class DateTimeType extends FieldType<Date> {
   override readonly identity = false;
   constructor(readonly precision: DateTimePrecision = 'second') {
     super();
+  }
+  jsonSchema(): JsonSchema {
+    return { type: 'string', format: 'date-time' };
   }
   coerce(value: unknown): Date {
     let ms: number;
@@ -162,6 +184,9 @@ export class EnumType<T extends string = string> extends FieldType<T> {
     this.values = [...values];
     this.allowed = new Set(values);
     this.expected = `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  jsonSchema(): JsonSchema {
+    return { type: 'string', enum: [...this.values] };
   }
   coerce(value: unknown): T {
     if (typeof value === 'string' && this.allowed.has(value)) return value as T;

@@ -3,6 +3,13 @@ import { describeValue } from '../version.js';
 import type { DecodeContext } from '../from-primitive.js';
 import type { EncodeContext } from '../to-primitive.js';
 
+export type JsonSchema = Record<string, unknown>;
+
+/** What field types see while a JSON Schema is generated. */
+export interface SchemaContext {
+  objectRef(targetName: string): JsonSchema;
+}
+
 /** A canonical, JSON-able description of a type: what the fingerprint and the JSON Schema are made from. */
 export type TypeDescription = { readonly type: string } & Readonly<Record<string, unknown>>;
 
@@ -37,6 +44,12 @@ export abstract class FieldType<T = unknown> {
   describe(): TypeDescription {
     return { type: this.kind };
   }
+
+  /**
+   * The JSON Schema of the wire form. `ctx.objectRef(name)` gives a reference to a child object's schema at
+   * the version its parent decided.
+   */
+  abstract jsonSchema(ctx: SchemaContext): JsonSchema;
 
   /** Names of the object classes this type refers to (for relationships and the tree check). */
   objectTargets(): string[] {
