@@ -1,5 +1,4 @@
-import type { FieldDef, ObjectMeta, ObjectRegistry, TypeDescription, EncodeContext } from '@versioned/objects';
-import { remotablesOf, type RemotableSignature } from './lead-meta.js';
+import type { FieldDef, ObjectMeta, ObjectRegistry, RemotableMethod, TypeDescription, EncodeContext } from '@versioned/objects';
 
 /**
  * The canonical description of a class's schema: what the fingerprint hashes and what the lock file keeps
@@ -12,9 +11,18 @@ export interface ObjectDescription {
   readonly namespace: string;
   readonly serialNamespace: string;
   readonly fields: readonly FieldDescription[];
-  readonly remotable: readonly RemotableSignature[];
+  /** Methods marked @remotable: name, instance or static, parameter count. */
+  readonly remotable: readonly RemotableMethod[];
   /** The current version of every child class this class refers to, per field. */
   readonly children: readonly ChildDescription[];
+  /** The declared child version per parent version of each object field (oslo's obj_relationships). */
+  readonly relationships: readonly RelationshipDescription[];
+}
+
+export interface RelationshipDescription {
+  readonly field: string;
+  /** `[parentVersion, childVersion]`, oldest first. */
+  readonly pairs: readonly (readonly [string, string])[];
 }
 
 export interface FieldDescription {
@@ -49,8 +57,14 @@ export function describeObject(meta: ObjectMeta, registry: ObjectRegistry): Obje
     namespace: meta.namespace,
     serialNamespace: meta.serialNamespace,
     fields: fields.map(describeField),
-    remotable: remotablesOf(meta),
+    remotable: [...meta.remotables]
+      .map((r) => ({ name: r.name, kind: r.kind, arity: r.arity }))
+      .sort((a, b) => compareNames(a.name, b.name) || compareNames(a.kind, b.kind)),
     children,
+    relationships: [...meta.history.relationships.keys()].sort(compareNames).map((field) => ({
+      field,
+      pairs: (meta.history.relationships.get(field) ?? []).map(([parent, child]) => [parent, child] as const),
+    })),
   };
 }
 

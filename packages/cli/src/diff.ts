@@ -1,7 +1,7 @@
 import stableStringify from 'fast-json-stable-stringify';
 import type { TypeDescription } from '@versioned/objects';
-import type { ChildDescription, FieldDescription, ObjectDescription } from './describe.js';
-import type { RemotableSignature } from './lead-meta.js';
+import type { RemotableMethod } from '@versioned/objects';
+import type { ChildDescription, FieldDescription, ObjectDescription, RelationshipDescription } from './describe.js';
 
 /** How much of a version a change needs: `minor` for what old readers can live with, `major` for a break. */
 export type Bump = 'minor' | 'major';
@@ -24,6 +24,7 @@ export type ChangeKind =
   | 'made_read_only'
   | 'made_writable'
   | 'child_version_moved'
+  | 'relationships_changed'
   | 'remotable_added'
   | 'remotable_removed'
   | 'remotable_changed';
@@ -63,6 +64,7 @@ export function diffDescriptions(before: ObjectDescription, after: ObjectDescrip
   }
   changes.push(...diffChildren(before.children, after.children, oldFields, newFields));
   changes.push(...diffRemotables(before.remotable, after.remotable));
+  changes.push(...diffRelationships(before.relationships ?? [], after.relationships ?? [], newFields));
   return changes;
 }
 
@@ -175,7 +177,7 @@ function diffChildren(
   return out;
 }
 
-function diffRemotables(before: readonly RemotableSignature[], after: readonly RemotableSignature[]): SchemaChange[] {
+function diffRemotables(before: readonly RemotableMethod[], after: readonly RemotableMethod[]): SchemaChange[] {
   const out: SchemaChange[] = [];
   const old = new Map(before.map((r) => [r.name, r]));
   const now = new Map(after.map((r) => [r.name, r]));
@@ -189,6 +191,39 @@ function diffRemotables(before: readonly RemotableSignature[], after: readonly R
     }
   }
   return out;
+}
+
+/**
+ * Relationship pairs are history: appending a pair for a new version is how a child move is recorded (no
+ * change of its own); rewriting or dropping a pair for a released version changes what old readers are sent.
+ */
+function diffRelationships(
+  before: readonly RelationshipDescription[],
+  after: readonly RelationshipDescription[],
+  newFields: ReadonlyMap<string, FieldDescription>,
+): SchemaChange[] {
+  const out: SchemaChange[] = [];
+  const now = new Map(after.map((r) => [r.field, r.pairs]));
+  for (const { field, pairs } of before) {
+    const kept = now.get(field);
+    if (!newFields.has(field)) continue; // reported as a removed field
+    const prefix = (kept ?? []).slice(0, pairs.length);
+    if (stableStringify(prefix) !== stableStringify(pairs)) {
+      out.push({
+        kind: 'relationships_changed',
+        bump: 'major',
+        field,
+        message: `relationships of field \`${field}\` rewritten for released versions (${pairText(pairs)} became ${pairText(kept ?? [])})`,
+        from: pairs,
+        to: kept ?? [],
+      });
+    }
+  }
+  return out;
+}
+
+function pairText(pairs: readonly (readonly [string, string])[]): string {
+  return pairs.length ? pairs.map(([p, c]) => `${p}->${c}`).join(', ') : 'none';
 }
 
 /** A type in a line: `List<Object<Attachment>>`, `Enum["a", "b"]`. */

@@ -45,7 +45,8 @@ export function parseLockFile(text: string, path: string): LockFile {
     if (!isRecord(entry) || typeof entry.fingerprint !== 'string' || typeof entry.version !== 'string' || !isRecord(entry.description)) {
       throw bad(`objects.${name} needs "fingerprint", "version" and "description"`);
     }
-    const description = entry.description as unknown as ObjectDescription;
+    // Lock files written before relationships were described have none.
+    const description = { relationships: [], ...entry.description } as unknown as ObjectDescription;
     if (!Array.isArray(description.fields) || !Array.isArray(description.children) || !Array.isArray(description.remotable)) {
       throw bad(`objects.${name}.description needs "fields", "children" and "remotable" arrays`);
     }

@@ -82,10 +82,12 @@ describe('versioned fingerprint check', () => {
 
   test('says the lock file is stale when the version was bumped correctly', async () => {
     const p = await project();
-    await p.writeObjects([ATTACHMENT_1_0, edit(VOLUME_1_2, { bootable: 'f.boolean()' }, '1.3')]);
+    const history = `[{ version: '1.2', note: 'Released', children: { attachments: '1.0' } }, { version: '1.3', added: ['bootable'], note: 'Add bootable' }]`;
+    await p.writeObjects([ATTACHMENT_1_0, edit(VOLUME_1_2, { bootable: 'f.boolean()' }, '1.3', history)]);
     const { code, stdout } = await p.run('fingerprint', 'check');
     assert.equal(code, 1);
     assert.match(stdout, /version bumped from 1\.2 to 1\.3/);
+    assert.doesNotMatch(stdout, /history check/);
     assert.match(stdout, /Next: run `versioned fingerprint update` and commit object-hashes\.json/);
   });
 
@@ -141,7 +143,12 @@ describe('versioned fingerprint update', () => {
   });
 
   test('after a bump, update rewrites the lock file and check passes again', async () => {
-    await p.writeObjects([ATTACHMENT_1_0, edit(VOLUME_1_2, { bootable: 'f.boolean()', encrypted: 'f.boolean()' }, '1.4')]);
+    const history = `[
+      { version: '1.2', note: 'Released', children: { attachments: '1.0' } },
+      { version: '1.3', added: ['bootable'], note: 'Add bootable' },
+      { version: '1.4', added: ['encrypted'], note: 'Add encrypted' },
+    ]`;
+    await p.writeObjects([ATTACHMENT_1_0, edit(VOLUME_1_2, { bootable: 'f.boolean()', encrypted: 'f.boolean()' }, '1.4', history)]);
     assert.equal((await p.run('fingerprint', 'check')).code, 1);
     const updated = await p.run('fingerprint', 'update');
     assert.equal(updated.code, 0, updated.stdout);

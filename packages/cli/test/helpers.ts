@@ -31,6 +31,9 @@ export interface ClassSpec {
   readonly name: string;
   readonly version: string;
   readonly fields: Readonly<Record<string, FieldSpec>>;
+  /** The `history` option as a JS literal, and extra class body (methods) as JS. */
+  readonly history?: string;
+  readonly body?: string;
 }
 
 /**
@@ -41,13 +44,14 @@ export function objectModule(classes: readonly ClassSpec[], options: { exportReg
   const lines = [`import { VersionedObject, ObjectRegistry, versionedObject, field, f } from '@versioned/objects';`];
   if (options.exportRegistry) lines.push('export const registry = new ObjectRegistry();');
   for (const cls of classes) {
-    lines.push(`export class ${cls.name} extends VersionedObject {}`);
+    lines.push(`export class ${cls.name} extends VersionedObject {${cls.body ?? ''}}`);
     for (const [name, spec] of Object.entries(cls.fields)) {
       const [type, opts] = typeof spec === 'string' ? [spec, '{}'] : spec;
       lines.push(`field(${type}, ${opts})(${cls.name}.prototype, ${JSON.stringify(name)});`);
     }
     const registry = options.exportRegistry ? ', registry' : '';
-    lines.push(`versionedObject({ name: ${JSON.stringify(cls.name)}, version: ${JSON.stringify(cls.version)}${registry} })(${cls.name});`);
+    const history = cls.history ? `, history: ${cls.history}` : '';
+    lines.push(`versionedObject({ name: ${JSON.stringify(cls.name)}, version: ${JSON.stringify(cls.version)}${history}${registry} })(${cls.name});`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -106,12 +110,13 @@ export const ATTACHMENT_1_0: ClassSpec = {
   fields: { id: 'f.uuid()', mountpoint: ['f.string()', '{ nullable: true }'] },
 };
 
-/** `spec` with fields changed (a `null` removes one) and, optionally, a new version. */
-export function edit(spec: ClassSpec, fields: Record<string, FieldSpec | null>, version = spec.version): ClassSpec {
+/** `spec` with fields changed (a `null` removes one) and, optionally, a new version and history. */
+export function edit(spec: ClassSpec, fields: Record<string, FieldSpec | null>, version = spec.version, history?: string): ClassSpec {
   const next: Record<string, FieldSpec> = { ...spec.fields };
   for (const [name, value] of Object.entries(fields)) {
     if (value === null) delete next[name];
     else next[name] = value;
   }
-  return { name: spec.name, version, fields: next };
+  const out: ClassSpec = { ...spec, version, fields: next };
+  return history === undefined ? out : { ...out, history };
 }
