@@ -64,7 +64,7 @@ export function diffDescriptions(before: ObjectDescription, after: ObjectDescrip
   }
   changes.push(...diffChildren(before.children, after.children, oldFields, newFields));
   changes.push(...diffRemotables(before.remotable, after.remotable));
-  changes.push(...diffRelationships(before.relationships ?? [], after.relationships ?? [], newFields));
+  changes.push(...diffRelationships(before.relationships ?? [], after.relationships ?? [], oldFields, newFields));
   return changes;
 }
 
@@ -200,10 +200,22 @@ function diffRemotables(before: readonly RemotableMethod[], after: readonly Remo
 function diffRelationships(
   before: readonly RelationshipDescription[],
   after: readonly RelationshipDescription[],
+  oldFields: ReadonlyMap<string, FieldDescription>,
   newFields: ReadonlyMap<string, FieldDescription>,
 ): SchemaChange[] {
   const out: SchemaChange[] = [];
   const now = new Map(after.map((r) => [r.field, r.pairs]));
+  const had = new Set(before.map((r) => r.field));
+  for (const { field, pairs } of after) {
+    if (had.has(field) || !oldFields.has(field)) continue;
+    out.push({
+      kind: 'relationships_changed',
+      bump: 'minor',
+      field,
+      message: `relationships of field \`${field}\` declared (${pairText(pairs)})`,
+      to: pairs,
+    });
+  }
   for (const { field, pairs } of before) {
     const kept = now.get(field);
     if (!newFields.has(field)) continue; // reported as a removed field
