@@ -49,9 +49,11 @@ function time(args, cwd) {
   return ms;
 }
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+/** Median, min and max of REPS timed runs, after one untimed run that warms the file cache. */
+function measure(args, cwd) {
+  time(args, cwd);
+  const sorted = Array.from({ length: REPS }, () => time(args, cwd)).sort((a, b) => a - b);
+  return { ms: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'versioned-bench-'));
@@ -59,24 +61,24 @@ try {
   mkdirSync(join(dir, 'node_modules/@versioned'), { recursive: true });
   symlinkSync(join(root, 'packages/objects'), join(dir, 'node_modules/@versioned/objects'), 'dir');
   const rows = [];
-  rows.push({ what: 'node -e ""', classes: 0, ms: median(Array.from({ length: REPS }, () => time(['-e', ''], dir))) });
-  rows.push({ what: 'versioned --version', classes: 0, ms: median(Array.from({ length: REPS }, () => time([cli, '--version'], dir))) });
+  rows.push({ what: 'node -e ""', classes: 0, ...measure(['-e', ''], dir) });
+  rows.push({ what: 'versioned --version', classes: 0, ...measure([cli, '--version'], dir) });
   for (const n of SIZES) {
     const project = join(dir, `n${n}`);
     mkdirSync(project);
     writeFileSync(join(project, 'objects.mjs'), moduleSource(n));
     writeFileSync(join(project, 'versioned.config.json'), JSON.stringify({ modules: ['objects.mjs'] }));
     time([cli, 'fingerprint', 'update'], project);
-    time([cli, 'fingerprint', 'check'], project); // warm the file cache
-    rows.push({ what: 'versioned fingerprint check', classes: n, ms: median(Array.from({ length: REPS }, () => time([cli, 'fingerprint', 'check'], project))) });
+    rows.push({ what: 'versioned fingerprint check', classes: n, ...measure([cli, 'fingerprint', 'check'], project) });
   }
   const base = rows[1].ms;
   const bare = rows[0].ms;
   console.log(`versioned fingerprint check, whole process, median of ${REPS} runs (Node ${process.version})`);
-  console.log(`${'command'.padEnd(30)} ${'classes'.padStart(7)} ${'wall ms'.padStart(9)} ${'vs node'.padStart(8)} ${'ms/class over --version'.padStart(24)}`);
+  console.log(`${'command'.padEnd(30)} ${'classes'.padStart(7)} ${'median ms'.padStart(10)} ${'min-max ms'.padStart(14)} ${'vs node'.padStart(8)} ${'ms/class over --version'.padStart(24)}`);
   for (const r of rows) {
     const perClass = r.classes ? ((r.ms - base) / r.classes).toFixed(3) : '';
-    console.log(`${r.what.padEnd(30)} ${String(r.classes).padStart(7)} ${r.ms.toFixed(1).padStart(9)} ${`${(r.ms / bare).toFixed(2)}x`.padStart(8)} ${perClass.padStart(24)}`);
+    const spread = `${r.min.toFixed(0)}-${r.max.toFixed(0)}`;
+    console.log(`${r.what.padEnd(30)} ${String(r.classes).padStart(7)} ${r.ms.toFixed(1).padStart(10)} ${spread.padStart(14)} ${`${(r.ms / bare).toFixed(2)}x`.padStart(8)} ${perClass.padStart(24)}`);
   }
   const checks = rows.filter((r) => r.classes > 0);
   const [small, , large] = checks;

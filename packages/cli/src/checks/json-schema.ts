@@ -66,13 +66,11 @@ function evaluate(schema: JsonSchema | boolean, value: unknown, path: (string | 
         break;
       }
       case 'const':
-        if (stableStringify(value) !== stableStringify(arg)) fail('const', 'must be equal to constant');
+        if (!jsonEqual(value, arg)) fail('const', 'must be equal to constant');
         break;
-      case 'enum': {
-        const text = stableStringify(value);
-        if (!(arg as unknown[]).some((v) => stableStringify(v) === text)) fail('enum', 'must be equal to one of the allowed values');
+      case 'enum':
+        if (!(arg as unknown[]).some((v) => jsonEqual(value, v))) fail('enum', 'must be equal to one of the allowed values');
         break;
-      }
       case 'minimum':
         if (typeof value === 'number' && value < (arg as number)) fail('minimum', `must be >= ${arg}`);
         break;
@@ -141,6 +139,13 @@ function evaluate(schema: JsonSchema | boolean, value: unknown, path: (string | 
         throw new UnsupportedSchema(`the keyword "${keyword}"`);
     }
   }
+}
+
+/** Structural equality of JSON values; scalars without serialising them. */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return stableStringify(a) === stableStringify(b);
 }
 
 function hasType(value: unknown, type: string): boolean {
