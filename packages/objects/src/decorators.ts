@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { VersionedError } from './errors.js';
 import { parseVersion } from './version.js';
-import { META, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+import { META, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
 import { buildHistory, type HistoryEntry } from './history.js';
 import type { FieldType } from './fields/type.js';
 import { VersionedObject, fieldAccessor } from './object.js';
@@ -122,17 +122,13 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     cls,
     fields: [...fieldMap.values()],
     fieldMap,
+    objectFields: [...fieldMap.values()].filter((d) => d.objectTarget !== undefined),
     extraFields,
     history,
     remotables: [...remotables.values()],
     parent,
-    keys: {
-      name: `${serialNamespace}.name`,
-      namespace: `${serialNamespace}.namespace`,
-      version: `${serialNamespace}.version`,
-      data: `${serialNamespace}.data`,
-      changes: `${serialNamespace}.changes`,
-    },
+    keys: envelopeKeys(serialNamespace),
+    compiled: { decoder: undefined, encoders: new Map() },
   };
 }
 

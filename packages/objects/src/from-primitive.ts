@@ -1,6 +1,8 @@
-import { VersionedError } from './errors.js';
-import { isVersion, describeValue } from './version.js';
-import type { ObjectMeta, VersionedObjectLike } from './meta.js';
+import { VersionedError, isVersionedError } from './errors.js';
+import { describeValue } from './version.js';
+import { decoderFor, envelopeReaderFor, type Envelope } from './codegen.js';
+export type { Envelope } from './codegen.js';
+import { markChanged, type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 
@@ -29,16 +31,6 @@ export interface DecodeContext {
 
 export const DEFAULT_LIMITS: Required<DecodeLimits> = { maxDepth: 32, maxListLength: 1_000_000 };
 
-/** The parts of an envelope, checked. */
-export interface Envelope {
-  readonly serialNamespace: string;
-  readonly name: string;
-  readonly namespace: string;
-  readonly version: string;
-  readonly data: Record<string, unknown>;
-  readonly changes: readonly string[] | undefined;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -47,34 +39,33 @@ function bad(detail: string): VersionedError {
   return new VersionedError('invalid_primitive', detail);
 }
 
-/** The serial namespace whose `<ns>.name` key the value carries, if any. */
-export function envelopeNamespace(value: unknown, serialNamespaces: Iterable<string>): string | undefined {
+/** The envelope keys whose `<ns>.name` the value carries, if any. */
+export function envelopeKeysOf(value: unknown, keyList: readonly EnvelopeKeys[]): EnvelopeKeys | undefined {
   if (!isRecord(value)) return undefined;
-  for (const ns of serialNamespaces) if (Object.hasOwn(value, `${ns}.name`)) return ns;
+  for (const keys of keyList) if (Object.hasOwn(value, keys.name)) return keys;
   return undefined;
 }
 
 /** Check an envelope's shape, reading own keys only. */
-export function readEnvelope(value: unknown, serialNamespaces: Iterable<string>): Envelope {
+export function readEnvelope(value: unknown, keyList: readonly EnvelopeKeys[]): Envelope {
   if (!isRecord(value)) throw bad(`expected an object envelope, got ${describeValue(value)}`);
-  const ns = envelopeNamespace(value, serialNamespaces);
-  if (ns === undefined) {
-    throw bad(`expected an object envelope with a "${[...serialNamespaces].join('" or "') || 'versioned_object'}.name" key`);
+  const keys = envelopeKeysOf(value, keyList);
+  if (keys === undefined) {
+    throw bad(`expected an object envelope with a "${keyList.map((k) => k.name).join('" or "') || 'versioned_object.name'}" key`);
   }
-  const get = (key: string): unknown => (Object.hasOwn(value, `${ns}.${key}`) ? value[`${ns}.${key}`] : undefined);
-  const name = get('name');
-  const namespace = get('namespace');
-  const version = get('version');
-  const data = get('data');
-  const changes = get('changes');
-  if (typeof name !== 'string' || name === '') throw bad(`"${ns}.name" must be a non-empty string, got ${describeValue(name)}`);
-  if (typeof namespace !== 'string') throw bad(`"${ns}.namespace" must be a string, got ${describeValue(namespace)}`);
-  if (!isVersion(version)) throw bad(`"${ns}.version" must be a version "X.Y" or "X.Y.Z", got ${describeValue(version)}`);
-  if (!isRecord(data)) throw bad(`"${ns}.data" must be an object, got ${describeValue(data)}`);
-  if (changes !== undefined && (!Array.isArray(changes) || !changes.every((c) => typeof c === 'string'))) {
-    throw bad(`"${ns}.changes" must be a list of field names, got ${describeValue(changes)}`);
-  }
-  return { serialNamespace: ns, name, namespace, version, data, changes };
+  return envelopeReaderFor(keys)(value, badPart);
+}
+
+const EXPECTED_PART: Record<string, string> = {
+  name: 'a non-empty string',
+  namespace: 'a string',
+  version: 'a version "X.Y" or "X.Y.Z"',
+  data: 'an object',
+  changes: 'a list of field names',
+};
+
+function badPart(key: string, value: unknown): never {
+  throw bad(`"${key}" must be ${EXPECTED_PART[key.slice(key.lastIndexOf('.') + 1)]}, got ${describeValue(value)}`);
 }
 
 class Decoder implements DecodeContext {
@@ -93,8 +84,15 @@ class Decoder implements DecodeContext {
     if (this.depth >= this.limits.maxDepth) {
       throw new VersionedError('limit_exceeded', `objects nest deeper than the limit of ${this.limits.maxDepth}`);
     }
-    const env = readEnvelope(primitive, this.registry.serialNamespaces);
-    const meta = this.registry.lookup(env.name, env.version, env.namespace);
+    const env = readEnvelope(primitive, this.registry.envelopeKeys);
+    let meta: ObjectMeta;
+    try {
+      meta = this.registry.lookup(env.name, env.version, env.namespace);
+    } catch (err) {
+      // The version's format is checked where the registry first meets it, not on every envelope.
+      if (isVersionedError(err, 'invalid_version')) badPart(`${env.serialNamespace}.version`, env.version);
+      throw err;
+    }
     this.depth++;
     const obj = this.build(meta, env);
     this.depth--;
@@ -104,45 +102,35 @@ class Decoder implements DecodeContext {
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
     const cls = meta.cls as unknown as typeof VersionedObject;
     const obj = new (cls as unknown as new () => VersionedObject)();
-    const values = obj.$values;
     let data = env.data;
     if (env.version !== meta.version && cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive) {
       data = { ...data };
       cls.upgradePrimitive(data, env.version);
     }
-    for (const def of meta.fields) {
-      if (!Object.hasOwn(data, def.name)) continue;
-      const raw = data[def.name];
-      try {
-        if (raw === null) {
-          if (def.nullable) values[def.name] = null;
-          else if (def.hasDefault) values[def.name] = def.makeDefault();
-          else throw new VersionedError('invalid_value', `expected ${def.type.expected}, got null (the field is not nullable)`);
-        } else {
-          values[def.name] = def.type.fromPrimitive(raw, this);
-        }
-      } catch (err) {
-        throw err instanceof VersionedError ? err.within(def.name) : err;
-      }
-    }
+    decoderFor(meta)(data, obj.$values, this);
     if (this.strict) {
       for (const key of Object.keys(data)) {
         if (!meta.fieldMap.has(key)) throw new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [key] });
       }
     }
-    if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) obj.$changes.add(name);
+    if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) markChanged(obj, name);
     if (env.version !== meta.version) obj.$wireVersion = env.version;
     return obj;
   }
 }
 
 export function decodePrimitive(primitive: unknown, registry: ObjectRegistry, options: FromPrimitiveOptions = {}): VersionedObject {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = options.limits ? { ...DEFAULT_LIMITS, ...options.limits } : DEFAULT_LIMITS;
   try {
     return new Decoder(registry, limits, options.strict ?? false).decode(primitive);
   } catch (err) {
+    // A maxDepth set beyond what the stack holds must still fail as a typed error.
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw new VersionedError('limit_exceeded', `objects nest too deeply for the call stack (limits.maxDepth is ${limits.maxDepth}; lower it)`, { cause: err });
+    }
     if (err instanceof VersionedError && err.path.length > 0) {
-      const name = isRecord(primitive) ? primitive[`${envelopeNamespace(primitive, registry.serialNamespaces)}.name`] : undefined;
+      const keys = envelopeKeysOf(primitive, registry.envelopeKeys);
+      const name = keys ? (primitive as Record<string, unknown>)[keys.name] : undefined;
       if (typeof name === 'string') err.within(name);
     }
     throw err;

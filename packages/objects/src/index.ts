@@ -1,13 +1,13 @@
 export { VersionedError, isVersionedError, formatPath, type ErrorCode, type PathSegment } from './errors.js';
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
 export * from './fields/index.js';
-export { isVersionedObject, metaOf, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+export { isVersionedObject, metaOf, envelopeKeys, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
 export { VersionedObject, type FieldsOf } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
 export { type Primitive, type ToPrimitiveOptions, type EncodeContext, type Manifest, type DataLoss, type DataLossPolicy } from './to-primitive.js';
 export { fieldExistsAt, childVersionAt, declaredVersions, type HistoryEntry, type VersionHistory, type Relationships } from './history.js';
-export { readEnvelope, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
+export { readEnvelope, envelopeKeysOf, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
 export { ObjectSerializer, type ObjectSerializerOptions } from './serializer.js';
 export { ObjectList } from './list.js';
 export { Comparable, Timestamped } from './mixins.js';

@@ -7,6 +7,12 @@ import { VersionedObject } from './object.js';
 export class ObjectList<T extends VersionedObject> extends VersionedObject implements Iterable<T> {
   declare objects: T[];
 
+  constructor(init?: Record<string, unknown>) {
+    super(init);
+    // As oslo's ObjectListBase: a new list holds an empty `objects`, not counted as a change, so it goes out as {objects: []}.
+    if (this.$values.objects === undefined) this.$values.objects = [];
+  }
+
   get length(): number {
     return this.items().length;
   }

@@ -23,6 +23,8 @@ export interface FieldDef<T = unknown> {
   readonly nullable: boolean;
   readonly readOnly: boolean;
   readonly hasDefault: boolean;
+  /** The object class name this field holds (directly or in a container), if any. */
+  readonly objectTarget: string | undefined;
   /** The declared default (a value or a factory); use makeDefault() for a fresh copy. */
   readonly default: T | (() => T) | undefined;
   makeDefault(): T;
@@ -34,6 +36,7 @@ export function makeFieldDef<T>(name: string, type: FieldType<T>, options: Field
   return {
     name,
     type,
+    objectTarget: type.objectTargets()[0],
     nullable: options.nullable ?? false,
     readOnly: options.readOnly ?? false,
     hasDefault,
@@ -60,6 +63,8 @@ export interface ObjectMeta {
   /** Fields in declaration order, inherited ones first. */
   readonly fields: readonly FieldDef[];
   readonly fieldMap: ReadonlyMap<string, FieldDef>;
+  /** The fields that hold objects: where children's changes and versions matter. */
+  readonly objectFields: readonly FieldDef[];
   /** Computed properties listed for printing, never serialized (oslo's obj_extra_fields). */
   readonly extraFields: readonly string[];
   /** The declared version history, checked against the fields, with presence and relationships derived. */
@@ -69,7 +74,40 @@ export interface ObjectMeta {
   /** The nearest decorated ancestor class. */
   readonly parent: ObjectMeta | undefined;
   /** The envelope keys, precomputed. */
-  readonly keys: { readonly name: string; readonly namespace: string; readonly version: string; readonly data: string; readonly changes: string };
+  readonly keys: EnvelopeKeys;
+  /** @internal Compiled encoders (by target version) and decoder, filled on first use. */
+  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown> };
+}
+
+/** The five keys of an envelope under one serial namespace (`versioned_object.name`...). */
+export interface EnvelopeKeys {
+  readonly serialNamespace: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  readonly data: string;
+  readonly changes: string;
+  /** @internal The compiled envelope reader for these keys, filled on first use. */
+  reader: unknown;
+}
+
+const keysCache = new Map<string, EnvelopeKeys>();
+
+export function envelopeKeys(serialNamespace: string): EnvelopeKeys {
+  let keys = keysCache.get(serialNamespace);
+  if (!keys) {
+    keys = {
+      serialNamespace,
+      name: `${serialNamespace}.name`,
+      namespace: `${serialNamespace}.namespace`,
+      version: `${serialNamespace}.version`,
+      data: `${serialNamespace}.data`,
+      changes: `${serialNamespace}.changes`,
+      reader: undefined,
+    };
+    keysCache.set(serialNamespace, keys);
+  }
+  return keys;
 }
 
 export interface RemotableMethod {
@@ -78,6 +116,35 @@ export interface RemotableMethod {
   readonly kind: 'instance' | 'static';
   /** Declared parameter count. */
   readonly arity: number;
+}
+
+/** Shared by every object without changes, until its first change gives it a Set of its own. */
+class NoChanges extends Set<string> {
+  override add(): this {
+    throw new Error('internal error: the shared empty change set was written to; use markChanged()');
+  }
+}
+export const NO_CHANGES: Set<string> = new NoChanges();
+
+/** Record a changed field. */
+export function markChanged(obj: { $changes: Set<string> }, name: string): void {
+  if (obj.$changes === NO_CHANGES) obj.$changes = new Set([name]);
+  else obj.$changes.add(name);
+}
+
+/** Whether the object or any child object has changes (oslo's what_changed is non-empty), without allocating. */
+export function hasChanges(obj: { $changes: Set<string>; $values: Record<string, unknown> }, meta: ObjectMeta): boolean {
+  if (obj.$changes.size > 0) return true;
+  for (const def of meta.objectFields) if (childHasChanges(obj.$values[def.name])) return true;
+  return false;
+}
+
+export function childHasChanges(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (isVersionedObject(item) && hasChanges(item as never, metaOf(item))) return true;
+    return false;
+  }
+  return isVersionedObject(value) && hasChanges(value as never, metaOf(value));
 }
 
 /** The structural face of a VersionedObject that lower layers need, without importing the class. */
@@ -94,8 +161,9 @@ export function isVersionedObject(value: unknown): value is VersionedObjectLike 
 /** The metadata of a decorated class, or of an instance's class. */
 export function metaOf(target: object): ObjectMeta {
   const cls = (typeof target === 'function' ? target : target.constructor) as { [META]?: ObjectMeta; name?: string };
-  const meta = Object.hasOwn(cls, META) ? cls[META] : undefined;
-  if (!meta) {
+  const meta = cls[META];
+  // A subclass inherits the static: only the class's own metadata counts.
+  if (meta === undefined || meta.cls !== (cls as unknown)) {
     throw new VersionedError('registration', `${cls.name || 'this class'} is not decorated with @versionedObject()`);
   }
   return meta;

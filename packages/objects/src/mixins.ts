@@ -9,6 +9,7 @@ type ObjectClass = abstract new (...args: any[]) => VersionedObject;
 export function Comparable<TBase extends ObjectClass>(Base: TBase): TBase & (abstract new (...args: any[]) => { equals(other: unknown): boolean }) {
   abstract class ComparableObject extends Base {
     equals(other: unknown): boolean {
+      // `changes` lists fields in declaration order, so equal objects give equal primitives.
       return other instanceof VersionedObject && fastStableStringify(this.toPrimitive()) === fastStableStringify(other.toPrimitive());
     }
   }

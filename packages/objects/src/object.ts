@@ -1,9 +1,11 @@
 import { inspect } from 'node:util';
 import { VersionedError } from './errors.js';
-import { OBJECT_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { NO_CHANGES, OBJECT_BRAND, childHasChanges, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
+import { defineOwn } from './fields/containers.js';
+import type { FieldType } from './fields/type.js';
 
 /** The field values of an object type, for typed construction: `Volume.create({ size: 1 })`. */
 export type FieldsOf<T> = { [K in keyof T as K extends keyof VersionedObject ? never : T[K] extends (...args: never[]) => unknown ? never : K]?: T[K] };
@@ -23,7 +25,7 @@ export class VersionedObject implements VersionedObjectLike {
 
   constructor(init?: Record<string, unknown>) {
     this.$values = {};
-    this.$changes = new Set();
+    this.$changes = NO_CHANGES;
     this.$wireVersion = undefined;
     if (init !== undefined) this.update(init);
   }
@@ -92,8 +94,8 @@ export class VersionedObject implements VersionedObjectLike {
   /** Fields assigned since the last reset, plus object fields whose children have changes. */
   whatChanged(): Set<string> {
     const changes = new Set(this.$changes);
-    for (const def of metaOf(this).fields) {
-      if (!changes.has(def.name) && childChanged(this.$values[def.name])) changes.add(def.name);
+    for (const def of metaOf(this).objectFields) {
+      if (!changes.has(def.name) && childHasChanges(this.$values[def.name])) changes.add(def.name);
     }
     return changes;
   }
@@ -109,7 +111,7 @@ export class VersionedObject implements VersionedObjectLike {
       }
     }
     if (names) for (const name of names) this.$changes.delete(name);
-    else this.$changes.clear();
+    else this.$changes = NO_CHANGES;
   }
 
   /** The changed fields and their values. */
@@ -127,7 +129,7 @@ export class VersionedObject implements VersionedObjectLike {
       if (!def.hasDefault) throw new VersionedError('invalid_value', 'has no default', { path: [meta.name, def.name] });
       if (this.$values[def.name] === undefined) {
         this.$values[def.name] = def.makeDefault();
-        this.$changes.add(def.name);
+        markChanged(this, def.name);
       }
     }
   }
@@ -150,7 +152,7 @@ export class VersionedObject implements VersionedObjectLike {
     const copy = Object.create(Object.getPrototypeOf(this)) as this;
     memo.set(this, copy);
     copy.$values = {};
-    copy.$changes = new Set(this.$changes);
+    copy.$changes = this.$changes.size ? new Set(this.$changes) : NO_CHANGES;
     copy.$wireVersion = this.$wireVersion;
     for (const def of metaOf(this).fields) {
       const value = this.$values[def.name];
@@ -188,16 +190,35 @@ export class VersionedObject implements VersionedObjectLike {
     for (const def of meta.fields) {
       const value = this.$values[def.name];
       if (value === undefined) continue;
-      shown[def.name] = value !== null && (def.type as { sensitive?: boolean }).sensitive ? '***' : value;
+      shown[def.name] = value === null ? null : masked(def.type, value);
     }
     for (const name of meta.extraFields) shown[name] = (this as unknown as Record<string, unknown>)[name];
     const label = `${meta.name}@${this.objVersion}`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
-    return `${label} ${insp(shown, { ...options, depth: depth - 1 } as Parameters<typeof inspect>[1])}`;
+    // The fields print at the object's own depth, so a child's fields show as a nested plain object's would.
+    return `${label} ${insp(shown, { ...options, depth } as Parameters<typeof inspect>[1])}`;
   }
 }
 
 Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
+
+/** A value for printing: SensitiveString values masked, inside lists, sets and dicts too (as oslo's stringify does). */
+function masked(type: FieldType, value: unknown): unknown {
+  if ((type as { sensitive?: boolean }).sensitive) return '***';
+  const element = (type as { element?: FieldType }).element;
+  if (!element || !hasSensitive(element)) return value;
+  if (Array.isArray(value)) return value.map((v) => masked(element, v));
+  if (value instanceof Set) return new Set([...value].map((v) => masked(element, v)));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value as object)) defineOwn(out, key, masked(element, (value as Record<string, unknown>)[key]));
+  return out;
+}
+
+function hasSensitive(type: FieldType): boolean {
+  if ((type as { sensitive?: boolean }).sensitive) return true;
+  const element = (type as { element?: FieldType }).element;
+  return element !== undefined && hasSensitive(element);
+}
 
 /** @internal The accessor pair installed on a decorated class's prototype for each field. */
 export function fieldAccessor(meta: () => ObjectMeta, def: FieldDef): PropertyDescriptor {
@@ -235,7 +256,7 @@ function assign(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value: un
     }
   }
   obj.$values[def.name] = coerced;
-  obj.$changes.add(def.name);
+  markChanged(obj, def.name);
 }
 
 function readUnset(obj: VersionedObject, name: string): unknown {
@@ -256,12 +277,6 @@ function fieldDef(obj: VersionedObject, name: string): FieldDef {
 
 function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
-}
-
-function childChanged(value: unknown): boolean {
-  if (isVersionedObject(value)) return value.whatChanged().size > 0;
-  if (Array.isArray(value)) return value.some((v) => isVersionedObject(v) && v.whatChanged().size > 0);
-  return false;
 }
 
 function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {

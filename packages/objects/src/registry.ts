@@ -1,6 +1,6 @@
 import { VersionedError } from './errors.js';
 import { compareVersions, isCompatible } from './version.js';
-import type { ObjectMeta } from './meta.js';
+import { envelopeKeys, type EnvelopeKeys, type ObjectMeta } from './meta.js';
 import { decodePrimitive, type FromPrimitiveOptions } from './from-primitive.js';
 import type { VersionedObject } from './object.js';
 import type { Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
@@ -12,12 +12,19 @@ import type { Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js'
 export class ObjectRegistry {
   /** Versions of each name, newest first. */
   private readonly byName = new Map<string, ObjectMeta[]>();
-  private readonly resolved = new Map<string, ObjectMeta>();
+  /** name -> incoming version -> the class that reads it. */
+  private readonly resolved = new Map<string, Map<string, ObjectMeta>>();
   private readonly namespaces = new Set<string>();
+  private keyList: EnvelopeKeys[] = [];
 
   /** The envelope key prefixes of the registered classes (`versioned_object`, `nova_object`...). */
   get serialNamespaces(): ReadonlySet<string> {
     return this.namespaces;
+  }
+
+  /** The envelope keys of each serial namespace in use. */
+  get envelopeKeys(): readonly EnvelopeKeys[] {
+    return this.keyList;
   }
 
   register(meta: ObjectMeta, options: { replace?: boolean } = {}): void {
@@ -39,33 +46,41 @@ export class ObjectRegistry {
     versions.push(meta);
     versions.sort((a, b) => compareVersions(b.version, a.version));
     this.byName.set(meta.name, versions);
-    this.namespaces.add(meta.serialNamespace);
+    if (!this.namespaces.has(meta.serialNamespace)) {
+      this.namespaces.add(meta.serialNamespace);
+      this.keyList = [...this.keyList, envelopeKeys(meta.serialNamespace)];
+    }
     this.resolved.clear();
   }
 
   /** The class that reads `name` at `version`; typed errors for unknown names, foreign namespaces and versions. */
   lookup(name: string, version: string, namespace?: string): ObjectMeta {
-    const key = `${namespace}\u0000${name}\u0000${version}`;
-    const hit = this.resolved.get(key);
-    if (hit) return hit;
+    let byVersion = this.resolved.get(name);
+    let meta = byVersion?.get(version);
+    if (meta === undefined) {
+      meta = this.resolve(name, version, namespace);
+      if (!byVersion) this.resolved.set(name, (byVersion = new Map()));
+      if (byVersion.size < 1_000) byVersion.set(version, meta);
+    }
+    if (namespace !== undefined && namespace !== meta.namespace) throw foreignNamespace(name, namespace, meta.namespace);
+    return meta;
+  }
+
+  private resolve(name: string, version: string, namespace: string | undefined): ObjectMeta {
     const versions = this.byName.get(name);
     if (!versions) {
       throw new VersionedError('unsupported_object', `no object named ${JSON.stringify(name)} is registered`, { details: { name } });
     }
-    const newest = versions[0] as ObjectMeta;
-    if (namespace !== undefined && namespace !== newest.namespace) {
-      throw new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(newest.namespace)}, not ${JSON.stringify(namespace)}`, {
-        details: { name, namespace, expected: newest.namespace },
-      });
-    }
+    // oslo checks the project namespace before the version.
+    const expected = (versions[0] as ObjectMeta).namespace;
+    if (namespace !== undefined && namespace !== expected) throw foreignNamespace(name, namespace, expected);
     const meta = versions.find((m) => m.version === version) ?? versions.find((m) => isCompatible(m.version, version));
     if (!meta) {
       const supported = versions.map((m) => m.version);
       throw new VersionedError('incompatible_version', `${name} ${version} cannot be read here: registered versions are ${supported.join(', ')}`, {
-        details: { name, version, supported, newest: newest.version },
+        details: { name, version, supported, newest: (versions[0] as ObjectMeta).version },
       });
     }
-    if (this.resolved.size < 10_000) this.resolved.set(key, meta);
     return meta;
   }
 
@@ -120,6 +135,12 @@ export class ObjectRegistry {
   fromPrimitive(primitive: unknown, options: Omit<FromPrimitiveOptions, 'registry'> = {}): VersionedObject {
     return decodePrimitive(primitive, this, options);
   }
+}
+
+function foreignNamespace(name: string, namespace: string, expected: string): VersionedError {
+  return new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(expected)}, not ${JSON.stringify(namespace)}`, {
+    details: { name, namespace, expected },
+  });
 }
 
 /** Where `@versionedObject()` registers classes unless told otherwise. */

@@ -4,9 +4,9 @@ import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { VersionedError, formatPath, type PathSegment } from './errors.js';
 import { childVersionAt, fieldExistsAt } from './history.js';
-import { envelopeNamespace } from './from-primitive.js';
+import { envelopeKeysOf } from './from-primitive.js';
 import type { JsonSchema } from './fields/type.js';
-import type { ObjectMeta } from './meta.js';
+import type { EnvelopeKeys, ObjectMeta } from './meta.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';
 import { compareVersions, isVersion } from './version.js';
 
@@ -137,16 +137,16 @@ export class SchemaValidator {
 
   /** Check `primitive` against the schema of `version` (default: the version it claims). */
   validate(primitive: unknown, options: { name?: string; version?: string } = {}): SchemaResult {
-    const ns = envelopeNamespace(primitive, this.registry.serialNamespaces);
+    const keys = envelopeKeysOf(primitive, this.registry.envelopeKeys);
     const env = primitive as Record<string, unknown>;
-    const name = options.name ?? (ns ? env[`${ns}.name`] : undefined);
-    const version = options.version ?? (ns ? env[`${ns}.version`] : undefined);
+    const name = options.name ?? (keys ? env[keys.name] : undefined);
+    const version = options.version ?? (keys ? env[keys.version] : undefined);
     if (typeof name !== 'string' || !isVersion(version)) {
       return { valid: false, issues: [{ path: [], message: 'is not an object envelope with a name and a version', keyword: 'envelope' }] };
     }
     const fn = this.validator(name, version);
     if (fn(primitive)) return { valid: true, issues: [] };
-    return { valid: false, issues: (fn.errors ?? []).map((e) => toIssue(e, primitive, name, this.registry.serialNamespaces)) };
+    return { valid: false, issues: (fn.errors ?? []).map((e) => toIssue(e, primitive, name, this.registry.envelopeKeys)) };
   }
 
   /** Throw an `invalid_primitive` error naming the first bad path. */
@@ -163,7 +163,7 @@ export class SchemaValidator {
 }
 
 /** ajv's JSON pointer into an envelope, as our path: `Volume.attachments[2].id`. */
-function toIssue(error: ErrorObject, primitive: unknown, rootName: string, serialNamespaces: ReadonlySet<string>): SchemaIssue {
+function toIssue(error: ErrorObject, primitive: unknown, rootName: string, keyList: readonly EnvelopeKeys[]): SchemaIssue {
   const path: PathSegment[] = [rootName];
   let node: unknown = primitive;
   const segments = error.instancePath === '' ? [] : error.instancePath.slice(1).split('/').map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'));
@@ -171,7 +171,7 @@ function toIssue(error: ErrorObject, primitive: unknown, rootName: string, seria
     const isArray = Array.isArray(node);
     node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
     if (isArray) path.push(Number(seg));
-    else if (![...serialNamespaces].some((ns) => seg === `${ns}.data`)) path.push(seg);
+    else if (!keyList.some((keys) => seg === keys.data)) path.push(seg);
   }
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') return { path: [...path, String(params['additionalProperty'])], message: 'is not part of this version', keyword: error.keyword };

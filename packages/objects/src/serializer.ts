@@ -1,7 +1,7 @@
 import { VersionedError, isVersionedError } from './errors.js';
 import { defineOwn } from './fields/containers.js';
 import { isVersionedObject } from './meta.js';
-import { envelopeNamespace, type DecodeLimits } from './from-primitive.js';
+import { envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';
 import type { VersionedObject } from './object.js';
 import type { DataLossPolicy, Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
@@ -104,8 +104,7 @@ export class ObjectSerializer {
     try {
       return this.registry.fromPrimitive(envelope, options);
     } catch (err) {
-      const ns = envelopeNamespace(envelope, this.registry.serialNamespaces);
-      const key = `${ns}.version`;
+      const key = envelopeKeysOf(envelope, this.registry.envelopeKeys)?.version ?? '';
       const version = (envelope as Record<string, unknown>)[key];
       if (!isVersionedError(err, 'incompatible_version') || typeof version !== 'string' || version.split('.').length !== 3) throw err;
       return this.registry.fromPrimitive({ ...envelope, [key]: stripRevision(version) }, options);
@@ -150,7 +149,7 @@ export class ObjectSerializer {
     if (typeof value !== 'object' || value === null) return value;
     if (depth > MAX_WALK_DEPTH) throw new VersionedError('limit_exceeded', `the payload nests deeper than ${MAX_WALK_DEPTH} levels`);
     if (Array.isArray(value)) return value.map((v, i) => this.at(i, () => this.walkIn(v, depth + 1, onEnvelope)));
-    if (envelopeNamespace(value, this.registry.serialNamespaces) !== undefined) return onEnvelope(value);
+    if (envelopeKeysOf(value, this.registry.envelopeKeys) !== undefined) return onEnvelope(value);
     if (isPlain(value)) {
       const out: Record<string, unknown> = {};
       for (const k of Object.keys(value)) defineOwn(out, k, this.at(k, () => this.walkIn((value as Record<string, unknown>)[k], depth + 1, onEnvelope)));

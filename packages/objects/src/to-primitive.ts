@@ -1,6 +1,7 @@
 import { VersionedError } from './errors.js';
-import { DROP, childVersionAt, fieldExistsAt } from './history.js';
-import { metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { DROP, childVersionAt } from './history.js';
+import { DROPPED, encoderFor, type EncoderHost } from './codegen.js';
+import { childHasChanges, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 import { compareVersions } from './version.js';
 
@@ -46,7 +47,7 @@ const MAX_ENCODE_DEPTH = 100;
 /** A child field whose version no rule gives; an error only if a child is actually there. */
 const NO_RULE = Symbol('no rule');
 
-class Encoder implements EncodeContext {
+class Encoder implements EncodeContext, EncoderHost {
   private depth = 0;
   /** The version decided for children of the field being encoded. */
   private childTarget: string | typeof NO_RULE | undefined;
@@ -78,99 +79,85 @@ class Encoder implements EncodeContext {
   encode(obj: VersionedObject, target: string | undefined): Primitive {
     const meta = metaOf(obj);
     const version = target ?? obj.$wireVersion ?? meta.version;
-    const backporting = version !== meta.version;
-    if (backporting) checkTarget(meta, version);
+    let backporting = version !== meta.version;
+    // Sent back at the version it came in at, from before the declared history: nothing is known of that
+    // version's fields, so the object goes out as it is, as oslo would send it.
+    const verbatim = backporting && target === undefined && predatesHistory(meta, version);
+    if (verbatim) backporting = false;
+    else if (backporting) checkTarget(meta, version);
     if (++this.depth > MAX_ENCODE_DEPTH) {
       throw new VersionedError('limit_exceeded', `objects nest deeper than ${MAX_ENCODE_DEPTH} levels (is there a cycle?)`);
     }
-    const walkChildren = backporting || this.manifest !== undefined;
     // A class with its own makeCompatible sees every set field (it may move one into an old shape).
     const hooked = backporting && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
-    const values = obj.$values;
-    const data: Record<string, unknown> = {};
-    let absent: FieldDef[] | undefined;
-    for (const def of meta.fields) {
-      const value = values[def.name];
-      if (value === undefined) continue;
-      const exists = !backporting || fieldExistsAt(meta.history, def.name, version);
-      if (!exists) {
-        (absent ??= []).push(def);
-        if (!hooked) continue;
-      }
-      if (value === null || def.type.identity) {
-        data[def.name] = value;
-        continue;
-      }
-      const savedTarget = this.childTarget;
-      const savedOwner = this.childOwner;
-      if (exists && walkChildren && def.type.objectTargets().length > 0) {
-        const childTarget = this.childTargetFor(meta, def, version, backporting);
-        if (childTarget === DROP) {
-          this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`);
-          continue;
-        }
-        this.childTarget = childTarget;
-        this.childOwner = `${meta.name} ${version}`;
-      } else {
-        this.childTarget = undefined;
-      }
-      try {
-        data[def.name] = def.type.toPrimitive(value, this);
-      } catch (err) {
-        throw err instanceof VersionedError ? err.within(def.name) : err;
-      } finally {
-        this.childTarget = savedTarget;
-        this.childOwner = savedOwner;
-      }
-    }
-    if (hooked) obj.makeCompatible(data, version);
-    if (absent) {
-      for (const def of absent) {
-        if (hooked && !Object.hasOwn(data, def.name)) continue; // the hook took care of it
-        delete data[def.name];
-        this.lost(meta, def.name, version, `${meta.name} ${version} has no such field`);
-      }
-    }
+    const out = encoderFor(meta, backporting ? version : meta.version, hooked)(obj.$values, this, obj);
+    if (verbatim) out[meta.keys.version] = version;
     this.depth--;
-    const keys = meta.keys;
-    const out: Primitive = {
-      [keys.name]: meta.name,
-      [keys.namespace]: meta.namespace,
-      [keys.version]: version,
-      [keys.data]: data,
-    };
-    const changed = obj.whatChanged();
-    if (changed.size > 0) {
-      const changes: string[] = [];
-      for (const name of changed) if (Object.hasOwn(data, name)) changes.push(name);
-      if (changes.length > 0) out[keys.changes] = changes;
-    }
+    const changes = changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
+    if (changes !== undefined) out[meta.keys.changes] = changes;
     return out;
+  }
+
+  /** Called by compiled encoders for fields that hold objects: decide the children's version, then encode. */
+  objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, backporting: boolean): unknown {
+    const savedTarget = this.childTarget;
+    const savedOwner = this.childOwner;
+    if (backporting || this.manifest !== undefined) {
+      const childTarget = this.childTargetFor(meta, def, version, backporting);
+      if (childTarget === DROP) {
+        this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`);
+        return DROPPED;
+      }
+      this.childTarget = childTarget;
+      this.childOwner = `${meta.name} ${version}`;
+    } else {
+      this.childTarget = undefined;
+    }
+    try {
+      return def.type.toPrimitive(value, this);
+    } finally {
+      this.childTarget = savedTarget;
+      this.childOwner = savedOwner;
+    }
   }
 
   /** oslo's order: the manifest names the child's class, else the relationships, else no rule. */
   private childTargetFor(meta: ObjectMeta, def: FieldDef, version: string, backporting: boolean): string | typeof DROP | typeof NO_RULE | undefined {
-    const targetName = def.type.objectTargets()[0] as string;
-    const fromManifest = this.manifest?.[targetName];
+    const fromManifest = this.manifest?.[def.objectTarget as string];
     if (fromManifest !== undefined) return fromManifest;
     const related = childVersionAt(meta.history, def.name, version);
     if (related !== undefined) return related;
     return backporting ? NO_RULE : undefined;
   }
 
-  private lost(meta: ObjectMeta, field: string, targetVersion: string, reason: string): void {
+  lost(meta: ObjectMeta, field: string, targetVersion: string, reason: string): void {
     const policy = this.onDataLoss;
     if (policy === 'allow') return;
     const loss: DataLoss = { object: meta.name, field, targetVersion, reason };
     if (policy === 'refuse') {
       throw new VersionedError('data_loss', `is set, but backporting to ${meta.name} ${targetVersion} drops it: ${reason}`, {
-        path: [field],
         details: { ...loss },
       });
     }
     if (policy === 'log') this.logger.warn(`${meta.name}.${field}: dropped by the backport to ${targetVersion} (${reason})`);
     else policy(loss);
   }
+}
+
+/** what_changed in declaration order (deterministic), limited to the keys still in data; undefined when empty. */
+function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
+  const own = obj.$changes;
+  if (own.size === 0 && meta.objectFields.length === 0) return undefined;
+  let changes: string[] | undefined;
+  for (const def of meta.fields) {
+    const name = def.name;
+    if ((own.has(name) || (def.objectTarget !== undefined && childHasChanges(obj.$values[name]))) && Object.hasOwn(data, name)) (changes ??= []).push(name);
+  }
+  return changes;
+}
+
+function predatesHistory(meta: ObjectMeta, version: string): boolean {
+  return compareVersions(version, (meta.history.entries[0] as { version: string }).version) < 0;
 }
 
 function checkTarget(meta: ObjectMeta, target: string): void {

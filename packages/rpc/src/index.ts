@@ -1,3 +1,31 @@
 export { RpcError, isRpcError, type RpcErrorCode } from './errors.js';
 export { makeTarget, type Target } from './target.js';
 export type { Transport, RpcMessage, RpcReply, SerializedFailure, MessageHandler, Listener } from './transport.js';
+export { DEFAULT_MESSAGE_VERSION, versionIsCompatible, isVersion, parseVersion, compareVersions } from './version.js';
+export { RpcClient, DEFAULT_TIMEOUT_MS, type RpcClientOptions, type PrepareOptions, type VersionCapSource } from './client.js';
+export { RpcServer, type RpcServerOptions } from './server.js';
+export { RpcDispatcher, findMethod, type RpcEndpoint, type EndpointTarget, type EndpointMethod, type Dispatch } from './dispatcher.js';
+export {
+  NoOpSerializer,
+  ObjectsRpcSerializer,
+  OBJ_MANIFEST_CONTEXT_KEY,
+  type RpcSerializer,
+  type RequestContext,
+  type EntityRole,
+  type ManifestSource,
+  type ObjectsRpcSerializerOptions,
+} from './serializer.js';
+export {
+  toFailure,
+  fromFailure,
+  errorModule,
+  RPC_ERROR_MODULE,
+  OBJECTS_ERROR_MODULE,
+  BUILTIN_ERROR_MODULE,
+  type RemoteErrorClass,
+} from './failure.js';
+export { InMemoryTransport, type InMemoryTransportOptions } from './memory/transport.js';
+export { InMemoryBroker, type Subscription } from './memory/broker.js';
+export { RabbitTransport, type RabbitTransportOptions } from './rabbit/transport.js';
+export type { ReconnectPolicy } from './rabbit/connection.js';
+export type { TopologyOptions } from './rabbit/topology.js';

@@ -107,7 +107,13 @@ export class SetType<E> extends FieldType<Set<E>> {
     if (!Array.isArray(value)) throw this.invalid(value);
     checkLength(value.length, ctx);
     const out = new Set<E>();
-    for (let i = 0; i < value.length; i++) out.add(atPath(() => this.element.fromPrimitive(value[i], ctx), i));
+    for (let i = 0; i < value.length; i++) {
+      try {
+        out.add(this.element.fromPrimitive(value[i], ctx));
+      } catch (err) {
+        throw err instanceof VersionedError ? err.within(i) : err;
+      }
+    }
     return out;
   }
   override clone(value: Set<E>, memo: Map<object, unknown>): Set<E> {
@@ -140,7 +146,11 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     for (const [key, v] of entries) {
       if (typeof key !== 'string') throw this.invalid(value, 'keys must be strings');
       if (++count > (ctx?.limits.maxListLength ?? Infinity)) checkLength(count, ctx);
-      defineOwn(out, key, atPath(() => each(v), key));
+      try {
+        defineOwn(out, key, each(v));
+      } catch (err) {
+        throw err instanceof VersionedError ? err.within(key) : err;
+      }
     }
     return out;
   }

@@ -1,11 +1,18 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { FieldType, type JsonSchema, type TypeDescription } from './type.js';
+import { PatternType } from './scalars.js';
 
 export type IPFamily = 4 | 6 | 'any';
 
-/** IPv6 in the canonical compressed lower-case form that Python's netaddr and ipaddress print. */
+/** IPv6 in the canonical compressed lower-case form that Python's netaddr prints. */
 function canonicalIPv6(text: string): string {
-  return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  const hex = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  // netaddr (inet_ntop) writes IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d) addresses with a dotted tail.
+  const m = /^::(ffff:)?([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(hex);
+  if (!m) return hex;
+  const hi = parseInt(m[2]!, 16);
+  const lo = parseInt(m[3]!, 16);
+  return `::${m[1] ?? ''}${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 }
 
 function normaliseAddress(text: string, family: IPFamily): string | undefined {
@@ -70,36 +77,19 @@ export class IPNetworkType extends FieldType<string> {
   }
 }
 
-const MAC_RE = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
-
-export class MACAddressType extends FieldType<string> {
+export class MACAddressType extends PatternType {
   readonly kind = 'MACAddress';
   readonly expected = 'a MAC address';
-  jsonSchema(): JsonSchema {
-    return { type: 'string', pattern: '^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$' };
-  }
-  coerce(value: unknown): string {
-    if (typeof value === 'string') {
-      const lowered = value.toLowerCase().replaceAll('-', ':');
-      if (MAC_RE.test(lowered)) return lowered;
-    }
-    throw this.invalid(value);
+  protected readonly pattern = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
+  protected readonly schema = { type: 'string', pattern: '^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$' };
+  protected override normalise(text: string): string {
+    return text.toLowerCase().replaceAll('-', ':');
   }
 }
 
-const PCI_RE = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
-
-export class PCIAddressType extends FieldType<string> {
+export class PCIAddressType extends PatternType {
   readonly kind = 'PCIAddress';
   readonly expected = 'a PCI address (dddd:bb:ss.f)';
-  jsonSchema(): JsonSchema {
-    return { type: 'string', pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\\.[0-7]$' };
-  }
-  coerce(value: unknown): string {
-    if (typeof value === 'string') {
-      const lowered = value.toLowerCase();
-      if (PCI_RE.test(lowered)) return lowered;
-    }
-    throw this.invalid(value);
-  }
+  protected readonly pattern = /^[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\.[0-7]$/;
+  protected readonly schema = { type: 'string', pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\\.[0-7]$' };
 }

@@ -1,0 +1,149 @@
+import { deepStrictEqual } from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { measure, type Timing, type TimingOptions } from './measure.js';
+import { OPERATIONS, type JsPeer, type OperationId, type PeerId, type PreparedPeer } from './operations.js';
+import { classTransformerPeer } from './peers/class-transformer.js';
+import { handWrittenIdiomaticPeer, handWrittenPeer } from './peers/hand-written.js';
+import { runOslo, type OsloResults } from './peers/oslo.js';
+import { versionedPeer } from './peers/versioned.js';
+import type { BenchReport } from './report.js';
+import { checkTargets, type Figures } from './targets.js';
+import { VOLUME, type VolumeData } from './volume-data.js';
+
+export interface BenchOptions {
+  /** A few iterations only: proves the harness works; the figures mean nothing. */
+  readonly smoke?: boolean;
+  /** CPU time budget per task, ms, split over the rounds (default 1500; smoke 5). */
+  readonly timeMs?: number;
+  /** Rounds, each timing every peer in turn; the best round counts (default 3; smoke 1). */
+  readonly rounds?: number;
+  /** Progress lines (to stderr in the script). */
+  readonly log?: (line: string) => void;
+}
+
+const JS_PEERS: readonly JsPeer[] = [versionedPeer, handWrittenPeer, handWrittenIdiomaticPeer, classTransformerPeer];
+
+function timingFor(options: BenchOptions): TimingOptions & { rounds: number } {
+  if (options.smoke) return { timeMs: options.timeMs ?? 5, warmupMs: 0, batch: 2, iterations: 2, rounds: options.rounds ?? 1 };
+  const rounds = options.rounds ?? 3;
+  return { timeMs: (options.timeMs ?? 1500) / rounds, warmupMs: 100, batch: 64, iterations: 10, rounds };
+}
+
+/** Keep the better of two figures for the same task: on a shared machine the slower round measured the neighbours. */
+function keepBest(best: Map<string, Timing>, round: ReadonlyMap<string, Timing>): void {
+  for (const [name, t] of round) if ((best.get(name)?.opsPerSecond ?? 0) < t.opsPerSecond) best.set(name, t);
+}
+
+function parsed(json: string): unknown {
+  return JSON.parse(json);
+}
+
+function withSortedTags(envelope: unknown): unknown {
+  const copy = structuredClone(envelope) as Record<string, Record<string, unknown>>;
+  const data = copy['versioned_object.data'];
+  if (data && Array.isArray(data.tags)) data.tags = [...(data.tags as string[])].sort();
+  return copy;
+}
+
+/** Refuse to time peers that do not do the same work: same envelope, and a round trip that gives it back. */
+function checkPeersAgree(prepared: ReadonlyMap<PeerId, PreparedPeer>, oslo: OsloResults): void {
+  const agree = (actual: unknown, expected: unknown, what: string): void => {
+    try {
+      deepStrictEqual(actual, expected);
+    } catch (err) {
+      throw new Error(`the peers disagree: ${what}\n${(err as Error).message}`);
+    }
+  };
+  const ours = prepared.get('versioned')!;
+  for (const id of ['handWritten', 'handWrittenIdiomatic'] as const) agree(parsed(prepared.get(id)!.wire()), parsed(ours.wire()), `the ${id} envelope differs from @versioned/objects'`);
+  agree(oslo.primitive, withSortedTags(parsed(ours.wire())), 'oslo\'s envelope differs from @versioned/objects\'');
+  for (const [id, peer] of prepared) agree(parsed(peer.wireAfterRoundTrip()), parsed(peer.wire()), `${id}'s JSON round trip does not give back what it sent`);
+  const backport = ours.operations.backportOldest;
+  if (backport) agree(withSortedTags(backport()), oslo.backportOldest, 'the backport to 1.0 differs from oslo\'s');
+}
+
+/** A dependency's version, read from its package.json (some do not export it, so walk up from the entry). */
+function packageVersion(name: string): string {
+  let dir = dirname(createRequire(import.meta.url).resolve(name));
+  for (;;) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name && pkg.version) return pkg.version;
+    } catch {
+      // no package.json at this level
+    }
+    const up = dirname(dir);
+    if (up === dir) return 'unknown';
+    dir = up;
+  }
+}
+
+export async function runBench(options: BenchOptions = {}, data: VolumeData = VOLUME): Promise<BenchReport> {
+  const log = options.log ?? (() => {});
+  const loadAverage = os.loadavg()[0] ?? 0;
+  const timing = timingFor(options);
+  const prepared = new Map<PeerId, PreparedPeer>(JS_PEERS.map((peer) => [peer.id, peer.prepare(data)]));
+  const operationIds = OPERATIONS.map((op) => op.id);
+
+  const tasks = new Map<string, () => unknown>();
+  for (const op of operationIds) {
+    for (const [peerId, peer] of prepared) {
+      const fn = peer.operations[op];
+      if (fn) tasks.set(`${peerId}:${op}`, fn);
+    }
+  }
+  let oslo: OsloResults | undefined;
+  const osloBest = new Map<string, Timing>();
+  const timings = new Map<string, Timing>();
+  for (let round = 1; round <= timing.rounds; round++) {
+    log(`round ${round}/${timing.rounds}: oslo (Python), ${operationIds.length} operations × ${Math.round(timing.timeMs)} ms ...`);
+    const osloRound = await runOslo(data, operationIds, timing.timeMs / 1000);
+    if (!oslo) checkPeersAgree(prepared, osloRound);
+    oslo = osloRound;
+    keepBest(osloBest, new Map(Object.entries(osloRound.results).map(([op, n]) => [op, { opsPerSecond: n, rme: NaN, samples: 0 }])));
+    log(`round ${round}/${timing.rounds}: ${tasks.size} JS tasks × ${Math.round(timing.timeMs)} ms ...`);
+    keepBest(timings, await measure(tasks, timing));
+  }
+  if (!oslo) throw new Error('bench: rounds must be at least 1');
+
+  const figures: Figures = {};
+  const rme: BenchReport['rme'] = {};
+  for (const op of operationIds) {
+    figures[op] = {};
+    rme[op] = {};
+    const osloOps = osloBest.get(op);
+    if (osloOps !== undefined) figures[op].oslo = osloOps.opsPerSecond;
+  }
+  for (const [name, t] of timings) {
+    const [peerId, op] = name.split(':') as [PeerId, OperationId];
+    figures[op]![peerId] = t.opsPerSecond;
+    rme[op]![peerId] = t.rme;
+  }
+  const notes = ['the backport row has no hand-written or class-transformer peer: neither has versions to backport to.'];
+
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: {
+      cpuModel: cpus[0]?.model.trim() ?? 'unknown CPU',
+      cpus: cpus.length,
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.versions.node,
+      python: oslo.python,
+      oslo: oslo.oslo,
+      classTransformer: packageVersion('class-transformer'),
+      tinybench: packageVersion('tinybench'),
+      loadAverage,
+    },
+    mode: options.smoke ? 'smoke' : 'full',
+    timeMsPerTask: Math.round(timing.timeMs * timing.rounds),
+    rounds: timing.rounds,
+    figures,
+    rme,
+    notes,
+    targets: checkTargets(figures),
+  };
+}

@@ -1,0 +1,45 @@
+import type { OperationId, PeerId } from './operations.js';
+
+/** ops/s by operation and peer; a missing entry is an operation the peer does not have (yet). */
+export type Figures = Partial<Record<OperationId, Partial<Record<PeerId, number>>>>;
+
+/** A performance target from issue 2, stated as a ratio of ops/s. */
+export interface Target {
+  readonly operation: OperationId;
+  readonly peer: Exclude<PeerId, 'versioned'>;
+  /** `within`: the peer may be at most `factor` times faster than us; `faster`: we must be at least `factor` times faster. */
+  readonly kind: 'within' | 'faster';
+  readonly factor: number;
+}
+
+export const TARGETS: readonly Target[] = [
+  { operation: 'toPrimitive', peer: 'handWritten', kind: 'within', factor: 2 },
+  { operation: 'fromPrimitive', peer: 'handWritten', kind: 'within', factor: 3 },
+  { operation: 'toPrimitive', peer: 'classTransformer', kind: 'faster', factor: 5 },
+  { operation: 'fromPrimitive', peer: 'classTransformer', kind: 'faster', factor: 5 },
+  { operation: 'toPrimitive', peer: 'oslo', kind: 'faster', factor: 100 },
+  { operation: 'fromPrimitive', peer: 'oslo', kind: 'faster', factor: 100 },
+];
+
+export interface TargetResult extends Target {
+  /** ours ÷ peer in ops/s: above 1, we are faster. Undefined when either figure is missing. */
+  readonly speedup: number | undefined;
+  /** For `faster` targets, the hand-written copy's speed-up over the same peer: no library can be expected to beat it. */
+  readonly ceiling: number | undefined;
+  readonly met: boolean;
+}
+
+export function speedup(figures: Figures, operation: OperationId, peer: PeerId, of: PeerId = 'versioned'): number | undefined {
+  const ours = figures[operation]?.[of];
+  const theirs = figures[operation]?.[peer];
+  return ours !== undefined && theirs !== undefined && theirs > 0 ? ours / theirs : undefined;
+}
+
+export function checkTargets(figures: Figures): TargetResult[] {
+  return TARGETS.map((target) => {
+    const s = speedup(figures, target.operation, target.peer);
+    const met = s !== undefined && (target.kind === 'within' ? s >= 1 / target.factor : s >= target.factor);
+    const ceiling = target.kind === 'faster' ? speedup(figures, target.operation, target.peer, 'handWritten') : undefined;
+    return { ...target, speedup: s, ceiling, met };
+  });
+}

@@ -1,0 +1,195 @@
+import { RpcError } from './errors.js';
+import { fromFailure, type RemoteErrorClass } from './failure.js';
+import { NoOpSerializer, type RequestContext, type RpcSerializer } from './serializer.js';
+import { makeTarget, type Target } from './target.js';
+import type { RpcMessage, Transport } from './transport.js';
+import { DEFAULT_MESSAGE_VERSION, isVersion, parseVersion, requireVersion, versionIsCompatible } from './version.js';
+
+/**
+ * Where the client reads its version cap, on every call: a reload (SIGHUP, a new minimum service version)
+ * takes effect on the next message without rebuilding the client. `undefined` means no cap.
+ */
+export type VersionCapSource = (() => string | undefined) | { current(): string | undefined };
+
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+export interface RpcClientOptions {
+  transport: Transport;
+  /** topic (+ server, namespace, version, fanout): where calls go and the version they claim. */
+  target: Target;
+  /** Calls above this version fail with RpcError 'version_cap' before anything is sent. */
+  versionCap?: string | VersionCapSource | undefined;
+  serializer?: RpcSerializer | undefined;
+  /** How long a call waits for its reply (default 60 s, oslo's rpc_response_timeout). */
+  timeoutMs?: number | undefined;
+  /** Remote error classes rebuilt as themselves; any other remote error is an RpcError 'remote'. */
+  allowedRemoteErrors?: readonly RemoteErrorClass[] | undefined;
+}
+
+/** What `prepare()` may change. A key present with `undefined` (or `null` namespace) clears the setting. */
+export interface PrepareOptions {
+  version?: string | undefined;
+  server?: string | undefined;
+  fanout?: boolean | undefined;
+  namespace?: string | null | undefined;
+  topic?: string | undefined;
+  timeoutMs?: number | undefined;
+  /** Alias of `timeoutMs` (milliseconds). */
+  timeout?: number | undefined;
+  versionCap?: string | VersionCapSource | undefined;
+}
+
+type Settings = {
+  readonly transport: Transport;
+  readonly target: Target;
+  readonly versionCap: string | VersionCapSource | undefined;
+  readonly serializer: RpcSerializer;
+  readonly timeoutMs: number;
+  readonly allowedRemoteErrors: readonly RemoteErrorClass[];
+};
+
+/**
+ * The calling side of a versioned RPC API (oslo's RPCClient). Immutable: `prepare()` derives a new client
+ * with another version, server, namespace, fanout or timeout and leaves this one as it was.
+ */
+export class RpcClient {
+  readonly #settings: Settings;
+
+  constructor(options: RpcClientOptions) {
+    if (!options || typeof options.transport !== 'object' || options.transport === null) {
+      throw new RpcError('invalid_target', 'RpcClient needs a transport');
+    }
+    const target = makeTarget(options.target);
+    const versionCap = options.versionCap;
+    if (typeof versionCap === 'string') requireVersion(versionCap, 'versionCap');
+    else if (versionCap !== undefined && typeof versionCap !== 'function' && typeof versionCap?.current !== 'function') {
+      throw new RpcError('invalid_target', 'versionCap must be a version string, a function or an object with current()');
+    }
+    this.#settings = Object.freeze({
+      transport: options.transport,
+      target,
+      versionCap,
+      serializer: options.serializer ?? new NoOpSerializer(),
+      timeoutMs: checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeoutMs'),
+      allowedRemoteErrors: Object.freeze([...(options.allowedRemoteErrors ?? [])]),
+    });
+  }
+
+  get target(): Target {
+    return this.#settings.target;
+  }
+
+  get timeoutMs(): number {
+    return this.#settings.timeoutMs;
+  }
+
+  get serializer(): RpcSerializer {
+    return this.#settings.serializer;
+  }
+
+  /** The cap in force right now (read from the source each time); undefined when uncapped. */
+  get versionCap(): string | undefined {
+    const source = this.#settings.versionCap;
+    const cap = typeof source === 'function' ? source() : typeof source === 'object' ? source.current() : source;
+    if (cap === undefined || cap === null) return undefined;
+    return requireVersion(cap, 'the version cap');
+  }
+
+  /** A new client with some settings changed; this one is unchanged. */
+  prepare(options: PrepareOptions = {}): RpcClient {
+    const s = this.#settings;
+    const target: { -readonly [K in keyof Target]: Target[K] } = { ...s.target };
+    if ('version' in options) target.version = options.version;
+    if ('server' in options) target.server = options.server;
+    if ('fanout' in options) target.fanout = options.fanout;
+    if ('topic' in options && options.topic !== undefined) target.topic = options.topic;
+    if ('namespace' in options) target.namespace = options.namespace ?? undefined;
+    if (options.timeoutMs !== undefined && options.timeout !== undefined && options.timeoutMs !== options.timeout) {
+      throw new RpcError('invalid_target', `prepare() got timeoutMs ${options.timeoutMs} and timeout ${options.timeout}; give one`);
+    }
+    const timeoutMs = options.timeoutMs ?? options.timeout ?? s.timeoutMs;
+    return new RpcClient({
+      transport: s.transport,
+      target,
+      versionCap: 'versionCap' in options ? options.versionCap : s.versionCap,
+      serializer: s.serializer,
+      timeoutMs,
+      allowedRemoteErrors: s.allowedRemoteErrors,
+    });
+  }
+
+  /**
+   * Whether a message of `version` (default: this client's version) may be sent under the current cap:
+   * true without a cap. Callers degrade on false: drop a new argument, call the older method.
+   */
+  canSendVersion(version?: string): boolean {
+    const cap = this.versionCap;
+    if (cap === undefined) return true;
+    const v = version === undefined ? (this.#settings.target.version ?? DEFAULT_MESSAGE_VERSION) : requireVersion(version, 'version');
+    return versionIsCompatible(cap, v);
+  }
+
+  /** Invoke `method` on one server and await its result. */
+  async call<T = unknown>(context: RequestContext, method: string, args: Readonly<Record<string, unknown>> = {}): Promise<T> {
+    const s = this.#settings;
+    if (s.target.fanout) {
+      throw new RpcError('invalid_target', `a call cannot be used with fanout (topic ${s.target.topic}, method ${method})`);
+    }
+    const message = this.#makeMessage(context, method, args);
+    const reply = await s.transport.call(s.target, message, { timeoutMs: s.timeoutMs });
+    if (reply.failure !== undefined) throw fromFailure(reply.failure, s.allowedRemoteErrors);
+    return (await s.serializer.deserializeEntity(context, reply.result)) as T;
+  }
+
+  /** Send `method` without waiting for it to run (to every server of the topic when prepared with fanout). */
+  async cast(context: RequestContext, method: string, args: Readonly<Record<string, unknown>> = {}): Promise<void> {
+    const s = this.#settings;
+    await s.transport.cast(s.target, this.#makeMessage(context, method, args));
+  }
+
+  /** Check the cap, then serialize: a capped call never reaches the serializer or the transport. */
+  #makeMessage(context: RequestContext, method: string, args: Readonly<Record<string, unknown>>): RpcMessage {
+    const s = this.#settings;
+    if (typeof method !== 'string' || method === '') {
+      throw new RpcError('invalid_message', `the method name must be a non-empty string, got ${JSON.stringify(method)}`);
+    }
+    if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+      throw new RpcError('invalid_message', `the arguments of ${method} must be an object of name -> value`);
+    }
+    const version = s.target.version;
+    this.#checkCap(version ?? DEFAULT_MESSAGE_VERSION, method);
+    const serializedArgs: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(args)) {
+      Object.defineProperty(serializedArgs, name, {
+        value: s.serializer.serializeEntity(context, value, 'argument'),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return {
+      method,
+      args: serializedArgs,
+      namespace: s.target.namespace ?? null,
+      version,
+      context: s.serializer.serializeContext(context ?? {}),
+    };
+  }
+
+  #checkCap(version: string, method: string): void {
+    const cap = this.versionCap;
+    if (cap === undefined || versionIsCompatible(cap, version)) return;
+    const sameMajor = isVersion(version) && parseVersion(version)[0] === parseVersion(cap)[0];
+    const why = sameMajor ? 'is above' : 'has another major than';
+    throw new RpcError('version_cap', `message version ${version} ${why} the version cap ${cap} (${this.#settings.target.topic}.${method})`, {
+      details: { version, versionCap: cap, topic: this.#settings.target.topic, method },
+    });
+  }
+}
+
+function checkTimeout(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RpcError('invalid_target', `${what} must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

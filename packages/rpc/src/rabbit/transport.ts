@@ -1,0 +1,258 @@
+import type { Channel, ChannelModel } from 'amqplib';
+import { RpcError } from '../errors.js';
+import { makeTarget, type Target } from '../target.js';
+import type { Listener, MessageHandler, RpcMessage, RpcReply, Transport } from '../transport.js';
+import { BrokerConnection, DEFAULT_RECONNECT, type ReconnectPolicy } from './connection.js';
+import { RabbitListener, type ListenerHost } from './listener.js';
+import { ReplyRetries } from './reply-retry.js';
+import { ReplyWaiter } from './reply-waiter.js';
+import { DEFAULT_TOPOLOGY, FANOUT_EXCHANGE, fanoutExchangeName, publishOptions, replyQueueName, routingKey, topicExchange, type TopologyOptions } from './topology.js';
+import { encodeEnvelope, newHexId, toOsloRequest, type OsloReply } from './wire.js';
+
+export interface RabbitTransportOptions {
+  /** AMQP URL; default `amqp://guest:guest@127.0.0.1:5672/`. */
+  readonly url?: string;
+  /** oslo's control_exchange, used when a target names no exchange; default `openstack`. */
+  readonly exchange?: string;
+  /** Queue flags; the defaults match oslo.messaging's, so Python and TypeScript services can share a topic. */
+  readonly topology?: Partial<TopologyOptions>;
+  /** Backoff between reconnection attempts after a lost connection. */
+  readonly reconnect?: Partial<ReconnectPolicy>;
+  /**
+   * oslo's call_monitor_timeout: ask the server for heartbeats and fail a call that gets none for this
+   * long, even before its timeout. Whole seconds of at least 2 on the wire; unset means no heartbeats.
+   */
+  readonly callMonitorTimeoutMs?: number;
+  /** How long a cast or a reply waits for a lost connection to come back; default 10 s. */
+  readonly sendTimeoutMs?: number;
+  /**
+   * How long a server keeps re-sending a reply whose caller's reply queue is missing (the caller may be
+   * reconnecting); oslo's kombu_missing_consumer_retry_timeout, default 60 s.
+   */
+  readonly replyRetryMs?: number;
+  /** How many recent `_unique_id`s each consumer remembers to drop duplicates; default 1024. */
+  readonly duplicateWindow?: number;
+  /** AMQP heartbeat in seconds (oslo's heartbeat_timeout_threshold); default 60. */
+  readonly heartbeatS?: number;
+  /** Shown in the broker's connection list. */
+  readonly connectionName?: string;
+  /** Background failures that belong to no caller (malformed message, undeliverable reply, reconnect attempt). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The RabbitMQ transport, wire-compatible with oslo.messaging's rabbit driver (amqpdriver + impl_rabbit).
+ * Use `RabbitTransport.connect(options)`: it fails loudly when the broker is unreachable.
+ */
+export class RabbitTransport implements Transport {
+  private readonly connection: BrokerConnection;
+  private readonly replies: ReplyWaiter;
+  private readonly replyRetries: ReplyRetries;
+  private readonly listeners = new Set<RabbitListener>();
+  private readonly exchange: string;
+  private readonly topology: TopologyOptions;
+  private readonly callMonitorS: number | undefined;
+  private readonly sendTimeoutMs: number;
+  private readonly duplicateWindow: number;
+  private readonly onError: (error: unknown) => void;
+  private publisher: Channel | undefined;
+  /** Exchanges declared on the current publishing channel (oslo declares on first publish). */
+  private declaredExchanges = new Set<string>();
+  private closed = false;
+
+  private constructor(options: RabbitTransportOptions) {
+    this.exchange = options.exchange ?? 'openstack';
+    this.topology = { ...DEFAULT_TOPOLOGY, ...options.topology };
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 10_000;
+    this.duplicateWindow = options.duplicateWindow ?? 1024;
+    this.onError = options.onError ?? ((error) => console.warn('[@versioned/rpc rabbit]', error));
+    if (options.callMonitorTimeoutMs !== undefined) {
+      if (!(options.callMonitorTimeoutMs >= 2000)) throw new RpcError('invalid_target', `callMonitorTimeoutMs must be at least 2000, got ${options.callMonitorTimeoutMs}`);
+      this.callMonitorS = Math.floor(options.callMonitorTimeoutMs / 1000);
+    }
+    this.replies = new ReplyWaiter(replyQueueName(), this.topology, this.duplicateWindow, this.onError);
+    this.replyRetries = new ReplyRetries({
+      retryForMs: options.replyRetryMs ?? 60_000,
+      retryEveryMs: 250,
+      resend: (queue, body) => void this.publishReply(queue, body).catch((error) => this.onError(error)),
+      giveUp: (queue) => this.onError(new RpcError('transport', `dropping replies to ${queue}: the caller's reply queue is gone`)),
+    });
+    const url = withHeartbeat(options.url ?? 'amqp://guest:guest@127.0.0.1:5672/', options.heartbeatS ?? 60);
+    const clientProperties = { connection_name: options.connectionName ?? `versioned-rpc:${process.pid}` };
+    this.connection = new BrokerConnection(url, { clientProperties, noDelay: true }, { ...DEFAULT_RECONNECT, ...options.reconnect }, {
+      onUp: (model) => this.attach(model),
+      onDown: (error) => this.detach(error),
+      onError: (error) => this.onError(error),
+    });
+  }
+
+  /** Connect to the broker; rejects with RpcError 'transport' if it cannot be reached. */
+  static async connect(options: RabbitTransportOptions = {}): Promise<RabbitTransport> {
+    const transport = new RabbitTransport(options);
+    await transport.connection.start();
+    return transport;
+  }
+
+  /** The queue this transport's replies arrive on. */
+  get replyQueue(): string {
+    return this.replies.queue;
+  }
+
+  get connected(): boolean {
+    return this.connection.connected;
+  }
+
+  async call(target: Target, message: RpcMessage, options: { readonly timeoutMs: number }): Promise<RpcReply> {
+    const checked = makeTarget(target);
+    if (checked.fanout) throw new RpcError('invalid_target', `a call cannot be fanned out (topic ${checked.topic}); use cast`);
+    this.assertOpen();
+    const started = Date.now();
+    const channel = await this.publishingChannel(options.timeoutMs);
+    const msgId = newHexId();
+    const describe = `${message.method} on ${routingKey(checked.topic, checked.server)} (msg_id ${msgId})`;
+    const callMonitorMs = this.callMonitorS === undefined ? undefined : this.callMonitorS * 1000;
+    const remainingMs = Math.max(1, options.timeoutMs - (Date.now() - started));
+    const reply = this.replies.expect(msgId, { timeoutMs: remainingMs, callMonitorMs, describe });
+    try {
+      const request = toOsloRequest(message, { msgId, replyQueue: this.replies.queue, callMonitorTimeoutS: this.callMonitorS });
+      await this.publishTopic(channel, checked, encodeEnvelope(request), remainingMs);
+    } catch (error) {
+      this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`));
+    }
+    return reply;
+  }
+
+  async cast(target: Target, message: RpcMessage): Promise<void> {
+    const checked = makeTarget(target);
+    this.assertOpen();
+    const channel = await this.publishingChannel(this.sendTimeoutMs);
+    const body = encodeEnvelope(toOsloRequest(message));
+    try {
+      if (checked.fanout) {
+        const exchange = fanoutExchangeName(checked.topic);
+        await this.declareExchange(channel, exchange, 'fanout');
+        channel.publish(exchange, '', body, publishOptions());
+      } else {
+        await this.publishTopic(channel, checked, body, undefined);
+      }
+    } catch (error) {
+      throw asTransportError(error, `cannot cast ${message.method} to ${checked.topic}`);
+    }
+  }
+
+  async listen(target: Target, handler: MessageHandler): Promise<Listener> {
+    const checked = makeTarget(target);
+    this.assertOpen();
+    const model = await this.connection.ready(this.sendTimeoutMs);
+    const listener = new RabbitListener(this.listenerHost(), checked, handler);
+    try {
+      await listener.attach(model);
+    } catch (error) {
+      await listener.stop();
+      throw asTransportError(error, `cannot listen on ${checked.topic}`);
+    }
+    this.listeners.add(listener);
+    return listener;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.replies.failAll(new RpcError('transport', 'transport closed'));
+    await Promise.allSettled([...this.listeners].map((listener) => listener.stop()));
+    await this.connection.close();
+  }
+
+  /** Runs on each (re)connection: a publishing channel, the reply queue, every listener's queues. */
+  private async attach(model: ChannelModel): Promise<void> {
+    const channel = await model.createChannel();
+    this.adoptPublisher(channel);
+    await this.replies.attach(channel);
+    for (const listener of this.listeners) {
+      // One listener whose queues can no longer be declared must not keep the others (and the calls) offline.
+      await listener.attach(model).catch((error) => this.onError(asTransportError(error, `cannot resume listening on ${listener.target.topic}`)));
+    }
+  }
+
+  /** The connection dropped: calls in flight cannot get their reply any more. */
+  private detach(error: RpcError): void {
+    this.publisher = undefined;
+    this.replies.failAll(error);
+  }
+
+  private adoptPublisher(channel: Channel): void {
+    this.publisher = channel;
+    this.declaredExchanges = new Set();
+    channel.on('error', (error) => this.onError(error));
+    channel.on('close', () => {
+      if (this.publisher === channel) this.publisher = undefined;
+    });
+    channel.on('return', (returned) => this.replyRetries.returned(returned.fields.routingKey, returned.content));
+  }
+
+  /** The publishing channel, reopened if a channel error closed it while the connection stayed up. */
+  private async publishingChannel(timeoutMs: number): Promise<Channel> {
+    if (this.publisher) return this.publisher;
+    try {
+      const model = await this.connection.ready(timeoutMs);
+      if (!this.publisher) this.adoptPublisher(await model.createChannel());
+      return this.publisher!;
+    } catch (error) {
+      throw asTransportError(error, 'no channel to publish on');
+    }
+  }
+
+  private async publishTopic(channel: Channel, target: Target, body: Buffer, expirationMs: number | undefined): Promise<void> {
+    const exchange = target.exchange ?? this.exchange;
+    await this.declareExchange(channel, exchange, 'topic');
+    channel.publish(exchange, routingKey(target.topic, target.server), body, publishOptions(expirationMs));
+  }
+
+  private async declareExchange(channel: Channel, exchange: string, type: 'topic' | 'fanout'): Promise<void> {
+    if (this.declaredExchanges.has(exchange)) return;
+    await channel.assertExchange(exchange, type, type === 'topic' ? topicExchange(this.topology) : FANOUT_EXCHANGE);
+    this.declaredExchanges.add(exchange);
+  }
+
+  private listenerHost(): ListenerHost {
+    return {
+      topology: this.topology,
+      exchange: this.exchange,
+      duplicateWindow: this.duplicateWindow,
+      sendReply: (replyQueue, reply) => this.sendReply(replyQueue, reply),
+      onError: (error) => this.onError(error),
+      forget: (listener) => this.listeners.delete(listener),
+    };
+  }
+
+  private async sendReply(replyQueue: string, reply: OsloReply): Promise<void> {
+    if (!this.replyRetries.worthSending(replyQueue)) return;
+    await this.publishReply(replyQueue, encodeEnvelope(reply));
+  }
+
+  private async publishReply(replyQueue: string, body: Buffer): Promise<void> {
+    const channel = await this.publishingChannel(this.sendTimeoutMs);
+    // mandatory: a reply to a missing queue comes back as a 'return' (and is retried) instead of vanishing.
+    channel.publish('', replyQueue, body, { ...publishOptions(), mandatory: true });
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new RpcError('transport', 'transport is closed');
+  }
+}
+
+function asTransportError(error: unknown, context: string): RpcError {
+  if (error instanceof RpcError) return error;
+  return new RpcError('transport', `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
+
+/** Ask for AMQP heartbeats unless the URL already says. */
+function withHeartbeat(url: string, heartbeatS: number): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(heartbeatS));
+    return parsed.toString();
+  } catch {
+    throw new RpcError('invalid_target', `RabbitMQ url is not a valid URL: ${JSON.stringify(url)}`);
+  }
+}
