@@ -1,4 +1,4 @@
-import type { ObjectRegistry } from '@versioned/objects';
+import type { ObjectMeta, ObjectRegistry } from '@versioned/objects';
 import { judgeBump, type BumpVerdict } from './bump.js';
 import { diffDescriptions, requiredBump, type Bump, type SchemaChange } from './diff.js';
 import { fingerprintRegistry, type ObjectFingerprint } from './fingerprint.js';
@@ -75,7 +75,7 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
       objects.push({ ...base, ...lockedPart, status: 'unchanged', changes: [], problems });
       continue;
     }
-    const changes = diffDescriptions(was.description, now.description);
+    const changes = softenRenames(diffDescriptions(was.description, now.description), meta);
     if (changes.length === 0 && was.version === now.version) {
       // The hashes differ, yet no difference the diff knows: a description from another CLI version.
       changes.push({ kind: 'field_retyped', bump: 'major', message: 'the schema description changed in a way this version of the CLI cannot name (compare the lock file entry)' });
@@ -87,6 +87,27 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
   }
   const ok = objects.every((o) => o.status === 'unchanged' && o.problems.length === 0);
   return { ok, lockFile, lockFileExists: lock !== undefined, objects, computed };
+}
+
+/**
+ * A removed field is a break, unless the class reshapes data both ways (makeCompatible for older readers,
+ * upgradePrimitive for older data): that is a rename, a minor change, and the compatibility check verifies
+ * the old shape.
+ */
+function softenRenames(changes: SchemaChange[], meta: ObjectMeta): SchemaChange[] {
+  if (!overrides(meta.cls.prototype, 'makeCompatible') || !overrides(meta.cls, 'upgradePrimitive')) return changes;
+  return changes.map((c) =>
+    c.kind === 'field_removed' ? { ...c, bump: 'minor', message: `${c.message}, reshaped by makeCompatible/upgradePrimitive` } : c,
+  );
+}
+
+/** Whether `key` is overridden below the base class that first defines it (found by walking up, not by identity). */
+function overrides(start: object, key: string): boolean {
+  const owners: object[] = [];
+  for (let o: object | null = start; o && o !== Object.prototype && o !== Function.prototype; o = Object.getPrototypeOf(o)) {
+    if (Object.hasOwn(o, key)) owners.push(o);
+  }
+  return owners.length > 1;
 }
 
 /** Objects whose version does not account for their changes: `update` refuses to lock them without --force. */

@@ -105,4 +105,38 @@ describe('the history, tree and compatibility checks', () => {
     assert.equal(code, 1);
     assert.match(stdout, /compat check: a sample Volume 1\.1 backported to 1\.0 does not validate against the 1\.0 schema: Volume\.is_bootable: is not part of this version/);
   });
+
+  test('a rename (removal plus addition) is minor when the class reshapes old data both ways', async () => {
+    const before: ClassSpec = {
+      name: 'Share',
+      version: '1.0',
+      fields: { id: 'f.uuid()', display_name: 'f.string()' },
+    };
+    const p = await locked([before]);
+    const renamed: ClassSpec = {
+      name: 'Share',
+      version: '1.1',
+      fields: { id: 'f.uuid()', name: 'f.string()' },
+      history: `[{ version: '1.0', note: 'Initial' }, { version: '1.1', added: ['name'], removed: ['display_name'], note: 'Rename' }]`,
+      body: `
+        makeCompatible(data, target) { if (target === '1.0' && 'name' in data) { data.display_name = data.name; delete data.name; } }
+        static upgradePrimitive(data, from) { if (from === '1.0' && 'display_name' in data) { data.name = data.display_name; delete data.display_name; } }`,
+    };
+    await p.writeObjects([renamed]);
+    const { code, stdout } = await p.run('fingerprint', 'check');
+    assert.equal(code, 1);
+    assert.match(stdout, /field `display_name` removed \(was String\), reshaped by makeCompatible\/upgradePrimitive \[minor\]/);
+    assert.match(stdout, /version bumped from 1\.0 to 1\.1/);
+    assert.doesNotMatch(stdout, /history check|compat check/);
+    assert.equal((await p.run('fingerprint', 'update')).code, 0);
+  });
+
+  test('the same removal without the hooks needs a major bump', async () => {
+    const p = await locked([{ name: 'Share', version: '1.0', fields: { id: 'f.uuid()', display_name: 'f.string()' } }]);
+    await p.writeObjects([{ name: 'Share', version: '1.1', fields: { id: 'f.uuid()' }, history: `[{ version: '1.0', note: 'i' }, { version: '1.1', removed: ['display_name'], note: 'drop' }]` }]);
+    const { code, stdout } = await p.run('fingerprint', 'check');
+    assert.equal(code, 1);
+    assert.match(stdout, /field `display_name` removed \(was String\) \[major\]/);
+    assert.match(stdout, /bump to 2\.0/);
+  });
 });
