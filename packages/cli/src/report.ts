@@ -44,12 +44,12 @@ function summary(report: CheckReport, lockName: string): string {
   if (report.ok) return `OK: ${countOf(report.objects.length, 'object')} match ${lockName}`;
   const failing = report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0);
   const unbumped = failing.filter((o) => o.status === 'changed' && !o.verdict?.ok);
-  const next = unbumped.length
-    ? `bump ${unbumped.map((o) => `${o.name} to ${o.verdict?.suggested}`).join(', ')} (with a history entry), then run \`versioned fingerprint update\` and commit ${lockName}`
-    : failing.some((o) => o.status !== 'unchanged')
-      ? `run \`versioned fingerprint update\` and commit ${lockName}`
-      : 'fix the problems above';
-  return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}. Next: ${next}.`;
+  const steps: string[] = [];
+  if (unbumped.length) steps.push(`bump ${unbumped.map((o) => `${o.name} to ${o.verdict?.suggested}`).join(', ')} with a history entry`);
+  if (failing.some((o) => o.problems.some((p) => p.check === 'history'))) steps.push('record the changes in the history as shown');
+  if (failing.some((o) => o.problems.some((p) => p.check !== 'history'))) steps.push('fix the tree, compat and children problems above');
+  if (failing.some((o) => o.status !== 'unchanged')) steps.push(`run \`versioned fingerprint update\` and commit ${lockName}`);
+  return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}. Next: ${steps.join(', then ')}.`;
 }
 
 /** A path relative to the working directory when it is inside it. */

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { judgeBump, nextVersion, type SchemaChange } from '../src/index.js';
+import { historyEntryFor, judgeBump, nextVersion, type SchemaChange } from '../src/index.js';
 
 const added: SchemaChange = { kind: 'field_added', bump: 'minor', field: 'bootable', message: 'field `bootable` added (Boolean)' };
 const removed: SchemaChange = { kind: 'field_removed', bump: 'major', field: 'kind', message: 'field `kind` removed (was String)' };
@@ -14,9 +14,22 @@ describe('judging a version bump', () => {
   test('an unchanged version with a change asks for the next version and a history entry', () => {
     assert.deepEqual(judgeBump('1.2', '1.2', 'minor', [added]), {
       ok: false,
-      message: 'version is still 1.2: bump to 1.3 and add a history entry',
+      message: "version is still 1.2: bump to 1.3 and add a history entry: { version: '1.3', added: ['bootable'], note: '...' }",
       suggested: '1.3',
     });
+  });
+
+  test('the suggested history entry lists added, removed and changed fields and moved children', () => {
+    const changes: SchemaChange[] = [
+      added,
+      removed,
+      { kind: 'made_nullable', bump: 'minor', field: 'name', message: '' },
+      { kind: 'child_version_moved', bump: 'minor', field: 'attachments', message: '', from: '1.0', to: '1.1' },
+    ];
+    assert.equal(
+      historyEntryFor('2.0', changes),
+      "{ version: '2.0', added: ['bootable'], removed: ['kind'], changed: ['name'], children: { attachments: '1.1' }, note: '...' }",
+    );
   });
 
   test('a minor bump is enough for a minor change, and so is a major one', () => {
