@@ -41,7 +41,7 @@ function formatObject(o: ObjectReport): string[] {
 }
 
 function summary(report: CheckReport, lockName: string): string {
-  if (report.ok) return `OK: ${countOf(report.objects.length, 'object')} match ${lockName}`;
+  if (report.ok) return `OK: ${countOf(report.objects.length, 'object')} ${report.objects.length === 1 ? 'matches' : 'match'} ${lockName}`;
   const failing = report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0);
   const unbumped = failing.filter((o) => o.status === 'changed' && !o.verdict?.ok);
   const steps: string[] = [];
