@@ -78,7 +78,7 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
     const changes = softenRenames(diffDescriptions(was.description, now.description), meta);
     if (changes.length === 0 && was.version === now.version) {
       // The hashes differ, yet no difference the diff knows: a description from another CLI version.
-      changes.push({ kind: 'field_retyped', bump: 'major', message: 'the schema description changed in a way this version of the CLI cannot name (compare the lock file entry)' });
+      changes.push({ kind: 'description_changed', bump: 'major', message: 'the schema description changed in a way this version of the CLI cannot name (compare the lock file entry)' });
     }
     const bump = requiredBump(changes);
     const verdict = judgeBump(was.version, now.version, bump, changes);

@@ -8,6 +8,7 @@ export type Bump = 'minor' | 'major';
 
 export type ChangeKind =
   | 'identity_changed'
+  | 'description_changed'
   | 'field_added'
   | 'field_removed'
   | 'field_retyped'

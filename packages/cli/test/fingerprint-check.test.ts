@@ -159,4 +159,21 @@ describe('versioned fingerprint update', () => {
     const check = await p.run('fingerprint', 'check');
     assert.equal(check.code, 0, check.stdout);
   });
+
+  test('records new objects and forgets removed ones without asking for a bump', async () => {
+    const q = await TempProject.create();
+    try {
+      await q.writeObjects([ATTACHMENT_1_0, VOLUME_1_2, { name: 'Snapshot', version: '1.0', fields: { id: 'f.uuid()' } }]);
+      assert.equal((await q.run('fingerprint', 'update')).code, 0);
+      await q.writeObjects([ATTACHMENT_1_0, VOLUME_1_2, { name: 'Backup', version: '2.0', fields: { id: 'f.uuid()' } }]);
+      const { code, stdout } = await q.run('fingerprint', 'update');
+      assert.equal(code, 0, stdout);
+      assert.match(stdout, /updated object-hashes\.json: 0 changed, 1 added, 1 removed \(3 objects\)/);
+      const lock = JSON.parse(await readFile(q.path('object-hashes.json'), 'utf8'));
+      assert.deepEqual(Object.keys(lock.objects), ['Attachment', 'Backup', 'Volume']);
+      assert.match((await q.run('fingerprint', 'update')).stdout, /object-hashes\.json is up to date \(3 objects\)/);
+    } finally {
+      await q.remove();
+    }
+  });
 });
