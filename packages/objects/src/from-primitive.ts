@@ -93,6 +93,12 @@ class Decoder implements DecodeContext {
       if (isVersionedError(err, 'invalid_version')) badPart(`${env.serialNamespace}.version`, env.version);
       throw err;
     }
+    // oslo reads an envelope only under its class's key prefix: a Flavor is `nova_object.*`, never `versioned_object.*`.
+    if (env.serialNamespace !== meta.serialNamespace) {
+      throw new VersionedError('foreign_namespace', `${meta.name} envelopes use "${meta.serialNamespace}." keys, not "${env.serialNamespace}."`, {
+        details: { name: meta.name, serialNamespace: env.serialNamespace, expected: meta.serialNamespace },
+      });
+    }
     this.depth++;
     const obj = this.build(meta, env);
     this.depth--;

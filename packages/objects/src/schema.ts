@@ -77,12 +77,18 @@ function envelopeSchema(meta: ObjectMeta, version: string, build: (name: string,
       continue;
     }
     const related = childVersionAt(history, def.name, version);
+    const anyVersionOf = (name: string): JsonSchema[] =>
+      schemaVersions(registry)
+        .filter((v) => v.name === name)
+        .map((v) => ({ $ref: `#/definitions/${build(name, v.version)}` }));
     const schema = def.type.jsonSchema({
-      objectRef: (target) => {
-        if (typeof related === 'string') return { $ref: `#/definitions/${build(target, related)}` };
-        if (!registry.has(target)) return { type: 'object' };
-        const versions = schemaVersions(registry).filter((v) => v.name === target);
-        return { anyOf: versions.map((v) => ({ $ref: `#/definitions/${build(target, v.version)}` })) };
+      objectRef: (target, options = {}) => {
+        const own = typeof related === 'string' ? [{ $ref: `#/definitions/${build(target, related)}` }] : registry.has(target) ? anyVersionOf(target) : [];
+        // A subclass goes out under its own name and version (oslo's Object(subclasses=True)): any of them.
+        const subclasses = options.subclasses ? subclassesOf(registry, target).flatMap(anyVersionOf) : [];
+        const all = [...own, ...subclasses];
+        if (all.length === 0) return { type: 'object' };
+        return all.length === 1 ? (all[0] as JsonSchema) : { anyOf: all };
       },
     });
     properties[def.name] = def.nullable ? { anyOf: [schema, { type: 'null' }] } : schema;
@@ -90,7 +96,6 @@ function envelopeSchema(meta: ObjectMeta, version: string, build: (name: string,
   for (const [removed, [since, removedIn]] of history.removedFields) {
     if (compareVersions(version, since) >= 0 && compareVersions(version, removedIn) < 0) properties[removed] = {};
   }
-  const names = Object.keys(properties);
   const k = meta.keys;
   return {
     type: 'object',
@@ -101,9 +106,19 @@ function envelopeSchema(meta: ObjectMeta, version: string, build: (name: string,
       [k.namespace]: { const: meta.namespace },
       [k.version]: { const: version },
       [k.data]: { type: 'object', additionalProperties: false, properties },
-      [k.changes]: names.length ? { type: 'array', uniqueItems: true, items: { enum: names } } : { type: 'array', maxItems: 0 },
+      // Any names: oslo leaves dropped fields in a backported child's changes, and every decoder ignores unknown ones.
+      [k.changes]: { type: 'array', uniqueItems: true, items: { type: 'string' } },
     },
   };
+}
+
+/** Names of registered classes that extend `target` (at any depth). */
+function subclassesOf(registry: ObjectRegistry, target: string): string[] {
+  return registry.names().filter((name) => {
+    if (name === target) return false;
+    for (let m = registry.newest(name).parent; m; m = m.parent) if (m.name === target) return true;
+    return false;
+  });
 }
 
 export interface SchemaIssue {

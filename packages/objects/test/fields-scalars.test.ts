@@ -66,10 +66,10 @@ describe('String', () => {
     assert.equal(coerced('text', 'héllo'), 'héllo');
     assert.equal(coerced('text', ''), '');
   });
-  it('stringifies finite numbers and booleans, as oslo does', () => {
+  it('stringifies finite numbers, as oslo does, and refuses booleans (Python would hold "True")', () => {
     assert.equal(coerced('text', 12), '12');
     assert.equal(coerced('text', 1.5), '1.5');
-    assert.equal(coerced('text', false), 'false');
+    rejects('text', false, 'Scalars.text: expected a string, got false (a boolean is not a string)');
   });
   it('rejects objects, arrays and non-finite numbers', () => {
     rejects('text', {}, 'Scalars.text: expected a string, got an object');

@@ -202,7 +202,7 @@ export class ObjectType<T extends VersionedObjectLike = VersionedObjectLike> ext
     return false;
   }
   jsonSchema(ctx: SchemaContext): JsonSchema {
-    return ctx.objectRef(this.target);
+    return this.subclasses ? ctx.objectRef(this.target, { subclasses: true }) : ctx.objectRef(this.target);
   }
   coerce(value: unknown): T {
     if (!isVersionedObject(value) || !this.accepts(value)) throw this.invalid(value);

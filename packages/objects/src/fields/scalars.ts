@@ -9,9 +9,10 @@ export class StringType extends FieldType<string> {
   }
   coerce(value: unknown): string {
     if (typeof value === 'string') return value;
-    // oslo accepts numbers and booleans and stringifies them; that loses nothing.
-    if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return String(value);
-    throw this.invalid(value);
+    // oslo stringifies numbers too; that loses nothing.
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    // A boolean is refused: Python would store "True", JavaScript "true", and neither is what was meant.
+    throw this.invalid(value, typeof value === 'boolean' ? 'a boolean is not a string' : undefined);
   }
 }
 
@@ -167,7 +168,8 @@ export class DateTimeType extends FieldType<Date> {
     return new Date(this.precision === 'second' ? Math.floor(ms / 1000) * 1000 : ms);
   }
   override toPrimitive(value: Date, _ctx: EncodeContext): string {
-    if (this.precision !== 'second') return value.toISOString();
+    // A whole second goes out as oslo writes it, without a fraction, so both sides emit the same envelope.
+    if (this.precision !== 'second' && value.getTime() % 1000 !== 0) return value.toISOString();
     const y = value.getUTCFullYear();
     // toISOString() and a slice cost 2-3x this; it stays the path for years it would write differently (and invalid dates).
     if (!(y >= 1000 && y <= 9999)) return `${value.toISOString().slice(0, 19)}Z`;

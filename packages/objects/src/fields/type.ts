@@ -7,7 +7,8 @@ export type JsonSchema = Record<string, unknown>;
 
 /** What field types see while a JSON Schema is generated. */
 export interface SchemaContext {
-  objectRef(targetName: string): JsonSchema;
+  /** A child object's schema; with `subclasses`, registered subclasses of the target are accepted too. */
+  objectRef(targetName: string, options?: { subclasses?: boolean }): JsonSchema;
 }
 
 /** A canonical, JSON-able description of a type: what the fingerprint and the JSON Schema are made from. */

@@ -101,7 +101,7 @@ const prefix = (max: number) => fc.integer({ min: 0, max });
 
 /** Raw values each field accepts; assignment normalises them. */
 export const fieldInputs = {
-  string: fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.integer(), fc.boolean()),
+  string: fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.integer()),
   sensitive: fc.string({ maxLength: 12 }),
   integer,
   nonNegativeInteger: fc.oneof(fc.maxSafeNat(), fc.maxSafeNat().map(String)),

@@ -1,0 +1,238 @@
+"""The oslo.versionedobjects oracle for the interop tests.
+
+Reads one JSON request per line on stdin, writes one JSON response per line on stdout:
+  request:  {"id": 1, "op": "build" | "decode", ...}
+  response: {"id": 1, "ok": <result>, "warnings": [...]}
+            or {"id": 1, "error": {"type": "<exception class>", "message": "...", "trace": "..."}, "warnings": [...]}
+The first line written is {"ready": true, "oslo": "<version>"}, or {"fatal": "..."} before exiting 1.
+
+Ops:
+  build   {spec, target_version?, manifest?} -> {primitive, report}: an object built the oslo way from a spec
+          (see specs.ts), then obj_to_primitive().
+  decode  {primitive, base?, target_version?, manifest?} -> {report, primitive}: obj_from_primitive() on the
+          base of the envelope's project (or `base`), what the object holds, and obj_to_primitive() of it again
+          (with target_version and manifest, that is what Nova's conductor answers to object_backport_versions).
+  serialize    {entity, base?} -> VersionedObjectSerializer.serialize_entity() of a payload holding specs.
+  deserialize  {entity, base?} -> VersionedObjectSerializer.deserialize_entity(), objects reported.
+  tree_versions {name} -> obj_tree_get_versions(name).
+"""
+import datetime
+import json
+import os
+import sys
+import traceback
+import warnings
+
+try:
+    import netaddr
+    from importlib.metadata import version as _dist_version
+    from oslo_versionedobjects import base, fields
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import classes
+except Exception as exc:  # the test reports this, with the fix
+    print(json.dumps({'fatal': '%s: %s' % (type(exc).__name__, exc)}), flush=True)
+    sys.exit(1)
+
+
+def oslo_version():
+    try:
+        return _dist_version('oslo.versionedobjects')
+    except Exception:
+        return 'unknown'
+
+
+def class_for(name, version=None):
+    registered = base.VersionedObjectRegistry.obj_classes().get(name)
+    if not registered:
+        raise KeyError('no fixture class named %r' % name)
+    if version is None:
+        return registered[0]
+    for cls in registered:
+        if cls.VERSION == version:
+            return cls
+    raise KeyError('no fixture class %s %s' % (name, version))
+
+
+def convert(field, value):
+    """A spec value as oslo wants it assigned: nested specs built, lists made sets for Set fields."""
+    if value is None:
+        return None
+    kind = field._type
+    if isinstance(value, dict) and '$object' in value:
+        return build(value)
+    if isinstance(kind, fields.List):
+        return [convert(kind._element_type, v) for v in value]
+    if isinstance(kind, fields.Set):
+        return set(convert(kind._element_type, v) for v in value)
+    if isinstance(kind, fields.Dict):
+        return {k: convert(kind._element_type, v) for k, v in value.items()}
+    return value
+
+
+def assign(obj, values):
+    for name, value in values.items():
+        setattr(obj, name, convert(obj.fields[name], value))
+
+
+def build(spec):
+    """Steps in order: values, setDefaults, reset, after, unset (the same order specs.ts follows)."""
+    obj = class_for(spec['$object'], spec.get('version'))()
+    assign(obj, spec.get('values', {}))
+    defaults = spec.get('setDefaults')
+    if defaults is not None:
+        obj.obj_set_defaults(*defaults)
+    reset = spec.get('reset')
+    if reset:
+        obj.obj_reset_changes(recursive=(reset == 'recursive'))
+    assign(obj, spec.get('after', {}))
+    for name in spec.get('unset', []):
+        delattr(obj, name)
+    return obj
+
+
+def type_tag(value):
+    if value is None:
+        return 'null'
+    if isinstance(value, base.VersionedObject):
+        return 'object:' + value.obj_name()
+    if isinstance(value, datetime.datetime):
+        return 'datetime' if value.utcoffset() is not None else 'naive-datetime'
+    if isinstance(value, netaddr.IPNetwork):
+        return 'IPNetwork'
+    if isinstance(value, netaddr.IPAddress):
+        return 'IPAddress'
+    for kind, tag in ((bool, 'bool'), (int, 'int'), (float, 'float'), (str, 'str'),
+                      (set, 'set'), (list, 'list'), (tuple, 'tuple'), (dict, 'dict')):
+        if isinstance(value, kind):
+            return tag
+    return type(value).__name__
+
+
+def jsonable(value):
+    """What a value is, as JSON: datetimes in UTC isoformat, sets sorted, addresses as text, objects reported."""
+    if isinstance(value, base.VersionedObject):
+        return report(value)
+    if isinstance(value, datetime.datetime):
+        if value.utcoffset() is not None:
+            value = value.astimezone(datetime.timezone.utc)
+        return value.isoformat()
+    if isinstance(value, (netaddr.IPAddress, netaddr.IPNetwork)):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
+
+
+def report(obj):
+    """Everything the object holds: name, version, each set field's value and Python type, what changed."""
+    values, types = {}, {}
+    for name in obj.fields:
+        if obj.obj_attr_is_set(name):
+            value = getattr(obj, name)
+            values[name] = jsonable(value)
+            types[name] = type_tag(value)
+    return {
+        '$object': obj.obj_name(),
+        'version': obj.VERSION,
+        'fields': values,
+        'types': types,
+        'changed': sorted(obj.obj_what_changed()),
+    }
+
+
+def to_primitive(obj, request):
+    return obj.obj_to_primitive(target_version=request.get('target_version'),
+                                version_manifest=request.get('manifest'))
+
+
+def receiver_base(primitive, requested):
+    if requested:
+        return classes.BASES[requested]
+    for serial in ('nova_object', 'versioned_object'):
+        if serial + '.namespace' in primitive:
+            return classes.BASES.get(primitive[serial + '.namespace'], base.VersionedObject)
+    return base.VersionedObject
+
+
+def op_build(request):
+    obj = build(request['spec'])
+    return {'primitive': to_primitive(obj, request), 'report': report(obj)}
+
+
+def op_decode(request):
+    primitive = request['primitive']
+    obj = receiver_base(primitive, request.get('base')).obj_from_primitive(primitive)
+    return {'report': report(obj), 'primitive': to_primitive(obj, request)}
+
+
+def serializer_for(base_name):
+    """oslo's VersionedObjectSerializer reads one serial namespace: that of its OBJ_BASE_CLASS."""
+    class Serializer(base.VersionedObjectSerializer):
+        OBJ_BASE_CLASS = classes.BASES[base_name]
+    return Serializer()
+
+
+def build_entity(value):
+    """A payload with specs in it: the specs built, containers kept."""
+    if isinstance(value, dict) and '$object' in value:
+        return build(value)
+    if isinstance(value, list):
+        return [build_entity(v) for v in value]
+    if isinstance(value, dict):
+        return {k: build_entity(v) for k, v in value.items()}
+    return value
+
+
+def op_serialize(request):
+    """VersionedObjectSerializer.serialize_entity() of a payload built from specs."""
+    return serializer_for(request.get('base', 'versionedobjects')).serialize_entity(None, build_entity(request['entity']))
+
+
+def op_deserialize(request):
+    """VersionedObjectSerializer.deserialize_entity(), reported: objects as report(), containers as JSON."""
+    entity = serializer_for(request.get('base', 'versionedobjects')).deserialize_entity(None, request['entity'])
+    return jsonable(entity)
+
+
+def op_tree_versions(request):
+    return base.obj_tree_get_versions(request['name'])
+
+
+OPS = {'build': op_build, 'decode': op_decode, 'serialize': op_serialize, 'deserialize': op_deserialize,
+       'tree_versions': op_tree_versions}
+
+
+def handle(line):
+    """One request line in, one response line out; never raises, and the line is always strict JSON."""
+    request = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter('always')
+        try:
+            request = json.loads(line)
+            result = OPS[request['op']](request)
+            # allow_nan=False: a NaN oslo holds becomes an error here rather than a line JSON cannot parse.
+            json.dumps(result, allow_nan=False)
+            response = {'id': request.get('id'), 'ok': result}
+        except Exception as exc:
+            response = {'id': request.get('id') if isinstance(request, dict) else None,
+                        'error': {'type': type(exc).__name__, 'message': str(exc),
+                                  'trace': traceback.format_exc(limit=4)}}
+    # oslo warns where it will reject in a future release (invalid UUIDs): the tests want to see that.
+    response['warnings'] = sorted(set('%s: %s' % (w.category.__name__, w.message) for w in caught))
+    return json.dumps(response)
+
+
+def main():
+    print(json.dumps({'ready': True, 'oslo': oslo_version()}), flush=True)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        print(handle(line), flush=True)
+
+
+if __name__ == '__main__':
+    main()
