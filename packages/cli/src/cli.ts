@@ -78,7 +78,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (command === 'show') return printShow(report, io, json);
     return await update(report, io, json, values.force ?? false);
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof UsageError)) {
+      // Not a failed check: exit 2 so that CI does not read a crash as "the schema changed".
+      io.stderr.write(`versioned: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      return EXIT.usage;
+    }
     if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code: err.code, message: err.message, file: err.file ?? null } }, null, 2)}\n`);
     io.stderr.write(`versioned: ${err.message}\n${err.code === 'usage' ? 'Run `versioned --help` for usage.\n' : ''}`);
     return EXIT.usage;

@@ -1,3 +1,4 @@
+import { UsageError } from './errors.js';
 import type { FieldDef, ObjectMeta, ObjectRegistry, RemotableMethod, TypeDescription, EncodeContext } from '@versioned/objects';
 
 /**
@@ -56,7 +57,13 @@ export function describeObject(meta: ObjectMeta, registry: ObjectRegistry): Obje
     name: meta.name,
     namespace: meta.namespace,
     serialNamespace: meta.serialNamespace,
-    fields: fields.map(describeField),
+    fields: fields.map((def) => {
+      try {
+        return describeField(def);
+      } catch (err) {
+        throw new UsageError('invalid_class', `${meta.name}.${def.name}: the default does not fit the field: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+    }),
     remotable: [...meta.remotables]
       .map((r) => ({ name: r.name, kind: r.kind, arity: r.arity }))
       .sort((a, b) => compareNames(a.name, b.name) || compareNames(a.kind, b.kind)),

@@ -1,7 +1,7 @@
 /** Exit codes of the `versioned` command. */
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
 
-export type UsageErrorCode = 'usage' | 'config' | 'module_load' | 'lock_file';
+export type UsageErrorCode = 'usage' | 'config' | 'module_load' | 'lock_file' | 'invalid_class';
 
 /**
  * A problem with how the command was called or with what it was pointed at (bad flag, unreadable config,

@@ -63,6 +63,13 @@ describe('versioned: usage and load errors exit 2', () => {
     assert.equal(report.error.file, p.path('missing.js'));
   });
 
+  test('a class whose default does not fit its field exits 2 naming the class and field', async () => {
+    await p.write('bad-default.mjs', objectModule([{ name: 'Quota', version: '1.0', fields: { limits: ['f.list(f.integer())', '{ default: "none" }'] } }]));
+    const { code, stderr } = await p.run('fingerprint', 'check', '--module', 'bad-default.mjs');
+    assert.equal(code, 2);
+    assert.match(stderr, /^versioned: Quota\.limits: the default does not fit the field: expected a list of integers, got "none"/);
+  });
+
   test('a corrupt lock file exits 2 naming it', async () => {
     await p.write('bad-lock.json', '{"format": 1, "objects": []}');
     const { code, stderr } = await p.run('fingerprint', 'check', '--lock-file', 'bad-lock.json');
