@@ -25,12 +25,14 @@ const MAX_DEPTH = 4;
 
 /**
  * An instance of `meta` with every field set to a generated value of its type (children included,
- * down to a few levels): what the compatibility check backports. Values are fixed, so runs repeat.
+ * down to a few levels), or with `nulls`, its nullable fields null: what the compatibility check
+ * backports. Values are fixed, so runs repeat.
  */
-export function sampleObject(meta: ObjectMeta, registry: ObjectRegistry, depth = 0): VersionedObject {
+export function sampleObject(meta: ObjectMeta, registry: ObjectRegistry, depth = 0, options: { nulls?: boolean } = {}): VersionedObject {
   const obj = Reflect.construct(meta.cls, []) as VersionedObject;
   for (const def of meta.fields) {
-    const value = sampleValue(def.type, registry, depth);
+    // With `nulls`, every nullable field of the top object is null: the other edge a hook must survive.
+    const value = options.nulls && def.nullable ? undefined : sampleValue(def.type, registry, depth);
     if (value === undefined) {
       if (def.nullable) (obj as unknown as Record<string, unknown>)[def.name] = null;
       continue;

@@ -106,6 +106,23 @@ describe('the history, tree and compatibility checks', () => {
     assert.match(stdout, /compat check: a sample Volume 1\.1 backported to 1\.0 does not validate against the 1\.0 schema: Volume\.is_bootable: is not part of this version/);
   });
 
+  test('a backport hook that crashes on a null field fails the compatibility check with the sample that broke it', async () => {
+    const fragile: ClassSpec = {
+      name: 'Mount',
+      version: '1.1',
+      fields: { id: 'f.uuid()', path: ['f.string()', '{ nullable: true }'], options: ['f.string()', '{ nullable: true }'] },
+      history: `[{ version: '1.0', note: 'Initial' }, { version: '1.1', added: ['options'], note: 'Mount options' }]`,
+      body: `makeCompatible(data, target) { if (target === '1.0') data.path = data.path.trim(); }`,
+    };
+    const p = await TempProject.create();
+    projects.push(p);
+    await p.writeObjects([fragile]);
+    const { code, stdout } = await p.run('fingerprint', 'check');
+    assert.equal(code, 1);
+    assert.match(stdout, /compat check: backporting a sample Mount 1\.1 with its nullable fields null to 1\.0 fails: Cannot read properties of null/);
+    assert.doesNotMatch(stdout, /compat check: backporting a sample Mount 1\.1 to/);
+  });
+
   test('a rename (removal plus addition) is minor when the class reshapes old data both ways', async () => {
     const before: ClassSpec = {
       name: 'Share',

@@ -17,30 +17,33 @@ const caches = new WeakMap<ObjectRegistry, SchemaCache>();
 export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry): string[] {
   const older = meta.history.entries.slice(0, -1).map((e) => e.version);
   if (older.length === 0) return [];
-  let sample;
-  try {
-    sample = sampleObject(meta, registry);
-  } catch (err) {
-    return [`cannot build a sample ${meta.name} to backport: ${messageOf(err)}`];
-  }
   const problems: string[] = [];
-  for (const version of older) {
-    let primitive;
+  const hasNullable = meta.fields.some((d) => d.nullable);
+  for (const variant of hasNullable ? (['full', 'nulls'] as const) : (['full'] as const)) {
+    const label = variant === 'full' ? `a sample ${meta.name} ${meta.version}` : `a sample ${meta.name} ${meta.version} with its nullable fields null`;
+    let sample;
     try {
-      primitive = sample.toPrimitive({ targetVersion: version });
+      sample = sampleObject(meta, registry, 0, { nulls: variant === 'nulls' });
     } catch (err) {
-      problems.push(`backporting a sample ${meta.name} ${meta.version} to ${version} fails: ${messageOf(err)}`);
+      problems.push(`cannot build ${label} to backport: ${messageOf(err)}`);
       continue;
     }
-    let issues: string[];
-    try {
-      issues = validate(registry, meta.name, version, primitive);
-    } catch (err) {
-      problems.push(`no JSON Schema for ${meta.name} ${version}: ${messageOf(err)}`);
-      continue;
-    }
-    if (issues.length) {
-      problems.push(`a sample ${meta.name} ${meta.version} backported to ${version} does not validate against the ${version} schema: ${issues.join('; ')}`);
+    for (const version of older) {
+      let primitive;
+      try {
+        primitive = sample.toPrimitive({ targetVersion: version });
+      } catch (err) {
+        problems.push(`backporting ${label} to ${version} fails: ${messageOf(err)}`);
+        continue;
+      }
+      let issues: string[];
+      try {
+        issues = validate(registry, meta.name, version, primitive);
+      } catch (err) {
+        problems.push(`no JSON Schema for ${meta.name} ${version}: ${messageOf(err)}`);
+        continue;
+      }
+      if (issues.length) problems.push(`${label} backported to ${version} does not validate against the ${version} schema: ${issues.join('; ')}`);
     }
   }
   return problems;
