@@ -1,13 +1,9 @@
-import { SchemaValidator, formatPath, isVersionedError, jsonSchemaFor, type JsonSchema, type ObjectMeta, type ObjectRegistry, type PathSegment } from '@versioned/objects';
+import { formatPath, isVersionedError, jsonSchemaFor, type JsonSchema, type ObjectMeta, type ObjectRegistry, type PathSegment } from '@versioned/objects';
 import { sampleObject } from '../sample.js';
-import { UnsupportedSchema, validateAgainst, type FastIssue } from './json-schema.js';
+import { validateAgainst, type SchemaIssue } from './json-schema.js';
 
-/** Per registry: the ajv validator (the fallback) and the schemas already generated. */
-interface SchemaCache {
-  ajv: SchemaValidator | undefined;
-  readonly schemas: Map<string, JsonSchema>;
-}
-const caches = new WeakMap<ObjectRegistry, SchemaCache>();
+/** Per registry, the schemas already generated. */
+const caches = new WeakMap<ObjectRegistry, Map<string, JsonSchema>>();
 
 /**
  * oslo's test_compatibility_routines, done properly: a sample object with every field set, backported to
@@ -52,22 +48,15 @@ export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry): stri
 /** The issues of `primitive` against the schema of (name, version), as `Volume.attachments[0].id: message`. */
 export function validate(registry: ObjectRegistry, name: string, version: string, primitive: unknown): string[] {
   let cache = caches.get(registry);
-  if (!cache) caches.set(registry, (cache = { ajv: undefined, schemas: new Map() }));
+  if (!cache) caches.set(registry, (cache = new Map()));
   const key = `${name}\u0000${version}`;
-  let schema = cache.schemas.get(key);
-  if (!schema) cache.schemas.set(key, (schema = jsonSchemaFor(name, version, registry)));
-  try {
-    return validateAgainst(schema, primitive).map((issue) => `${formatPath(objectPath(name, issue, primitive, registry))}: ${issue.message}`);
-  } catch (err) {
-    if (!(err instanceof UnsupportedSchema)) throw err;
-    cache.ajv ??= new SchemaValidator(registry);
-    const result = cache.ajv.validate(primitive, { name, version });
-    return result.valid ? [] : result.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
-  }
+  let schema = cache.get(key);
+  if (!schema) cache.set(key, (schema = jsonSchemaFor(name, version, registry)));
+  return validateAgainst(schema, primitive).map((issue) => `${formatPath(objectPath(name, issue, primitive, registry))}: ${issue.message}`);
 }
 
 /** A JSON path into an envelope as an object path: `Volume.attachments[0].id` (the `<ns>.data` keys left out). */
-function objectPath(root: string, issue: FastIssue, primitive: unknown, registry: ObjectRegistry): PathSegment[] {
+function objectPath(root: string, issue: SchemaIssue, primitive: unknown, registry: ObjectRegistry): PathSegment[] {
   const out: PathSegment[] = [root];
   const dataKeys = new Set([...registry.serialNamespaces].map((ns) => `${ns}.data`));
   let node: unknown = primitive;
