@@ -1,0 +1,11 @@
+export { run, runCheck, HELP, type CliIO } from './cli.js';
+export { EXIT, UsageError, type UsageErrorCode } from './errors.js';
+export { describeObject, describeField, type ObjectDescription, type FieldDescription, type ChildDescription } from './describe.js';
+export { fingerprintOf, fingerprintRegistry, hashDescription, type ObjectFingerprint } from './fingerprint.js';
+export { diffDescriptions, requiredBump, typeText, type Bump, type ChangeKind, type SchemaChange } from './diff.js';
+export { judgeBump, nextVersion, historyEntryFor, type BumpVerdict } from './bump.js';
+export { readLockFile, parseLockFile, formatLockFile, writeLockFile, LOCK_FORMAT, type LockEntry, type LockFile } from './lock-file.js';
+export { resolveConfig, DEFAULT_LOCK_FILE, type VersionedConfig, type ResolvedConfig, type ConfigOverrides } from './config.js';
+export { loadObjectModules } from './load-modules.js';
+export { checkRegistry, unbumpedObjects, type CheckReport, type ObjectReport, type ObjectStatus, type Problem, type ProblemSource } from './check.js';
+export { formatCheckReport, checkReportJson } from './report.js';
