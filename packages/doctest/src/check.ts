@@ -25,6 +25,8 @@ export interface CompiledPage {
   readonly failures: readonly DocFailure[];
   /** The page's programs with runnable blocks, in page order. */
   readonly runnable: readonly CompiledProgram[];
+  /** The file the page says runs its examples (they are then only checked to be excerpts of it). */
+  readonly testedBy: string | undefined;
 }
 
 export interface CompiledDocs {
@@ -78,6 +80,7 @@ export function compileDocs(options: CompileDocsOptions): CompiledDocs {
     blocks: CodeBlock[];
     failures: DocFailure[];
     modules: { tsPath: string; line: number; lineMap: readonly (DocPosition | undefined)[]; runs: boolean }[];
+    testedBy?: string;
   }
   const pending: Pending[] = [];
   for (const file of options.pages ?? findDocPages(root)) {
@@ -94,6 +97,7 @@ export function compileDocs(options: CompileDocsOptions): CompiledDocs {
     }
     const testedBy = testedByDirective(markdown);
     if (testedBy) {
+      page.testedBy = testedBy;
       // The page's examples run elsewhere; only hold the page to its word that they are excerpts of that file.
       page.failures.push(...checkExcerpts(root, file, page.blocks, testedBy));
       continue;
@@ -134,6 +138,7 @@ export function compileDocs(options: CompileDocsOptions): CompiledDocs {
   const pages: CompiledPage[] = pending.map((p) => ({
     file: p.file,
     blocks: p.blocks,
+    testedBy: p.testedBy,
     failures: p.failures.sort((a, b) => a.line - b.line),
     runnable: p.modules
       .filter((m) => m.runs)

@@ -19,7 +19,8 @@ test('README.md has runnable TypeScript examples', () => {
 });
 
 for (const page of compiled.pages) {
-  test(`${page.file}: its ${page.blocks.length} TypeScript example(s) compile and run`, async () => {
+  const claim = page.testedBy ? `is an excerpt of ${page.testedBy}, which runs it` : 'compiles and runs';
+  test(`${page.file}: every TypeScript example ${claim} (${page.blocks.length})`, async () => {
     const failures = [...page.failures, ...(page.failures.length ? [] : await runPage(page))];
     assert.equal(failures.length, 0, `\n${failures.map(formatFailure).join('\n\n')}\n`);
   });
