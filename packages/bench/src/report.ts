@@ -43,6 +43,10 @@ function times(n: number | undefined): string {
 
 export function describeTarget(t: TargetResult): { text: string; measured: string } {
   const peer = PEER_LABEL[t.peer];
+  if (t.kind === 'costs') {
+    const cost = t.speedup === undefined ? undefined : 1 / t.speedup;
+    return { text: `${t.operation} costs at most ${t.factor}x ${t.baseline}`, measured: `${t.operation} ÷ ${t.baseline} time = ${times(cost)} (limit ${t.factor}x)` };
+  }
   if (t.kind === 'within') {
     const slower = t.speedup === undefined ? undefined : 1 / t.speedup;
     return { text: `${t.operation} within ${t.factor}x of ${peer}`, measured: `${peer} ÷ ours = ${times(slower)} (limit ${t.factor}x)` };
@@ -89,7 +93,7 @@ export function formatText(report: BenchReport): string {
   out.push('Speed of @versioned/objects relative to each peer (ours ÷ theirs; above 1x we are faster)');
   out.push(...textTable(['operation', ...OTHERS.map((p) => `vs ${p.label}`)], ratioRows(report)));
   out.push('');
-  out.push('Targets (issue 2, item 9)');
+  out.push('Targets (issue 2 item 9; issue 3 item 9)');
   for (const t of report.targets) {
     const d = describeTarget(t);
     out.push(`  ${t.met ? 'PASS' : 'MISS'}  ${d.text.padEnd(60)} ${d.measured}`);
@@ -137,7 +141,7 @@ export function formatMarkdown(report: BenchReport): string {
   out.push('');
   out.push(...markdownTable(['operation', ...OTHERS.map((p) => `vs ${p.label}`)], ratioRows(report)));
   out.push('');
-  out.push('## Targets (issue 2, item 9)');
+  out.push('## Targets (issue 2 item 9; issue 3 item 9)');
   out.push('');
   out.push('"hand-written: N x" is the hand-written copy\'s own speed-up over the same peer: a bound on what any generic library reaches here.');
   out.push('');
