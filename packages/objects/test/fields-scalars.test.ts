@@ -20,7 +20,7 @@ class Scalars extends VersionedObject {
   @field(f.dateTime({ precision: 'millisecond' })) declare atMs: Date;
   @field(f.enum(['raw', 'qcow2'])) declare format: 'raw' | 'qcow2';
   @field(f.stateMachine({ creating: ['available', 'error'], available: ['in-use', 'deleting'], 'in-use': ['available'], error: ['deleting'], deleting: [] }))
-  declare status: string;
+  declare status: 'creating' | 'available' | 'in-use' | 'error' | 'deleting';
 }
 
 type Key = Exclude<keyof Scalars, keyof VersionedObject>;

@@ -38,7 +38,7 @@ export const f = {
   dateTime: (options: { precision?: DateTimePrecision } = {}) => new DateTimeType(options.precision),
   enum: <T extends string>(values: readonly T[]) => new EnumType<T>(values),
   /** States and where each may move to: `{ available: ['in-use', 'deleting'], deleting: [] }`. */
-  stateMachine: <T extends string>(transitions: Readonly<Record<T, readonly T[]>>) => new StateMachineType<T>(transitions),
+  stateMachine: <T extends string>(transitions: Readonly<Record<T, readonly NoInfer<T>[]>>) => new StateMachineType<T>(transitions),
   ipAddress: () => new IPAddressType('any'),
   ipv4Address: () => new IPAddressType(4),
   ipv6Address: () => new IPAddressType(6),
