@@ -5,7 +5,7 @@ import { envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';
 import type { VersionedObject } from './object.js';
 import type { DataLossPolicy, Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
-import { compareVersions, describeValue, stripRevision } from './version.js';
+import { describeValue, stripRevision } from './version.js';
 
 
 /**
@@ -113,14 +113,7 @@ export class ObjectSerializer {
 
   /** Encode one object at the version the manifest names for it (its own version otherwise). */
   serializeObject(obj: VersionedObject, manifest?: Manifest): Record<string, unknown> {
-    const options: ToPrimitiveOptions = { ...this.encodeOptions };
-    if (manifest) {
-      options.manifest = manifest;
-      const target = manifest[obj.objName];
-      // A receiver that reads a newer version reads the one this object speaks.
-      if (target !== undefined && compareVersions(target, obj.objVersion) < 0) options.targetVersion = target;
-    }
-    return obj.toPrimitive(options);
+    return obj.toPrimitive(manifest ? { ...this.encodeOptions, manifest } : this.encodeOptions);
   }
 
   private walkOut(value: unknown, manifest: Manifest | undefined, depth: number): unknown {

@@ -28,7 +28,10 @@ export type DataLossPolicy = 'allow' | 'log' | 'refuse' | ((loss: DataLoss) => v
 export interface ToPrimitiveOptions {
   /** Backport to this version (oslo's target_version). Default: the version the object speaks. */
   targetVersion?: string;
-  /** Versions for the objects in the tree, by name (oslo's version_manifest); children follow it. */
+  /**
+   * Versions for every object in the tree, by name (oslo's version_manifest): the root follows it too,
+   * unless `targetVersion` is given. Entries newer than an object's version leave it as it is.
+   */
   manifest?: Manifest;
   /** Default `allow`. */
   onDataLoss?: DataLossPolicy;
@@ -156,6 +159,15 @@ function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<stri
   return changes;
 }
 
+/**
+ * The root's version under a manifest that covers the whole tree: the manifest's, when it is older than
+ * what the object speaks (a receiver that reads a newer version reads this one too).
+ */
+function manifestTarget(obj: VersionedObject, manifest: Manifest | undefined): string | undefined {
+  const pinned = manifest?.[metaOf(obj).name];
+  return pinned !== undefined && compareVersions(pinned, obj.objVersion) < 0 ? pinned : undefined;
+}
+
 function predatesHistory(meta: ObjectMeta, version: string): boolean {
   return compareVersions(version, (meta.history.entries[0] as { version: string }).version) < 0;
 }
@@ -178,7 +190,7 @@ export function encodeObject(obj: VersionedObject, options: ToPrimitiveOptions =
   const encoder = new Encoder(options.manifest, options.onDataLoss ?? 'allow', options.logger ?? console);
   const name = metaOf(obj).name;
   try {
-    return encoder.encode(obj, options.targetVersion);
+    return encoder.encode(obj, options.targetVersion ?? manifestTarget(obj, options.manifest));
   } catch (err) {
     if (err instanceof VersionedError && err.path[0] !== name) err.within(name);
     throw err;

@@ -131,3 +131,9 @@ test('an Attachment alone backports by its own history', () => {
   const att = Attachment.create({ id: UUIDS[1], mountpoint: '/dev/vdc', attached_at: new Date(0) });
   assert.deepEqual(Object.keys(data(att.toPrimitive({ targetVersion: '1.0' }))).sort(), ['id', 'mountpoint']);
 });
+
+test('a manifest covers the root too; an explicit target version overrides it, and a newer entry changes nothing', () => {
+  assert.equal(version(sampleVolume().toPrimitive({ manifest: { Volume: '1.2', Attachment: '1.0' } })), '1.2');
+  assert.equal(version(sampleVolume().toPrimitive({ targetVersion: '1.3', manifest: { Volume: '1.2', Attachment: '1.0' } })), '1.3');
+  assert.equal(version(sampleVolume().toPrimitive({ manifest: { Volume: '1.9' } })), '1.4');
+});
