@@ -64,6 +64,6 @@ test('every run prints the same narration', async () => {
 });
 
 test('a step whose narrated refusal does not happen fails the demo', async () => {
-  const lying: Step = { title: 'claims a refusal', run: ({ log }) => expectRefusal(log, 'incompatible_version', () => 'accepted') };
+  const lying: Step = { title: 'claims a refusal', run: ({ log }) => void expectRefusal(log, 'incompatible_version', () => 'accepted') };
   await assert.rejects(runDemo(() => {}, [lying]), /expected a refusal with code incompatible_version, but it succeeded/);
 });
