@@ -32,28 +32,44 @@ export class ServiceRecords {
     return [...this.rows.values()].filter((row) => row.binary === binary);
   }
 
-  /** The live service of `binary` that serves and reads the least: everyone talks at its level. */
+  /** The live service of `binary` serving the oldest API version (ties: the oldest objects): everyone talks at its level. */
   oldest(binary: string): ServiceRecord {
-    const rows = this.live(binary);
     const order = this.objectVersions.keys();
-    const oldest = rows.reduce<ServiceRecord | undefined>((min, row) => {
-      if (min === undefined) return row;
-      const byRpc = compareVersions(row.rpcVersion, min.rpcVersion);
-      const byObjects = order.indexOf(row.objectsVersion) - order.indexOf(min.objectsVersion);
-      return byRpc < 0 || (byRpc === 0 && byObjects < 0) ? row : min;
-    }, undefined);
-    // No row yet: refuse rather than guess a cap that would then be used (operators' bug: pins from an empty table).
-    if (oldest === undefined) throw new Error(`no live ${binary} service is recorded: no version cap can be computed`);
-    return oldest;
+    const [oldest] = this.requireLive(binary).sort(
+      (a, b) => compareVersions(a.rpcVersion, b.rpcVersion) || order.indexOf(a.objectsVersion) - order.indexOf(b.objectsVersion),
+    );
+    return oldest as ServiceRecord;
+  }
+
+  /** The minimum API version served (Cinder's determine_rpc_version_cap). */
+  minimumRpcVersion(binary: string): string {
+    return this.requireLive(binary)
+      .map((row) => row.rpcVersion)
+      .reduce((min, v) => (compareVersions(v, min) < 0 ? v : min));
+  }
+
+  /** The oldest object versions read (Cinder's determine_obj_version_cap), a key of the history. */
+  minimumObjectsVersion(binary: string): string {
+    const order = this.objectVersions.keys();
+    return this.requireLive(binary)
+      .map((row) => row.objectsVersion)
+      .reduce((min, v) => (order.indexOf(v) < order.indexOf(min) ? v : min));
+  }
+
+  /** The live rows of `binary`; none is an error rather than a guess (operators' bug: pins computed from an empty table). */
+  private requireLive(binary: string): ServiceRecord[] {
+    const rows = this.live(binary);
+    if (rows.length === 0) throw new Error(`no live ${binary} service is recorded: no version cap can be computed`);
+    return rows;
   }
 
   /** The client's version cap for `binary`, read on every call. */
   versionCapSource(binary: string): VersionCapSource {
-    return () => this.oldest(binary).rpcVersion;
+    return () => this.minimumRpcVersion(binary);
   }
 
   /** The client's object pins for `binary`, read on every call. */
   manifestSource(binary: string): () => Manifest {
-    return () => this.objectVersions.get(this.oldest(binary).objectsVersion);
+    return () => this.objectVersions.get(this.minimumObjectsVersion(binary));
   }
 }

@@ -14,10 +14,10 @@ export class WireTap implements Transport {
 
   async call(target: Target, message: RpcMessage, options: { readonly timeoutMs: number }): Promise<RpcReply> {
     this.sent.push(message);
-    const args = Object.entries(message.args).map(([name, value]) => `${name}=${describe(value)}`);
+    const args = Object.entries(message.args).map(([name, value]) => `${name}=${describeEntity(value)}`);
     this.say(`→ ${message.method} ${message.version ?? '1.0'} to ${target.topic}.${target.server ?? '*'}: ${args.join(', ')}`);
     const reply = await this.inner.call(target, message, options);
-    this.say(reply.failure ? `← failure: ${reply.failure.class}: ${reply.failure.message}` : `← ${describe(reply.result)}`);
+    this.say(reply.failure ? `← failure: ${reply.failure.class}: ${reply.failure.message}` : `← ${describeEntity(reply.result)}`);
     return reply;
   }
 
@@ -36,7 +36,7 @@ export class WireTap implements Transport {
 }
 
 /** A value as it crossed: an envelope as `Name version` (with its children's), anything else as JSON. */
-export function describe(value: unknown): string {
+export function describeEntity(value: unknown): string {
   const envelope = asEnvelope(value);
   if (!envelope) return JSON.stringify(value);
   const children = Object.entries(envelope.data).flatMap(([field, v]) => {

@@ -47,3 +47,11 @@ test('a row naming object versions the history does not know is refused', () => 
   const records = new ServiceRecords(VERSIONS);
   assert.throws(() => records.report({ ...row('a', 'N', '1.0'), objectsVersion: 'N+2' }), /no manifest named "N\+2"/);
 });
+
+test('cap and pins are separate minimums: the lowest API version and the oldest objects may come from different rows', () => {
+  const records = new ServiceRecords(VERSIONS);
+  records.report({ binary: 'volume', host: 'a', release: 'N+1', rpcVersion: '1.0', objectsVersion: 'N+1' });
+  records.report({ binary: 'volume', host: 'b', release: 'N', rpcVersion: '1.1', objectsVersion: 'N' });
+  assert.equal((records.versionCapSource('volume') as () => string)(), '1.0');
+  assert.deepEqual(records.manifestSource('volume')(), { Volume: '1.0' });
+});

@@ -28,7 +28,7 @@ export class VolumeAPI {
 
   constructor(options: VolumeAPIOptions) {
     this.serializer = new ObjectsRpcSerializer({ registry, manifest: options.manifest, ...(options.onDataLoss ? { onDataLoss: options.onDataLoss } : {}) });
-    // The base version is 1.0; each method prepares the version it needs.
+    // The base version is 1.0; each method prepares the version it needs. A short timeout: a demo must not hang a minute.
     this.client = new RpcClient({ transport: options.transport, target: { topic: VOLUME_TOPIC, version: '1.0' }, versionCap: options.versionCap, serializer: this.serializer, timeoutMs: 5_000 });
   }
 
