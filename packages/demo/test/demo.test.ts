@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -32,6 +32,19 @@ test('`pnpm demo` (scripts/demo.mjs) exits 0, narrates every step and prints wha
   assert.equal(stderr, '');
   for (const [i, step] of STEPS.entries()) assert.ok(stdout.includes(`== ${i + 1}. ${step.title}`), `missing step ${i + 1}: ${step.title}`);
   assert.equal(stdout, (await narration).join('\n') + '\n');
+});
+
+test("the README's excerpt of the output is what the demo prints, in order", async () => {
+  const readme = readFileSync(join(repositoryRoot(), 'README.md'), 'utf8');
+  const block = /<!-- demo-excerpt:[^>]*-->\n```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
+  assert.ok(block, 'README.md has no demo excerpt');
+  const lines = await narration;
+  let at = 0;
+  for (const line of block.split('\n').filter((l) => l !== '   ...')) {
+    const found = lines.indexOf(line, at);
+    assert.ok(found >= 0, `README excerpt line not printed (in this order): ${line}`);
+    at = found + 1;
+  }
 });
 
 test('every run prints the same narration', async () => {
