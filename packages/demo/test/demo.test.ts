@@ -95,6 +95,7 @@ test('a corrupt attachment is refused by the receiving server with the path of t
   const lines = await stepLines('refused by the receiving server, with the path of the bad value');
   assert.deepEqual(lines, [
     '   refused (invalid_value): Volume.attachments[0].instance_uuid: expected a UUID, got "not-a-uuid"',
+    "     (raised by host-b's server before its manager ran; back on the caller as a VersionedError)",
     '   refused (unsupported_object): no object named "Snapshot" is registered',
   ]);
 });

@@ -1,3 +1,4 @@
+import { isVersionedError } from '@versioned/objects';
 import { NoOpSerializer, RpcClient } from '@versioned/rpc';
 import { VOLUME_BINARY } from '../cluster.js';
 import { OBJECT_VERSIONS } from '../releases/object-versions.js';
@@ -52,7 +53,9 @@ export const createOnOldHost: Step = {
     cluster.takeLosses();
     const reply = await api.createVolume(REQUEST, cluster.hostA.host, need(volume), 'az-2');
     const sent = cluster.tap.sent.at(-1);
-    check(sent?.version === '1.0' && !('zone' in sent.args), 'create_volume sent as 1.0 without a zone');
+    if (!sent) throw new Error('create_volume was not sent');
+    check(sent.version === '1.0' && !('zone' in sent.args), 'create_volume sent as 1.0 without a zone');
+    check((sent.args['volume'] as Record<string, unknown>)['versioned_object.version'] === '1.0', 'the volume sent as Volume 1.0');
     log.say(`dropped by the backport: ${cluster.takeLosses().map((l) => `${l.object}.${l.field}`).join(', ')}`);
     check(reply instanceof releaseN1.Volume && reply.objVersion === '1.0', "host A's reply to be a Volume 1.0 read by host B's 1.1 class");
     log.say(`host B read the reply with its Volume ${releaseN1.Volume.objVersion} class: the object speaks ${reply.objVersion}, tags set? ${reply.isSet('tags')}`);
@@ -93,7 +96,9 @@ export const refuseCorruptPrimitive: Step = {
     const raw = new RpcClient({ transport: cluster.hostB.transport, target: { topic: VOLUME_TOPIC }, serializer: new NoOpSerializer() });
     const wire = JSON.parse(JSON.stringify(need(volume).toPrimitive())) as Record<string, any>;
     wire['versioned_object.data'].attachments[0]['versioned_object.data'].instance_uuid = 'not-a-uuid';
-    await expectRejection(log, 'invalid_value', raw.prepare({ server: cluster.hostB.host }).call(REQUEST, 'create_volume', { volume: wire }));
+    const refusal = await expectRejection(log, 'invalid_value', raw.prepare({ server: cluster.hostB.host }).call(REQUEST, 'create_volume', { volume: wire }));
+    check(isVersionedError(refusal) && refusal.details['remote'] === true, 'the refusal to come from the remote server');
+    log.say(`  (raised by host-b's server before its manager ran; back on the caller as a VersionedError)`);
     const unknown = { ...wire, 'versioned_object.name': 'Snapshot' };
     await expectRejection(log, 'unsupported_object', raw.prepare({ server: cluster.hostA.host }).call(REQUEST, 'create_volume', { volume: unknown }));
     check(!cluster.hostB.rows.has(VOLUME_ID), 'the corrupt volume not to be stored');
