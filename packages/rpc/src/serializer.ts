@@ -1,7 +1,6 @@
 import {
   ObjectSerializer,
   ObjectRegistry,
-  compareVersions,
   isVersion,
   type DataLossPolicy,
   type DecodeLimits,
@@ -119,7 +118,8 @@ export class ObjectsRpcSerializer implements RpcSerializer {
 
   serializeEntity(context: RequestContext, entity: unknown, role: EntityRole): unknown {
     const manifest = role === 'result' ? (this.callerManifests.get(context) ?? this.currentManifest()) : this.currentManifest();
-    return this.objects.serializeEntity(entity, manifest ? { manifest: this.clamp(manifest) } : {});
+    // A pin newer than an object's class is no backport: the objects serializer sends such objects as they are.
+    return this.objects.serializeEntity(entity, manifest ? { manifest } : {});
   }
 
   deserializeEntity(_context: RequestContext, primitive: unknown): unknown {
@@ -149,24 +149,6 @@ export class ObjectsRpcSerializer implements RpcSerializer {
     if (sent !== undefined && sent !== null) this.callerManifests.set(context, readManifest(sent));
     return context;
   }
-
-  /** Versions above what this process has are capped at its newest: the peer reads those too. */
-  private clamp(manifest: Manifest): Manifest {
-    let out: Record<string, string> | undefined;
-    for (const [name, version] of Object.entries(manifest)) {
-      if (!this.registry.has(name)) continue;
-      const newest = this.registry.newest(name).version;
-      if (compareVersions(version, newest) > 0 && parseMajor(version) === parseMajor(newest)) {
-        out ??= { ...manifest };
-        out[name] = newest;
-      }
-    }
-    return out ?? manifest;
-  }
-}
-
-function parseMajor(version: string): string {
-  return version.slice(0, version.indexOf('.'));
 }
 
 function readManifest(value: unknown): Manifest {
