@@ -42,7 +42,7 @@ export class VolumeHost {
     });
     await this.server.start();
     this.running = release;
-    this.records.report({ binary: VOLUME_BINARY, host: this.host, release: release.name, rpcVersion: release.rpcVersion, objectsVersion: release.objectsVersion });
+    this.records.report({ binary: VOLUME_BINARY, host: this.host, release: release.name });
   }
 
   async stop(): Promise<void> {
@@ -53,7 +53,7 @@ export class VolumeHost {
 
 /** Two volume hosts on one in-memory broker, the services table, and host B's client to the volume API. */
 export class Cluster {
-  readonly records = new ServiceRecords(OBJECT_VERSIONS);
+  readonly records = new ServiceRecords([RELEASE_N, RELEASE_N1], OBJECT_VERSIONS);
   readonly broker = new InMemoryBroker();
   readonly hostA: VolumeHost;
   readonly hostB: VolumeHost;

@@ -1,30 +1,41 @@
-import { compareVersions, type Manifest, type ManifestHistory } from '@versioned/objects';
+import type { Manifest, ManifestHistory } from '@versioned/objects';
 import type { VersionCapSource } from '@versioned/rpc';
+
+/** What a release speaks: the RPC API version it serves and the key of the object versions it reads. */
+export interface ReleaseVersions {
+  readonly name: string;
+  readonly rpcVersion: string;
+  /** A key of the ManifestHistory. */
+  readonly objectsVersion: string;
+}
 
 /** One running service, as it reports itself when it starts (a row of Cinder's services table). */
 export interface ServiceRecord {
   readonly binary: string;
   readonly host: string;
   readonly release: string;
-  /** The newest RPC API version it serves. */
-  readonly rpcVersion: string;
-  /** The key of the object versions it reads (in the release's ManifestHistory). */
-  readonly objectsVersion: string;
 }
 
 /**
  * A stand-in for the services table: a list in memory, so that the demo needs no database. The real one
- * (@versioned/upgrade, planned) keeps the rows in a database, with heartbeats to tell live services from
- * dead ones. Caps and pins are the minimum over the live rows of a binary, computed on every read.
+ * (@versioned/upgrade, planned) keeps the rows in a database, with heartbeats so that a dead row does not
+ * hold the pins down. Here a row lives until its service reports again. Pins are those of the oldest
+ * release among the rows of a binary, computed on every read: nothing to reload, nothing cached.
  */
 export class ServiceRecords {
   private readonly rows = new Map<string, ServiceRecord>();
 
-  constructor(private readonly objectVersions: ManifestHistory) {}
+  /** `releases`: every release this process knows, oldest first. */
+  constructor(
+    private readonly releases: readonly ReleaseVersions[],
+    private readonly objectVersions: ManifestHistory,
+  ) {
+    if (releases.length === 0) throw new Error('ServiceRecords needs at least one release');
+    for (const release of releases) objectVersions.get(release.objectsVersion); // refuse a release naming unknown object versions
+  }
 
   /** What a service does on start: write (or overwrite) its row. */
   report(record: ServiceRecord): void {
-    this.objectVersions.get(record.objectsVersion); // refuse a row naming unknown object versions
     this.rows.set(`${record.binary}@${record.host}`, Object.freeze({ ...record }));
   }
 
@@ -32,44 +43,28 @@ export class ServiceRecords {
     return [...this.rows.values()].filter((row) => row.binary === binary);
   }
 
-  /** The live service of `binary` serving the oldest API version (ties: the oldest objects): everyone talks at its level. */
-  oldest(binary: string): ServiceRecord {
-    const order = this.objectVersions.keys();
-    const [oldest] = this.requireLive(binary).sort(
-      (a, b) => compareVersions(a.rpcVersion, b.rpcVersion) || order.indexOf(a.objectsVersion) - order.indexOf(b.objectsVersion),
-    );
-    return oldest as ServiceRecord;
+  /** What a release speaks; a release this process does not know is newer than it, so speaks its newest. */
+  versionsOf(release: string): ReleaseVersions {
+    return this.releases.find((r) => r.name === release) ?? (this.releases.at(-1) as ReleaseVersions);
   }
 
-  /** The minimum API version served (Cinder's determine_rpc_version_cap). */
-  minimumRpcVersion(binary: string): string {
-    return this.requireLive(binary)
-      .map((row) => row.rpcVersion)
-      .reduce((min, v) => (compareVersions(v, min) < 0 ? v : min));
-  }
-
-  /** The oldest object versions read (Cinder's determine_obj_version_cap), a key of the history. */
-  minimumObjectsVersion(binary: string): string {
-    const order = this.objectVersions.keys();
-    return this.requireLive(binary)
-      .map((row) => row.objectsVersion)
-      .reduce((min, v) => (order.indexOf(v) < order.indexOf(min) ? v : min));
-  }
-
-  /** The live rows of `binary`; none is an error rather than a guess (operators' bug: pins computed from an empty table). */
-  private requireLive(binary: string): ServiceRecord[] {
-    const rows = this.live(binary);
-    if (rows.length === 0) throw new Error(`no live ${binary} service is recorded: no version cap can be computed`);
-    return rows;
+  /**
+   * The oldest release among the live services of `binary`: everyone talks at its level. No live service
+   * means the oldest release known, never "no pin" (operators' bug: pins computed from an empty table).
+   */
+  oldestRelease(binary: string): ReleaseVersions {
+    const rank = (row: ServiceRecord) => this.releases.indexOf(this.versionsOf(row.release));
+    const ranks = this.live(binary).map(rank);
+    return this.releases[ranks.length === 0 ? 0 : Math.min(...ranks)] as ReleaseVersions;
   }
 
   /** The client's version cap for `binary`, read on every call. */
   versionCapSource(binary: string): VersionCapSource {
-    return () => this.minimumRpcVersion(binary);
+    return () => this.oldestRelease(binary).rpcVersion;
   }
 
   /** The client's object pins for `binary`, read on every call. */
   manifestSource(binary: string): () => Manifest {
-    return () => this.objectVersions.get(this.minimumObjectsVersion(binary));
+    return () => this.objectVersions.get(this.oldestRelease(binary).objectsVersion);
   }
 }

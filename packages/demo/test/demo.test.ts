@@ -53,7 +53,7 @@ test('every run prints the same narration', async () => {
 
 test('while host A runs release N, host B is capped at 1.0 and pinned to release N objects, by the services table', async () => {
   const lines = await stepLines('the services table says who is oldest');
-  assert.ok(lines.includes('   oldest live volume service: host-a (release N)'), lines.join('\n'));
+  assert.ok(lines.includes('   oldest release among the live volume services: N'), lines.join('\n'));
   assert.ok(lines.includes("   host B's client reads, on every call: version cap 1.0, pins Volume 1.0, VolumeAttachment 1.0"));
 });
 

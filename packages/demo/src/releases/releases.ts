@@ -1,4 +1,5 @@
 import type { ObjectRegistry } from '@versioned/objects';
+import type { ReleaseVersions } from '../service-records.js';
 import type { HostEnvironment } from './host-environment.js';
 import * as releaseN from './release-n.js';
 import * as releaseN1 from './release-n1.js';
@@ -6,11 +7,7 @@ import { VolumeManagerN } from './volume-manager-n.js';
 import { VolumeManager } from './volume-manager-n1.js';
 
 /** What a volume service of one release runs: the API version it serves, the objects it reads, its manager. */
-export interface Release {
-  readonly name: string;
-  readonly rpcVersion: string;
-  /** A key of OBJECT_VERSIONS. */
-  readonly objectsVersion: string;
+export interface Release extends ReleaseVersions {
   readonly registry: ObjectRegistry;
   makeManager(env: HostEnvironment): object;
 }

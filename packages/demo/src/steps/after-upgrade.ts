@@ -10,7 +10,7 @@ export const upgradeHostA: Step = {
     const api = cluster.volumeApi;
     const capBefore = api.versionCap;
     await cluster.hostA.start(RELEASE_N1);
-    for (const row of cluster.records.live(VOLUME_BINARY)) log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${row.rpcVersion}`);
+    for (const row of cluster.records.live(VOLUME_BINARY)) log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${cluster.records.versionsOf(row.release).rpcVersion}`);
     // Nothing is rebuilt or reloaded: the client reads the table again on its next call.
     log.say(`the same client as before, not rebuilt: version cap ${capBefore} -> ${api.versionCap}, pins ${formatManifest(api.pins)}`);
     log.say(`canSendVersion('1.1'): ${api.canSendVersion('1.1')}`);

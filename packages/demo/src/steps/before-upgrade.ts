@@ -11,10 +11,10 @@ export const introduceServices: Step = {
   title: 'Host A runs release N, host B release N+1; the services table says who is oldest',
   run({ log, cluster }) {
     for (const row of cluster.records.live(VOLUME_BINARY)) {
-      log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${row.rpcVersion}, reads ${formatManifest(OBJECT_VERSIONS.get(row.objectsVersion))}`);
+      const release = cluster.records.versionsOf(row.release);
+      log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${release.rpcVersion}, reads ${formatManifest(OBJECT_VERSIONS.get(release.objectsVersion))}`);
     }
-    const oldest = cluster.records.oldest(VOLUME_BINARY);
-    log.say(`oldest live volume service: ${oldest.host} (release ${oldest.release})`);
+    log.say(`oldest release among the live volume services: ${cluster.records.oldestRelease(VOLUME_BINARY).name}`);
     const api = cluster.volumeApi;
     log.say(`host B's client reads, on every call: version cap ${api.versionCap}, pins ${formatManifest(api.pins)}`);
     check(api.versionCap === '1.0' && !api.canSendVersion('1.1'), 'a cap of 1.0 while host A runs release N');
