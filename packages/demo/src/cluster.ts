@@ -1,4 +1,4 @@
-import type { DataLoss } from '@versioned/objects';
+import type { DataLoss, DataLossPolicy } from '@versioned/objects';
 import { InMemoryBroker, InMemoryTransport, ObjectsRpcSerializer, RpcServer, type Transport } from '@versioned/rpc';
 import type { Narrator } from './narrator.js';
 import { OBJECT_VERSIONS } from './releases/object-versions.js';
@@ -14,7 +14,6 @@ export const VOLUME_BINARY = 'volume';
 export class VolumeHost {
   readonly rows = new Map<string, VolumeRow>();
   private server: RpcServer | undefined;
-  private running: Release | undefined;
 
   constructor(
     readonly host: string,
@@ -23,11 +22,6 @@ export class VolumeHost {
     private readonly records: ServiceRecords,
     private readonly log: Narrator,
   ) {}
-
-  get release(): Release {
-    if (!this.running) throw new Error(`${this.host} runs no release yet`);
-    return this.running;
-  }
 
   /** Start (or restart on) `release`: serve its API version, then write the service row, as Cinder does. */
   async start(release: Release): Promise<void> {
@@ -41,7 +35,6 @@ export class VolumeHost {
       serializer: new ObjectsRpcSerializer({ registry: release.registry }),
     });
     await this.server.start();
-    this.running = release;
     this.records.report({ binary: VOLUME_BINARY, host: this.host, release: release.name });
   }
 
@@ -68,11 +61,16 @@ export class Cluster {
     this.hostA = new VolumeHost('host-a', 'az-1', new InMemoryTransport({ broker: this.broker }), this.records, log);
     this.hostB = new VolumeHost('host-b', 'az-2', new InMemoryTransport({ broker: this.broker }), this.records, log);
     this.tap = new WireTap(this.hostB.transport, (line) => log.say(line));
-    this.volumeApi = new VolumeAPI({
+    this.volumeApi = this.volumeApiOnHostB((loss) => this.losses.push(loss));
+  }
+
+  /** A client on host B, capped and pinned by the services table, over the wire tap. */
+  volumeApiOnHostB(onDataLoss: DataLossPolicy): VolumeAPI {
+    return new VolumeAPI({
       transport: this.tap,
       versionCap: this.records.versionCapSource(VOLUME_BINARY),
       manifest: this.records.manifestSource(VOLUME_BINARY),
-      onDataLoss: (loss) => this.losses.push(loss),
+      onDataLoss,
     });
   }
 

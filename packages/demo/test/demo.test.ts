@@ -68,10 +68,12 @@ test('capped at 1.0, create_volume degrades: sent as 1.0 without its zone, the v
   ]);
 });
 
-test("host A's reply (Volume 1.0) is read by host B's Volume 1.1 class, the 1.1 field unset", async () => {
+test("host A's reply (Volume 1.0) is read by host B's Volume 1.1 class; a client refusing data loss sends nothing", async () => {
   const lines = await stepLines('the client degrades to 1.0 and backports the volume to release N');
   assert.ok(lines.includes('   host B read the reply with its Volume 1.1 class: the object speaks 1.0, tags set? false'), lines.join('\n'));
-  assert.ok(lines.some((l) => l.startsWith('   refused (data_loss): Volume.attachments[0].attach_mode:')));
+  const refusal = lines.findIndex((l) => l.startsWith('   refused (data_loss): Volume.attachments[0].attach_mode:'));
+  assert.ok(refusal >= 0, lines.join('\n'));
+  assert.equal(lines[refusal + 1], "     (a client with onDataLoss: 'refuse': the call failed before anything was sent)");
 });
 
 test('the message shown is version 1.0, carries the pins in its context and the volume as an oslo envelope with second-precision times', async () => {

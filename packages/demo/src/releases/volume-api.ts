@@ -1,5 +1,5 @@
 // The volume service's RPC API, calling side, as release N+1 ships it (Cinder's volume/rpcapi.py).
-import type { DataLoss, Manifest } from '@versioned/objects';
+import type { DataLossPolicy, Manifest } from '@versioned/objects';
 import { ObjectsRpcSerializer, RpcClient, type RequestContext, type Transport, type VersionCapSource } from '@versioned/rpc';
 import { registry, type Volume } from './release-n1.js';
 
@@ -11,8 +11,8 @@ export interface VolumeAPIOptions {
   versionCap: VersionCapSource;
   /** Read on every call: the object versions every live volume service reads. */
   manifest: () => Manifest | undefined;
-  /** Told about every set field a backport drops on the way out. */
-  onDataLoss?: (loss: DataLoss) => void;
+  /** What to do when a backport drops a set field on the way out (default: allow). */
+  onDataLoss?: DataLossPolicy;
 }
 
 /**

@@ -59,9 +59,11 @@ export const createOnOldHost: Step = {
     log.say(`dropped by the backport: ${cluster.takeLosses().map((l) => `${l.object}.${l.field}`).join(', ')}`);
     check(reply instanceof releaseN1.Volume && reply.objVersion === '1.0', "host A's reply to be a Volume 1.0 read by host B's 1.1 class");
     log.say(`host B read the reply with its Volume ${releaseN1.Volume.objVersion} class: the object speaks ${reply.objVersion}, tags set? ${reply.isSet('tags')}`);
-    // When a dropped field matters, a sender can refuse to lose it rather than send.
-    const manifest = api.pins;
-    expectRefusal(log, 'data_loss', () => need(volume).toPrimitive({ targetVersion: manifest?.['Volume'], manifest, onDataLoss: 'refuse' }));
+    // When a dropped field matters, a client can refuse to lose it: the call fails before it is sent.
+    const sentBefore = cluster.tap.sent.length;
+    await expectRejection(log, 'data_loss', cluster.volumeApiOnHostB('refuse').createVolume(REQUEST, cluster.hostA.host, need(volume), 'az-2'));
+    check(cluster.tap.sent.length === sentBefore, 'nothing sent when the backport would lose data');
+    log.say(`  (a client with onDataLoss: 'refuse': the call failed before anything was sent)`);
   },
 };
 
