@@ -1,25 +1,24 @@
+import { Cluster } from './cluster.js';
 import { Narrator } from './narrator.js';
-import * as releaseN from './releases/release-n.js';
-import * as releaseN1 from './releases/release-n1.js';
-import { Service } from './service.js';
 import { STEPS, type DemoContext, type Step } from './steps.js';
 
 export { Narrator } from './narrator.js';
-export { Service } from './service.js';
+export { Cluster, VolumeHost } from './cluster.js';
+export { ServiceRecords, type ServiceRecord, type ReleaseVersions } from './service-records.js';
 export { STEPS, type DemoContext, type Step } from './steps.js';
 
-/** Run the steps in order against a fresh pair of services; resolves with the narration. */
+/** Run the steps in order against a fresh cluster (host A on release N, host B on N+1); resolves with the narration. */
 export async function runDemo(write: (line: string) => void = () => {}, steps: readonly Step[] = STEPS): Promise<Narrator> {
   const log = new Narrator(write);
-  const ctx: DemoContext = {
-    log,
-    hostA: new Service('volume@host-a', 'N', releaseN.registry),
-    hostB: new Service('volume@host-b', 'N+1', releaseN1.registry),
-    pin: 'N',
-  };
-  for (const step of steps) {
-    log.step(step.title);
-    await step.run(ctx);
+  const cluster = await Cluster.start(log);
+  const ctx: DemoContext = { log, cluster };
+  try {
+    for (const step of steps) {
+      log.step(step.title);
+      await step.run(ctx);
+    }
+  } finally {
+    await cluster.close();
   }
   return log;
 }

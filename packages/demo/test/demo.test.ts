@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { runDemo, STEPS, type Step } from '../src/main.js';
 import { expectRefusal } from '../src/steps.js';
+import { upgradeHostA } from '../src/steps/after-upgrade.js';
+import { buildVolume, createOnOldHost, refuseAboveCap } from '../src/steps/before-upgrade.js';
 
 function repositoryRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -14,56 +16,125 @@ function repositoryRoot(): string {
   return dir;
 }
 
-test('`pnpm demo` (scripts/demo.mjs) exits 0 and narrates every step', async () => {
+/** The narration of one run, shared by the tests that only read it (every run prints the same). */
+const narration = runDemo().then((log) => log.lines);
+
+async function stepLines(title: string): Promise<string[]> {
+  const lines = await narration;
+  const start = lines.findIndex((l) => l.startsWith('== ') && l.endsWith(title));
+  assert.ok(start >= 0, `no step titled ${title}`);
+  const end = lines.findIndex((l, i) => i > start && l.startsWith('== '));
+  return lines.slice(start + 1, end < 0 ? undefined : end).filter((l) => l !== '');
+}
+
+test('`pnpm demo` (scripts/demo.mjs) exits 0, narrates every step and prints what runDemo() narrates', async () => {
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/demo.mjs'], { cwd: repositoryRoot() });
   assert.equal(stderr, '');
   for (const [i, step] of STEPS.entries()) assert.ok(stdout.includes(`== ${i + 1}. ${step.title}`), `missing step ${i + 1}: ${step.title}`);
+  assert.equal(stdout, (await narration).join('\n') + '\n');
 });
 
-test('release N refuses a Volume 1.1, naming the versions it reads', async () => {
-  const { lines } = await runDemo();
-  assert.ok(lines.includes('   refused (incompatible_version): Volume 1.1 cannot be read here: registered versions are 1.0'), lines.join('\n'));
-});
-
-test('release N+1 reads a Volume 1.0 with its 1.1 class and leaves the 1.1 field unset', async () => {
-  const { lines } = await runDemo();
-  assert.ok(lines.includes('   selected class: Volume 1.1 (same major, newer minor); the object speaks 1.0'));
-  assert.ok(lines.includes('   tags set? false (1.0 has no tags); name: scratch, size: 1 GB'));
-});
-
-test('the wire form shown is the oslo envelope with second-precision times', async () => {
-  const text = (await runDemo()).lines.join('\n');
-  assert.match(text, /"versioned_object.name": "Volume",\n\s+"versioned_object.namespace": "versionedobjects",\n\s+"versioned_object.version": "1.1"/);
-  assert.match(text, /"created_at": "2026-11-21T09:30:00Z"/);
-});
-
-test('pinned to release N, the volume is backported to 1.0 with its attachment, and the dropped fields are named', async () => {
-  const { lines } = await runDemo();
-  assert.ok(lines.includes('   host A read Volume 1.0 with VolumeAttachment 1.0: db-data, 10 GB, in-use, mounted at /dev/vdb'), lines.join('\n'));
-  assert.ok(lines.includes('   dropped by the backport: VolumeAttachment.attach_mode, Volume.tags'));
-  assert.ok(lines.some((l) => l.startsWith('   refused (data_loss): Volume.attachments[0].attach_mode:')));
-});
-
-test('once host A runs release N+1 and the pin moves, Volume 1.1 arrives whole', async () => {
-  const { lines } = await runDemo();
-  assert.equal(lines.at(-1), '   host A read Volume 1.1: tags gold, db; attach_mode ro');
-});
-
-test('a corrupt attachment is refused with the path of the bad value', async () => {
-  const { lines } = await runDemo();
-  assert.ok(lines.includes('   refused (invalid_value): Volume.attachments[0].instance_uuid: expected a UUID, got "not-a-uuid"'));
-});
-
-test('an illegal status transition is refused by the state machine', async () => {
-  const { lines } = await runDemo();
-  assert.ok(lines.some((l) => l.includes('refused (invalid_value): Volume.status:') && l.includes('not allowed to transition from "in-use"')));
+test("the README's excerpt of the output is what the demo prints, in order", async () => {
+  const readme = readFileSync(join(repositoryRoot(), 'README.md'), 'utf8');
+  const block = /<!-- demo-excerpt:[^>]*-->\n```text\n([\s\S]*?)\n```/.exec(readme)?.[1];
+  assert.ok(block, 'README.md has no demo excerpt');
+  const lines = await narration;
+  let at = 0;
+  for (const line of block.split('\n').filter((l) => l !== '   ...')) {
+    const found = lines.indexOf(line, at);
+    assert.ok(found >= 0, `README excerpt line not printed (in this order): ${line}`);
+    at = found + 1;
+  }
 });
 
 test('every run prints the same narration', async () => {
-  assert.deepEqual((await runDemo()).lines, (await runDemo()).lines);
+  assert.deepEqual((await runDemo()).lines, await narration);
+});
+
+test('while host A runs release N, host B is capped at 1.0 and pinned to release N objects, by the services table', async () => {
+  const lines = await stepLines('the services table says who is oldest');
+  assert.ok(lines.includes('   oldest release among the live volume services: N'), lines.join('\n'));
+  assert.ok(lines.includes("   host B's client reads, on every call: version cap 1.0, pins Volume 1.0, VolumeAttachment 1.0"));
+});
+
+test('capped at 1.0, create_volume degrades: sent as 1.0 without its zone, the volume backported with its attachment', async () => {
+  const lines = await stepLines('the client degrades to 1.0 and backports the volume to release N');
+  assert.deepEqual(lines.slice(0, 5), [
+    "   canSendVersion('1.1'): false, so create_volume goes out as 1.0, without its zone (new in 1.1)",
+    '   → create_volume 1.0 to volume.host-a: volume=Volume 1.0 (attachments: VolumeAttachment 1.0)',
+    '   host-a (release N) create_volume: got Volume 1.0 "db-data", stored it in zone az-1',
+    '   ← Volume 1.0 (attachments: VolumeAttachment 1.0)',
+    '   dropped by the backport: VolumeAttachment.attach_mode, Volume.tags',
+  ]);
+});
+
+test("host A's reply (Volume 1.0) is read by host B's Volume 1.1 class; a client refusing data loss sends nothing", async () => {
+  const lines = await stepLines('the client degrades to 1.0 and backports the volume to release N');
+  assert.ok(lines.includes('   host B read the reply with its Volume 1.1 class: the object speaks 1.0, tags set? false'), lines.join('\n'));
+  const refusal = lines.findIndex((l) => l.startsWith('   refused (data_loss): Volume.attachments[0].attach_mode:'));
+  assert.ok(refusal >= 0, lines.join('\n'));
+  assert.equal(lines[refusal + 1], "     (a client with onDataLoss: 'refuse': the call failed before anything was sent)");
+});
+
+test('the message shown is version 1.0, carries the pins in its context and the volume as an oslo envelope with second-precision times', async () => {
+  const text = (await stepLines("oslo.versionedobjects' envelope")).join('\n');
+  assert.match(text, /"versioned_object.name": "Volume",\n\s+"versioned_object.namespace": "versionedobjects",\n\s+"versioned_object.version": "1.0"/);
+  assert.match(text, /"created_at": "2026-11-21T09:30:00Z"/);
+  assert.match(text, /"attachments": \["<VolumeAttachment 1.0 envelope>"\]/);
+  assert.match(text, /"version": "1.0",\n\s+"context": \{"request_id":"req-5d0c","obj_manifest":\{"Volume":"1.0","VolumeAttachment":"1.0"\}\}/);
+  assert.doesNotMatch(text, /"zone"|"tags"|"attach_mode"/);
+});
+
+test('extend_volume (1.1) above the 1.0 cap fails with version_cap and sends nothing', async () => {
+  const lines = await stepLines('above the cap, the call fails before anything is sent');
+  assert.deepEqual(lines, [
+    '   refused (version_cap): message version 1.1 is above the version cap 1.0 (volume.extend_volume)',
+    '   messages host B has sent: 1, as before the call',
+  ]);
+});
+
+test('a corrupt attachment is refused by the receiving server with the path of the bad value', async () => {
+  const lines = await stepLines('refused by the receiving server, with the path of the bad value');
+  assert.deepEqual(lines, [
+    '   refused (invalid_value): Volume.attachments[0].instance_uuid: expected a UUID, got "not-a-uuid"',
+    "     (raised by host-b's server before its manager ran; back on the caller as a VersionedError)",
+    '   refused (unsupported_object): no object named "Snapshot" is registered',
+  ]);
+});
+
+test('an illegal status transition is refused by the state machine', async () => {
+  const lines = await narration;
+  assert.ok(lines.some((l) => l.includes('refused (invalid_value): Volume.status:') && l.includes('not allowed to transition from "in-use"')));
+});
+
+test('once host A runs release N+1, the same client lifts its cap and pins on its next read, not rebuilt', async () => {
+  const lines = await stepLines('its server now serves 1.1, its row says N+1');
+  assert.ok(lines.includes('   the same client as before, not rebuilt: version cap 1.0 -> 1.1, pins Volume 1.1, VolumeAttachment 1.1'), lines.join('\n'));
+  assert.ok(lines.includes("   canSendVersion('1.1'): true"));
+});
+
+test('after the upgrade, extend_volume works on the row release N wrote, read by the 1.1 class', async () => {
+  const lines = await stepLines('extend_volume now works, on the volume host A stored while it ran release N');
+  assert.deepEqual(lines, [
+    '   → extend_volume 1.1 to volume.host-a: volume_id="7c4d3b2a-1e0f-4a9b-8c7d-6e5f4a3b2c1d", new_size=20',
+    '   host-a (release N+1) extend_volume: read the row of "db-data" (written by release N: tags unset) as Volume 1.1, now 20 GB',
+    '   ← Volume 1.1 (attachments: VolumeAttachment 1.1)',
+    '   host B read the reply: Volume 1.1 "db-data", 20 GB, tags set? false',
+  ]);
+});
+
+test('after the upgrade, create_volume goes out as 1.1 with its zone and Volume 1.1 arrives whole', async () => {
+  const lines = await narration;
+  assert.ok(lines.includes('   → create_volume 1.1 to volume.host-a: volume=Volume 1.1 (attachments: VolumeAttachment 1.1), zone="az-2"'), lines.join('\n'));
+  assert.ok(lines.includes('   host-a (release N+1) create_volume: got Volume 1.1 "logs", stored it in zone az-2'));
+  assert.equal(lines.at(-1), '   host B read the reply: Volume 1.1, tags silver; attach_mode ro');
 });
 
 test('a step whose narrated refusal does not happen fails the demo', async () => {
-  const lying: Step = { title: 'claims a refusal', run: ({ log }) => expectRefusal(log, 'incompatible_version', () => 'accepted') };
+  const lying: Step = { title: 'claims a refusal', run: ({ log }) => void expectRefusal(log, 'incompatible_version', () => 'accepted') };
   await assert.rejects(runDemo(() => {}, [lying]), /expected a refusal with code incompatible_version, but it succeeded/);
+});
+
+test('once every host runs release N+1, the version_cap step fails the demo: extend_volume is sent and succeeds', async () => {
+  await assert.rejects(runDemo(() => {}, [buildVolume, createOnOldHost, upgradeHostA, refuseAboveCap]), /expected a refusal with code version_cap, but it succeeded/);
 });
