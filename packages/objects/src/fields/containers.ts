@@ -166,8 +166,20 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     return out;
   }
   override fromPrimitive(value: unknown, ctx: DecodeContext): Record<string, E> {
-    if (value instanceof Map) throw this.invalid(value);
-    return this.build(value, (v) => this.element.fromPrimitive(v, ctx), ctx);
+    // The wire only has plain objects: a keys loop, without the Map case and the closures of build().
+    if (!isPlainObject(value)) throw this.invalid(value);
+    const keys = Object.keys(value);
+    checkLength(keys.length, ctx);
+    const out: Record<string, E> = {};
+    const element = this.element;
+    for (const key of keys) {
+      try {
+        defineOwn(out, key, element.fromPrimitive(value[key], ctx));
+      } catch (err) {
+        throw err instanceof VersionedError ? err.within(key) : err;
+      }
+    }
+    return out;
   }
   override clone(value: Record<string, E>, memo: Map<object, unknown>): Record<string, E> {
     const out: Record<string, E> = {};

@@ -185,30 +185,43 @@ export class DateTimeType extends FieldType<Date> {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-/** Digits at [start, start+count) as a number, or -1. */
-function digits(text: string, start: number, count: number): number {
-  let n = 0;
-  for (let i = start; i < start + count; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
+/** Two decimal digits at `i` as a number, or -1. */
+function twoDigits(text: string, i: number): number {
+  const a = text.charCodeAt(i) - 48;
+  const b = text.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 /** The wire forms `YYYY-MM-DDTHH:MM:SSZ` and `YYYY-MM-DDTHH:MM:SS.sssZ`, parsed without a regex; NaN if not one. */
 function parseCanonical(text: string): number {
   const len = text.length;
   if ((len !== 20 && len !== 24) || text.charCodeAt(len - 1) !== 90 /* Z */) return NaN;
-  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':') return NaN;
-  const y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
-  const h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
-  const ms = len === 24 ? (text[19] === '.' ? digits(text, 20, 3) : -1) : 0;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return NaN;
+  const century = twoDigits(text, 0), yy = twoDigits(text, 2), mo = twoDigits(text, 5), d = twoDigits(text, 8);
+  const h = twoDigits(text, 11), mi = twoDigits(text, 14), s = twoDigits(text, 17);
+  let ms = 0;
+  if (len === 24) {
+    const hundreds = text.charCodeAt(20) - 48;
+    const rest = twoDigits(text, 21);
+    if (text.charCodeAt(19) !== 46 || hundreds < 0 || hundreds > 9 || rest < 0) return NaN;
+    ms = hundreds * 100 + rest;
+  }
   // Date.UTC maps years below 100 to 19xx: leave those to the general path.
-  if (y < 100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59 || ms < 0) return NaN;
+  if (century < 1 || yy < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return NaN;
+  const y = century * 100 + yy;
   const leap = mo === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > (DAYS_IN_MONTH[mo - 1] as number) + (leap ? 1 : 0)) return NaN;
-  return Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  return (((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60 + s) * 1000 + ms;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm): integer math, no Date.UTC. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /** ISO 8601 with a date and a time; a missing offset means UTC (as oslo's tz-aware DateTime does). */
