@@ -3,19 +3,16 @@
 // and gives each field type its own monomorphic call site. Field names are validated identifiers, so
 // they are safe to write into the generated source; every other value is passed in, never inlined.
 import { VersionedError } from './errors.js';
-import { fieldExistsAt } from './history.js';
+import { DROP, fieldExistsAt } from './history.js';
 import type { EnvelopeKeys, FieldDef, ObjectMeta } from './meta.js';
 import type { DecodeContext } from './from-primitive.js';
 
 /** A string literal for generated source. */
 const q = (text: string): string => JSON.stringify(text);
 
-/** Marks a child field that the relationships drop at the target version. */
-export const DROPPED = Symbol('dropped');
-
 /** What compiled encoders call back into. */
 export interface EncoderHost {
-  /** Encode an object-holding field, deciding its children's version; DROPPED if it must go. */
+  /** Encode an object-holding field, deciding its children's version; DROP if the relationships drop it. */
   objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, backporting: boolean): unknown;
   /** Report a set field that the backport drops; a refusal is thrown without a path (the caller adds the field). */
   lost(meta: ObjectMeta, field: string, version: string, reason: string): void;
@@ -67,7 +64,7 @@ function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): Enc
     } else if (def.objectTarget !== undefined) {
       // An absent field kept for the hook is encoded as it is, without backporting its children.
       lines.push(
-        `if ((x = values.${name}) !== undefined) { cur = ${i}; if (x === null) data.${name} = null; else { y = host.objectField(x, defs[${i}], meta, version, ${exists && backporting}); if (y !== DROPPED) data.${name} = y; } }`,
+        `if ((x = values.${name}) !== undefined) { cur = ${i}; if (x === null) data.${name} = null; else { y = host.objectField(x, defs[${i}], meta, version, ${exists && backporting}); if (y !== DROP) data.${name} = y; } }`,
       );
     } else {
       lines.push(`if ((x = values.${name}) !== undefined) { cur = ${i}; data.${name} = x === null ? null : defs[${i}].type.toPrimitive(x, host); }`);
@@ -92,12 +89,12 @@ function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): Enc
   return { ${q(meta.keys.name)}: NAME, ${q(meta.keys.namespace)}: NAMESPACE, ${q(meta.keys.version)}: version, ${q(meta.keys.data)}: data };
 };`;
   const reason = `${meta.name} ${version} has no such field`;
-  return new Function('meta', 'defs', 'version', 'reason', 'DROPPED', 'withField', 'NAME', 'NAMESPACE', body)(
+  return new Function('meta', 'defs', 'version', 'reason', 'DROP', 'withField', 'NAME', 'NAMESPACE', body)(
     meta,
     defs,
     version,
     reason,
-    DROPPED,
+    DROP,
     withField,
     meta.name,
     meta.namespace,

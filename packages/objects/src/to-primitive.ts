@@ -1,6 +1,6 @@
 import { VersionedError } from './errors.js';
 import { DROP, childVersionAt } from './history.js';
-import { DROPPED, encoderFor, type EncoderHost } from './codegen.js';
+import { encoderFor, type EncoderHost } from './codegen.js';
 import { childHasChanges, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 import { compareVersions } from './version.js';
@@ -109,7 +109,7 @@ class Encoder implements EncodeContext, EncoderHost {
       const childTarget = this.childTargetFor(meta, def, version, backporting);
       if (childTarget === DROP) {
         this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`);
-        return DROPPED;
+        return DROP;
       }
       this.childTarget = childTarget;
       this.childOwner = `${meta.name} ${version}`;
