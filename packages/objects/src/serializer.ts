@@ -1,5 +1,5 @@
-import { VersionedError, isVersionedError } from './errors.js';
-import { defineOwn } from './fields/containers.js';
+import { VersionedError, atPath, isVersionedError } from './errors.js';
+import { defineOwn, isPlainObject } from './fields/containers.js';
 import { isVersionedObject } from './meta.js';
 import { envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';
@@ -120,19 +120,19 @@ export class ObjectSerializer {
     if (typeof value !== 'object' || value === null) return value;
     if (depth > MAX_WALK_DEPTH) throw new VersionedError('limit_exceeded', `the payload nests deeper than ${MAX_WALK_DEPTH} levels (is there a cycle?)`);
     if (isVersionedObject(value)) return this.serializeObject(value as VersionedObject, manifest);
-    if (Array.isArray(value)) return value.map((v, i) => this.at(i, () => this.walkOut(v, manifest, depth + 1)));
-    if (value instanceof Set) return [...value].map((v, i) => this.at(i, () => this.walkOut(v, manifest, depth + 1)));
+    if (Array.isArray(value)) return value.map((v, i) => atPath(() => this.walkOut(v, manifest, depth + 1), i));
+    if (value instanceof Set) return [...value].map((v, i) => atPath(() => this.walkOut(v, manifest, depth + 1), i));
     if (value instanceof Map) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of value) {
         if (typeof k !== 'string') throw new VersionedError('invalid_value', `a Map sent over RPC needs string keys, got ${describeValue(k)}`);
-        defineOwn(out, k, this.at(k, () => this.walkOut(v, manifest, depth + 1)));
+        defineOwn(out, k, atPath(() => this.walkOut(v, manifest, depth + 1), k));
       }
       return out;
     }
-    if (isPlain(value)) {
+    if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value)) defineOwn(out, k, this.at(k, () => this.walkOut((value as Record<string, unknown>)[k], manifest, depth + 1)));
+      for (const k of Object.keys(value)) defineOwn(out, k, atPath(() => this.walkOut((value as Record<string, unknown>)[k], manifest, depth + 1), k));
       return out;
     }
     return value;
@@ -141,26 +141,13 @@ export class ObjectSerializer {
   private walkIn(value: unknown, depth: number, onEnvelope: (envelope: object) => unknown): unknown {
     if (typeof value !== 'object' || value === null) return value;
     if (depth > MAX_WALK_DEPTH) throw new VersionedError('limit_exceeded', `the payload nests deeper than ${MAX_WALK_DEPTH} levels`);
-    if (Array.isArray(value)) return value.map((v, i) => this.at(i, () => this.walkIn(v, depth + 1, onEnvelope)));
+    if (Array.isArray(value)) return value.map((v, i) => atPath(() => this.walkIn(v, depth + 1, onEnvelope), i));
     if (envelopeKeysOf(value, this.registry.envelopeKeys) !== undefined) return onEnvelope(value);
-    if (isPlain(value)) {
+    if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value)) defineOwn(out, k, this.at(k, () => this.walkIn((value as Record<string, unknown>)[k], depth + 1, onEnvelope)));
+      for (const k of Object.keys(value)) defineOwn(out, k, atPath(() => this.walkIn((value as Record<string, unknown>)[k], depth + 1, onEnvelope), k));
       return out;
     }
     return value;
   }
-
-  private at<T>(segment: string | number, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      throw err instanceof VersionedError ? err.within(segment) : err;
-    }
-  }
-}
-
-function isPlain(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }

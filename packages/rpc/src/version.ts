@@ -5,14 +5,10 @@ import { RpcError } from './errors.js';
 export const DEFAULT_MESSAGE_VERSION = '1.0';
 
 /**
- * oslo's version_is_compatible(implemented, requested): same major, requested minor no higher than the
- * implemented one (same minor: revision likewise). Parts are integers, so 1.10 is above 1.9.
+ * oslo's version_is_compatible(implemented, requested): @versioned/objects' isCompatible under oslo.messaging's
+ * name. Same major, requested minor no higher than the implemented one; parts are integers (1.10 > 1.9).
  */
-export function versionIsCompatible(implemented: string, requested: string): boolean {
-  return isCompatible(implemented, requested);
-}
-
-export { isVersion, parseVersion, compareVersions };
+export { isCompatible as versionIsCompatible, isVersion, parseVersion, compareVersions };
 
 /** A version string from user input, or a typed error naming what it was for. */
 export function requireVersion(value: unknown, what: string): string {

@@ -11,7 +11,8 @@ function checkLength(length: number, ctx: DecodeContext | undefined): void {
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A plain object (its prototype Object.prototype or null): what JSON gives, not a class instance. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -138,27 +139,19 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     super();
     this.expected = `a dict of ${element.expected.replace(/^an? /, '')}s`;
   }
-  private build(value: unknown, each: (v: unknown) => E, ctx?: DecodeContext): Record<string, E> {
-    const entries: Iterable<[unknown, unknown]> =
-      value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value) : (() => { throw this.invalid(value); })();
-    const out: Record<string, E> = {};
-    let count = 0;
-    for (const [key, v] of entries) {
-      if (typeof key !== 'string') throw this.invalid(value, 'keys must be strings');
-      if (++count > (ctx?.limits.maxListLength ?? Infinity)) checkLength(count, ctx);
-      try {
-        defineOwn(out, key, each(v));
-      } catch (err) {
-        throw err instanceof VersionedError ? err.within(key) : err;
-      }
-    }
-    return out;
-  }
   jsonSchema(ctx: SchemaContext): JsonSchema {
     return { type: 'object', additionalProperties: this.element.jsonSchema(ctx) };
   }
+  /** A plain object, or a Map with string keys, as assigned. */
   coerce(value: unknown): Record<string, E> {
-    return this.build(value, (v) => this.element.coerce(v));
+    const entries: Iterable<[unknown, unknown]> =
+      value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value) : (() => { throw this.invalid(value); })();
+    const out: Record<string, E> = {};
+    for (const [key, v] of entries) {
+      if (typeof key !== 'string') throw this.invalid(value, 'keys must be strings');
+      defineOwn(out, key, atPath(() => this.element.coerce(v), key));
+    }
+    return out;
   }
   override toPrimitive(value: Record<string, E>, ctx: EncodeContext): Record<string, unknown> {
     const out: Record<string, unknown> = {};
@@ -166,7 +159,7 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     return out;
   }
   override fromPrimitive(value: unknown, ctx: DecodeContext): Record<string, E> {
-    // The wire only has plain objects: a keys loop, without the Map case and the closures of build().
+    // The wire only has plain objects: a keys loop, without the Map case of coerce().
     if (!isPlainObject(value)) throw this.invalid(value);
     const keys = Object.keys(value);
     checkLength(keys.length, ctx);
