@@ -139,12 +139,24 @@ test('a call with fanout is refused with invalid_target before sending', async (
   assert.equal(transport.sent.length, 0);
 });
 
-test('the default timeout is 60 seconds and reaches the transport', async () => {
+test('the default timeout is 60 seconds; timeout is seconds as in oslo, timeoutMs milliseconds, and both reach the transport in ms', async () => {
   const transport = new RecordingTransport();
   const client = new RpcClient({ transport, target });
   await client.call({}, 'ping');
-  await client.prepare({ timeout: 250 }).call({}, 'ping');
-  assert.deepEqual(transport.sent.map((s) => s.timeoutMs), [60_000, 250]);
+  await client.prepare({ timeout: 5 }).call({}, 'ping');
+  await client.prepare({ timeoutMs: 250 }).call({}, 'ping');
+  await client.prepare({ timeout: 0.25, timeoutMs: 250 }).call({}, 'ping');
+  await new RpcClient({ transport, target, timeout: 2 }).call({}, 'ping');
+  assert.deepEqual(transport.sent.map((s) => s.timeoutMs), [60_000, 5000, 250, 250, 2000]);
+});
+
+test('timeout and timeoutMs that disagree, and timeouts a timer cannot hold, are refused with invalid_target', () => {
+  const client = new RpcClient({ transport: new RecordingTransport(), target });
+  assert.throws(() => client.prepare({ timeout: 5, timeoutMs: 5 }), (e: unknown) => isRpcError(e, 'invalid_target') && /seconds/.test(e.message));
+  assert.throws(() => client.prepare({ timeoutMs: 2 ** 31 }), { code: 'invalid_target' });
+  assert.throws(() => client.prepare({ timeout: 1e12 }), { code: 'invalid_target' });
+  assert.throws(() => client.prepare({ timeout: -1 }), { code: 'invalid_target' });
+  assert.throws(() => new RpcClient({ transport: new RecordingTransport(), target, timeout: 1, timeoutMs: 2 }), { code: 'invalid_target' });
 });
 
 test('a call nobody answers fails with timeout after timeoutMs', async () => {
