@@ -10,7 +10,15 @@ import { deferred, sleep } from './helpers.js';
 
 const registry = new ObjectRegistry();
 
-@versionedObject({ name: 'Widget', version: '1.1', registry })
+@versionedObject({
+  name: 'Widget',
+  version: '1.1',
+  registry,
+  history: [
+    { version: '1.0', note: 'Initial version: id, name' },
+    { version: '1.1', note: 'Adds size', added: ['size'] },
+  ],
+})
 class Widget extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.string()) declare name: string;
@@ -214,6 +222,12 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
   test('a Python Widget arrives as our Widget instance and goes back to Python as a Widget', async () => {
     const answer = await pythonCall({ method: 'resize', args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 5 }, version: '1.3' });
     assert.deepEqual(answer, { ok: true, result: { $widget: { id: WIDGET_ID, name: 'py', size: 6 }, $version: '1.1' } });
+  });
+
+  test('a Python caller that puts obj_manifest in its context gets the reply backported to its pins', async () => {
+    const widget = { $widget: { id: WIDGET_ID, name: 'py', size: 1 } };
+    const answer = await pythonCall({ method: 'resize', args: { widget, delta: 5 }, version: '1.3', context: { obj_manifest: { Widget: '1.0' } } });
+    assert.deepEqual(answer, { ok: true, result: { $widget: { id: WIDGET_ID, name: 'py' }, $version: '1.0' } });
   });
 
   test('our allow-listed error is rebuilt in Python as the typed exception, with its kwargs', async () => {

@@ -73,12 +73,20 @@ export class BrokerConnection {
 
   /** The first connection; rejects with RpcError 'transport' if the broker cannot be reached. */
   async start(): Promise<void> {
-    try {
-      await this.open();
-    } catch (cause) {
-      this.#state = 'closed';
-      throw new RpcError('transport', `cannot connect to RabbitMQ at ${this.urls.map(redact).join(', ')}: ${describe(cause)}`, { cause });
+    const causes: unknown[] = [];
+    // Every host once, in turn: the first that answers is used.
+    for (let i = 0; i < this.urls.length; i++) {
+      try {
+        await this.open();
+        return;
+      } catch (cause) {
+        causes.push(cause);
+        if (this.isClosed()) break;
+      }
     }
+    this.#state = 'closed';
+    const cause = causes.length === 1 ? causes[0] : new AggregateError(causes, 'every host failed');
+    throw new RpcError('transport', `cannot connect to RabbitMQ at ${this.urls.map(redact).join(', ')}: ${describe(cause)}`, { cause });
   }
 
   get connected(): boolean {
