@@ -16,10 +16,6 @@ export function checkCallTarget(target: Target): Target {
   return checked;
 }
 
-export function checkCastTarget(target: Target): Target {
-  return makeTarget(target);
-}
-
 /** A positive number of milliseconds a timer can hold (about 24.8 days at most). */
 export function checkTimeoutMs(value: unknown, what = 'timeoutMs'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {

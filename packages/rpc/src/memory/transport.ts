@@ -1,5 +1,5 @@
-import type { Target } from '../target.js';
-import { checkCallTarget, checkCastTarget, checkTimeoutMs, closedError, describeCall } from '../transport-contract.js';
+import { makeTarget, type Target } from '../target.js';
+import { checkCallTarget, checkTimeoutMs, closedError, describeCall } from '../transport-contract.js';
 import type { Listener, MessageHandler, RpcMessage, RpcReply, Transport } from '../transport.js';
 import { ReplyWaiter } from '../rabbit/reply-waiter.js';
 import { RequestProcessor } from '../rabbit/request-processor.js';
@@ -47,13 +47,13 @@ export class InMemoryTransport implements Transport {
   }
 
   async cast(target: Target, message: RpcMessage): Promise<void> {
-    const checked = checkCastTarget(target);
+    const checked = makeTarget(target);
     this.assertOpen(message?.method);
     this.broker.publish(checked.topic, checked.server, checked.fanout === true, encodeEnvelope(toOsloRequest(message)));
   }
 
   async listen(target: Target, handler: MessageHandler): Promise<Listener> {
-    const checked = checkCastTarget(target);
+    const checked = makeTarget(target);
     this.assertOpen();
     const processor = new RequestProcessor(handler, 1024, async (queue, body) => this.broker.reply(queue, body), this.onError);
     const listener = new InMemoryListener(checked.topic, checked.server, processor, (l) => {

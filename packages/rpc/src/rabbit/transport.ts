@@ -9,7 +9,7 @@ import { ReplyRetries } from './reply-retry.js';
 import { ReplyWaiter } from './reply-waiter.js';
 import { DEFAULT_TOPOLOGY, FANOUT_EXCHANGE, fanoutExchangeName, publishOptions, replyQueueName, routingKey, topicExchange, type TopologyOptions } from './topology.js';
 import { encodeEnvelope, newHexId, toOsloRequest } from './wire.js';
-import { checkCallTarget, checkCastTarget, checkTimeoutMs, closedError, describeCall, MAX_TIMER_MS } from '../transport-contract.js';
+import { checkCallTarget, checkTimeoutMs, closedError, describeCall, MAX_TIMER_MS } from '../transport-contract.js';
 
 export interface RabbitTransportOptions {
   /** AMQP URL; default `amqp://guest:guest@127.0.0.1:5672/`. */
@@ -153,7 +153,7 @@ export class RabbitTransport implements Transport {
   }
 
   async cast(target: Target, message: RpcMessage): Promise<void> {
-    const checked = checkCastTarget(target);
+    const checked = makeTarget(target);
     this.assertOpen(message?.method);
     const channel = await this.publishingChannel(this.sendTimeoutMs);
     const body = encodeEnvelope(toOsloRequest(message));
@@ -175,17 +175,27 @@ export class RabbitTransport implements Transport {
   async listen(target: Target, handler: MessageHandler): Promise<Listener> {
     const checked = makeTarget(target);
     this.assertOpen();
-    const model = await this.connection.ready(this.sendTimeoutMs);
+    const deadline = Date.now() + this.sendTimeoutMs;
+    let model = await this.connection.ready(this.sendTimeoutMs);
     const listener = new RabbitListener(this.listenerHost(), checked, handler);
     // In the set before attaching: a reconnection meanwhile attaches it on the new connection too.
     this.listeners.add(listener);
-    try {
-      await listener.attach(model);
-    } catch (error) {
-      await listener.stop();
-      throw asTransportError(error, `cannot listen on ${checked.topic}`);
+    for (;;) {
+      try {
+        await listener.attach(model);
+        return listener;
+      } catch (error) {
+        // The connection died under the declarations: the next one attaches it (or this loop does).
+        if (this.connection.isOpen(model) || Date.now() >= deadline || this.closed) {
+          await listener.stop();
+          throw asTransportError(error, `cannot listen on ${checked.topic}`);
+        }
+        model = await this.connection.ready(Math.max(1, deadline - Date.now())).catch(async (e: unknown) => {
+          await listener.stop();
+          throw asTransportError(e, `cannot listen on ${checked.topic}`);
+        });
+      }
     }
-    return listener;
   }
 
   async close(): Promise<void> {
