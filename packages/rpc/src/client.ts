@@ -139,11 +139,12 @@ export class RpcClient {
     if (s.target.fanout) {
       throw new RpcError('invalid_target', `a call cannot be fanned out (topic ${s.target.topic}, method ${method}); use cast`);
     }
+    const message = this.#checkedMessage(context, method, args);
     let reply: RpcReply;
     try {
-      reply = await s.transport.call(s.target, this.#makeMessage(context, method, args), { timeoutMs: s.timeoutMs });
+      reply = await s.transport.call(s.target, message, { timeoutMs: s.timeoutMs });
     } catch (error) {
-      throw RpcError.from(error, 'invalid_message');
+      throw RpcError.from(error, 'transport');
     }
     if (reply.failure !== undefined) throw remoteError(fromFailure(reply.failure, s.allowedRemoteErrors), reply.failure);
     try {
@@ -156,8 +157,18 @@ export class RpcClient {
   /** Send `method` without waiting for it to run (to every server of the topic when prepared with fanout). */
   async cast(context: RequestContext, method: string, args: Readonly<Record<string, unknown>> = {}): Promise<void> {
     const s = this.#settings;
+    const message = this.#checkedMessage(context, method, args);
     try {
-      await s.transport.cast(s.target, this.#makeMessage(context, method, args));
+      await s.transport.cast(s.target, message);
+    } catch (error) {
+      throw RpcError.from(error, 'transport');
+    }
+  }
+
+  /** The message, or an RpcError: a serializer's refusal (a VersionedError, say) is its cause. */
+  #checkedMessage(context: RequestContext, method: string, args: Readonly<Record<string, unknown>>): RpcMessage {
+    try {
+      return this.#makeMessage(context, method, args);
     } catch (error) {
       throw RpcError.from(error, 'invalid_message');
     }

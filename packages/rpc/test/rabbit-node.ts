@@ -79,6 +79,10 @@ export class RabbitNode {
     const child = spawn(join(RABBIT_BIN, 'rabbitmq-server'), [], { env: this.env(), stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
     this.process = child;
+    // A test process that dies without its after hook must not leave its node running.
+    const killOnExit = (): void => this.kill();
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.removeListener('exit', killOnExit));
     await this.waitUntilAccepting(timeoutMs);
   }
 
