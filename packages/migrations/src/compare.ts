@@ -41,7 +41,7 @@ function renames(before: ReadonlyMap<string, { identity: string | null }>, after
 function compareTables(before: Table, after: Table): Finding[] {
   const t = before.name;
   const out: Finding[] = [];
-  const sameTable = before.identity === after.identity;
+  const sameTable = before.storage === after.storage;
   const renameTargets = new Set<string>();
   for (const [name, col] of before.columns) {
     const next = after.columns.get(name);

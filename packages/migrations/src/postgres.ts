@@ -148,6 +148,7 @@ export async function readPostgresSchema(client: pg.Client): Promise<Schema> {
     tables.set(rel.name, {
       name: rel.name,
       identity: rel.oid,
+      storage: rel.oid,
       columns: new Map(cols.map((c): [string, Column] => [c.name, {
         name: c.name,
         type: c.type,

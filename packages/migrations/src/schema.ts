@@ -10,10 +10,13 @@ export interface Schema {
 export interface Table {
   readonly name: string;
   /**
-   * What stays the same when the table is renamed inside one database (PostgreSQL's oid, SQLite's root
-   * page); it tells a rename from a drop and a create, since both schemas are read from the same database.
+   * What stays the same when the table is renamed inside one database (PostgreSQL's oid; SQLite's root page
+   * and column names, as a dropped table's page can be reused): it tells a rename from a drop and a create,
+   * since both schemas are read from the same database.
    */
   readonly identity: string;
+  /** The table's storage (oid, root page): the same after an ALTER, new after a rebuild. */
+  readonly storage: string;
   readonly columns: ReadonlyMap<string, Column>;
   /** Unique constraints and indexes, the primary key included. */
   readonly uniques: readonly UniqueKey[];
