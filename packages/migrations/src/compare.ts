@@ -53,9 +53,11 @@ function compareTables(before: Table, after: Table): Finding[] {
     const candidates = sameTable ? [...after.columns.values()].filter((c) => !before.columns.has(c.name) && c.identity === col.identity) : [];
     const sharers = [...before.columns.values()].filter((c) => !after.columns.has(c.name) && c.identity === col.identity);
     const renamed = candidates.length === 1 && sharers.length === 1 ? candidates[0] : undefined;
-    if (renamed) {
+    if (renamed && after.columnRenamesKnown) {
       renameTargets.add(renamed.name);
       out.push(finding('column_renamed', t, name, `column ${t}.${name} was renamed to ${renamed.name}: N's queries name ${name}`));
+    } else if (renamed) {
+      out.push(finding('column_dropped', t, name, `column ${t}.${name} was dropped, or renamed to ${renamed.name} (the schema cannot tell): N still reads and writes ${name}`));
     } else {
       out.push(finding('column_dropped', t, name, `column ${t}.${name} was dropped: N still reads and writes it`));
     }

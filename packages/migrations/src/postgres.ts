@@ -149,6 +149,7 @@ export async function readPostgresSchema(client: pg.Client): Promise<Schema> {
       name: rel.name,
       identity: rel.oid,
       storage: rel.oid,
+      columnRenamesKnown: true,
       columns: new Map(cols.map((c): [string, Column] => [c.name, {
         name: c.name,
         type: c.type,

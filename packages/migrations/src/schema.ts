@@ -17,6 +17,11 @@ export interface Table {
   readonly identity: string;
   /** The table's storage (oid, root page): the same after an ALTER, new after a rebuild. */
   readonly storage: string;
+  /**
+   * Whether a column's identity proves a rename (PostgreSQL's attnum does). SQLite's position and shape do
+   * not: adding b and dropping a leaves the same schema as renaming a to b, so it reports a drop.
+   */
+  readonly columnRenamesKnown: boolean;
   readonly columns: ReadonlyMap<string, Column>;
   /** Unique constraints and indexes, the primary key included. */
   readonly uniques: readonly UniqueKey[];
@@ -33,7 +38,7 @@ export interface Column {
   readonly default: string | null;
   /** Set by the database (generated or identity columns, SQLite's INTEGER PRIMARY KEY): writers never give it. */
   readonly generated: boolean;
-  /** The column's identity within its table (PostgreSQL's attnum, SQLite's position): tells a rename. */
+  /** The column's identity within its table (PostgreSQL's attnum; SQLite's position and shape): tells a rename. */
   readonly identity: string;
 }
 

@@ -75,7 +75,7 @@ function readTable(db: Database.Database, row: SchemaRow): Table {
   if (rowidAlias !== null) uniques.push({ name: null, columns: [rowidAlias], where: null, primaryKey: true });
   // A dropped table's root page can be reused by a new one: a rename keeps the columns too.
   const identity = `${row.rootpage}:${[...columns.keys()].sort().join(',')}`;
-  return { name: row.name, identity, storage: String(row.rootpage), columns, uniques, checks: readChecks(sql), foreignKeys: readForeignKeys(db, row.name) };
+  return { name: row.name, identity, storage: String(row.rootpage), columnRenamesKnown: false, columns, uniques, checks: readChecks(sql), foreignKeys: readForeignKeys(db, row.name) };
 }
 
 function readUniques(db: Database.Database, table: string): UniqueKey[] {

@@ -15,7 +15,11 @@ const BREAKING: readonly (Case & { readonly kind: FindingKind })[] = [
   { kind: 'table_dropped', name: 'a dropped table', sql: 'DROP TABLE projects;', changes: ['table_dropped projects'] },
   { kind: 'table_renamed', name: 'a renamed table', sql: 'ALTER TABLE projects RENAME TO tenants;', changes: ['table_renamed projects'] },
   { kind: 'column_dropped', name: 'a dropped column', sql: 'ALTER TABLE volumes DROP COLUMN project_id;', changes: ['column_dropped volumes.project_id'] },
-  { kind: 'column_renamed', name: 'a renamed column', sql: 'ALTER TABLE volumes RENAME COLUMN project_id TO tenant_id;', changes: ['column_renamed volumes.project_id'] },
+  {
+    kind: 'column_renamed', name: 'a renamed column (SQLite cannot tell it from a drop and an add: a drop)',
+    sql: 'ALTER TABLE volumes RENAME COLUMN project_id TO tenant_id;',
+    changes: { postgres: ['column_renamed volumes.project_id'], sqlite: ['column_dropped volumes.project_id'] },
+  },
   {
     kind: 'column_type_changed', name: 'a column of another type',
     sql: { postgres: 'ALTER TABLE volumes ALTER COLUMN size TYPE bigint;', sqlite: rebuildVolumes({ size: 'size BIGINT NOT NULL DEFAULT 1' }) },
