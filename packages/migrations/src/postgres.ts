@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import pg from 'pg';
 import type { ScratchDatabase } from './database.js';
 import { MigrationCheckError, messageOf } from './errors.js';
+import { splitStatements } from './sql-text.js';
 import { squash, type Column, type Constraint, type Schema, type Table, type UniqueKey, type View } from './schema.js';
 
 /** How long to wait for the server before calling it unreachable. */
@@ -60,14 +61,26 @@ export async function createPostgresScratch(adminUrl?: string): Promise<ScratchD
       try {
         await client.query(sql);
       } catch (err) {
-        const position = Number((err as { position?: unknown }).position);
-        const line = Number.isInteger(position) && position > 0 ? sql.slice(0, position - 1).split('\n').length : null;
-        throw new Error(`${line === null ? '' : `line ${line}: `}${messageOf(err)}`, { cause: err });
+        // A script is one implicit transaction, which CREATE INDEX CONCURRENTLY and the like refuse (25001):
+        // the failed attempt rolled back, so run the script again one statement at a time.
+        if ((err as { code?: unknown }).code !== '25001') throw located(err, sql, 0);
+        for (const statement of splitStatements(sql)) {
+          await client.query(statement.sql).catch((e: unknown) => {
+            throw located(e, sql, statement.offset);
+          });
+        }
       }
     },
     introspect: () => readPostgresSchema(client),
     dispose,
   };
+}
+
+/** The database's error with the line of the script it points at (PostgreSQL gives a 1-based offset). */
+function located(err: unknown, script: string, offset: number): Error {
+  const position = Number((err as { position?: unknown }).position);
+  const line = Number.isInteger(position) && position > 0 ? script.slice(0, offset + position - 1).split('\n').length : null;
+  return new Error(`${line === null ? '' : `line ${line}: `}${messageOf(err)}`, { cause: err });
 }
 
 /** The URL of database `database` on the server `client` talks to, in the form psql and pg both read. */

@@ -35,6 +35,13 @@ export function tokenize(sql: string): Token[] {
       }
       tokens.push({ text: sql.slice(i, j + 1), depth, kind: 'quoted', start: i, end: j + 1 });
       i = j + 1;
+    } else if (c === '$' && /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.test(sql.slice(i, i + 64))) {
+      // PostgreSQL's dollar quoting: $$ ... $$ or $tag$ ... $tag$ (function bodies).
+      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))![0];
+      const close = sql.indexOf(tag, i + tag.length);
+      const end = close < 0 ? sql.length : close + tag.length;
+      tokens.push({ text: sql.slice(i, end), depth, kind: 'quoted', start: i, end });
+      i = end;
     } else if (/[A-Za-z0-9_$]/.test(c)) {
       let j = i;
       while (j < sql.length && /[A-Za-z0-9_$.]/.test(sql[j]!)) j++;
@@ -86,4 +93,22 @@ export function splitCommas(tokens: readonly Token[]): Token[][] {
     else parts[parts.length - 1]!.push(t);
   }
   return parts;
+}
+
+/** The statements of a script, split at its top-level semicolons, each with its offset in the script. */
+export function splitStatements(sql: string): { readonly sql: string; readonly offset: number }[] {
+  const out: { sql: string; offset: number }[] = [];
+  let start: number | null = null;
+  let end = 0;
+  for (const t of tokenize(sql)) {
+    if (t.text === ';' && t.depth === 0) {
+      if (start !== null) out.push({ sql: sql.slice(start, end), offset: start });
+      start = null;
+    } else {
+      start ??= t.start;
+      end = t.end;
+    }
+  }
+  if (start !== null) out.push({ sql: sql.slice(start, end), offset: start });
+  return out;
 }

@@ -66,6 +66,23 @@ describe('sources and bad input', () => {
     });
   }
 
+  test('postgres: a file that cannot run in one transaction (CREATE INDEX CONCURRENTLY) runs statement by statement', async () => {
+    const init = { name: '0001_init.sql', sql: 'CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);' };
+    const concurrent = {
+      name: '0002_concurrent.sql',
+      sql: [
+        "CREATE FUNCTION t_touch() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN NEW.a := coalesce(NEW.a, 'x'); RETURN NEW; END; $body$;",
+        '-- a comment; with a semicolon',
+        'CREATE UNIQUE INDEX CONCURRENTLY t_a ON t (a);',
+        "ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'semi;colon';",
+      ].join('\n'),
+    };
+    const report = await checkMigrations({ dialect: 'postgres', before: { files: [init] }, after: { files: [init, concurrent] } });
+    assert.deepEqual(report.findings.map((f) => f.change), ['unique_added t.a']);
+    const typo = { name: '0003_typo.sql', sql: 'CREATE INDEX CONCURRENTLY t_b ON t (b);\n\nSELECT 1;\nALTER TABEL t ADD COLUMN c TEXT;' };
+    await rejectsWith(checkMigrations({ dialect: 'postgres', before: { files: [init] }, after: { files: [init, concurrent, typo] } }), 'migration_failed', /0003_typo\.sql .*: line 4: syntax error at or near "TABEL"/);
+  });
+
   test('an unreachable PostgreSQL server is named, its password masked', async () => {
     const err = await rejectsWith(
       checkMigrations({ dialect: 'postgres', database: 'postgres://someone:s3cret@127.0.0.1:1/postgres', before: { files: [] }, after: { files: [] } }),
