@@ -154,7 +154,8 @@ export async function readPostgresSchema(client: pg.Client): Promise<Schema> {
     const nameOf = new Map(cols.map((c) => [c.attnum, c.name]));
     const constraint = (row: ConstraintRow): Constraint => ({
       name: row.name,
-      definition: squash(row.definition),
+      // NOT VALID still holds every new write: validating it later changes nothing for N.
+      definition: squash(row.definition).replace(/ NOT VALID$/, ''),
       columns: (row.keys ?? []).map((k) => nameOf.get(k) ?? String(k)),
     });
     const own = constraintsOf.get(rel.oid) ?? [];

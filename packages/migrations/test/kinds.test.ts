@@ -9,6 +9,8 @@ interface Case {
   readonly sql: string | Readonly<Record<Dialect, string>>;
   /** Every finding's `change`, exactly (empty: a safe change); one list per database where they differ. */
   readonly changes: readonly string[] | Readonly<Record<Dialect, readonly string[]>>;
+  /** More of N's schema, on some databases. */
+  readonly base?: Partial<Record<Dialect, string>>;
 }
 
 const BREAKING: readonly (Case & { readonly kind: FindingKind })[] = [
@@ -140,6 +142,12 @@ const SAFE: readonly Case[] = [
     changes: [],
   },
   { name: 'a plain index dropped', sql: 'DROP INDEX volumes_kind;', changes: [] },
+  {
+    name: 'a check constraint of N validated',
+    base: { postgres: 'ALTER TABLE volumes ADD CONSTRAINT size_positive CHECK (size > 0) NOT VALID;' },
+    sql: { postgres: 'ALTER TABLE volumes VALIDATE CONSTRAINT size_positive;', sqlite: 'SELECT 1;' },
+    changes: [],
+  },
   { name: 'a wider unique key beside the one N relies on', sql: 'CREATE UNIQUE INDEX volumes_label_kind ON volumes (label, kind);', changes: [] },
   { name: 'a new view, and a new column in an old one', sql: 'CREATE VIEW big_volumes AS SELECT id FROM volumes WHERE size > 100; DROP VIEW volume_names; CREATE VIEW volume_names AS SELECT id, name, size FROM volumes;', changes: [] },
   {
@@ -160,7 +168,7 @@ for (const dialect of BOTH) {
   describe(`${dialect}: each breaking change is found`, () => {
     for (const c of [...BREAKING, ...MORE_BREAKING]) {
       test(`${c.name}${'kind' in c ? ` (${c.kind})` : ''}`, async () => {
-        const report = await checkChange(dialect, pick(c.sql, dialect), baseWithExtras());
+        const report = await checkChange(dialect, pick(c.sql, dialect), baseWithExtras(c.base?.[dialect]));
         assert.deepEqual(report.findings.map((f) => f.change).sort(), [...pick(c.changes, dialect)].sort());
         assert.equal(report.ok, false);
         for (const f of report.findings) {
@@ -175,7 +183,7 @@ for (const dialect of BOTH) {
   describe(`${dialect}: safe changes pass`, () => {
     for (const c of SAFE) {
       test(c.name, async () => {
-        const report = await checkChange(dialect, pick(c.sql, dialect), baseWithExtras());
+        const report = await checkChange(dialect, pick(c.sql, dialect), baseWithExtras(c.base?.[dialect]));
         assert.deepEqual(report.findings.map((f) => f.change), []);
         assert.equal(report.ok, true);
       });
@@ -196,6 +204,6 @@ test('the rebuild helper keeps the table it rebuilds', () => {
   assert.match(createVolumes({ name: null }), /^CREATE TABLE volumes \(\n {2}id INTEGER PRIMARY KEY,\n {2}label/);
 });
 
-function baseWithExtras(): string {
-  return `${BASE}${EXTRA}`;
+function baseWithExtras(more = ''): string {
+  return `${BASE}${EXTRA}${more}`;
 }
