@@ -8,7 +8,8 @@ import { runCli } from './helpers.js';
 
 const INIT = 'CREATE TABLE volumes (id INTEGER PRIMARY KEY, name TEXT, legacy_size INTEGER);\n';
 
-describe('versioned migrations check', () => {
+// Concurrent: most of a PostgreSQL check is waiting for CREATE DATABASE and DROP DATABASE.
+describe('versioned migrations check', { concurrency: 4 }, () => {
   let dir: string;
   const write = async (name: string, text: string) => {
     await mkdir(join(dir, name, '..'), { recursive: true });
