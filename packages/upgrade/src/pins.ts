@@ -1,0 +1,142 @@
+import { compareVersions, type Manifest } from '@versioned/objects';
+import type { LiftPolicy, ResolvedBinaryConfig } from './config.js';
+import { viewOf, type LivenessRule, type ServiceState } from './liveness.js';
+import type { Release, Releases } from './releases.js';
+import type { BinarySnapshot } from './store/types.js';
+
+/**
+ * Where a binary's pins come from:
+ * - `config`: an upgrade level in configuration (a release name or a version): it wins over the table;
+ * - `services`: the oldest live (or late) service in the table;
+ * - `finalize-hold`: the `finalize` lift policy holds them at a release that ran during this upgrade;
+ * - `no-live-service`: no service counts: the oldest release this process knows (or the finalized one), never "unpinned".
+ */
+export type PinSource = 'config' | 'services' | 'finalize-hold' | 'no-live-service';
+
+/** What holds a pin at its level: a service row, or (policy `finalize`) a release seen during the upgrade. */
+export interface PinHolder {
+  readonly release: string;
+  /** The host of the row; absent for a release held by the upgrade state. */
+  readonly host?: string;
+  readonly state: ServiceState | 'seen' | 'finalized';
+}
+
+/** The pins of one binary, held in memory: what its clients cap and backport to. */
+export interface Pins {
+  readonly binary: string;
+  /** The release the pins are those of. */
+  readonly release: string;
+  /** The RPC version cap, by API. */
+  readonly rpc: Readonly<Record<string, string>>;
+  /** The key of the pinned object manifest. */
+  readonly objects: string;
+  readonly manifest: Manifest;
+  readonly source: PinSource;
+  readonly liftPolicy: LiftPolicy;
+  /** In words: which host or setting holds the pins where they are. */
+  readonly reason: string;
+  /** The rows (or releases) at the pinned level. */
+  readonly heldBy: readonly PinHolder[];
+  readonly computedAt: number;
+}
+
+interface Candidate extends PinHolder {
+  readonly rank: number;
+  readonly rpcVersions: Readonly<Record<string, string>>;
+}
+
+function describe(holders: readonly PinHolder[]): string {
+  const hosts = holders.filter((h) => h.host !== undefined).map((h) => `${h.host} (release ${h.release}${h.state === 'live' ? '' : `, ${h.state}`})`);
+  const shown = hosts.slice(0, 3).join(', ');
+  return hosts.length > 3 ? `${shown} and ${hosts.length - 3} more` : shown;
+}
+
+function pinsAt(binary: string, release: Release, rpc: Record<string, string>, rest: Omit<Pins, 'binary' | 'release' | 'rpc' | 'objects' | 'manifest'>): Pins {
+  return Object.freeze({ binary, release: release.name, rpc: Object.freeze(rpc), objects: release.objects, manifest: release.manifest, ...rest, heldBy: Object.freeze([...rest.heldBy]) });
+}
+
+/**
+ * The pins of a binary from its configuration and a snapshot of the table, at time `now`. Pure: the
+ * refresher calls it after each read; nothing on the call path does.
+ */
+export function computePins(releases: Releases, config: ResolvedBinaryConfig, snapshot: BinarySnapshot, now: number, rule: LivenessRule): Pins {
+  const binary = releases.binary;
+  const common = { liftPolicy: config.lift, computedAt: now };
+  const level = config.level;
+  if (level.kind === 'release') {
+    return pinsAt(binary, level.release, { ...level.release.rpc }, { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.release.name)} in configuration`, heldBy: [] });
+  }
+  if (level.kind === 'version') {
+    return pinsAt(binary, level.release, { ...level.release.rpc, [level.api]: level.version }, { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.version)} in configuration`, heldBy: [] });
+  }
+
+  const candidates: Candidate[] = [];
+  for (const row of snapshot.rows) {
+    const view = viewOf(row, now, rule);
+    if (view.holdsPins) candidates.push({ host: row.host, release: row.release, state: view.state, rpcVersions: row.rpcVersions, rank: releases.rankOf(row) });
+  }
+  const liveCount = candidates.length;
+  if (config.lift === 'finalize') {
+    const finalized = snapshot.finalized;
+    for (const seen of snapshot.seen) {
+      if (finalized === undefined || seen.lastSeenAt > finalized.at) candidates.push({ release: seen.release, state: 'seen', rpcVersions: seen.rpcVersions, rank: releases.rankOf(seen) });
+    }
+    const at = finalized && releases.find(finalized.release);
+    if (at) candidates.push({ release: at.name, state: 'finalized', rpcVersions: at.rpc, rank: at.index });
+  }
+
+  if (candidates.length === 0) {
+    const at = (snapshot.finalized && releases.find(snapshot.finalized.release)) ?? releases.oldest;
+    const why = at === releases.oldest ? `the oldest release this process knows` : `the release the fleet was finalized at`;
+    return pinsAt(binary, at, { ...at.rpc }, { ...common, source: 'no-live-service', reason: `no live ${binary} service: pinned to ${at.name}, ${why}`, heldBy: [] });
+  }
+
+  const lowest = Math.min(...candidates.map((c) => c.rank));
+  const release = releases.list[Math.max(0, Math.min(lowest, releases.list.length - 1))] as Release;
+  const rpc: Record<string, string> = {};
+  for (const api of releases.apis) {
+    let cap = release.rpc[api] ?? releases.list.find((r) => r.rpc[api] !== undefined)?.rpc[api];
+    for (const c of candidates) {
+      const served = c.rpcVersions[api];
+      if (served !== undefined && cap !== undefined && c.rank <= release.index && compareVersions(served, cap) < 0) cap = served;
+    }
+    if (cap !== undefined) rpc[api] = cap;
+  }
+  const heldBy = candidates.filter((c) => c.rank === lowest).map(({ rank: _rank, rpcVersions: _rpc, ...holder }) => holder);
+  const rows = heldBy.filter((h) => h.host !== undefined);
+  let source: PinSource = 'services';
+  let reason: string;
+  if (rows.length > 0) {
+    reason = `oldest live ${binary} service: ${describe(rows)}`;
+    if (lowest < 0) reason += `, older than any release this process knows: pinned to its oldest, ${release.name}`;
+  } else {
+    source = 'finalize-hold';
+    const what = heldBy.some((h) => h.state === 'finalized') ? `the fleet is finalized at ${release.name}` : `release ${release.name} ran during this upgrade`;
+    reason = `lift policy finalize: ${what}${liveCount > 0 ? ` (every live service is newer)` : ''}; finalize ${binary} to lift`;
+  }
+  return pinsAt(binary, release, rpc, { ...common, source, reason, heldBy });
+}
+
+/** Whether two pins differ in what a client sends. */
+export function pinsDiffer(a: Pins, b: Pins): boolean {
+  if (a.objects !== b.objects) return true;
+  const apis = new Set([...Object.keys(a.rpc), ...Object.keys(b.rpc)]);
+  return [...apis].some((api) => a.rpc[api] !== b.rpc[api]);
+}
+
+/**
+ * One line for the log: what moved and why (`volume pins lifted: rpc volume 1.0 -> 1.1, objects N -> N+1;
+ * host-a (release N) stopped; ...`). `now` says what became of a row that held the old pins.
+ */
+export function describeChange(releases: Releases, from: Pins, to: Pins, now: (host: string) => string): string {
+  const moves: string[] = [];
+  for (const api of new Set([...Object.keys(from.rpc), ...Object.keys(to.rpc)])) {
+    if (from.rpc[api] !== to.rpc[api]) moves.push(`rpc ${api} ${from.rpc[api] ?? 'none'} -> ${to.rpc[api] ?? 'none'}`);
+  }
+  if (from.objects !== to.objects) moves.push(`objects ${from.objects} -> ${to.objects}`);
+  const rank = (pins: Pins) => releases.find(pins.release)?.index ?? -1;
+  const direction = rank(to) > rank(from) ? 'lifted' : rank(to) < rank(from) ? 'lowered' : 'moved';
+  const gone = from.heldBy.filter((h) => h.host !== undefined && !to.heldBy.some((t) => t.host === h.host));
+  const was = gone.map((h) => `${h.host} (release ${h.release}) ${now(h.host as string)}`).slice(0, 3);
+  return `${to.binary} pins ${direction}: ${moves.join(', ')}; ${was.length && to.source !== 'config' ? `${was.join(', ')}; ` : ''}now ${to.reason}`;
+}
