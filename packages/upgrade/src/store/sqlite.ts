@@ -11,17 +11,28 @@ export class SqliteDriver implements SqlDriver {
   readonly #path: string;
   readonly #db: Database.Database;
   readonly #statements = new Map<string, { statement: Statement; order: number[] }>();
-  readonly #serial = new Serial();
+  readonly #serial: Serial;
   #queries = 0;
+
+  /**
+   * One queue per file in this process: better-sqlite3 blocks the thread while it waits for a lock, so a
+   * second connection of the same process must never wait for a transaction that awaits between statements.
+   */
+  static readonly #queues = new Map<string, { serial: Serial; users: number }>();
 
   constructor(url: string, path: string, options: { busyTimeoutMs?: number } = {}) {
     this.url = url;
     this.#path = path;
+    const queue = path === ':memory:' ? { serial: new Serial(), users: 0 } : (SqliteDriver.#queues.get(path) ?? { serial: new Serial(), users: 0 });
+    queue.users += 1;
+    if (path !== ':memory:') SqliteDriver.#queues.set(path, queue);
+    this.#serial = queue.serial;
     try {
       this.#db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
       if (path !== ':memory:') this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
     } catch (error) {
+      this.#release();
       throw new UpgradeError('database', `cannot open ${url}: ${(error as Error).message}`, { details: { url }, cause: error });
     }
   }
@@ -101,7 +112,13 @@ export class SqliteDriver implements SqlDriver {
     };
   }
 
+  #release(): void {
+    const queue = SqliteDriver.#queues.get(this.#path);
+    if (queue && --queue.users === 0) SqliteDriver.#queues.delete(this.#path);
+  }
+
   async close(): Promise<void> {
     await this.#serial.run(async () => this.#db.close());
+    this.#release();
   }
 }
