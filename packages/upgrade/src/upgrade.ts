@@ -301,7 +301,8 @@ export class Upgrade {
     return services.filter((row) => row.holdsPins && releases.rankOf(row) < release.index);
   }
 
-  #refuseOlder(what: string, releases: Releases, release: Release, older: readonly ServiceView[]): void {
+  #refuseOlder(what: string, releases: Releases, release: Release, services: readonly ServiceView[]): void {
+    const older = this.#olderThan(releases, release, services);
     if (older.length === 0) return;
     const list = older.map((row) => `${row.host} (release ${row.release}, ${row.state})`).join(', ');
     throw new UpgradeError('older_service_live', `${what} ${releases.binary} at ${release.name} refused: ${list} still ${older.length === 1 ? 'runs' : 'run'} an older release; upgrade or stop ${older.length === 1 ? 'it' : 'them'} first`, {
