@@ -56,6 +56,16 @@ function pinsAt(binary: string, release: Release, rpc: Record<string, string>, r
 }
 
 /**
+ * The caps of every API of the binary at `release`: what it serves, and for an API it does not serve yet, the
+ * first version any release declares (never "uncapped").
+ */
+function capsAt(releases: Releases, release: Release): Record<string, string> {
+  const caps: Record<string, string> = {};
+  for (const api of releases.apis) caps[api] = release.rpc[api] ?? (releases.list.find((r) => r.rpc[api] !== undefined)?.rpc[api] as string);
+  return caps;
+}
+
+/**
  * The pins of a binary from its configuration and a snapshot of the table, at time `now`. Pure: the
  * refresher calls it after each read; nothing on the call path does.
  */
@@ -64,10 +74,10 @@ export function computePins(releases: Releases, config: ResolvedBinaryConfig, sn
   const common = { liftPolicy: config.lift, computedAt: now };
   const level = config.level;
   if (level.kind === 'release') {
-    return pinsAt(binary, level.release, { ...level.release.rpc }, { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.release.name)} in configuration`, heldBy: [] });
+    return pinsAt(binary, level.release, capsAt(releases, level.release), { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.release.name)} in configuration`, heldBy: [] });
   }
   if (level.kind === 'version') {
-    return pinsAt(binary, level.release, { ...level.release.rpc, [level.api]: level.version }, { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.version)} in configuration`, heldBy: [] });
+    return pinsAt(binary, level.release, { ...capsAt(releases, level.release), [level.api]: level.version }, { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.version)} in configuration`, heldBy: [] });
   }
 
   const candidates: Candidate[] = [];
@@ -88,19 +98,17 @@ export function computePins(releases: Releases, config: ResolvedBinaryConfig, sn
   if (candidates.length === 0) {
     const at = (snapshot.finalized && releases.find(snapshot.finalized.release)) ?? releases.oldest;
     const why = at === releases.oldest ? `the oldest release this process knows` : `the release the fleet was finalized at`;
-    return pinsAt(binary, at, { ...at.rpc }, { ...common, source: 'no-live-service', reason: `no live ${binary} service: pinned to ${at.name}, ${why}`, heldBy: [] });
+    return pinsAt(binary, at, capsAt(releases, at), { ...common, source: 'no-live-service', reason: `no live ${binary} service: pinned to ${at.name}, ${why}`, heldBy: [] });
   }
 
   const lowest = Math.min(...candidates.map((c) => c.rank));
   const release = releases.list[Math.max(0, Math.min(lowest, releases.list.length - 1))] as Release;
-  const rpc: Record<string, string> = {};
-  for (const api of releases.apis) {
-    let cap = release.rpc[api] ?? releases.list.find((r) => r.rpc[api] !== undefined)?.rpc[api];
-    for (const c of candidates) {
-      const served = c.rpcVersions[api];
-      if (served !== undefined && cap !== undefined && c.rank <= release.index && compareVersions(served, cap) < 0) cap = served;
+  const rpc = capsAt(releases, release);
+  for (const c of candidates) {
+    for (const [api, served] of Object.entries(c.rpcVersions)) {
+      const cap = rpc[api];
+      if (cap !== undefined && c.rank <= release.index && compareVersions(served, cap) < 0) rpc[api] = served;
     }
-    if (cap !== undefined) rpc[api] = cap;
   }
   const heldBy = candidates.filter((c) => c.rank === lowest).map(({ rank: _rank, rpcVersions: _rpc, ...holder }) => holder);
   const rows = heldBy.filter((h) => h.host !== undefined);

@@ -185,11 +185,11 @@ export class Upgrade {
   }
 
   /** The RPC version cap of `api` (default: the binary's only API), for RpcClient's `versionCap`: read from memory on every call. */
-  versionCap(binary: string, api?: string): VersionCapSource {
+  versionCap(binary: string, api?: string): VersionCapSource & { current(): string } {
     const releases = this.releasesOf(binary);
     const name = api ?? releases.soleApi('versionCap()');
     if (!releases.apis.includes(name)) throw new UpgradeError('invalid_config', `${binary} serves no API ${JSON.stringify(name)}; its APIs: ${releases.apis.join(', ')}`);
-    return { current: () => this.pins(binary).rpc[name] };
+    return { current: () => this.pins(binary).rpc[name] as string };
   }
 
   /** The object pins of a binary, for ObjectsRpcSerializer's `manifest`: read from memory on every call. */
