@@ -90,18 +90,22 @@ export class SqlServiceStore implements ServiceStore {
     }
   }
 
-  /** A write that may move pins: advance the counter, tell the other processes, then the watchers of this store. */
-  async #change<T>(what: string, binary: string | undefined, work: (query: Query) => Promise<T>): Promise<T> {
+  /**
+   * A write that may move pins: advance the counter and tell the other processes (in the same transaction),
+   * then the watchers of this store. `moved` says whether the write changed anything (default: yes).
+   */
+  async #change<T>(what: string, binary: string | undefined, work: (query: Query) => Promise<T>, moved: (out: T) => boolean = () => true): Promise<T> {
     const result = await this.#guard(what, () =>
       this.#driver.transaction(async (query) => {
         const out = await work(query);
+        if (!moved(out)) return { out, generation: undefined };
         const [counter] = await query(SQL.bump);
         await this.#driver.announce(query, binary);
         return { out, generation: Number(counter?.generation) };
       }),
     );
     // PostgreSQL delivers the NOTIFY to this session too; SQLite's poller would see it late: tell the watchers now.
-    if (this.dialect === 'sqlite') {
+    if (this.dialect === 'sqlite' && result.generation !== undefined) {
       this.#lastGeneration = result.generation;
       for (const watcher of this.#watchers) queueMicrotask(() => watcher(binary));
     }
@@ -121,7 +125,7 @@ export class SqlServiceStore implements ServiceStore {
     const live = await this.#guard(`the heartbeat of ${binary} on ${host}`, () => this.#driver.query(SQL.beatLive, [binary, host, now, deadBefore]));
     if (live.length > 0) return true;
     // Dead (or stopped, or gone) before this beat: a service that comes back must lower the pins at once.
-    const back = await this.#change(`the heartbeat of ${binary} on ${host}`, binary, (query) => query(SQL.beatDead, [binary, host, now]));
+    const back = await this.#change(`the heartbeat of ${binary} on ${host}`, binary, (query) => query(SQL.beatDead, [binary, host, now]), (rows) => rows.length > 0);
     return back.length > 0;
   }
 
@@ -185,12 +189,12 @@ export class SqlServiceStore implements ServiceStore {
   }
 
   async forget(binary: string, host: string): Promise<boolean> {
-    return (await this.#change(`forgetting ${binary} on ${host}`, binary, (query) => query(SQL.forget, [binary, host]))).length > 0;
+    return (await this.#change(`forgetting ${binary} on ${host}`, binary, (query) => query(SQL.forget, [binary, host]), (rows) => rows.length > 0)).length > 0;
   }
 
   async setDisabled(binary: string, host: string, disabled: boolean, reason: string | null): Promise<boolean> {
     const what = `${disabled ? 'disabling' : 'enabling'} ${binary} on ${host}`;
-    return (await this.#change(what, binary, (query) => query(SQL.disable, [binary, host, disabled ? 1 : 0, disabled ? reason : null]))).length > 0;
+    return (await this.#change(what, binary, (query) => query(SQL.disable, [binary, host, disabled ? 1 : 0, disabled ? reason : null]), (rows) => rows.length > 0)).length > 0;
   }
 
   async rewriteReleases(binary: string, release: Omit<ServiceRegistration, 'binary' | 'host'>, now: number): Promise<number> {
