@@ -221,6 +221,7 @@ export class Upgrade {
       reportIntervalMs: this.#reportIntervalMs,
       deadAfterMs: this.rule.downTimeMs + this.rule.lateGraceMs,
       onStopped: (s) => this.#services.delete(s),
+      afterStop: () => (this.#closed ? Promise.resolve() : this.#refresh(false).catch(() => undefined)),
     });
     this.#services.add(service);
     await this.#refresh(false);
