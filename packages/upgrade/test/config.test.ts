@@ -17,6 +17,8 @@ test('bad configuration is a typed error at start-up naming the option', async (
     await assert.rejects(openWith(url, { upgradeLevels: { volume: '0.9' } }), refusal('invalid_config', /older than the oldest release/));
     await assert.rejects(openWith(url, { upgradeLevels: { backup: 'auto' } }), refusal('invalid_config', /^upgradeLevels\.backup: no releases are declared for binary "backup"/));
     await assert.rejects(openWith(url, { liftPolicy: { volume: 'later' as never } }), refusal('invalid_config', /^liftPolicy\.volume: expected "auto" or "finalize", got "later"/));
+    const broken = () => JSON.parse('{ not json');
+    await assert.rejects(Upgrade.open({ database: url, binaries: [VOLUME], config: broken }), refusal('invalid_config', /^config: reading the configuration failed: /));
     await assert.rejects(Upgrade.open({ database: url, binaries: [VOLUME], downTimeMs: -1 }), refusal('invalid_config', /^downTimeMs: expected a positive number/));
   });
 });
