@@ -372,7 +372,7 @@ export class Upgrade {
   #refresh(rethrow: boolean): Promise<void> {
     if (this.#refreshing) {
       this.#again = true;
-      return this.#refreshing.then(() => (this.#refreshing ? this.#refreshing : undefined));
+      return this.#refreshing; // its loop runs once more before it settles
     }
     this.#refreshing = (async () => {
       try {
