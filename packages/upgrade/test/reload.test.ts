@@ -5,7 +5,8 @@ import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Upgrade } from '../src/index.js';
-import { DIALECTS, MemoryLogger, VOLUME, freshDatabase, openUpgrade, waitFor, withDatabase } from './helpers.js';
+import pg from 'pg';
+import { DIALECTS, MemoryLogger, PG_ADMIN_URL, VOLUME, freshDatabase, openUpgrade, sleep, waitFor, withDatabase } from './helpers.js';
 
 const POLL_MS = 50;
 
@@ -92,3 +93,32 @@ for (const dialect of DIALECTS) {
     }
   });
 }
+
+test('postgres: after the server drops every connection, the stores reconnect, LISTEN again, and a lift still arrives', async () => {
+  await withDatabase('postgres', async (url) => {
+    const { upgrade: hosts } = await openUpgrade(url);
+    const { upgrade: caller, logger } = await openUpgrade(url, { refreshIntervalMs: 600_000 });
+    try {
+      const old = await hosts.register('volume', 'host-a', { release: 'N' });
+      await hosts.register('volume', 'host-b', { release: 'N+2' });
+      await waitFor(() => caller.pins('volume').heldBy.some((h) => h.host === 'host-a'), 10_000, 'the caller to see host-a');
+      const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [new URL(url).pathname.slice(1)]);
+        assert.ok(rows.length >= 2, `terminated ${rows.length} connections`);
+      } finally {
+        await admin.end();
+      }
+      await sleep(200);
+      assert.equal(caller.pins('volume').release, 'N', 'the pins stay as they were while the connection is down');
+      await old.stop(); // its statement opens a new connection; the caller's store has listened again
+      await waitFor(() => caller.pins('volume').release === 'N+2', 10_000, 'the lift after the reconnection');
+      await waitFor(() => logger.matching(/pins lifted/).length > 0, 5_000, 'the log line');
+      assert.equal(logger.matching(/pins lifted/).length, 1);
+    } finally {
+      await hosts.close();
+      await caller.close();
+    }
+  });
+});
