@@ -9,6 +9,8 @@ export interface Machine {
   readonly python: string;
   readonly oslo: string;
   readonly classTransformer: string;
+  /** The validating peers and their versions, `zod 4.1.0, valibot 1.1.0, ...`. */
+  readonly validators: string;
   readonly tinybench: string;
   /** 1-minute load average when the run started: above the core count, neighbours were competing for the CPUs. */
   readonly loadAverage: number;
@@ -51,8 +53,9 @@ export function describeTarget(t: TargetResult): { text: string; measured: strin
     const slower = t.speedup === undefined ? undefined : 1 / t.speedup;
     return { text: `${t.operation} within ${t.factor}x of ${peer}`, measured: `${peer} ÷ ours = ${times(slower)} (limit ${t.factor}x)` };
   }
-  const ceiling = t.ceiling === undefined ? '' : `; hand-written: ${times(t.ceiling)}`;
-  return { text: `${t.operation} at least ${t.factor}x faster than ${peer}`, measured: `ours ÷ ${peer} = ${times(t.speedup)} (needs ${t.factor}x${ceiling})` };
+  const ceiling = t.ceiling === undefined ? '' : `; ${PEER_LABEL[t.ceilingPeer ?? 'handWritten']}: ${times(t.ceiling)}`;
+  const goal = t.factor === 1 ? 'faster than' : `at least ${t.factor}x faster than`;
+  return { text: `${t.operation} ${goal} ${peer}`, measured: `ours ÷ ${peer} = ${times(t.speedup)} (needs ${t.factor}x${ceiling})` };
 }
 
 function rows(report: BenchReport): string[][] {
@@ -80,7 +83,7 @@ function markdownTable(header: string[], body: string[][]): string[] {
 }
 
 function machineLine(m: Machine): string {
-  return `${m.cpus} × ${m.cpuModel} (load average ${m.loadAverage.toFixed(1)} at the start), ${m.os}; Node ${m.node}; Python ${m.python} with oslo.versionedobjects ${m.oslo}; class-transformer ${m.classTransformer}; tinybench ${m.tinybench}`;
+  return `${m.cpus} × ${m.cpuModel} (load average ${m.loadAverage.toFixed(1)} at the start), ${m.os}; Node ${m.node}; Python ${m.python} with oslo.versionedobjects ${m.oslo}; class-transformer ${m.classTransformer}; ${m.validators}; tinybench ${m.tinybench}`;
 }
 
 export function formatText(report: BenchReport): string {
@@ -93,7 +96,7 @@ export function formatText(report: BenchReport): string {
   out.push('Speed of @versioned/objects relative to each peer (ours ÷ theirs; above 1x we are faster)');
   out.push(...textTable(['operation', ...OTHERS.map((p) => `vs ${p.label}`)], ratioRows(report)));
   out.push('');
-  out.push('Targets (issue 2 item 9; issue 3 item 9)');
+  out.push('Targets (issue 17 item 2; issue 2 item 9)');
   for (const t of report.targets) {
     const d = describeTarget(t);
     out.push(`  ${t.met ? 'PASS' : 'MISS'}  ${d.text.padEnd(60)} ${d.measured}`);
@@ -141,7 +144,7 @@ export function formatMarkdown(report: BenchReport): string {
   out.push('');
   out.push(...markdownTable(['operation', ...OTHERS.map((p) => `vs ${p.label}`)], ratioRows(report)));
   out.push('');
-  out.push('## Targets (issue 2 item 9; issue 3 item 9)');
+  out.push('## Targets (issue 17 item 2; issue 2 item 9)');
   out.push('');
   out.push('"hand-written: N x" is the hand-written copy\'s own speed-up over the same peer: a bound on what any generic library reaches here.');
   out.push('');

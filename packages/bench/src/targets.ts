@@ -1,4 +1,4 @@
-import type { OperationId, PeerId } from './operations.js';
+import { VALIDATING_PEERS, type OperationId, type PeerId } from './operations.js';
 
 /** ops/s by operation and peer; a missing entry is an operation the peer does not have (yet). */
 export type Figures = Partial<Record<OperationId, Partial<Record<PeerId, number>>>>;
@@ -17,14 +17,17 @@ export interface Target {
 }
 
 export const TARGETS: readonly Target[] = [
-  { operation: 'toPrimitive', peer: 'handWritten', kind: 'within', factor: 2 },
-  { operation: 'fromPrimitive', peer: 'handWritten', kind: 'within', factor: 3 },
+  // Issue 17, item 2 (tightening issue 2's 2x and 3x): decoding against the peers that validate too.
+  ...VALIDATING_PEERS.map((peer): Target => ({ operation: 'fromPrimitive', peer, kind: 'faster', factor: 1 })),
+  { operation: 'fromPrimitive', peer: 'handWrittenValidating', kind: 'within', factor: 2 },
+  { operation: 'toPrimitive', peer: 'handWritten', kind: 'within', factor: 1.5 },
+  // Issue 2, item 9.
   { operation: 'toPrimitive', peer: 'classTransformer', kind: 'faster', factor: 5 },
   { operation: 'fromPrimitive', peer: 'classTransformer', kind: 'faster', factor: 5 },
   { operation: 'toPrimitive', peer: 'oslo', kind: 'faster', factor: 100 },
   { operation: 'fromPrimitive', peer: 'oslo', kind: 'faster', factor: 100 },
-  // Issue 3, item 9: a backport costs at most 1.5x a plain toPrimitive.
-  { operation: 'backportOldest', peer: 'versioned', baseline: 'toPrimitive', kind: 'costs', factor: 1.5 },
+  // Issue 17, item 2 (issue 3 asked for 1.5x): a backport costs at most 1.2x a plain toPrimitive.
+  { operation: 'backportOldest', peer: 'versioned', baseline: 'toPrimitive', kind: 'costs', factor: 1.2 },
 ];
 
 export interface TargetResult extends Target {
@@ -32,6 +35,8 @@ export interface TargetResult extends Target {
   readonly speedup: number | undefined;
   /** For `faster` targets, the hand-written copy's speed-up over the same peer: no library can be expected to beat it. */
   readonly ceiling: number | undefined;
+  /** Whose speed-up `ceiling` is: the hand-written validating decoder against a validating peer, else the plain copy. */
+  readonly ceilingPeer?: PeerId;
   readonly met: boolean;
 }
 
@@ -39,6 +44,10 @@ export function speedup(figures: Figures, operation: OperationId, peer: PeerId, 
   const ours = figures[operation]?.[of];
   const theirs = figures[operation]?.[peer];
   return ours !== undefined && theirs !== undefined && theirs > 0 ? ours / theirs : undefined;
+}
+
+function referenceFor(peer: PeerId): PeerId {
+  return (VALIDATING_PEERS as readonly PeerId[]).includes(peer) ? 'handWrittenValidating' : 'handWritten';
 }
 
 export function checkTargets(figures: Figures): TargetResult[] {
@@ -52,7 +61,8 @@ export function checkTargets(figures: Figures): TargetResult[] {
     }
     const s = speedup(figures, target.operation, target.peer);
     const met = s !== undefined && (target.kind === 'within' ? s >= 1 / target.factor : s >= target.factor);
-    const ceiling = target.kind === 'faster' ? speedup(figures, target.operation, target.peer, 'handWritten') : undefined;
-    return { ...target, speedup: s, ceiling, met };
+    const reference = referenceFor(target.peer);
+    const ceiling = target.kind === 'faster' ? speedup(figures, target.operation, target.peer, reference) : undefined;
+    return { ...target, speedup: s, ceiling, ceilingPeer: reference, met };
   });
 }

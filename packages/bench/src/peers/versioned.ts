@@ -60,6 +60,7 @@ export const versionedPeer: JsPeer = {
         roundTrip,
         backportOldest: () => volume.toPrimitive(oldest),
       },
+      decode: (envelope) => Volume.fromPrimitive(envelope, { registry }),
       wire: () => JSON.stringify(volume.toPrimitive()),
       wireAfterRoundTrip: () => JSON.stringify(roundTrip().toPrimitive()),
     };
