@@ -3,3 +3,4 @@ export { formatText, formatMarkdown, type BenchReport, type Machine } from './re
 export { TARGETS, checkTargets, type Target, type TargetResult, type Figures } from './targets.js';
 export { OPERATIONS, PEERS, type OperationId, type PeerId } from './operations.js';
 export { VOLUME, type VolumeData } from './volume-data.js';
+export { runGrowth, growthVerdicts, GROWTH_OPERATIONS, type GrowthReport, type GrowthRow } from './growth.js';

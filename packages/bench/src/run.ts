@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { runGrowth, type GrowthReport } from './growth.js';
 import { measure, type Timing, type TimingOptions } from './measure.js';
 import { OPERATIONS, type JsPeer, type OperationId, type PeerId, type PreparedPeer } from './operations.js';
 import { classTransformerPeer } from './peers/class-transformer.js';
@@ -21,6 +22,8 @@ export interface BenchOptions {
   readonly timeMs?: number;
   /** Rounds, each timing every peer in turn; the best round counts (default 3; smoke 1). */
   readonly rounds?: number;
+  /** Time the growth tables too (default true). */
+  readonly growth?: boolean;
   /** Progress lines (to stderr in the script). */
   readonly log?: (line: string) => void;
 }
@@ -171,6 +174,12 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
     'valibot, typia and ajv have no encoder building the envelope (typia and ajv serialise to JSON text only), so their toPrimitive cell is empty; none of the validating peers is timed on the JSON round trip.',
   ];
 
+  let growth: GrowthReport | undefined;
+  if (options.growth ?? true) {
+    log('growth: lists, trees and registries of growing size ...');
+    growth = runGrowth({ smoke: options.smoke });
+  }
+
   const cpus = os.cpus();
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -193,5 +202,6 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
     rme,
     notes,
     targets: checkTargets(figures),
+    ...(growth ? { growth } : {}),
   };
 }

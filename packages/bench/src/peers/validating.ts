@@ -42,100 +42,106 @@ function decodingPeer(id: JsPeer['id'], decode: (primitive: unknown) => PlainVol
 // ---------------------------------------------------------------------------------------------- hand-written
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DATE_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
 const STATUSES: ReadonlySet<unknown> = new Set(VOLUME_STATUSES);
 
-function fail(path: string, expected: string): never {
-  throw new TypeError(`${path}: expected ${expected}`);
+/**
+ * Where a value sits: the Volume's own fields, or the n-th attachment's. Paths are only spelled out on failure,
+ * so the success path builds no strings.
+ */
+type At = 'Volume' | number;
+
+function fail(at: At, key: string, expected: string): never {
+  const parent = at === 'Volume' ? 'Volume' : `Volume.attachments[${at}]`;
+  throw new TypeError(`${key ? `${parent}.${key}` : parent}: expected ${expected}`);
 }
 
-function record(value: unknown, path: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
-  return value as Record<string, unknown>;
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function str(value: unknown, path: string): string {
-  if (typeof value !== 'string') fail(path, 'a string');
+function str(value: unknown, at: At, key: string): string {
+  if (typeof value !== 'string') fail(at, key, 'a string');
   return value;
 }
 
-function uuid(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !UUID.test(value)) fail(path, 'a UUID');
+function uuid(value: unknown, at: At, key: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) fail(at, key, 'a UUID');
   return value;
 }
 
-function isDigit(text: string, at: number): boolean {
-  const c = text.charCodeAt(at);
-  return c >= 48 && c <= 57;
-}
-
-/** `YYYY-MM-DDTHH:MM:SSZ` checked with char codes, fields in range, and read without Date's own parser. */
-function dateTime(value: unknown, path: string): Date {
-  if (typeof value !== 'string' || value.length !== 20) fail(path, 'a date-time (YYYY-MM-DDTHH:MM:SSZ)');
-  const t = value;
-  for (const at of [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]) if (!isDigit(t, at)) fail(path, 'a date-time (YYYY-MM-DDTHH:MM:SSZ)');
-  if (t[4] !== '-' || t[7] !== '-' || t[10] !== 'T' || t[13] !== ':' || t[16] !== ':' || t[19] !== 'Z') fail(path, 'a date-time (YYYY-MM-DDTHH:MM:SSZ)');
-  const year = twoDigits(t, 0) * 100 + twoDigits(t, 2);
-  const month = twoDigits(t, 5);
-  const day = twoDigits(t, 8);
-  const hours = twoDigits(t, 11);
-  const minutes = twoDigits(t, 14);
-  const seconds = twoDigits(t, 17);
-  const date = new Date(Date.UTC(year, month - 1, day, hours, minutes, seconds));
-  // Date.UTC rolls 31 February over into March: a date out of range comes back as another day.
-  if (month < 1 || month > 12 || hours > 23 || minutes > 59 || seconds > 59 || date.getUTCDate() !== day) fail(path, 'a valid date-time');
+/** `YYYY-MM-DDTHH:MM:SSZ`, fields in range, read with char codes rather than Date's own parser. */
+function dateTime(value: unknown, at: At, key: string): Date {
+  if (typeof value !== 'string' || !DATE_TIME.test(value)) fail(at, key, 'a date-time (YYYY-MM-DDTHH:MM:SSZ)');
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hours = twoDigits(value, 11);
+  const minutes = twoDigits(value, 14);
+  const seconds = twoDigits(value, 17);
+  const date = new Date(Date.UTC(twoDigits(value, 0) * 100 + twoDigits(value, 2), month - 1, day, hours, minutes, seconds));
+  // Date.UTC rolls 31 February over into March: a day out of range comes back as another day.
+  if (month < 1 || month > 12 || hours > 23 || minutes > 59 || seconds > 59 || date.getUTCDate() !== day) fail(at, key, 'a valid date-time');
   return date;
 }
 
-function stringList(value: unknown, path: string): string[] {
-  if (!Array.isArray(value)) fail(path, 'a list');
-  for (let i = 0; i < value.length; i++) str(value[i], `${path}[${i}]`);
+function stringList(value: unknown, at: At, key: string): string[] {
+  if (!Array.isArray(value)) fail(at, key, 'a list');
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') fail(at, `${key}[${i}]`, 'a string');
   return value as string[];
 }
 
-function envelope(value: unknown, path: string, name: string, version: string): Record<string, unknown> {
-  const e = record(value, path);
-  if (e[NAME] !== name) fail(`${path}.${NAME}`, `'${name}'`);
-  if (e[NAMESPACE] !== 'versionedobjects') fail(`${path}.${NAMESPACE}`, "'versionedobjects'");
-  if (e[VERSION] !== version) fail(`${path}.${VERSION}`, `'${version}'`);
-  if (e[CHANGES] !== undefined) stringList(e[CHANGES], `${path}.${CHANGES}`);
-  return record(e[DATA], `${path}.${DATA}`);
+function envelope(value: unknown, at: At, name: string, version: string): Record<string, unknown> {
+  if (!isRecord(value)) fail(at, '', 'an object envelope');
+  if (value[NAME] !== name) fail(at, NAME, `'${name}'`);
+  if (value[NAMESPACE] !== 'versionedobjects') fail(at, NAMESPACE, "'versionedobjects'");
+  if (value[VERSION] !== version) fail(at, VERSION, `'${version}'`);
+  if (value[CHANGES] !== undefined) stringList(value[CHANGES], at, CHANGES);
+  const data = value[DATA];
+  if (!isRecord(data)) fail(at, DATA, 'an object');
+  return data;
 }
 
-function handDecodeAttachment(value: unknown, path: string): PlainAttachment {
-  const d = envelope(value, path, 'Attachment', '1.0');
+function handDecodeAttachment(value: unknown, at: number): PlainAttachment {
+  const d = envelope(value, at, 'Attachment', '1.0');
   return {
-    id: uuid(d.id, `${path}.id`),
-    instance_uuid: uuid(d.instance_uuid, `${path}.instance_uuid`),
-    mountpoint: str(d.mountpoint, `${path}.mountpoint`),
-    attached_at: dateTime(d.attached_at, `${path}.attached_at`),
+    id: uuid(d.id, at, 'id'),
+    instance_uuid: uuid(d.instance_uuid, at, 'instance_uuid'),
+    mountpoint: str(d.mountpoint, at, 'mountpoint'),
+    attached_at: dateTime(d.attached_at, at, 'attached_at'),
   };
 }
 
 /** The practical limit of a validating decoder: written for this one shape, every check inline. */
 export function handDecodeVolume(value: unknown): PlainVolume {
   const d = envelope(value, 'Volume', 'Volume', '1.1');
-  const size = d.size;
-  if (typeof size !== 'number' || !Number.isSafeInteger(size)) fail('Volume.size', 'an integer');
-  if (!STATUSES.has(d.status)) fail('Volume.status', `one of ${VOLUME_STATUSES.join(', ')}`);
-  if (typeof d.bootable !== 'boolean') fail('Volume.bootable', 'a boolean');
-  if (d.description !== null && typeof d.description !== 'string') fail('Volume.description', 'a string or null');
-  const metadataIn = record(d.metadata, 'Volume.metadata');
+  const { size, status, bootable, description } = d;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size)) fail('Volume', 'size', 'an integer');
+  if (!STATUSES.has(status)) fail('Volume', 'status', `one of ${VOLUME_STATUSES.join(', ')}`);
+  if (typeof bootable !== 'boolean') fail('Volume', 'bootable', 'a boolean');
+  if (description !== null && typeof description !== 'string') fail('Volume', 'description', 'a string or null');
+  const metadataIn = d.metadata;
+  if (!isRecord(metadataIn)) fail('Volume', 'metadata', 'an object');
   const metadata: Record<string, string> = {};
-  for (const key of Object.keys(metadataIn)) metadata[key] = str(metadataIn[key], `Volume.metadata.${key}`);
+  for (const key in metadataIn) {
+    if (!Object.hasOwn(metadataIn, key)) continue;
+    const item = metadataIn[key];
+    if (typeof item !== 'string') fail('Volume', `metadata.${key}`, 'a string');
+    metadata[key] = item;
+  }
   const attachmentsIn = d.attachments;
-  if (!Array.isArray(attachmentsIn)) fail('Volume.attachments', 'a list');
+  if (!Array.isArray(attachmentsIn)) fail('Volume', 'attachments', 'a list');
   const attachments = new Array<PlainAttachment>(attachmentsIn.length);
-  for (let i = 0; i < attachmentsIn.length; i++) attachments[i] = handDecodeAttachment(attachmentsIn[i], `Volume.attachments[${i}]`);
+  for (let i = 0; i < attachmentsIn.length; i++) attachments[i] = handDecodeAttachment(attachmentsIn[i], i);
   return {
-    id: uuid(d.id, 'Volume.id'),
-    name: str(d.name, 'Volume.name'),
-    description: d.description as string | null,
+    id: uuid(d.id, 'Volume', 'id'),
+    name: str(d.name, 'Volume', 'name'),
+    description: description as string | null,
     size,
-    status: d.status as PlainVolume['status'],
-    bootable: d.bootable,
-    created_at: dateTime(d.created_at, 'Volume.created_at'),
+    status: status as PlainVolume['status'],
+    bootable,
+    created_at: dateTime(d.created_at, 'Volume', 'created_at'),
     metadata,
-    tags: new Set(stringList(d.tags, 'Volume.tags')),
+    tags: new Set(stringList(d.tags, 'Volume', 'tags')),
     attachments,
   };
 }
