@@ -28,7 +28,7 @@ export interface BenchOptions {
   readonly log?: (line: string) => void;
 }
 
-const JS_PEERS: readonly JsPeer[] = [
+export const JS_PEERS: readonly JsPeer[] = [
   versionedPeer,
   handWrittenPeer,
   handWrittenValidatingPeer,
@@ -65,7 +65,7 @@ function withSortedTags(envelope: unknown): unknown {
 type Mutable = Record<string, any>;
 
 /** Inputs every validating decoder must refuse: each breaks one promise the Volume's fields make. */
-const BAD_INPUTS: ReadonlyArray<[string, (data: Mutable) => void]> = [
+export const BAD_INPUTS: ReadonlyArray<[string, (data: Mutable) => void]> = [
   ['a nested id that is not a UUID', (d) => (d.attachments[2]['versioned_object.data'].id = 'not-a-uuid')],
   ['a date-time with month 13', (d) => (d.created_at = '2026-13-14T09:26:53Z')],
   ['a nested date-time that is not one', (d) => (d.attachments[0]['versioned_object.data'].attached_at = 'yesterday')],
