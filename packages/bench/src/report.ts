@@ -15,6 +15,8 @@ export interface Machine {
   readonly tinybench: string;
   /** 1-minute load average when the run started: above the core count, neighbours were competing for the CPUs. */
   readonly loadAverage: number;
+  /** 1-minute load average when the run ended. */
+  readonly loadAverageEnd?: number;
 }
 
 export interface BenchReport {
@@ -122,7 +124,7 @@ function missNotes(report: BenchReport): string[] {
 }
 
 function machineLine(m: Machine): string {
-  return `${m.cpus} × ${m.cpuModel} (load average ${m.loadAverage.toFixed(1)} at the start), ${m.os}; Node ${m.node}; Python ${m.python} with oslo.versionedobjects ${m.oslo}; class-transformer ${m.classTransformer}; ${m.validators}; tinybench ${m.tinybench}`;
+  return `${m.cpus} × ${m.cpuModel} (load average ${m.loadAverage.toFixed(1)} at the start${m.loadAverageEnd === undefined ? '' : `, ${m.loadAverageEnd.toFixed(1)} at the end`}${m.loadAverage > m.cpus || (m.loadAverageEnd ?? 0) > m.cpus ? ': shared with other jobs, more runnable tasks than cores' : ''}), ${m.os}; Node ${m.node}; Python ${m.python} with oslo.versionedobjects ${m.oslo}; class-transformer ${m.classTransformer}; ${m.validators}; tinybench ${m.tinybench}`;
 }
 
 export function formatText(report: BenchReport): string {

@@ -194,6 +194,7 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
       validators: ['zod', 'valibot', 'typia', 'ajv', 'ajv-formats'].map((name) => `${name} ${packageVersion(name)}`).join(', '),
       tinybench: packageVersion('tinybench'),
       loadAverage,
+      loadAverageEnd: os.loadavg()[0] ?? 0,
     },
     mode: options.smoke ? 'smoke' : 'full',
     timeMsPerTask: Math.round(timing.timeMs * timing.rounds),
