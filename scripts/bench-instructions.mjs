@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BASELINE = fileURLToPath(new URL('../packages/bench/instructions-baseline.json', import.meta.url));
+// INSTRUCTIONS_BASELINE points elsewhere (to try --check against another baseline).
+const BASELINE = process.env.INSTRUCTIONS_BASELINE ?? fileURLToPath(new URL('../packages/bench/instructions-baseline.json', import.meta.url));
 const LOOP = fileURLToPath(new URL('./instructions-loop.mjs', import.meta.url));
 /** Calls timed per operation, and warm-up calls of each operation before them. */
 const CALLS = 200;

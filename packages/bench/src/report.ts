@@ -273,7 +273,7 @@ export function formatMarkdown(report: BenchReport): string {
   }
   if (report.instructions) out.push('', ...instructionsSection(report.instructions));
   out.push('');
-  out.push('Regenerate with `pnpm bench --write-docs` (about 30 s on an idle machine); figures from another machine are not comparable.');
+  out.push('Regenerate with `pnpm bench --write-docs` (about a minute on an idle machine, six on this loaded one); figures from another machine are not comparable, and on a loaded one read the ratios, not the ops/s.');
   out.push('');
   return out.join('\n');
 }
