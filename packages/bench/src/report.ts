@@ -221,7 +221,7 @@ export function formatMarkdown(report: BenchReport): string {
   out.push('  `typia.createAssert<VolumeEnvelope>()` and ajv with a compiled JSON Schema (ajv-formats for `uuid` and `date-time`),');
   out.push('  both followed by the plain build with `new Date(text)`. Before timing, the run checks that every validating peer builds');
   out.push('  the same object and refuses the same seven bad inputs (a bad nested UUID, month 13, a float size, ...).');
-  out.push('- **typia** needs its types read at compile time. typia 13 and 14 transform only through ttsc on TypeScript 7 (the Go');
+  out.push('- **typia** needs its types read at compile time. typia 13 and 14 transform only through ttsc, the plugin host of TypeScript 7 (the Go');
   out.push('  compiler), not TypeScript 6; typia 12.2 (peer `typescript <7`) works here in its generated-code mode: `typia generate`');
   out.push('  (`pnpm --filter @versioned/bench typia:generate`) turns packages/bench/typia-templates/ into the committed');
   out.push('  src/peers/typia-generated/, which `tsc -b` compiles like any other file; no ts-patch, no compiler plugin.');

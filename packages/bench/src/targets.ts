@@ -94,7 +94,7 @@ export const WHY_MISSED: Readonly<Record<string, string>> = {
     'close it (packages/objects): keep a "changed below" flag set as children are encoded (the same fix as the tree\'s growth), ' +
     'so an object loaded from the database and unchanged skips changedFields, and keep the compiled encoder on the meta. The ' +
     'ratio sits near the 1.5x line (1.41x and 1.73x in two runs on this loaded machine).',
-  'toPrimitive:oslo': 'even the hand-written copy, which checks nothing, falls short of 100x (its own ratio is printed): the target is beyond what this shape allows in JS.',
+  'toPrimitive:oslo': 'Even the hand-written copy, which checks nothing, falls short of 100x (its own ratio is printed): the target is beyond what this shape allows in JS.',
   'fromPrimitive:oslo': DECODE_PROFILE,
 };
 
