@@ -184,11 +184,11 @@ function instructionsSection(b: InstructionsBaseline): string[] {
     'repeatable. Measured here, two runs each: with the JIT (`--single-threaded` and the rest, without `--jitless`) decode',
     'moved by 1.2% between runs and the backport counted its own optimisation (261,042 per call against 102,345 interpreted),',
     'because the tier-up falls inside or outside a phase depending on timing; without `--expose-gc` and a GC between phases the',
-    'backport moved by 2.6% (a scavenge fell inside the phase in one run only). With these flags three runs gave decode',
-    '219,780 to 219,787 and encode 85,978 in each: a spread under 0.01%, so the 10% limit catches real regressions only. The',
+    'backport moved by 2.6% (a scavenge fell inside the phase in one run only). With these flags four runs gave decode',
+    '219,780 to 219,797 and encode 85,978 in each: a spread under 0.01%, so the 10% limit catches real regressions only. The',
     'count is the interpreter\'s, not the optimised code\'s: it follows the work done (a check added, a copy made, a loop',
     'over the tree), not the JIT\'s luck; it is compared only with a baseline from the same Node and flags.',
-    'One run takes about 20 s of CPU (valgrind runs node about 50 times slower).',
+    'One run takes about 20 s of CPU (valgrind runs node about 50 times slower): about 20 s of wall time on an idle machine, 2 to 2.5 minutes on this one at load 13 to 18.',
   ];
 }
 
