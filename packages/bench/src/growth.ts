@@ -58,7 +58,7 @@ export const GROWTH_OPERATIONS: readonly GrowthOperation[] = ['toPrimitive', 'fr
 
 export interface GrowthReport {
   readonly rows: readonly GrowthRow[];
-  /** The largest per-object time of a subject may be at most this many times its smallest to count as flat. */
+  /** How far a subject's time per object (over the hand-written reference's) may rise with size and still count as flat. */
   readonly flatWithin: number;
 }
 
@@ -74,29 +74,26 @@ export function growthSizes(smoke: boolean): { list: number[]; tree: number[]; r
   return smoke ? { list: [10, 100], tree: [1, 10], registry: [10, 100] } : { list: [10, 1_000, 100_000], tree: [1, 10, 100], registry: [10, 1_000] };
 }
 
+/** Where results go so that V8 cannot drop a call whose value is unused. */
+export let kept: unknown;
+
 /**
  * Best per-call CPU time over rounds of enough calls to last ~10 ms each, within the budget: the best round is the
  * one the neighbours disturbed least. Always at least two rounds; a call longer than the budget runs twice.
  */
 export function bestCallMs(fn: () => unknown, budgetMs: number): number {
   const first = cpuNow();
-  sinkIt(fn());
+  kept = fn();
   const once = Math.max(cpuNow() - first, 0.001);
   const calls = Math.max(1, Math.round(10 / once));
   let best = Infinity;
   const end = cpuNow() + budgetMs;
   for (let round = 0; round < 2 || cpuNow() < end; round++) {
     const start = cpuNow();
-    for (let i = 0; i < calls; i++) sinkIt(fn());
+    for (let i = 0; i < calls; i++) kept = fn();
     best = Math.min(best, (cpuNow() - start) / calls);
   }
   return best;
-}
-
-/** Where results go so that V8 cannot drop a call whose value is unused. */
-export let kept: unknown;
-function sinkIt(value: unknown): void {
-  kept = value;
 }
 
 function uuidFor(n: number): string {
