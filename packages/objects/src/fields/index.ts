@@ -55,3 +55,36 @@ export const f = {
   listOfObjects: <T = any>(target: string, options: { subclasses?: boolean } = {}) =>
     new ListType(new ObjectType(target, options.subclasses)) as unknown as FieldType<T[]>,
 } as const;
+
+/** Whether `type` decodes the string `text`: the check behind a wire format. */
+function decodes(type: FieldType): (text: string) => boolean {
+  return (text) => {
+    try {
+      type.fromPrimitive(text, undefined as never);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * The string formats the field types' schemas name, each checked by the field type itself: a string is in
+ * the format exactly when the type decodes it. SchemaValidator uses these (the standard names too: the
+ * field type's `date-time` refuses leap seconds and year 0, which RFC 3339's accepts), and so can any
+ * other JSON Schema validator that takes custom formats.
+ */
+export const WIRE_FORMATS: Readonly<Record<string, (text: string) => boolean>> = Object.freeze({
+  uuid: decodes(new UUIDType()),
+  'date-time': decodes(new DateTimeType()),
+  ipv4: decodes(new IPAddressType(4)),
+  ipv6: decodes(new IPAddressType(6)),
+  'ipv4-network': decodes(new IPNetworkType(4)),
+  'ipv6-network': decodes(new IPNetworkType(6)),
+  'ip-network': decodes(new IPNetworkType('any')),
+  'integer-string': decodes(new IntegerType()),
+  'non-negative-integer-string': decodes(new IntegerType(0)),
+  'float-string': decodes(new FloatType()),
+  'non-negative-float-string': decodes(new FloatType(0)),
+  'flexible-boolean': decodes(new FlexibleBooleanType()),
+});
