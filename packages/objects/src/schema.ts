@@ -289,7 +289,7 @@ export class SchemaValidator {
     const at = path.length === 0 ? [name] : path;
     const fail = (keyword: string, message: string, where: PathSegment[] = at): false => (this.issue({ path: where, keyword, message }), false);
     if (!isVersion(version)) return fail('invalid_version', `has version ${describeValue(version)}, not "X.Y" or "X.Y.Z"`, [...at, keys.version]);
-    if (expect.name !== undefined && name !== expect.name) return fail('const', `is a ${quote(name)}, not a ${expect.name}`);
+    if (expect.name !== undefined && name !== expect.name) return fail('const', `is a ${describeValue(name)}, not a ${expect.name}`);
     // The data is still checked against the version named, so its issues are listed too.
     if (expect.version !== undefined && version !== expect.version) fail('const', `must be equal to constant ${JSON.stringify(expect.version)}`, [...at, keys.version]);
     let meta: ObjectMeta;
@@ -375,11 +375,6 @@ function countValues(value: unknown, cap: number): number {
     }
   }
   return count + stack.length;
-}
-
-/** A string for a message, cut to a readable length. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
 /** ajv's JSON pointer into an envelope, as path segments: array indexes as numbers, data keys left out. */
