@@ -357,8 +357,16 @@ function isSameOrSubclass(meta: ObjectMeta, rule: ChildRule): boolean {
   return false;
 }
 
-/** How many values `value` holds, counting no further than `cap` (cycles included). */
+/** How many values `value` holds, counting no further than `cap` (cycles included); `cap` if reading it throws. */
 function countValues(value: unknown, cap: number): number {
+  try {
+    return countUpTo(value, cap);
+  } catch {
+    return cap;
+  }
+}
+
+function countUpTo(value: unknown, cap: number): number {
   let count = 0;
   const stack: unknown[] = [value];
   while (stack.length > 0 && count < cap) {
