@@ -4,7 +4,7 @@ import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import { VersionedError, formatPath, isVersionedError, type PathSegment } from './errors.js';
 import { childVersionAt } from './history.js';
 import { DEFAULT_LIMITS, envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
-import { WIRE_FORMATS } from './fields/index.js';
+import { WIRE_FORMATS, WIRE_FORMAT_EXPECTED } from './fields/index.js';
 import type { JsonSchema, SchemaContext } from './fields/type.js';
 import type { EnvelopeKeys, ObjectMeta } from './meta.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
@@ -291,7 +291,7 @@ export class SchemaValidator {
     if (!isVersion(version)) return fail('invalid_version', `has version ${describeValue(version)}, not "X.Y" or "X.Y.Z"`, [...at, keys.version]);
     if (expect.name !== undefined && name !== expect.name) return fail('const', `is a ${describeValue(name)}, not a ${expect.name}`);
     // The data is still checked against the version named, so its issues are listed too.
-    if (expect.version !== undefined && version !== expect.version) fail('const', `must be equal to constant ${JSON.stringify(expect.version)}`, [...at, keys.version]);
+    if (expect.version !== undefined && version !== expect.version) fail('const', 'must be equal to constant', [...at, keys.version]);
     let meta: ObjectMeta;
     try {
       // A version named by the caller may be one only a history describes (an older major); otherwise the class that reads it.
@@ -419,6 +419,8 @@ function toIssue(error: ErrorObject, root: unknown, base: PathSegment[], keyList
   const params = error.params as Record<string, unknown>;
   if (error.keyword === 'additionalProperties') return { path: [...path, String(params['additionalProperty'])], message: 'is not part of this version', keyword: error.keyword };
   if (error.keyword === 'required') return { path: [...path, String(params['missingProperty'])], message: 'is required', keyword: error.keyword };
+  const expected = error.keyword === 'format' ? WIRE_FORMAT_EXPECTED[String(params['format'])] : undefined;
+  if (expected !== undefined) return { path, message: `expected ${expected} (format "${String(params['format'])}")`, keyword: error.keyword };
   return { path, message: error.message ?? error.keyword, keyword: error.keyword };
 }
 
