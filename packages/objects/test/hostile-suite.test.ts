@@ -24,7 +24,7 @@ const examples: string[] = [];
 
 function record(what: Count, detail: string): void {
   counts[what]++;
-  if (examples.length < 10) examples.push(`${what}: ${detail.slice(0, 600)}`);
+  if (examples.length < 10) examples.push(`${what}: ${detail.slice(0, Number(process.env['HOSTILE_EXAMPLE_CHARS'] ?? 600))}`);
 }
 
 const PROTO_KEYS = Reflect.ownKeys(Object.prototype).length;
@@ -60,7 +60,7 @@ function attempt<T>(what: string, input: unknown, fn: () => T): { value?: T; err
 /** A short printable form of any value (BigInts, null prototypes and cycles included). */
 function safeJson(value: unknown): string {
   try {
-    return (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? typeof value).slice(0, 400);
+    return (JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? typeof value).slice(0, Number(process.env["HOSTILE_EXAMPLE_CHARS"] ?? 400));
   } catch {
     return `(${typeof value} that JSON cannot print)`;
   }
