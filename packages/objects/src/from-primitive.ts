@@ -1,9 +1,8 @@
 import { VersionedError, isVersionedError, type PathSegment } from './errors.js';
 import { defineOwn } from './fields/containers.js';
 import { childVersionAt } from './history.js';
-import { compareVersions } from './version.js';
+import { compareVersions, describeValue } from './version.js';
 import { wireFieldsAt } from './wire-fields.js';
-import { describeValue } from './version.js';
 import { decoderFor, envelopeReaderFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
 import { markChanged, metaOf, type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';

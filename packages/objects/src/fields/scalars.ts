@@ -187,7 +187,7 @@ export class DateTimeType extends FieldType<Date> {
       });
     }
     // A whole second goes out as oslo writes it, without a fraction, so both sides emit the same envelope.
-    if (this.precision !== 'second' && value.getTime() % 1000 !== 0) return value.toISOString();
+    if (this.precision !== 'second' && time % 1000 !== 0) return value.toISOString();
     const y = value.getUTCFullYear();
     // toISOString() and a slice cost 2-3x this; it stays the path for years it would write differently (and invalid dates).
     if (!(y >= 1000 && y <= 9999)) return `${value.toISOString().slice(0, 19)}Z`;
