@@ -247,7 +247,7 @@ export class SchemaValidator {
     const outer = this.run;
     this.run = run;
     try {
-      this.envelope(primitive, [], options);
+      this.envelope(primitive, () => [], options);
     } catch (err) {
       // A getter or proxy in a JavaScript input can throw; a maxDepth beyond the call stack overflows it.
       const overflow = err instanceof RangeError && /call stack/i.test(err.message);
@@ -272,10 +272,10 @@ export class SchemaValidator {
    * Check one envelope at `path`; true when valid. `expect` narrows the name and version (a root the caller
    * named, or a child the parent's field and relationships decide).
    */
-  private envelope(value: unknown, path: PathSegment[], expect: { name?: string; version?: string; rule?: ChildRule }): boolean {
+  private envelope(value: unknown, path: () => PathSegment[], expect: { name?: string; version?: string; rule?: ChildRule }): boolean {
     const run = this.run as Run;
     if (run.depth >= this.limits.maxDepth) {
-      this.issue({ path, keyword: 'limit_exceeded', message: `objects nest deeper than the limit of ${this.limits.maxDepth}` });
+      this.issue({ path: path(), keyword: 'limit_exceeded', message: `objects nest deeper than the limit of ${this.limits.maxDepth}` });
       return false;
     }
     const keys = envelopeKeysOf(value, this.registry.envelopeKeys);
@@ -283,15 +283,19 @@ export class SchemaValidator {
     const name = keys ? env[keys.name] : undefined;
     const version = keys && Object.hasOwn(env, keys.version) ? env[keys.version] : undefined;
     if (!keys || typeof name !== 'string' || name === '' || typeof version !== 'string') {
-      this.issue({ path, keyword: 'envelope', message: 'is not an object envelope with a name and a version' });
+      this.issue({ path: path(), keyword: 'envelope', message: 'is not an object envelope with a name and a version' });
       return false;
     }
-    const at = path.length === 0 ? [name] : path;
-    const fail = (keyword: string, message: string, where: PathSegment[] = at): false => (this.issue({ path: where, keyword, message }), false);
-    if (!isVersion(version)) return fail('invalid_version', `has version ${describeValue(version)}, not "X.Y" or "X.Y.Z"`, [...at, keys.version]);
+    // Paths are built only when an issue needs one: a valid input never pays for them.
+    const at = once(() => {
+      const p = path();
+      return p.length === 0 ? [name] : p;
+    });
+    const fail = (keyword: string, message: string, where: PathSegment[] = at()): false => (this.issue({ path: where, keyword, message }), false);
+    if (!isVersion(version)) return fail('invalid_version', `has version ${describeValue(version)}, not "X.Y" or "X.Y.Z"`, [...at(), keys.version]);
     if (expect.name !== undefined && name !== expect.name) return fail('const', `is a ${describeValue(name)}, not a ${expect.name}`);
     // The data is still checked against the version named, so its issues are listed too.
-    if (expect.version !== undefined && version !== expect.version) fail('const', 'must be equal to constant', [...at, keys.version]);
+    if (expect.version !== undefined && version !== expect.version) fail('const', 'must be equal to constant', [...at(), keys.version]);
     let meta: ObjectMeta;
     try {
       // A version named by the caller may be one only a history describes (an older major); otherwise the class that reads it.
@@ -305,7 +309,7 @@ export class SchemaValidator {
     if (rule) {
       if (!isSameOrSubclass(meta, rule)) return fail('object', `expected a ${rule.target} object, got a ${meta.name}`);
       if (rule.version !== undefined && meta.name === rule.target && compareVersions(version, rule.version) !== 0) {
-        return fail('const', `must be ${rule.target} ${rule.version}, the version the parent's relationships give`, [...at, keys.version]);
+        return fail('const', `must be ${rule.target} ${rule.version}, the version the parent's relationships give`, [...at(), keys.version]);
       }
     }
     const fn = this.compile(meta, expect.version ?? version, run.all);
@@ -318,19 +322,19 @@ export class SchemaValidator {
       run.depth--;
       this.frames.pop();
     }
-    for (const error of meaningful(fn.errors ?? [])) this.issue(toIssue(error, value, at, this.registry.envelopeKeys));
+    for (const error of meaningful(fn.errors ?? [])) this.issue(toIssue(error, value, at(), this.registry.envelopeKeys));
     return false;
   }
 
   /** The envelopes being checked, innermost last: where a child's path starts. */
-  private readonly frames: { root: unknown; path: PathSegment[] }[] = [];
+  private readonly frames: { root: unknown; path: () => PathSegment[] }[] = [];
 
   /** The `versionedChild` keyword: a child envelope, checked by the schema of the version it claims. */
   private child(rule: ChildRule, data: unknown, cxt: { instancePath: string; rootData: unknown } | undefined): boolean {
-    const frame = this.frames[this.frames.length - 1] as { root: unknown; path: PathSegment[] };
     if (data === null && rule.nullable) return true;
-    const path = [...frame.path, ...segmentsOf(cxt?.instancePath ?? '', frame.root, this.registry.envelopeKeys)];
-    return this.envelope(data, path, { rule });
+    const { root, path: parent } = this.frames[this.frames.length - 1] as { root: unknown; path: () => PathSegment[] };
+    const instancePath = cxt?.instancePath ?? '';
+    return this.envelope(data, once(() => [...parent(), ...segmentsOf(instancePath, root, this.registry.envelopeKeys)]), { rule });
   }
 
   /** Throw the first issue as a VersionedError: `limit_exceeded` for a limit, else `invalid_primitive`. */
@@ -424,21 +428,34 @@ function toIssue(error: ErrorObject, root: unknown, base: PathSegment[], keyList
   return { path, message: error.message ?? error.keyword, keyword: error.keyword };
 }
 
-/** A map that keeps the `size` most recently used entries. */
+/** `fn`'s result, computed on the first call. */
+function once<T>(fn: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= fn());
+}
+
+/**
+ * A map that keeps the `size` most recently used entries. A hit only stamps the entry; the least recently
+ * used one is looked for when a new entry needs room (rare: each is a schema compilation).
+ */
 class Lru<V> {
-  private readonly map = new Map<string, V>();
+  private readonly map = new Map<string, { value: V; used: number }>();
+  private clock = 0;
   constructor(private readonly size: number) {}
   get(key: string): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    const entry = this.map.get(key);
+    if (entry === undefined) return undefined;
+    entry.used = ++this.clock;
+    return entry.value;
   }
   set(key: string, value: V): void {
-    this.map.set(key, value);
-    if (this.map.size > this.size) this.map.delete(this.map.keys().next().value as string);
+    if (this.map.size >= this.size && !this.map.has(key)) {
+      let oldest: string | undefined;
+      let least = Infinity;
+      for (const [k, e] of this.map) if (e.used < least) (least = e.used), (oldest = k);
+      this.map.delete(oldest as string);
+    }
+    this.map.set(key, { value, used: ++this.clock });
   }
 }
 
