@@ -1,8 +1,8 @@
-import { VersionedError, isVersionedError } from './errors.js';
-import { describeValue } from './version.js';
-import { decoderFor, envelopeReaderFor, type Envelope } from './codegen.js';
+import { VersionedError, atPath, isVersionedError } from './errors.js';
+import { compareVersions, describeValue } from './version.js';
+import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { markChanged, type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 
@@ -106,10 +106,11 @@ class Decoder implements DecodeContext {
   }
 
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
-    const cls = meta.cls as unknown as typeof VersionedObject;
+    const cls = meta.cls as unknown as typeof VersionedObjectBase;
     const obj = new (cls as unknown as new () => VersionedObject)();
     let data = env.data;
-    if (env.version !== meta.version && cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive) {
+    const upgrading = cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive && compareVersions(env.version, meta.version) < 0;
+    if (upgrading) {
       data = { ...data };
       cls.upgradePrimitive(data, env.version);
     }
@@ -119,9 +120,24 @@ class Decoder implements DecodeContext {
         if (!meta.fieldMap.has(key)) throw new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [key] });
       }
     }
+    if (meta.history.fills.size > 0) fillMissing(meta, obj);
+    // What the upgrade or a history fill gave, the sender did not send: re-sending it at an older version loses nothing.
+    if (upgrading || meta.history.fills.size > 0) {
+      for (const name of Object.keys(obj.$values)) if (!Object.hasOwn(env.data, name)) (obj.$filled ??= new Set()).add(name);
+    }
     if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) markChanged(obj, name);
-    if (env.version !== meta.version) obj.$wireVersion = env.version;
+    obj.$wireVersion = env.version;
     return obj;
+  }
+}
+
+/** The history's `fill` values, for fields the primitive left out (at any version). */
+function fillMissing(meta: ObjectMeta, obj: VersionedObject): void {
+  for (const [name, value] of meta.history.fills) {
+    if (obj.$values[name] !== undefined) continue;
+    const def = meta.fieldMap.get(name) as FieldDef;
+    const filled = typeof value === 'function' ? (value as () => unknown)() : value;
+    obj.$values[name] = filled === null ? nullFor(def) : atPath(() => def.type.clone(def.type.coerce(filled), new Map()), name);
   }
 }
 
