@@ -150,7 +150,7 @@ export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
     const read = (key: string): string => `(hasOwn(v, ${q(key)}) ? v[${q(key)}] : undefined)`;
     const body = `return function readEnvelope(v, fail) {
   const name = v[${q(keys.name)}], namespace = ${read(keys.namespace)}, version = ${read(keys.version)}, data = ${read(keys.data)}, changes = ${read(keys.changes)};
-  if (typeof name !== 'string' || name === '') fail(${q(keys.name)}, name);
+  if (typeof name !== 'string') fail(${q(keys.name)}, name);
   if (typeof namespace !== 'string') fail(${q(keys.namespace)}, namespace);
   if (typeof version !== 'string') fail(${q(keys.version)}, version);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(${q(keys.data)}, data);

@@ -57,7 +57,7 @@ export function readEnvelope(value: unknown, keyList: readonly EnvelopeKeys[]): 
 }
 
 const EXPECTED_PART: Record<string, string> = {
-  name: 'a non-empty string',
+  name: 'a string',
   namespace: 'a string',
   version: 'a version "X.Y" or "X.Y.Z"',
   data: 'an object',
