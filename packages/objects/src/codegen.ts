@@ -12,7 +12,7 @@ const q = (text: string): string => JSON.stringify(text);
 
 /** What compiled encoders call back into. */
 export interface EncoderHost {
-  /** Encode an object-holding field, deciding its children's version; DROP if the relationships drop it. */
+  /** Encode an object-holding field (null included), deciding its children's version; DROP if the relationships drop it. */
   objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, obj: VersionedObjectLike, exists: boolean): unknown;
   /** Report a set field that the backport drops; a refusal is thrown without a path (the caller adds the field). */
   lost(meta: ObjectMeta, field: string, version: string, reason: string, obj: VersionedObjectLike): void;
@@ -64,7 +64,7 @@ function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): Enc
     } else if (def.objectTarget !== undefined) {
       // An absent field kept for the hook is encoded as it is, without the version rules for its children.
       lines.push(
-        `if ((x = values.${name}) !== undefined) { cur = ${i}; if (x === null) data.${name} = null; else { y = host.objectField(x, defs[${i}], meta, version, obj, ${exists}); if (y !== DROP) data.${name} = y; } }`,
+        `if ((x = values.${name}) !== undefined) { cur = ${i}; y = host.objectField(x, defs[${i}], meta, version, obj, ${exists}); if (y !== DROP) data.${name} = y; }`,
       );
     } else {
       lines.push(`if ((x = values.${name}) !== undefined) { cur = ${i}; data.${name} = x === null ? null : defs[${i}].type.toPrimitive(x, host); }`);

@@ -132,19 +132,17 @@ class Encoder implements EncodeContext, EncoderHost {
 
   /** Called by compiled encoders for fields that hold objects: decide the children's version, then encode. */
   objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, obj: VersionedObject, exists: boolean): unknown {
+    const rule = this.compat && exists ? this.childRuleFor(meta, def, version) : AS_IS;
+    if (rule === DROP) {
+      // A null child goes too, as in oslo: the field did not exist at that version.
+      this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`, obj);
+      return DROP;
+    }
+    if (value === null) return null;
     const savedRule = this.childRule;
     const savedOwner = this.childOwner;
-    if (this.compat && exists) {
-      const rule = this.childRuleFor(meta, def, version);
-      if (rule === DROP) {
-        this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`, obj);
-        return DROP;
-      }
-      this.childRule = rule;
-      this.childOwner = `${meta.name} ${version}`;
-    } else {
-      this.childRule = AS_IS;
-    }
+    this.childRule = rule;
+    this.childOwner = `${meta.name} ${version}`;
     try {
       return def.type.toPrimitive(value, this);
     } finally {
@@ -155,8 +153,8 @@ class Encoder implements EncodeContext, EncoderHost {
 
   /**
    * oslo's order (obj_make_compatible_from_manifest): with a manifest, only the manifest counts: a class
-   * it leaves out goes as it is (a list's items go at 1.0). Without one, the relationships at `version`;
-   * a backport with no rule is an error, a list's items go at 1.0.
+   * it leaves out goes as it is (a list's items go at 1.0). Without one, the relationships at `version`
+   * (past the last pair, as it is); a backport with no rule is an error, a list's items go at 1.0.
    */
   private childRuleFor(meta: ObjectMeta, def: FieldDef, version: string): ChildRule | typeof DROP {
     const listItems = def.name === 'objects' && isObjectList(meta);
@@ -165,6 +163,9 @@ class Encoder implements EncodeContext, EncoderHost {
       if (pinned !== undefined) return { target: pinned, compat: true };
       return listItems ? { target: LIST_ITEMS_DEFAULT, compat: true } : AS_IS;
     }
+    const pairs = meta.history.relationships.get(def.name);
+    // oslo backports by the pair at or before the version; past the last pair, the child goes as it is.
+    if (pairs !== undefined && pairs.length > 0 && compareVersions(version, (pairs.at(-1) as readonly [string, string])[0]) > 0) return AS_IS;
     const related = childVersionAt(meta.history, def.name, version);
     if (related === DROP) return DROP;
     if (related !== undefined) return { target: related, compat: true };
@@ -237,8 +238,10 @@ export function encodeObject(obj: VersionedObject, options: ToPrimitiveOptions =
   const encoder = new Encoder(options.manifest, options.onDataLoss ?? 'allow', options.logger ?? console);
   const name = metaOf(obj).name;
   const target = options.targetVersion ?? manifestTarget(obj, options.manifest);
-  // As oslo's obj_to_primitive: the rules apply when the version differs from the object's, or under a manifest.
-  const compat = options.manifest !== undefined || (target !== undefined && compareVersions(target, obj.objVersion) !== 0);
+  // As oslo's obj_to_primitive: the rules apply when the version differs from the object's, or under a
+  // manifest (an empty one is no manifest at the root, as Python's truthiness has it).
+  const manifested = options.manifest !== undefined && Object.keys(options.manifest).length > 0;
+  const compat = manifested || (target !== undefined && compareVersions(target, obj.objVersion) !== 0);
   try {
     return encoder.encode(obj, target, compat);
   } catch (err) {

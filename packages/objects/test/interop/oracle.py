@@ -15,6 +15,9 @@ Ops:
   serialize    {entity, base?} -> VersionedObjectSerializer.serialize_entity() of a payload holding specs.
   deserialize  {entity, base?} -> VersionedObjectSerializer.deserialize_entity(), objects reported.
   tree_versions {name} -> obj_tree_get_versions(name).
+  define  {classes} -> registers classes described as JSON (the differential tests' random classes; see
+          define_class()).
+  batch   {requests} -> [{ok} | {error}] for many requests in one line (the differential tests send thousands).
 """
 import datetime
 import json
@@ -26,6 +29,7 @@ import warnings
 try:
     import netaddr
     from importlib.metadata import version as _dist_version
+    from oslo_utils import versionutils
     from oslo_versionedobjects import base, fields
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import classes
@@ -87,6 +91,9 @@ def build(spec):
     assign(obj, spec.get('after', {}))
     for name in spec.get('unset', []):
         delattr(obj, name)
+        if spec.get('unset_forgets_change'):
+            # The documented difference "A field unset after it was set is no longer changed", applied.
+            obj._changed_fields.discard(name)
     return obj
 
 
@@ -202,8 +209,95 @@ def op_tree_versions(request):
     return base.obj_tree_get_versions(request['name'])
 
 
+SCALARS = {
+    'string': fields.String, 'sensitive': fields.SensitiveString, 'integer': fields.Integer,
+    'float': fields.Float, 'boolean': fields.Boolean, 'flexbool': fields.FlexibleBoolean,
+    'uuid': fields.UUID, 'datetime': fields.DateTime, 'ipaddr': fields.IPAddress,
+    'ipnet': fields.IPNetwork, 'mac': fields.MACAddress, 'pci': fields.PCIAddress,
+}
+CONTAINERS = {'list': fields.List, 'set': fields.Set, 'dict': fields.Dict}
+
+
+def field_type(desc):
+    """A field type from its JSON description: {t, of?, nullableItems?, values?, cls?}."""
+    kind = desc['t']
+    if kind in SCALARS:
+        return SCALARS[kind]()
+    if kind == 'enum':
+        return fields.Enum(valid_values=desc['values'])
+    if kind in CONTAINERS:
+        args = {'nullable': True} if desc.get('nullableItems') else {}
+        return CONTAINERS[kind](field_type(desc['of']), **args)
+    raise ValueError('unknown field type %r' % kind)
+
+
+def make_field(desc):
+    kind = desc['type']['t']
+    args = {'nullable': desc.get('nullable', False)}
+    if 'default' in desc:
+        args['default'] = desc['default']
+    if kind == 'object':
+        return fields.ObjectField(desc['type']['cls'], **args)
+    if kind == 'objects':
+        return fields.ListOfObjectsField(desc['type']['cls'], **args)
+    return fields.Field(field_type(desc['type']), **args)
+
+
+def define_class(desc):
+    """An oslo class as a project writes one: fields, obj_relationships, and an obj_make_compatible that
+    drops each field for targets older than the version that added it (after the children's backport)."""
+    added = {name: versionutils.convert_version_to_tuple(since) for name, since in desc.get('added', {}).items()}
+    relationships = {name: [tuple(pair) for pair in pairs] for name, pairs in desc.get('relationships', {}).items()}
+    is_list = desc.get('list', False)
+    attrs = {'VERSION': desc['version'], 'fields': {f['name']: make_field(f) for f in desc['fields']},
+             'obj_relationships': relationships}
+
+    def obj_make_compatible(self, primitive, target_version):
+        super(cls, self).obj_make_compatible(primitive, target_version)
+        target = versionutils.convert_version_to_tuple(target_version)
+        for name, since in added.items():
+            if target < since:
+                primitive.pop(name, None)
+
+    def obj_what_changed(self):
+        # The documented difference "a change inside an element of a ListOfObjects field", applied to oslo
+        # so that envelopes compare exactly (oslo's ObjectListBase already does this for its objects).
+        changes = super(cls, self).obj_what_changed()
+        for name, field in self.fields.items():
+            if isinstance(field, fields.ListOfObjectsField) and self.obj_attr_is_set(name):
+                if any(item.obj_what_changed() for item in (getattr(self, name) or [])):
+                    changes.add(name)
+        return changes
+
+    attrs['obj_make_compatible'] = obj_make_compatible
+    if not is_list:
+        attrs['obj_what_changed'] = obj_what_changed
+    bases = (base.ObjectListBase, base.VersionedObject) if is_list else (base.VersionedObject,)
+    cls = type(str(desc['name']), bases, attrs)
+    base.VersionedObjectRegistry.register(cls)
+    return cls
+
+
+def op_define(request):
+    for desc in request['classes']:
+        define_class(desc)
+    return len(request['classes'])
+
+
+def op_batch(request):
+    out = []
+    for sub in request['requests']:
+        try:
+            result = OPS[sub['op']](sub)
+            json.dumps(result, allow_nan=False)
+            out.append({'ok': result})
+        except Exception as exc:
+            out.append({'error': {'type': type(exc).__name__, 'message': str(exc)}})
+    return out
+
+
 OPS = {'build': op_build, 'decode': op_decode, 'serialize': op_serialize, 'deserialize': op_deserialize,
-       'tree_versions': op_tree_versions}
+       'tree_versions': op_tree_versions, 'define': op_define, 'batch': op_batch}
 
 
 def handle(line):

@@ -10,7 +10,7 @@ export const PYTHON = '/usr/bin/python3';
 /** Compiled to dist/test/interop/oracle.js; the Python files stay in test/interop. */
 const ORACLE_SCRIPT = fileURLToPath(new URL('../../../test/interop/oracle.py', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
-const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** What oslo holds for an object (oracle.py's report()). */
 export interface PythonReport {
@@ -192,6 +192,16 @@ export class PythonOracle {
   /** obj_tree_get_versions(name). */
   treeVersions(name: string): Promise<Record<string, string>> {
     return this.request('tree_versions', { name });
+  }
+
+  /** Register classes described as JSON (oracle.py's define_class()). */
+  define(classes: readonly unknown[]): Promise<number> {
+    return this.request('define', { classes });
+  }
+
+  /** Many requests in one line; each answer is `{ ok }` or `{ error: { type, message } }`. */
+  batch(requests: readonly ({ op: string } & Record<string, unknown>)[]): Promise<({ ok: unknown } | { error: { type: string; message: string } })[]> {
+    return this.request('batch', { requests });
   }
 
   close(): Promise<void> {
