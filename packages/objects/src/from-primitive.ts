@@ -120,7 +120,7 @@ class Decoder implements DecodeContext {
         if (!meta.fieldMap.has(key)) throw new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [key] });
       }
     }
-    if (meta.history.fills.size > 0) fillMissing(meta, obj);
+    if (meta.history.fills.size > 0) fillMissing(meta, obj, data);
     // What the upgrade or a history fill gave, the sender did not send: re-sending it at an older version loses nothing.
     if (upgrading || meta.history.fills.size > 0) {
       for (const name of Object.keys(obj.$values)) if (!Object.hasOwn(env.data, name)) (obj.$filled ??= new Set()).add(name);
@@ -132,11 +132,11 @@ class Decoder implements DecodeContext {
 }
 
 /** The history's `fill` values, for fields the primitive left out (at any version). */
-function fillMissing(meta: ObjectMeta, obj: VersionedObject): void {
+function fillMissing(meta: ObjectMeta, obj: VersionedObject, data: Record<string, unknown>): void {
   for (const [name, value] of meta.history.fills) {
     if (obj.$values[name] !== undefined) continue;
     const def = meta.fieldMap.get(name) as FieldDef;
-    const filled = typeof value === 'function' ? (value as () => unknown)() : value;
+    const filled = typeof value === 'function' ? (value as (data: Record<string, unknown>) => unknown)(data) : value;
     obj.$values[name] = filled === null ? nullFor(def) : atPath(() => def.type.clone(def.type.coerce(filled), new Map()), name);
   }
 }

@@ -17,8 +17,8 @@ export interface HistoryEntry {
   readonly children?: Readonly<Record<string, string>>;
   /**
    * Values for fields an incoming primitive leaves out, at any version (Cinder fills `use_quota` this way):
-   * `{ use_quota: true }`, or a function giving the value. A filled field was not received, so sending it
-   * back at an older version that lacks it loses nothing.
+   * `{ use_quota: true }`, or a function of the primitive's data giving the value. A filled field was not
+   * received, so sending it back at an older version that lacks it loses nothing.
    */
   readonly fill?: Readonly<Record<string, unknown>>;
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ObjectRegistry, compareVersions, isVersionedError, type Primitive, type VersionedObject } from '../src/index.js';
-import { buildObject, canonicalJson, reportOf, withoutDroppedChanges, withoutTypes, type ObjectSpec } from './interop/model.js';
+import { buildObject, canonicalJson, reportOf, sortedJson, withoutDroppedChanges, withoutTypes, type ObjectSpec } from './interop/model.js';
 import { PythonOracle } from './interop/oracle.js';
 import { Random, defineInTs, prng, randomManifest, randomSpec, randomWorld, type ClassDesc } from './interop/random-classes.js';
 
@@ -156,8 +156,8 @@ test(`random class trees agree with oslo in both directions, at every version an
       }
       const mine = ts.ok as { report: unknown; primitive: unknown };
       const their = oslo.ok as { report: unknown; primitive: unknown };
-      const reportA = JSON.stringify(mine.report);
-      const reportB = JSON.stringify(withoutTypes(their.report));
+      const reportA = sortedJson(mine.report);
+      const reportB = sortedJson(withoutTypes(their.report));
       const a = canonicalJson(mine.primitive, registry);
       const b = canonicalJson(osloSide(their.primitive), registry);
       if (reportA !== reportB) mismatches.push({ world: w, what: `${what}: what it holds`, primitive: d.primitive, ts: mine.report, oslo: withoutTypes(their.report) });
