@@ -254,3 +254,25 @@ export function randomManifest(r: Random, world: readonly ClassDesc[]): Record<s
   for (const desc of world) if (r.chance(0.7)) manifest[desc.name] = r.pick(desc.versions);
   return manifest;
 }
+
+/** The world as a release that speaks `manifest` (every class in it): each class at its version there, with the fields it had. */
+export function releaseOf(world: readonly ClassDesc[], manifest: Readonly<Record<string, string>>): ClassDesc[] {
+  return world.map((desc) => {
+    const version = manifest[desc.name] as string;
+    const minor = minorOf(version);
+    const exists = (name: string): boolean => minorOf(desc.added[name] ?? '1.0') <= minor;
+    const relationships: Record<string, [string, string][]> = {};
+    for (const [name, pairs] of Object.entries(desc.relationships)) {
+      const kept = pairs.filter(([p]) => minorOf(p) <= minor);
+      if (exists(name) && kept.length) relationships[name] = kept;
+    }
+    return {
+      ...desc,
+      version,
+      versions: desc.versions.filter((v) => minorOf(v) <= minor),
+      fields: desc.fields.filter((fd) => exists(fd.name)),
+      added: Object.fromEntries(Object.entries(desc.added).filter(([name]) => exists(name))),
+      relationships,
+    };
+  });
+}
