@@ -100,6 +100,11 @@ function firstDifference(a: unknown, b: unknown, path: string): [string, unknown
 test('documented differences the comparison applies are on the differences page', () => {
   const page = readFileSync(fileURLToPath(new URL('../../../../docs/differences-from-oslo.md', import.meta.url)), 'utf8');
   for (const heading of Object.values(APPLIED_DIFFERENCES)) assert.ok(page.includes(heading), `docs/differences-from-oslo.md names "${heading}"`);
+  // Every test the page cites by name in interop-differences.test.ts is there.
+  const pins = readFileSync(fileURLToPath(new URL('../../test/interop-differences.test.ts', import.meta.url)), 'utf8');
+  const cited = [...page.matchAll(/`differences` “([^”]+)”/g)].map((m) => m[1] as string);
+  assert.ok(cited.length >= 30, `the page cites ${cited.length} pinning tests`);
+  for (const name of cited) assert.ok(pins.includes(name.replace(/'/g, '’')) || pins.includes(name), `interop-differences.test.ts has a test "${name}"`);
 });
 
 test(`random class trees agree with oslo in both directions, at every version and under random manifests (seed ${SEED})`, async () => {
