@@ -20,8 +20,11 @@ export interface HistoryEntry {
    * `{ use_quota: true }`, or a function of the primitive's data giving the value. A filled field was not
    * received, so sending it back at an older version that lacks it loses nothing.
    */
-  readonly fill?: Readonly<Record<string, unknown>>;
+  readonly fill?: Readonly<Record<string, FillValue>>;
 }
+
+/** A `fill` value: the value itself, or a function of the incoming primitive's data that gives it. */
+export type FillValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown } | ((data: Readonly<Record<string, unknown>>) => unknown);
 
 /** oslo's obj_relationships: per object field, `[parentVersion, childVersion]` pairs, oldest first. */
 export type Relationships = ReadonlyMap<string, readonly (readonly [parent: string, child: string])[]>;
