@@ -1,43 +1,48 @@
 // Change tracking of values changed in place: `v.metadata.k = 'x'`, `v.tags.push('y')`, `v.labels.add('z')`.
-// A field whose value is a container (or a Date) is snapshotted when it can first be reached unchanged: on
-// its first read through the accessor, and for every set field at resetChanges(). whatChanged() compares
-// the value with its snapshot, so an in-place change counts as a change, as Cinder's obj_what_changed
-// overrides make it count for its dict fields. Child objects are kept by reference: their own tracking
-// says whether they changed.
+// Assigned values are always copied (coerce builds a new container or Date), so a caller can only change a
+// stored value in place after reading it through the accessor. That first read takes a snapshot (or, for a
+// field already changed, marks it read, to be snapshotted at resetChanges()); whatChanged() compares the
+// value with its snapshot. Objects never read pay nothing. Child objects are kept by reference: their own
+// tracking says whether they changed. Cinder's obj_what_changed overrides catch the same for its dicts.
 import { isVersionedObject } from './meta.js';
 
 /** The state change tracking keeps on an object. */
 export interface Tracked {
   $values: Record<string, unknown>;
   $changes: Set<string>;
-  /** Snapshots of container values, by field, taken while they were unchanged. */
-  $baseline: Record<string, unknown> | undefined;
+  /** By field read through its accessor: a snapshot of its value while unchanged, or READ when it was changed. */
+  $baseline: Map<string, unknown> | undefined;
 }
+
+/** A field read while changed: snapshotted when its changes are reset. */
+const READ = Symbol('read');
 
 /** Whether a value can change in place (and so needs a snapshot). */
 export function isMutable(value: unknown): value is object {
   return typeof value === 'object' && value !== null && !isVersionedObject(value);
 }
 
-/** Snapshot a field's value the first time it is read while unchanged. */
+/** The accessor's first read of a mutable value: the caller may change it in place from now on. */
 export function trackRead(obj: Tracked, name: string, value: object): void {
-  const baseline = (obj.$baseline ??= Object.create(null) as Record<string, unknown>);
-  if (!(name in baseline) && !obj.$changes.has(name)) baseline[name] = snapshot(value);
+  const baseline = (obj.$baseline ??= new Map());
+  if (!baseline.has(name)) baseline.set(name, obj.$changes.has(name) ? READ : snapshot(value));
 }
 
-/** After resetChanges(): every set container field is unchanged from now on. */
+/** After resetChanges() (of `names`, or all): what was read is unchanged from now on. */
 export function rebaseline(obj: Tracked, names?: readonly string[]): void {
-  if (names === undefined) obj.$baseline = undefined;
-  else if (obj.$baseline) for (const name of names) delete obj.$baseline[name];
-  for (const name of names ?? Object.keys(obj.$values)) {
+  const baseline = obj.$baseline;
+  if (baseline === undefined) return;
+  for (const name of names ?? [...baseline.keys()]) {
+    if (!baseline.has(name)) continue;
     const value = obj.$values[name];
-    if (isMutable(value)) (obj.$baseline ??= Object.create(null) as Record<string, unknown>)[name] = snapshot(value);
+    if (isMutable(value)) baseline.set(name, snapshot(value));
+    else baseline.delete(name);
   }
 }
 
-/** Forget the snapshot of a field that was assigned or unset (it is a change, or it is gone). */
+/** Forget what was known of a field that was assigned or unset (it is a change, or it is gone). */
 export function forgetBaseline(obj: Tracked, name: string): void {
-  if (obj.$baseline !== undefined) delete obj.$baseline[name];
+  obj.$baseline?.delete(name);
 }
 
 /** Fields changed in place since their snapshot, not already recorded as changed. */
@@ -45,49 +50,47 @@ export function changedInPlace(obj: Tracked): string[] | undefined {
   const baseline = obj.$baseline;
   if (baseline === undefined) return undefined;
   let out: string[] | undefined;
-  for (const name in baseline) {
-    if (!obj.$changes.has(name) && !sameValue(baseline[name], obj.$values[name])) (out ??= []).push(name);
+  for (const [name, before] of baseline) {
+    if (before !== READ && !obj.$changes.has(name) && !sameValue(before, obj.$values[name])) (out ??= []).push(name);
   }
   return out;
 }
 
+/** A copy to compare with later: arrays, Sets and Maps (for dicts) of snapshots; a Date as its time. */
 function snapshot(value: unknown): unknown {
   if (!isMutable(value)) return value;
   if (Array.isArray(value)) return value.map(snapshot);
   if (value instanceof Set) return new Set([...value].map(snapshot));
   if (value instanceof Date) return value.getTime();
-  const out: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(value)) out[key] = snapshot((value as Record<string, unknown>)[key]);
+  const out = new Map<string, unknown>();
+  for (const key of Object.keys(value)) out.set(key, snapshot((value as Record<string, unknown>)[key]));
   return out;
 }
 
 /** Whether `value` still equals its snapshot `before`. */
 function sameValue(before: unknown, value: unknown): boolean {
-  if (!isMutable(value)) return Object.is(before, value);
-  if (value instanceof Date) return Object.is(before, value.getTime());
+  if (typeof value !== 'object' || value === null) return Object.is(before, value);
   if (Array.isArray(value)) {
     if (!Array.isArray(before) || before.length !== value.length) return false;
     for (let i = 0; i < value.length; i++) if (!sameValue(before[i], value[i])) return false;
     return true;
   }
+  if (value instanceof Date) return Object.is(before, value.getTime());
+  if (isVersionedObject(value)) return before === value;
   if (value instanceof Set) {
     if (!(before instanceof Set) || before.size !== value.size) return false;
     for (const item of value) {
-      if (before.has(isMutable(item) ? snapshotKey(item) : item)) continue;
+      if (before.has(item instanceof Date ? item.getTime() : item)) continue;
       if (!isMutable(item) || ![...before].some((b) => sameValue(b, item))) return false;
     }
     return true;
   }
-  if (typeof before !== 'object' || before === null || Array.isArray(before) || before instanceof Set) return false;
-  const keys = Object.keys(value);
-  if (keys.length !== Object.keys(before).length) return false;
-  for (const key of keys) {
-    if (!Object.hasOwn(before, key) || !sameValue((before as Record<string, unknown>)[key], (value as Record<string, unknown>)[key])) return false;
+  if (!(before instanceof Map)) return false;
+  let count = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    count++;
+    if (!before.has(key) || !sameValue(before.get(key), (value as Record<string, unknown>)[key])) return false;
   }
-  return true;
-}
-
-/** A Date in a Set is snapshotted as its time: look that up first. */
-function snapshotKey(item: object): unknown {
-  return item instanceof Date ? item.getTime() : item;
+  return count === before.size;
 }

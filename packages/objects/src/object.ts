@@ -24,7 +24,7 @@ export class VersionedObject implements VersionedObjectLike {
   /** @internal The version this instance was decoded at (it is re-sent at that version). */
   declare $wireVersion: string | undefined;
   /** @internal Snapshots of container values, to see in-place changes (see changes.ts). */
-  declare $baseline: Record<string, unknown> | undefined;
+  declare $baseline: Map<string, unknown> | undefined;
   /** @internal Fields the decoder filled in (upgradePrimitive, a history `fill`), not received and not assigned since. */
   declare $filled: Set<string> | undefined;
 
@@ -252,7 +252,7 @@ export function fieldAccessor(meta: () => ObjectMeta, def: FieldDef): PropertyDe
       const value = this.$values[name];
       if (value === undefined) return readUnset(this, name);
       // The caller may change it in place from now on: keep what it was.
-      if (isMutable(value) && (this.$baseline === undefined || !(name in this.$baseline))) trackRead(this, name, value);
+      if ((this.$baseline === undefined || !this.$baseline.has(name)) && isMutable(value)) trackRead(this, name, value);
       return value;
     },
     set(this: VersionedObject, value: unknown): void {
@@ -306,7 +306,8 @@ function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
 }
 
-const BASE_WHAT_CHANGED = VersionedObject.prototype.whatChanged;
+/** @internal */
+export const BASE_WHAT_CHANGED = VersionedObject.prototype.whatChanged;
 
 /** @internal Whether whatChanged() is non-empty, without allocating unless the class overrides it. */
 export function hasChanges(obj: VersionedObject): boolean {
@@ -316,7 +317,8 @@ export function hasChanges(obj: VersionedObject): boolean {
   return false;
 }
 
-function childHasChanges(value: unknown): boolean {
+/** @internal Whether a field's value holds a child object (alone or in a list) with changes. */
+export function childHasChanges(value: unknown): boolean {
   if (Array.isArray(value)) {
     for (const item of value) if (isVersionedObject(item) && hasChanges(item as VersionedObject)) return true;
     return false;

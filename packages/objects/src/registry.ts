@@ -36,7 +36,7 @@ export class ObjectRegistry {
         `${meta.name} ${meta.version} is in namespace ${meta.namespace}/${meta.serialNamespace}, but ${meta.name} ${first.version} is in ${first.namespace}/${first.serialNamespace}`,
       );
     }
-    const same = versions.findIndex((m) => m.version === meta.version);
+    const same = versions.findIndex((m) => compareVersions(m.version, meta.version) === 0);
     if (same >= 0) {
       if (!options.replace) {
         throw new VersionedError('registration', `${meta.name} ${meta.version} is already registered (pass replace: true to override it)`);

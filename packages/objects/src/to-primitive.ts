@@ -2,7 +2,8 @@ import { VersionedError } from './errors.js';
 import { DROP, childVersionAt } from './history.js';
 import { encoderFor, type EncoderHost } from './codegen.js';
 import { LIST_BRAND, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
-import { VersionedObject as VersionedObjectBase, hasChanges, type VersionedObject } from './object.js';
+import { BASE_WHAT_CHANGED, VersionedObject as VersionedObjectBase, childHasChanges, hasChanges, type VersionedObject } from './object.js';
+import { changedInPlace } from './changes.js';
 import { compareVersions } from './version.js';
 
 /** An object envelope, as oslo.versionedobjects emits it. */
@@ -103,7 +104,7 @@ class Encoder implements EncodeContext, EncoderHost {
   encode(obj: VersionedObject, target: string | undefined, compat: boolean): Primitive {
     const meta = metaOf(obj);
     const version = target ?? obj.$wireVersion ?? meta.version;
-    let older = compareVersions(version, meta.version) < 0;
+    let older = version !== meta.version && compareVersions(version, meta.version) < 0;
     // Sent back at the version it came in at, from before the declared history: nothing is known of that
     // version's fields, so the object goes out as it is, as oslo would send it.
     if (older && target === undefined && predatesHistory(meta, version)) older = false;
@@ -199,10 +200,19 @@ function isObjectList(meta: ObjectMeta): boolean {
 /** whatChanged(), in declaration order (deterministic), limited to the keys still in data; undefined when empty. */
 function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
   if (!hasChanges(obj)) return undefined;
-  const changed = obj.whatChanged();
   let changes: string[] | undefined;
+  if (obj.whatChanged !== BASE_WHAT_CHANGED) {
+    const changed = obj.whatChanged();
+    for (const def of meta.fields) if (changed.has(def.name) && Object.hasOwn(data, def.name)) (changes ??= []).push(def.name);
+    return changes;
+  }
+  // whatChanged() without the Set: what was assigned, changed in place, or holds a child with changes.
+  const own = obj.$changes;
+  const inPlace = changedInPlace(obj);
   for (const def of meta.fields) {
-    if (changed.has(def.name) && Object.hasOwn(data, def.name)) (changes ??= []).push(def.name);
+    const name = def.name;
+    if (!Object.hasOwn(data, name)) continue;
+    if (own.has(name) || inPlace?.includes(name) || (def.objectTarget !== undefined && childHasChanges(obj.$values[name]))) (changes ??= []).push(name);
   }
   return changes;
 }
