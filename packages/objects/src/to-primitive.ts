@@ -61,6 +61,8 @@ const LIST_ITEMS_DEFAULT = '1.0';
 interface ChildRule {
   readonly target: string | typeof NO_RULE | undefined;
   readonly compat: boolean;
+  /** Only for children made here (not received): received ones go back as they came. */
+  readonly freshOnly?: boolean;
 }
 
 const AS_IS: ChildRule = { target: undefined, compat: false };
@@ -69,6 +71,8 @@ class Encoder implements EncodeContext, EncoderHost {
   private depth = 0;
   /** Whether the object being encoded applies the version rules to its children. */
   private compat = false;
+  /** Whether the object being encoded goes back at the older version it was received at. */
+  private resent = false;
   /** The rule decided for children of the field being encoded. */
   private childRule: ChildRule = AS_IS;
   private childOwner = '';
@@ -81,7 +85,8 @@ class Encoder implements EncodeContext, EncoderHost {
 
   encodeChild(child: VersionedObjectLike): Primitive {
     const obj = child as VersionedObject;
-    const { compat } = this.childRule;
+    const { compat, freshOnly } = this.childRule;
+    if (freshOnly && obj.$wireVersion !== undefined) return this.encode(obj, undefined, false);
     let target = this.childRule.target;
     if (target === NO_RULE) {
       if (obj.$wireVersion === undefined) {
@@ -116,12 +121,15 @@ class Encoder implements EncodeContext, EncoderHost {
     const hooked = older && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
     const encodedAt = older ? version : meta.version;
     const savedCompat = this.compat;
+    const savedResent = this.resent;
     this.compat = compat;
+    this.resent = older && target === undefined && !compat;
     let out: Primitive;
     try {
       out = encoderFor(meta, encodedAt, hooked)(obj.$values, this, obj);
     } finally {
       this.compat = savedCompat;
+      this.resent = savedResent;
     }
     // The label is the version decided, as written: "1.0.0" received is "1.0.0" re-sent.
     if (version !== encodedAt) out[meta.keys.version] = version;
@@ -133,7 +141,7 @@ class Encoder implements EncodeContext, EncoderHost {
 
   /** Called by compiled encoders for fields that hold objects: decide the children's version, then encode. */
   objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, obj: VersionedObject, exists: boolean): unknown {
-    const rule = this.compat && exists ? this.childRuleFor(meta, def, version) : AS_IS;
+    const rule = !exists ? AS_IS : this.compat ? this.childRuleFor(meta, def, version) : this.resent ? this.freshChildRule(meta, def, version) : AS_IS;
     if (rule === DROP) {
       // A null child goes too, as in oslo: the field did not exist at that version.
       this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`, obj);
@@ -172,6 +180,15 @@ class Encoder implements EncodeContext, EncoderHost {
     if (related !== undefined) return { target: related, compat: true };
     if (listItems) return { target: LIST_ITEMS_DEFAULT, compat: true };
     return compareVersions(version, meta.version) < 0 ? { target: NO_RULE, compat: true } : AS_IS;
+  }
+
+  /**
+   * Beyond oslo: an object going back at the older version it came at sends a child made here (not
+   * received) at the version its relationships give for that version, so the old receiver reads it too.
+   */
+  private freshChildRule(meta: ObjectMeta, def: FieldDef, version: string): ChildRule {
+    const related = childVersionAt(meta.history, def.name, version);
+    return typeof related === 'string' ? { target: related, compat: true, freshOnly: true } : AS_IS;
   }
 
   lost(meta: ObjectMeta, field: string, targetVersion: string, reason: string, obj: VersionedObject): void {

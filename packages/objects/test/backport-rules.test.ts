@@ -98,6 +98,16 @@ describe('re-sending a decoded tree', () => {
     assert.deepEqual(again, sent);
   });
 
+  it('a child made here, in an object going back at the older version it came at, follows that version’s relationships', () => {
+    const old = registry.fromPrimitive(Volume.create({ id: ID }).toPrimitive({ targetVersion: '1.1' })) as Volume;
+    old.attachment = att(4);
+    const p = old.toPrimitive() as Primitive;
+    assert.equal(versionOf(p), '1.1');
+    assert.equal(versionOf(dataOf(p).attachment), '1.1', 'Volume 1.1 carries Attachment 1.1');
+    assert.deepEqual(Object.keys(dataOf(dataOf(p).attachment)).sort(), ['host', 'id']);
+    assert.throws(() => old.toPrimitive({ onDataLoss: 'refuse' }), (err) => isVersionedError(err, 'data_loss') && err.pathString === 'Volume.attachment.mode');
+  });
+
   it('an object received at "1.0.0" is re-sent as "1.0.0" (versions compare numerically)', () => {
     const sent = { ...Attachment.create({ id: ID }).toPrimitive({ targetVersion: '1.0' }), [`${VO}.version`]: '1.0.0' };
     const again = registry.fromPrimitive(sent).toPrimitive({ onDataLoss: 'refuse' });
