@@ -5,6 +5,7 @@ import { checkRegistry, unbumpedObjects, type CheckReport } from './check.js';
 import { resolveConfig, type ResolvedConfig } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadObjectModules } from './load-modules.js';
+import { runMigrations } from './migrations.js';
 import { formatLockFile, readLockFile, writeLockFile } from './lock-file.js';
 import { checkReportJson, displayPath, formatCheckReport } from './report.js';
 
@@ -49,6 +50,7 @@ const OPTIONS = {
 
 /** Run the command line `argv` (without `node versioned`); resolves to the exit code. */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  if (argv[0] === 'migrations') return runMigrations(argv.slice(1), io);
   let json = argv.includes('--json');
   try {
     const { values, positionals } = parseArguments(argv);
