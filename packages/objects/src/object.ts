@@ -136,7 +136,11 @@ export class VersionedObject implements VersionedObjectLike {
   /** The changed fields and their values. */
   getChanges(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const name of this.whatChanged()) out[name] = this.$values[name];
+    for (const name of this.whatChanged()) {
+      const value = this.$values[name];
+      if (isMutable(value)) trackRead(this, name, value); // handed out: it may be changed in place
+      out[name] = value;
+    }
     return out;
   }
 
