@@ -205,9 +205,12 @@ class Encoder implements EncodeContext, EncoderHost {
   }
 }
 
-/** Filled in by the decoder and unchanged since: the sender never had it, so dropping it loses nothing. */
+/**
+ * Filled in by the decoder and neither assigned (that forgets the fill) nor changed in place since: the
+ * sender never had it, so dropping it loses nothing, even when the sender's `changes` names it.
+ */
 function wasFilled(obj: VersionedObject, field: string): boolean {
-  return obj.$filled !== undefined && obj.$filled.has(field) && !obj.whatChanged().has(field);
+  return obj.$filled !== undefined && obj.$filled.has(field) && !changedInPlace(obj)?.includes(field);
 }
 
 function isObjectList(meta: ObjectMeta): boolean {
