@@ -4,7 +4,7 @@
 // they are safe to write into the generated source; every other value is passed in, never inlined.
 import { VersionedError } from './errors.js';
 import { DROP, fieldExistsAt } from './history.js';
-import type { EnvelopeKeys, FieldDef, ObjectMeta } from './meta.js';
+import type { EnvelopeKeys, FieldDef, ObjectMeta, VersionedObjectLike } from './meta.js';
 import type { DecodeContext } from './from-primitive.js';
 
 /** A string literal for generated source. */
@@ -12,10 +12,10 @@ const q = (text: string): string => JSON.stringify(text);
 
 /** What compiled encoders call back into. */
 export interface EncoderHost {
-  /** Encode an object-holding field, deciding its children's version; DROP if the relationships drop it. */
-  objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, backporting: boolean): unknown;
+  /** Encode an object-holding field (null included), deciding its children's version; DROP if the relationships drop it. */
+  objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, obj: VersionedObjectLike, exists: boolean): unknown;
   /** Report a set field that the backport drops; a refusal is thrown without a path (the caller adds the field). */
-  lost(meta: ObjectMeta, field: string, version: string, reason: string): void;
+  lost(meta: ObjectMeta, field: string, version: string, reason: string, obj: VersionedObjectLike): void;
 }
 
 /** Builds the envelope without its `changes` (which depend on what the data kept). */
@@ -55,16 +55,16 @@ function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): Enc
     if (!exists) {
       absent.push(i);
       if (!hooked) {
-        lines.push(`if (values.${name} !== undefined) { cur = ${i}; host.lost(meta, ${JSON.stringify(name)}, version, reason); }`);
+        lines.push(`if (values.${name} !== undefined) { cur = ${i}; host.lost(meta, ${JSON.stringify(name)}, version, reason, obj); }`);
         return;
       }
     }
     if (def.type.identity) {
       lines.push(`if ((x = values.${name}) !== undefined) data.${name} = x;`);
     } else if (def.objectTarget !== undefined) {
-      // An absent field kept for the hook is encoded as it is, without backporting its children.
+      // An absent field kept for the hook is encoded as it is, without the version rules for its children.
       lines.push(
-        `if ((x = values.${name}) !== undefined) { cur = ${i}; if (x === null) data.${name} = null; else { y = host.objectField(x, defs[${i}], meta, version, ${exists && backporting}); if (y !== DROP) data.${name} = y; } }`,
+        `if ((x = values.${name}) !== undefined) { cur = ${i}; y = host.objectField(x, defs[${i}], meta, version, obj, ${exists}); if (y !== DROP) data.${name} = y; }`,
       );
     } else {
       lines.push(`if ((x = values.${name}) !== undefined) { cur = ${i}; data.${name} = x === null ? null : defs[${i}].type.toPrimitive(x, host); }`);
@@ -75,7 +75,7 @@ function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): Enc
     // What the hook left of the absent fields is dropped, and lost.
     for (const i of absent) {
       const name = (defs[i] as FieldDef).name;
-      lines.push(`if (Object.hasOwn(data, ${JSON.stringify(name)})) { cur = ${i}; delete data.${name}; host.lost(meta, ${JSON.stringify(name)}, version, reason); }`);
+      lines.push(`if (Object.hasOwn(data, ${JSON.stringify(name)})) { cur = ${i}; delete data.${name}; host.lost(meta, ${JSON.stringify(name)}, version, reason, obj); }`);
     }
   }
   const body = `return function encodeData(values, host, obj) {
@@ -124,7 +124,7 @@ function compileDecoder(meta: ObjectMeta): DecodeData {
 }
 
 /** What a wire null becomes: null on a nullable field, the default on one that has it, else an error. */
-function nullFor(def: FieldDef): unknown {
+export function nullFor(def: FieldDef): unknown {
   if (def.nullable) return null;
   if (def.hasDefault) return def.makeDefault();
   throw new VersionedError('invalid_value', `expected ${def.type.expected}, got null (the field is not nullable)`);
@@ -150,7 +150,7 @@ export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
     const read = (key: string): string => `(hasOwn(v, ${q(key)}) ? v[${q(key)}] : undefined)`;
     const body = `return function readEnvelope(v, fail) {
   const name = v[${q(keys.name)}], namespace = ${read(keys.namespace)}, version = ${read(keys.version)}, data = ${read(keys.data)}, changes = ${read(keys.changes)};
-  if (typeof name !== 'string' || name === '') fail(${q(keys.name)}, name);
+  if (typeof name !== 'string') fail(${q(keys.name)}, name);
   if (typeof namespace !== 'string') fail(${q(keys.namespace)}, namespace);
   if (typeof version !== 'string') fail(${q(keys.version)}, version);
   if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(${q(keys.data)}, data);

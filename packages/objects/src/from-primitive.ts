@@ -1,11 +1,10 @@
-import { VersionedError, isVersionedError, type PathSegment } from './errors.js';
+import { VersionedError, atPath, isVersionedError } from './errors.js';
 import { defineOwn } from './fields/containers.js';
-import { childVersionAt } from './history.js';
 import { compareVersions, describeValue } from './version.js';
 import { wireFieldsAt } from './wire-fields.js';
-import { decoderFor, envelopeReaderFor, type Envelope } from './codegen.js';
+import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { markChanged, metaOf, type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 
@@ -64,7 +63,7 @@ export function readEnvelope(value: unknown, keyList: readonly EnvelopeKeys[]): 
 }
 
 const EXPECTED_PART: Record<string, string> = {
-  name: 'a non-empty string',
+  name: 'a string',
   namespace: 'a string',
   version: 'a version "X.Y" or "X.Y.Z"',
   data: 'an object',
@@ -114,18 +113,33 @@ class Decoder implements DecodeContext {
   }
 
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
-    const cls = meta.cls as unknown as typeof VersionedObject;
+    const cls = meta.cls as unknown as typeof VersionedObjectBase;
     const obj = new (cls as unknown as new () => VersionedObject)();
     let data = env.data;
-    if (env.version !== meta.version && cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive) {
+    const upgrading = cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive && compareVersions(env.version, meta.version) < 0;
+    if (upgrading) {
       data = ownCopy(data);
       cls.upgradePrimitive(data, env.version);
     }
     decoderFor(meta)(data, obj.$values, this);
-    if (this.strict) checkChildVersions(meta, env.version, obj.$values);
+    if (meta.history.fills.size > 0) fillMissing(meta, obj, data);
+    // What the upgrade or a history fill gave, the sender did not send: re-sending it at an older version loses nothing.
+    if (upgrading || meta.history.fills.size > 0) {
+      for (const name of Object.keys(obj.$values)) if (!Object.hasOwn(env.data, name)) (obj.$filled ??= new Set()).add(name);
+    }
     if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) markChanged(obj, name);
-    if (env.version !== meta.version) obj.$wireVersion = env.version;
+    obj.$wireVersion = env.version;
     return obj;
+  }
+}
+
+/** The history's `fill` values, for fields the primitive left out (at any version). */
+function fillMissing(meta: ObjectMeta, obj: VersionedObject, data: Record<string, unknown>): void {
+  for (const [name, value] of meta.history.fills) {
+    if (obj.$values[name] !== undefined) continue;
+    const def = meta.fieldMap.get(name) as FieldDef;
+    const filled = typeof value === 'function' ? (value as (data: Record<string, unknown>) => unknown)(data) : value;
+    obj.$values[name] = filled === null ? nullFor(def) : atPath(() => def.type.clone(def.type.coerce(filled), new Map()), name);
   }
 }
 
@@ -150,33 +164,6 @@ function checkStrict(primitive: Record<string, unknown>, meta: ObjectMeta, env: 
   }
   if (env.changes && new Set(env.changes).size !== env.changes.length) {
     throw new VersionedError('invalid_primitive', 'names a field more than once', { path: [k.changes] });
-  }
-}
-
-/** Strict decoding: a child of a field the relationships pin came at that version (a subclass at any). */
-function checkChildVersions(meta: ObjectMeta, version: string, values: Record<string, unknown>): void {
-  for (const def of meta.objectFields) {
-    const pinned = childVersionAt(meta.history, def.name, version);
-    const value = values[def.name];
-    if (typeof pinned !== 'string' || value === undefined || value === null) continue;
-    forEachObject(value, [def.name], (child, path) => {
-      const childMeta = metaOf(child);
-      if (childMeta.name !== def.objectTarget || compareVersions(child.objVersion, pinned) === 0) return;
-      throw new VersionedError('incompatible_version', `must be ${childMeta.name} ${pinned}, the version the relationships of ${meta.name} ${version} give, not ${child.objVersion}`, {
-        path: [...path, childMeta.keys.version],
-      });
-    });
-  }
-}
-
-/** Call `fn` on every object in a decoded field value (inside lists, sets and dicts), with its path. */
-function forEachObject(value: unknown, path: PathSegment[], fn: (obj: VersionedObject, path: PathSegment[]) => void): void {
-  if (value instanceof VersionedObjectBase) fn(value as VersionedObject, path);
-  else if (Array.isArray(value) || value instanceof Set) {
-    let i = 0;
-    for (const item of value) forEachObject(item, [...path, i++], fn);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const key of Object.keys(value)) forEachObject((value as Record<string, unknown>)[key], [...path, key], fn);
   }
 }
 

@@ -15,7 +15,16 @@ export interface HistoryEntry {
   readonly removed?: readonly string[];
   /** Child object versions from this version on, by field: `{ attachments: '1.1' }`. */
   readonly children?: Readonly<Record<string, string>>;
+  /**
+   * Values for fields an incoming primitive leaves out, at any version (Cinder fills `use_quota` this way):
+   * `{ use_quota: true }`, or a function of the primitive's data giving the value. A filled field was not
+   * received, so sending it back at an older version that lacks it loses nothing.
+   */
+  readonly fill?: Readonly<Record<string, FillValue>>;
 }
+
+/** A `fill` value: the value itself, or a function of the incoming primitive's data that gives it. */
+export type FillValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown } | ((data: Readonly<Record<string, unknown>>) => unknown);
 
 /** oslo's obj_relationships: per object field, `[parentVersion, childVersion]` pairs, oldest first. */
 export type Relationships = ReadonlyMap<string, readonly (readonly [parent: string, child: string])[]>;
@@ -30,6 +39,8 @@ export interface VersionHistory {
   /** The version after which each field's type last changed. */
   readonly changedIn: ReadonlyMap<string, string>;
   readonly relationships: Relationships;
+  /** The declared `fill` values, by field. */
+  readonly fills: ReadonlyMap<string, unknown>;
 }
 
 /** Marks a child field dropped because the target precedes its first relationship (oslo's gap rule). */
@@ -52,6 +63,7 @@ export function buildHistory(
   const removedFields = new Map<string, readonly [string, string]>();
   const changedIn = new Map<string, string>();
   const relationships = new Map<string, [string, string][]>();
+  const fills = new Map<string, unknown>();
   const live = new Set<string>(); // fields existing at the entry being read
 
   const isObjectField = (name: string): boolean => (fields.get(name)?.type.objectTargets().length ?? 0) > 0;
@@ -105,12 +117,18 @@ export function buildHistory(
       rel.push([entry.version, child]);
       relationships.set(name, rel);
     }
+    for (const [name, value] of Object.entries(entry.fill ?? {})) {
+      if (!live.has(name)) throw fail(`${entry.version}: fill names "${name}", which does not exist at that version`);
+      if (value === undefined) throw fail(`${entry.version}: fill.${name} is undefined (give a value or a function)`);
+      fills.set(name, value);
+    }
     previous = entry.version;
   }
   if (previous !== version) throw fail(`the newest entry is ${previous}, but the class version is ${version}`);
   for (const name of fields.keys()) {
     if (!live.has(name)) throw fail(`field "${name}" is declared on the class but the history removes it`);
   }
+  for (const name of fills.keys()) if (!live.has(name)) fills.delete(name);
   for (const name of live) {
     if (!fields.has(name)) throw fail(`the history says "${name}" exists in ${version}, but the class has no such field (add it, or record its removal)`);
   }
@@ -119,7 +137,16 @@ export function buildHistory(
     const sorted = [...pairs].sort((a, b) => compareVersions(a[0], b[0])).map(([p, c]) => [p, c] as [string, string]);
     relationships.set(name, sorted);
   }
-  return { entries, fieldSince, removedFields, changedIn, relationships };
+    for (const [name, value] of fills) {
+    const def = fields.get(name) as FieldDef;
+    if (typeof value === 'function' || (value === null && def.nullable)) continue;
+    try {
+      def.type.coerce(value);
+    } catch (err) {
+      throw fail(`fill.${name}: ${err instanceof VersionedError ? err.detail : String(err)}`);
+    }
+  }
+  return { entries, fieldSince, removedFields, changedIn, relationships, fills };
 }
 
 /** Whether a current field exists at `target`. */

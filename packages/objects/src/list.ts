@@ -1,3 +1,4 @@
+import { LIST_BRAND } from './meta.js';
 import { VersionedObject } from './object.js';
 
 /**
@@ -6,6 +7,7 @@ import { VersionedObject } from './object.js';
  */
 export class ObjectList<T extends VersionedObject> extends VersionedObject implements Iterable<T> {
   declare objects: T[];
+  static readonly [LIST_BRAND] = true;
 
   constructor(init?: Record<string, unknown>) {
     super(init);

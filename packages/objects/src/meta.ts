@@ -4,6 +4,8 @@ import type { VersionHistory } from './history.js';
 
 /** Marks every VersionedObject, so instances from two copies of the package are recognised. */
 export const OBJECT_BRAND = Symbol.for('@versioned/objects.VersionedObject');
+/** Marks ObjectList classes (a static), whose `objects` items follow oslo's ObjectListBase rules. */
+export const LIST_BRAND = Symbol.for('@versioned/objects.ObjectList');
 /** The static key under which a decorated class keeps its ObjectMeta. */
 export const META = Symbol.for('@versioned/objects.meta');
 
@@ -130,21 +132,6 @@ export const NO_CHANGES: Set<string> = new NoChanges();
 export function markChanged(obj: { $changes: Set<string> }, name: string): void {
   if (obj.$changes === NO_CHANGES) obj.$changes = new Set([name]);
   else obj.$changes.add(name);
-}
-
-/** Whether the object or any child object has changes (oslo's what_changed is non-empty), without allocating. */
-export function hasChanges(obj: { $changes: Set<string>; $values: Record<string, unknown> }, meta: ObjectMeta): boolean {
-  if (obj.$changes.size > 0) return true;
-  for (const def of meta.objectFields) if (childHasChanges(obj.$values[def.name])) return true;
-  return false;
-}
-
-export function childHasChanges(value: unknown): boolean {
-  if (Array.isArray(value)) {
-    for (const item of value) if (isVersionedObject(item) && hasChanges(item as never, metaOf(item))) return true;
-    return false;
-  }
-  return isVersionedObject(value) && hasChanges(value as never, metaOf(value));
 }
 
 /** The structural face of a VersionedObject that lower layers need, without importing the class. */

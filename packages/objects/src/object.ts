@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { VersionedError } from './errors.js';
-import { NO_CHANGES, OBJECT_BRAND, childHasChanges, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { NO_CHANGES, OBJECT_BRAND, isVersionedObject, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { changedInPlace, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
@@ -20,13 +21,19 @@ export class VersionedObject implements VersionedObjectLike {
   declare $values: Record<string, unknown>;
   /** @internal Names of fields assigned since the last resetChanges(). */
   declare $changes: Set<string>;
-  /** @internal The version this instance was decoded at, when older than its class. */
+  /** @internal The version this instance was decoded at (it is re-sent at that version). */
   declare $wireVersion: string | undefined;
+  /** @internal Snapshots of container values, to see in-place changes (see changes.ts). */
+  declare $baseline: Map<string, unknown> | undefined;
+  /** @internal Fields the decoder filled in (upgradePrimitive, a history `fill`), not received and not assigned since. */
+  declare $filled: Set<string> | undefined;
 
   constructor(init?: Record<string, unknown>) {
     this.$values = {};
     this.$changes = NO_CHANGES;
     this.$wireVersion = undefined;
+    this.$baseline = undefined;
+    this.$filled = undefined;
     if (init !== undefined) this.update(init);
   }
 
@@ -78,10 +85,7 @@ export class VersionedObject implements VersionedObjectLike {
       if (!def) throw unknownField(meta, key);
       checked.push([def, coerceFor(this, meta, def, values[key])]);
     }
-    for (const [def, value] of checked) {
-      this.$values[def.name] = value;
-      markChanged(this, def.name);
-    }
+    for (const [def, value] of checked) store(this, def, value);
     return this;
   }
 
@@ -95,21 +99,32 @@ export class VersionedObject implements VersionedObjectLike {
     fieldDef(this, name);
     delete this.$values[name];
     this.$changes.delete(name);
+    forgetBaseline(this, name);
+    this.$filled?.delete(name);
   }
 
-  /** Fields assigned since the last reset, plus object fields whose children have changes. */
+  /**
+   * Fields assigned since the last reset, containers changed in place, and object fields whose children
+   * have changes. The envelope's `changes` is this set (limited to the fields sent): an override counts.
+   */
   whatChanged(): Set<string> {
     const changes = new Set(this.$changes);
+    const inPlace = changedInPlace(this);
+    if (inPlace) for (const name of inPlace) changes.add(name);
     for (const def of metaOf(this).objectFields) {
       if (!changes.has(def.name) && childHasChanges(this.$values[def.name])) changes.add(def.name);
     }
     return changes;
   }
 
-  /** Clear change tracking for `fields` (all by default); `recursive` clears the children's too. */
+  /**
+   * Clear change tracking for `fields` (all when omitted or empty, as oslo's obj_reset_changes);
+   * `recursive` clears the children's too.
+   */
   resetChanges(fields?: Iterable<string>, options: { recursive?: boolean } = {}): void {
-    const names = fields === undefined ? undefined : [...fields];
+    let names = fields === undefined ? undefined : [...fields];
     if (names) for (const name of names) fieldDef(this, name);
+    if (names?.length === 0) names = undefined;
     if (options.recursive) {
       for (const def of metaOf(this).fields) {
         if (names && !names.includes(def.name)) continue;
@@ -118,12 +133,17 @@ export class VersionedObject implements VersionedObjectLike {
     }
     if (names) for (const name of names) this.$changes.delete(name);
     else this.$changes = NO_CHANGES;
+    rebaseline(this, names);
   }
 
   /** The changed fields and their values. */
   getChanges(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const name of this.whatChanged()) out[name] = this.$values[name];
+    for (const name of this.whatChanged()) {
+      const value = this.$values[name];
+      if (isMutable(value)) trackRead(this, name, value); // handed out: it may be changed in place
+      out[name] = value;
+    }
     return out;
   }
 
@@ -158,8 +178,11 @@ export class VersionedObject implements VersionedObjectLike {
     const copy = Object.create(Object.getPrototypeOf(this)) as this;
     memo.set(this, copy);
     copy.$values = {};
-    copy.$changes = this.$changes.size ? new Set(this.$changes) : NO_CHANGES;
+    const inPlace = changedInPlace(this);
+    copy.$changes = this.$changes.size || inPlace ? new Set([...this.$changes, ...(inPlace ?? [])]) : NO_CHANGES;
     copy.$wireVersion = this.$wireVersion;
+    copy.$baseline = undefined;
+    copy.$filled = this.$filled && new Set(this.$filled);
     for (const def of metaOf(this).fields) {
       const value = this.$values[def.name];
       if (value !== undefined) copy.$values[def.name] = value === null ? null : def.type.clone(value, memo);
@@ -234,7 +257,10 @@ export function fieldAccessor(meta: () => ObjectMeta, def: FieldDef): PropertyDe
     configurable: true,
     get(this: VersionedObject): unknown {
       const value = this.$values[name];
-      return value !== undefined ? value : readUnset(this, name);
+      if (value === undefined) return readUnset(this, name);
+      // The caller may change it in place from now on: keep what it was.
+      if ((this.$baseline === undefined || !this.$baseline.has(name)) && isMutable(value)) trackRead(this, name, value);
+      return value;
     },
     set(this: VersionedObject, value: unknown): void {
       assign(this, meta(), def, value);
@@ -243,8 +269,7 @@ export function fieldAccessor(meta: () => ObjectMeta, def: FieldDef): PropertyDe
 }
 
 function assign(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value: unknown): void {
-  obj.$values[def.name] = coerceFor(obj, meta, def, value);
-  markChanged(obj, def.name);
+  store(obj, def, coerceFor(obj, meta, def, value));
 }
 
 /** What assigning `value` to the field would store; throws, changing nothing, if it cannot be assigned. */
@@ -270,6 +295,14 @@ function coerceFor(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value:
   return coerced;
 }
 
+/** Store a value `coerceFor` accepted: a change, no longer an in-place baseline or a decode-time fill. */
+function store(obj: VersionedObject, def: FieldDef, value: unknown): void {
+  obj.$values[def.name] = value;
+  markChanged(obj, def.name);
+  forgetBaseline(obj, def.name);
+  obj.$filled?.delete(def.name);
+}
+
 function readUnset(obj: VersionedObject, name: string): unknown {
   obj.loadAttr(name);
   const value = obj.$values[name];
@@ -288,6 +321,26 @@ function fieldDef(obj: VersionedObject, name: string): FieldDef {
 
 function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
+}
+
+/** @internal */
+export const BASE_WHAT_CHANGED = VersionedObject.prototype.whatChanged;
+
+/** @internal Whether whatChanged() is non-empty, without allocating unless the class overrides it. */
+export function hasChanges(obj: VersionedObject): boolean {
+  if (obj.whatChanged !== BASE_WHAT_CHANGED) return obj.whatChanged().size > 0;
+  if (obj.$changes.size > 0 || changedInPlace(obj) !== undefined) return true;
+  for (const def of metaOf(obj).objectFields) if (childHasChanges(obj.$values[def.name])) return true;
+  return false;
+}
+
+/** @internal Whether a field's value holds a child object (alone or in a list) with changes. */
+export function childHasChanges(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (isVersionedObject(item) && hasChanges(item as VersionedObject)) return true;
+    return false;
+  }
+  return isVersionedObject(value) && hasChanges(value as VersionedObject);
 }
 
 function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {

@@ -36,7 +36,7 @@ export class ObjectRegistry {
         `${meta.name} ${meta.version} is in namespace ${meta.namespace}/${meta.serialNamespace}, but ${meta.name} ${first.version} is in ${first.namespace}/${first.serialNamespace}`,
       );
     }
-    const same = versions.findIndex((m) => m.version === meta.version);
+    const same = versions.findIndex((m) => compareVersions(m.version, meta.version) === 0);
     if (same >= 0) {
       if (!options.replace) {
         throw new VersionedError('registration', `${meta.name} ${meta.version} is already registered (pass replace: true to override it)`);
@@ -74,7 +74,8 @@ export class ObjectRegistry {
     // oslo checks the project namespace before the version.
     const expected = (versions[0] as ObjectMeta).namespace;
     if (namespace !== undefined && namespace !== expected) throw foreignNamespace(name, namespace, expected);
-    const meta = versions.find((m) => m.version === version) ?? versions.find((m) => isCompatible(m.version, version));
+    const meta = versions.find((m) => compareVersions(m.version, version) === 0) ?? versions.find((m) => isCompatible(m.version, version));
+    if (meta) this.checkTargets(meta);
     if (!meta) {
       const supported = versions.map((m) => m.version);
       throw new VersionedError('incompatible_version', `${name} ${version} cannot be read here: registered versions are ${supported.join(', ')}`, {
@@ -82,6 +83,19 @@ export class ObjectRegistry {
       });
     }
     return meta;
+  }
+
+  /** Every class a field names must be here: `f.object('Nope')` is a registration error, found at first use. */
+  private checkTargets(meta: ObjectMeta): void {
+    for (const def of meta.fields) {
+      for (const target of def.type.objectTargets()) {
+        if (!this.byName.has(target)) {
+          throw new VersionedError('registration', `${meta.name}.${def.name} holds ${target} objects, but no class named ${JSON.stringify(target)} is registered`, {
+            details: { name: meta.name, field: def.name, target },
+          });
+        }
+      }
+    }
   }
 
   has(name: string): boolean {
@@ -116,8 +130,9 @@ export class ObjectRegistry {
   treeVersions(name: string, tree: Record<string, string> = {}): Manifest {
     if (Object.hasOwn(tree, name)) return tree;
     const meta = this.newest(name);
+    this.checkTargets(meta);
     tree[name] = meta.version;
-    for (const def of meta.fields) for (const child of def.type.objectTargets()) if (this.has(child)) this.treeVersions(child, tree);
+    for (const def of meta.fields) for (const child of def.type.objectTargets()) this.treeVersions(child, tree);
     return tree;
   }
 

@@ -155,11 +155,10 @@ export interface SchemaValidatorOptions {
   cacheSize?: number;
 }
 
-/** What a child object field accepts: its target class (or a subclass), at the pinned version if any. */
+/** What a child object field accepts: its target class (or a subclass), at any version the registry reads. */
 interface ChildRule {
   readonly target: string;
   readonly subclasses: boolean;
-  readonly version?: string;
   readonly nullable?: boolean;
 }
 
@@ -215,9 +214,10 @@ export class SchemaValidator {
     const key = `${all ? 'all' : 'first'}\0${meta.name}\0${meta.version}\0${effectiveVersion(meta, version)}`;
     let fn = this.compiled.get(key);
     if (!fn) {
-      const ref = (field: string): SchemaContext['objectRef'] => (target, options = {}) => {
-        const related = childVersionAt(meta.history, field, version);
-        const rule: ChildRule = { target, subclasses: options.subclasses ?? false, ...(typeof related === 'string' ? { version: related } : {}) };
+      const ref = (): SchemaContext['objectRef'] => (target, options = {}) => {
+        // Any version the registry reads: a manifest moves a child independently of the relationships (oslo's
+        // obj_make_compatible_from_manifest), and the receiver reads what its registry reads, as the decoder does.
+        const rule: ChildRule = { target, subclasses: options.subclasses ?? false };
         return { versionedChild: rule };
       };
       const schema = envelopeSchema(meta, version, { maxListLength: this.limits.maxListLength, objectRef: ref });
@@ -308,9 +308,6 @@ export class SchemaValidator {
     const rule = expect.rule;
     if (rule) {
       if (!isSameOrSubclass(meta, rule)) return fail('object', `expected a ${rule.target} object, got a ${meta.name}`);
-      if (rule.version !== undefined && meta.name === rule.target && compareVersions(version, rule.version) !== 0) {
-        return fail('const', `must be ${rule.target} ${rule.version}, the version the parent's relationships give`, [...at(), keys.version]);
-      }
     }
     const fn = this.compile(meta, expect.version ?? version, run.all);
     const frame = { root: value, path: at };

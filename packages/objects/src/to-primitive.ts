@@ -1,8 +1,9 @@
 import { VersionedError } from './errors.js';
 import { DROP, childVersionAt } from './history.js';
 import { encoderFor, type EncoderHost } from './codegen.js';
-import { childHasChanges, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
-import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
+import { LIST_BRAND, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { BASE_WHAT_CHANGED, VersionedObject as VersionedObjectBase, childHasChanges, hasChanges, type VersionedObject } from './object.js';
+import { changedInPlace } from './changes.js';
 import { compareVersions } from './version.js';
 
 /** An object envelope, as oslo.versionedobjects emits it. */
@@ -49,11 +50,31 @@ export interface EncodeContext {
 const MAX_ENCODE_DEPTH = 100;
 /** A child field whose version no rule gives; an error only if a child is actually there. */
 const NO_RULE = Symbol('no rule');
+/** The version an ObjectList's items go at when nothing says otherwise (oslo's ObjectListBase). */
+const LIST_ITEMS_DEFAULT = '1.0';
+
+/**
+ * How the children of the field being encoded are sent. `compat` is oslo's obj_make_compatible: the
+ * child goes at `target` (its own version when undefined) and applies the rules to its own children in
+ * turn. Without it, the child goes as it is: at the version it was received at, or its class's.
+ */
+interface ChildRule {
+  readonly target: string | typeof NO_RULE | undefined;
+  readonly compat: boolean;
+  /** Only for children made here (not received): received ones go back as they came. */
+  readonly freshOnly?: boolean;
+}
+
+const AS_IS: ChildRule = { target: undefined, compat: false };
 
 class Encoder implements EncodeContext, EncoderHost {
   private depth = 0;
-  /** The version decided for children of the field being encoded. */
-  private childTarget: string | typeof NO_RULE | undefined;
+  /** Whether the object being encoded applies the version rules to its children. */
+  private compat = false;
+  /** Whether the object being encoded goes back at the older version it was received at. */
+  private resent = false;
+  /** The rule decided for children of the field being encoded. */
+  private childRule: ChildRule = AS_IS;
   private childOwner = '';
 
   constructor(
@@ -64,7 +85,9 @@ class Encoder implements EncodeContext, EncoderHost {
 
   encodeChild(child: VersionedObjectLike): Primitive {
     const obj = child as VersionedObject;
-    let target = this.childTarget;
+    const { compat, freshOnly } = this.childRule;
+    if (freshOnly && obj.$wireVersion !== undefined) return this.encode(obj, undefined, false);
+    let target = this.childRule.target;
     if (target === NO_RULE) {
       if (obj.$wireVersion === undefined) {
         throw new VersionedError(
@@ -76,25 +99,40 @@ class Encoder implements EncodeContext, EncoderHost {
     }
     // A receiver that reads a newer child version reads this older one too.
     if (target !== undefined && compareVersions(target, metaOf(obj).version) > 0) target = undefined;
-    return this.encode(obj, target);
+    return this.encode(obj, target, compat);
   }
 
-  encode(obj: VersionedObject, target: string | undefined): Primitive {
+  /**
+   * Encode `obj` at `target` (else at the version it was received at, else its class's). `compat`: the
+   * version rules apply to its children (the manifest, else the relationships at that version).
+   */
+  encode(obj: VersionedObject, target: string | undefined, compat: boolean): Primitive {
     const meta = metaOf(obj);
     const version = target ?? obj.$wireVersion ?? meta.version;
-    let backporting = version !== meta.version;
+    let older = version !== meta.version && compareVersions(version, meta.version) < 0;
     // Sent back at the version it came in at, from before the declared history: nothing is known of that
     // version's fields, so the object goes out as it is, as oslo would send it.
-    const verbatim = backporting && target === undefined && predatesHistory(meta, version);
-    if (verbatim) backporting = false;
-    else if (backporting) checkTarget(meta, version);
+    if (older && target === undefined && predatesHistory(meta, version)) older = false;
+    else if (target !== undefined) checkTarget(meta, version);
     if (++this.depth > MAX_ENCODE_DEPTH) {
       throw new VersionedError('limit_exceeded', `objects nest deeper than ${MAX_ENCODE_DEPTH} levels (is there a cycle?)`);
     }
     // A class with its own makeCompatible sees every set field (it may move one into an old shape).
-    const hooked = backporting && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
-    const out = encoderFor(meta, backporting ? version : meta.version, hooked)(obj.$values, this, obj);
-    if (verbatim) out[meta.keys.version] = version;
+    const hooked = older && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
+    const encodedAt = older ? version : meta.version;
+    const savedCompat = this.compat;
+    const savedResent = this.resent;
+    this.compat = compat;
+    this.resent = older && target === undefined && !compat;
+    let out: Primitive;
+    try {
+      out = encoderFor(meta, encodedAt, hooked)(obj.$values, this, obj);
+    } finally {
+      this.compat = savedCompat;
+      this.resent = savedResent;
+    }
+    // The label is the version decided, as written: "1.0.0" received is "1.0.0" re-sent.
+    if (version !== encodedAt) out[meta.keys.version] = version;
     this.depth--;
     const changes = changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
     if (changes !== undefined) out[meta.keys.changes] = changes;
@@ -102,40 +140,60 @@ class Encoder implements EncodeContext, EncoderHost {
   }
 
   /** Called by compiled encoders for fields that hold objects: decide the children's version, then encode. */
-  objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, backporting: boolean): unknown {
-    const savedTarget = this.childTarget;
-    const savedOwner = this.childOwner;
-    if (backporting || this.manifest !== undefined) {
-      const childTarget = this.childTargetFor(meta, def, version, backporting);
-      if (childTarget === DROP) {
-        this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`);
-        return DROP;
-      }
-      this.childTarget = childTarget;
-      this.childOwner = `${meta.name} ${version}`;
-    } else {
-      this.childTarget = undefined;
+  objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, obj: VersionedObject, exists: boolean): unknown {
+    const rule = !exists ? AS_IS : this.compat ? this.childRuleFor(meta, def, version) : this.resent ? this.freshChildRule(meta, def, version) : AS_IS;
+    if (rule === DROP) {
+      // A null child goes too, as in oslo: the field did not exist at that version.
+      this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`, obj);
+      return DROP;
     }
+    if (value === null) return null;
+    const savedRule = this.childRule;
+    const savedOwner = this.childOwner;
+    this.childRule = rule;
+    this.childOwner = `${meta.name} ${version}`;
     try {
       return def.type.toPrimitive(value, this);
     } finally {
-      this.childTarget = savedTarget;
+      this.childRule = savedRule;
       this.childOwner = savedOwner;
     }
   }
 
-  /** oslo's order: the manifest names the child's class, else the relationships, else no rule. */
-  private childTargetFor(meta: ObjectMeta, def: FieldDef, version: string, backporting: boolean): string | typeof DROP | typeof NO_RULE | undefined {
-    const fromManifest = this.manifest?.[def.objectTarget as string];
-    if (fromManifest !== undefined) return fromManifest;
+  /**
+   * oslo's order (obj_make_compatible_from_manifest): with a manifest, only the manifest counts: a class
+   * it leaves out goes as it is (a list's items go at 1.0). Without one, the relationships at `version`
+   * (past the last pair, as it is); a backport with no rule is an error, a list's items go at 1.0.
+   */
+  private childRuleFor(meta: ObjectMeta, def: FieldDef, version: string): ChildRule | typeof DROP {
+    const listItems = def.name === 'objects' && isObjectList(meta);
+    if (this.manifest !== undefined) {
+      const pinned = this.manifest[def.objectTarget as string];
+      if (pinned !== undefined) return { target: pinned, compat: true };
+      return listItems ? { target: LIST_ITEMS_DEFAULT, compat: true } : AS_IS;
+    }
+    const pairs = meta.history.relationships.get(def.name);
+    // oslo backports by the pair at or before the version; past the last pair, the child goes as it is.
+    if (pairs !== undefined && pairs.length > 0 && compareVersions(version, (pairs.at(-1) as readonly [string, string])[0]) > 0) return AS_IS;
     const related = childVersionAt(meta.history, def.name, version);
-    if (related !== undefined) return related;
-    return backporting ? NO_RULE : undefined;
+    if (related === DROP) return DROP;
+    if (related !== undefined) return { target: related, compat: true };
+    if (listItems) return { target: LIST_ITEMS_DEFAULT, compat: true };
+    return compareVersions(version, meta.version) < 0 ? { target: NO_RULE, compat: true } : AS_IS;
   }
 
-  lost(meta: ObjectMeta, field: string, targetVersion: string, reason: string): void {
+  /**
+   * Beyond oslo: an object going back at the older version it came at sends a child made here (not
+   * received) at the version its relationships give for that version, so the old receiver reads it too.
+   */
+  private freshChildRule(meta: ObjectMeta, def: FieldDef, version: string): ChildRule {
+    const related = childVersionAt(meta.history, def.name, version);
+    return typeof related === 'string' ? { target: related, compat: true, freshOnly: true } : AS_IS;
+  }
+
+  lost(meta: ObjectMeta, field: string, targetVersion: string, reason: string, obj: VersionedObject): void {
     const policy = this.onDataLoss;
-    if (policy === 'allow') return;
+    if (policy === 'allow' || wasFilled(obj, field)) return;
     const loss: DataLoss = { object: meta.name, field, targetVersion, reason };
     if (policy === 'refuse') {
       throw new VersionedError('data_loss', `is set, but backporting to ${meta.name} ${targetVersion} drops it: ${reason}`, {
@@ -147,14 +205,34 @@ class Encoder implements EncodeContext, EncoderHost {
   }
 }
 
-/** what_changed in declaration order (deterministic), limited to the keys still in data; undefined when empty. */
+/**
+ * Filled in by the decoder and neither assigned (that forgets the fill) nor changed in place since: the
+ * sender never had it, so dropping it loses nothing, even when the sender's `changes` names it.
+ */
+function wasFilled(obj: VersionedObject, field: string): boolean {
+  return obj.$filled !== undefined && obj.$filled.has(field) && !changedInPlace(obj)?.includes(field);
+}
+
+function isObjectList(meta: ObjectMeta): boolean {
+  return (meta.cls as unknown as Record<symbol, unknown>)[LIST_BRAND] === true;
+}
+
+/** whatChanged(), in declaration order (deterministic), limited to the keys still in data; undefined when empty. */
 function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
-  const own = obj.$changes;
-  if (own.size === 0 && meta.objectFields.length === 0) return undefined;
+  if (!hasChanges(obj)) return undefined;
   let changes: string[] | undefined;
+  if (obj.whatChanged !== BASE_WHAT_CHANGED) {
+    const changed = obj.whatChanged();
+    for (const def of meta.fields) if (changed.has(def.name) && Object.hasOwn(data, def.name)) (changes ??= []).push(def.name);
+    return changes;
+  }
+  // whatChanged() without the Set: what was assigned, changed in place, or holds a child with changes.
+  const own = obj.$changes;
+  const inPlace = changedInPlace(obj);
   for (const def of meta.fields) {
     const name = def.name;
-    if ((own.has(name) || (def.objectTarget !== undefined && childHasChanges(obj.$values[name]))) && Object.hasOwn(data, name)) (changes ??= []).push(name);
+    if (!Object.hasOwn(data, name)) continue;
+    if (own.has(name) || inPlace?.includes(name) || (def.objectTarget !== undefined && childHasChanges(obj.$values[name]))) (changes ??= []).push(name);
   }
   return changes;
 }
@@ -189,8 +267,13 @@ function checkTarget(meta: ObjectMeta, target: string): void {
 export function encodeObject(obj: VersionedObject, options: ToPrimitiveOptions = {}): Primitive {
   const encoder = new Encoder(options.manifest, options.onDataLoss ?? 'allow', options.logger ?? console);
   const name = metaOf(obj).name;
+  const target = options.targetVersion ?? manifestTarget(obj, options.manifest);
+  // As oslo's obj_to_primitive: the rules apply when the version differs from the object's, or under a
+  // manifest (an empty one is no manifest at the root, as Python's truthiness has it).
+  const manifested = options.manifest !== undefined && Object.keys(options.manifest).length > 0;
+  const compat = manifested || (target !== undefined && compareVersions(target, obj.objVersion) !== 0);
   try {
-    return encoder.encode(obj, options.targetVersion ?? manifestTarget(obj, options.manifest));
+    return encoder.encode(obj, target, compat);
   } catch (err) {
     if (err instanceof VersionedError && err.path[0] !== name) err.within(name);
     throw err;

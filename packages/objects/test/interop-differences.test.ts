@@ -2,10 +2,11 @@
 // either side shows up here. Most are deliberate (we refuse what oslo coerces silently); see each name.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isVersionedError, type Primitive } from '../src/index.js';
+import { ObjectRegistry, isVersionedError, type Primitive } from '../src/index.js';
 import { Volume, interopRegistry } from './interop/classes.js';
 import { FULL_VOLUME_VALUES, SHARED_SPECS, VOLUME_ID, attachment } from './interop/fixtures.js';
-import { buildObject, canonicalJson, reportOf, type ObjectSpec } from './interop/model.js';
+import { buildObject, canonicalJson, reportOf, withoutDroppedChanges, type ObjectSpec } from './interop/model.js';
+import { defineInTs, type ClassDesc } from './interop/random-classes.js';
 import { OracleError, PythonOracle } from './interop/oracle.js';
 
 let oracle: PythonOracle;
@@ -164,5 +165,70 @@ describe('older versions', () => {
     assert.equal(dataOf(oslo).auth_key, FULL_VOLUME_VALUES.auth_key);
     const ours = interopRegistry.fromPrimitive(primitive).toPrimitive();
     assert.equal('auth_key' in dataOf(ours), false);
+  });
+});
+
+describe('backports (deliberate: every object sent at a version decodes where that version is read)', () => {
+  const FULL = SHARED_SPECS['a new Volume with every field set (all changed, children too)']!;
+
+  test('A manifest covers the root object too: oslo leaves the root at its own version unless a target is given; we send it at the manifest’s', async () => {
+    const manifest = { Volume: '1.1', Attachment: '1.0' };
+    const { primitive: oslo } = await oracle.build(FULL, { manifest });
+    assert.equal(oslo[`${VO}.version`], '1.3');
+    const ours = buildObject(FULL, interopRegistry).toPrimitive({ manifest });
+    assert.equal(ours[`${VO}.version`], '1.1');
+    const { primitive: osloTargeted } = await oracle.build(FULL, { manifest, target_version: '1.1' });
+    assert.equal(canonicalJson(ours, interopRegistry), canonicalJson(withoutDroppedChanges(osloTargeted), interopRegistry));
+  });
+
+  test('A manifest entry newer than a child’s class: oslo labels the child with the manifest’s version; we send the child at its own', async () => {
+    const manifest = { Volume: '1.3', Attachment: '1.7' };
+    const { primitive: oslo } = await oracle.build(FULL, { manifest });
+    assert.equal((dataOf(oslo).attachment as Primitive)[`${VO}.version`], '1.7');
+    const ours = buildObject(FULL, interopRegistry).toPrimitive({ manifest });
+    assert.equal((dataOf(ours).attachment as Primitive)[`${VO}.version`], '1.1');
+  });
+
+  test('An ObjectList whose objects are unset: oslo cannot send it (obj_what_changed reads them); we send it without objects', async () => {
+    const spec: ObjectSpec = { $object: 'VolumeList', values: {}, unset: ['objects'] };
+    await assert.rejects(oracle.build(spec), (err: unknown) => err instanceof OracleError);
+    const ours = buildObject(spec, interopRegistry).toPrimitive();
+    assert.deepEqual(dataOf(ours), {});
+  });
+
+  test('A child with no rule in a backport: oslo raises ObjectActionError; we raise no_backport_rule, or send a received child at the version it came at', async () => {
+    const classes: ClassDesc[] = [
+      { name: 'NoRuleChild', version: '1.0', versions: ['1.0'], fields: [{ name: 'n', type: { t: 'integer' }, nullable: false }], added: {}, relationships: {} },
+      {
+        name: 'NoRuleParent',
+        version: '1.1',
+        versions: ['1.0', '1.1'],
+        fields: [{ name: 'child', type: { t: 'object', cls: 'NoRuleChild' }, nullable: true }, { name: 'x', type: { t: 'integer' }, nullable: true }],
+        added: { x: '1.1' },
+        relationships: {},
+      },
+    ];
+    const registry = new ObjectRegistry();
+    defineInTs(classes, registry);
+    await oracle.define(classes);
+    const spec: ObjectSpec = { $object: 'NoRuleParent', values: { x: 1, child: { $object: 'NoRuleChild', values: { n: 2 } } } };
+    await assert.rejects(oracle.build(spec, { target_version: '1.0' }), (err: unknown) => err instanceof OracleError && err.pythonType === 'ObjectActionError');
+    const built = buildObject(spec, registry);
+    assert.throws(() => built.toPrimitive({ targetVersion: '1.0' }), (err: unknown) => isVersionedError(err, 'no_backport_rule') && err.pathString === 'NoRuleParent.child');
+    const received = registry.fromPrimitive(built.toPrimitive());
+    await assert.rejects(oracle.decode(built.toPrimitive(), { target_version: '1.0' }), (err: unknown) => err instanceof OracleError && err.pythonType === 'ObjectActionError');
+    assert.equal((dataOf(received.toPrimitive({ targetVersion: '1.0' })).child as Primitive)[`${VO}.version`], '1.0');
+  });
+});
+
+describe('change tracking of containers (deliberate: what changed in place is sent as changed)', () => {
+  test('A container changed in place is a change: oslo sends no change (Cinder overrides obj_what_changed for it); we send the field in changes', async () => {
+    const spec = { $object: 'Volume', values: { id: VOLUME_ID, size: 1, metadata: { a: 'x' } }, reset: 'shallow', in_place: { metadata: { b: 'y' } } } as ObjectSpec;
+    const { primitive: oslo } = await oracle.build(spec);
+    assert.deepEqual(dataOf(oslo).metadata, { a: 'x', b: 'y' });
+    assert.equal(`${VO}.changes` in oslo, false);
+    const ours = buildObject<Volume>(spec, interopRegistry);
+    ours.metadata['b'] = 'y';
+    assert.deepEqual(ours.toPrimitive()[`${VO}.changes`], ['metadata']);
   });
 });

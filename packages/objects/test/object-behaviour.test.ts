@@ -69,13 +69,28 @@ describe('change tracking', () => {
     assert.deepEqual(changed(s), []);
     assert.equal(s.vcpus, 2);
   });
-  it('mutating a container in place is not tracked; reassigning it is', () => {
+  it('a container changed in place counts as changed, and its envelope says so', () => {
     const s = Server.create({ meta: { a: ['x'] } });
     s.resetChanges();
     s.meta.a?.push('y');
-    assert.deepEqual(changed(s), []);
-    s.meta = { ...s.meta };
     assert.deepEqual(changed(s), ['meta']);
+    assert.deepEqual(s.toPrimitive()['versioned_object.changes'], ['meta']);
+    s.resetChanges();
+    assert.deepEqual(changed(s), []);
+  });
+  it('a container reference kept across resetChanges() is still watched', () => {
+    const s = Server.create({ meta: { a: ['x'] } });
+    const held = s.meta;
+    s.resetChanges();
+    held['b'] = ['z'];
+    assert.deepEqual(changed(s), ['meta']);
+  });
+  it('a container changed and changed back in place is unchanged', () => {
+    const s = Server.create({ meta: { a: ['x'] } });
+    s.resetChanges();
+    s.meta.a?.push('y');
+    s.meta.a?.pop();
+    assert.deepEqual(changed(s), []);
   });
   it('a parent reports an object field whose child has changes', () => {
     const s = Server.create({ root: Disk.create({ size: 1 }) });

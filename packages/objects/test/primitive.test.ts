@@ -176,15 +176,19 @@ describe('fromPrimitive', () => {
   });
 });
 
+it('an empty object name is an unsupported object, as in oslo (no class is registered under "")', () => {
+  const p = { ...envelope('Volume', '1.3', { size: 1 }), [K.name]: '' };
+  assert.throws(() => registry.fromPrimitive(p), (err: { code: string; message: string }) => err.code === 'unsupported_object' && /no object named ""/.test(err.message));
+});
+
 describe('fromPrimitive: malformed envelopes', () => {
   const good = (): Primitive => envelope('Volume', '1.3', { size: 1 });
   const cases: [string, () => unknown, RegExp][] = [
     ['a non-object', () => 'Volume', /^expected an object envelope, got "Volume"$/],
     ['an array', () => [good()], /^expected an object envelope, got an array of 1$/],
     ['null', () => null, /^expected an object envelope, got null$/],
-    ['no name key', () => ({ ...good(), [K.name]: undefined, 'other.name': 'x' }), /"versioned_object\.name" must be a non-empty string, got undefined/],
-    ['an empty name', () => ({ ...good(), [K.name]: '' }), /"versioned_object\.name" must be a non-empty string, got ""/],
-    ['a numeric name', () => ({ ...good(), [K.name]: 5 }), /"versioned_object\.name" must be a non-empty string, got 5/],
+    ['no name key', () => ({ ...good(), [K.name]: undefined, 'other.name': 'x' }), /"versioned_object\.name" must be a string, got undefined/],
+    ['a numeric name', () => ({ ...good(), [K.name]: 5 }), /"versioned_object\.name" must be a string, got 5/],
     ['no namespace', () => { const p = good(); delete p[K.namespace]; return p; }, /"versioned_object\.namespace" must be a string, got undefined/],
     ['a bad version', () => ({ ...good(), [K.version]: '1.3.a' }), /"versioned_object\.version" must be a version "X\.Y" or "X\.Y\.Z", got "1\.3\.a"/],
     ['a numeric version', () => ({ ...good(), [K.version]: 1.3 }), /"versioned_object\.version" must be a version .*got 1\.3/],

@@ -207,6 +207,75 @@ export class DictType<E> extends FieldType<Record<string, E>> {
   }
 }
 
+/** An element type that also accepts `null` (oslo's `String(nullable=True)` inside a Dict or List). */
+export class NullableType<E> extends FieldType<E | null> {
+  readonly kind: string;
+  readonly expected: string;
+  override readonly identity: boolean;
+  constructor(readonly element: FieldType<E>) {
+    super();
+    this.kind = element.kind;
+    this.expected = `${element.expected} or null`;
+    this.identity = element.identity;
+  }
+  jsonSchema(ctx: SchemaContext): JsonSchema {
+    return { anyOf: [this.element.jsonSchema(ctx), { type: 'null' }] };
+  }
+  coerce(value: unknown): E | null {
+    return value === null ? null : this.element.coerce(value);
+  }
+  override toPrimitive(value: E | null, ctx: EncodeContext): unknown {
+    return value === null ? null : this.element.toPrimitive(value, ctx);
+  }
+  override fromPrimitive(value: unknown, ctx: DecodeContext): E | null {
+    return value === null ? null : this.element.fromPrimitive(value, ctx);
+  }
+  override clone(value: E | null, memo: Map<object, unknown>): E | null {
+    return value === null ? null : this.element.clone(value, memo);
+  }
+  override describe(): TypeDescription {
+    return { ...this.element.describe(), nullable: true };
+  }
+  override objectTargets(): string[] {
+    return this.element.objectTargets();
+  }
+}
+
+/** A JSON value of any shape, kept as it is (oslo's untyped FieldType, Cinder's untyped dict values). */
+export class UntypedType extends FieldType<unknown> {
+  readonly kind = 'FieldType';
+  readonly expected = 'a JSON value';
+  override readonly identity = false;
+  jsonSchema(): JsonSchema {
+    return {};
+  }
+  coerce(value: unknown): unknown {
+    return this.copy(value, 0);
+  }
+  override toPrimitive(value: unknown): unknown {
+    return this.copy(value, 0);
+  }
+  override clone(value: unknown): unknown {
+    return this.copy(value, 0);
+  }
+  /** A deep copy of JSON data: finite numbers, strings, booleans, null, arrays and plain objects only. */
+  private copy(value: unknown, depth: number): unknown {
+    if (depth > 64) throw new VersionedError('limit_exceeded', 'a JSON value nests deeper than 64 levels');
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw this.invalid(value, 'not a finite number');
+      return value;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => atPath(() => this.copy(v, depth + 1), i));
+    if (isPlainObject(value)) {
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(value)) defineOwn(out, key, atPath(() => this.copy(value[key], depth + 1), key));
+      return out;
+    }
+    throw this.invalid(value);
+  }
+}
+
 /** A child versioned object of a named class (or, with `subclasses`, any registered class that extends it). */
 export class ObjectType<T extends VersionedObjectLike = VersionedObjectLike> extends FieldType<T> {
   readonly kind = 'Object';

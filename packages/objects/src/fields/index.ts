@@ -1,4 +1,4 @@
-import { ListType, SetType, DictType, ObjectType } from './containers.js';
+import { ListType, SetType, DictType, NullableType, ObjectType, UntypedType } from './containers.js';
 import { IPAddressType, IPNetworkType, MACAddressType, PCIAddressType } from './network.js';
 import {
   BooleanType,
@@ -51,6 +51,10 @@ export const f = {
   list: <E>(element: FieldType<E>) => new ListType<E>(element),
   set: <E>(element: FieldType<E>) => new SetType<E>(element),
   dict: <E>(element: FieldType<E>) => new DictType<E>(element),
+  /** An element that may be null: `f.dict(f.nullable(f.string()))` is oslo's DictOfNullableStringsField. */
+  nullable: <E>(element: FieldType<E>) => new NullableType<E>(element),
+  /** Any JSON value, copied as it is (oslo's untyped FieldType): `f.dict(f.untyped())`. */
+  untyped: () => new UntypedType(),
   object: <T = any>(target: string, options: { subclasses?: boolean } = {}) => new ObjectType(target, options.subclasses) as unknown as FieldType<T>,
   listOfObjects: <T = any>(target: string, options: { subclasses?: boolean } = {}) =>
     new ListType(new ObjectType(target, options.subclasses)) as unknown as FieldType<T[]>,

@@ -10,7 +10,7 @@ export const PYTHON = '/usr/bin/python3';
 /** Compiled to dist/test/interop/oracle.js; the Python files stay in test/interop. */
 const ORACLE_SCRIPT = fileURLToPath(new URL('../../../test/interop/oracle.py', import.meta.url));
 const START_TIMEOUT_MS = 15_000;
-const REQUEST_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** What oslo holds for an object (oracle.py's report()). */
 export interface PythonReport {
@@ -69,12 +69,12 @@ export class PythonOracle {
   ) {}
 
   /** Start oracle.py; rejects with the reason and the fix when Python or oslo is missing. */
-  static start(): Promise<PythonOracle> {
+  static start(options: { cinder?: boolean } = {}): Promise<PythonOracle> {
     return new Promise((resolve, reject) => {
       // -B: never write __pycache__ into the source tree.
       // oslo_versionedobjects imports oslo_messaging, hence eventlet: skipping eventlet's DNS patching (dnspython)
       // halves the start-up and touches nothing versioned objects do.
-      const env = { ...process.env, EVENTLET_NO_GREENDNS: 'yes' };
+      const env = { ...process.env, EVENTLET_NO_GREENDNS: 'yes', ...(options.cinder ? { ORACLE_CINDER: '1' } : {}) };
       const child = spawn(PYTHON, ['-B', ORACLE_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env });
       let oracle: PythonOracle | undefined;
       let stderr = '';
@@ -82,7 +82,7 @@ export class PythonOracle {
         reject(
           new Error(
             `The oslo.versionedobjects oracle (${PYTHON} ${ORACLE_SCRIPT}) could not start: ${why}\n` +
-              'Install it with `bash scripts/provision.sh` (apt-get install python3-oslo.versionedobjects).' +
+              `Install it with \`bash scripts/provision.sh\` (apt-get install python3-oslo.versionedobjects${options.cinder ? ' python3-cinder' : ''}).` +
               (stderr ? `\nPython stderr:\n${stderr}` : ''),
           ),
         );
@@ -192,6 +192,31 @@ export class PythonOracle {
   /** obj_tree_get_versions(name). */
   treeVersions(name: string): Promise<Record<string, string>> {
     return this.request('tree_versions', { name });
+  }
+
+  /** Register classes described as JSON (oracle.py's define_class()). */
+  define(classes: readonly unknown[]): Promise<number> {
+    return this.request('define', { classes });
+  }
+
+  /** Many requests in one line; each answer is `{ ok }` or `{ error: { type, message } }`. */
+  batch(requests: readonly ({ op: string } & Record<string, unknown>)[]): Promise<({ ok: unknown } | { error: { type: string; message: string } })[]> {
+    return this.request('batch', { requests });
+  }
+
+  /** Python Cinder (started with `cinder: true`): CinderObjectSerializer(version_cap).serialize_entity() of a spec. */
+  cinderSerialize(spec: ObjectSpec, versionCap?: string): Promise<Primitive> {
+    return this.request('cinder_serialize', { spec, ...(versionCap ? { version_cap: versionCap } : {}) });
+  }
+
+  /** Python Cinder: obj_from_primitive(), reported, and re-serialized with a version cap. */
+  cinderDecode(primitive: unknown, versionCap?: string): Promise<DecodeResult> {
+    return this.request('cinder_decode', { primitive, ...(versionCap ? { version_cap: versionCap } : {}) });
+  }
+
+  /** Python Cinder's OBJ_VERSIONS, oldest first. */
+  cinderVersions(): Promise<[string, Record<string, string>][]> {
+    return this.request('cinder_versions', {});
   }
 
   close(): Promise<void> {

@@ -155,8 +155,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
   value: fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom<unknown>(...EDGE_STRINGS, ...EDGE_NUMBERS) },
     { weight: 2, arbitrary: hostileValue },
-    // No "1.0.0" yet: an object received at "1.0.0" cannot be re-sent (issue 19, fixed with the backport work).
-    { weight: 1, arbitrary: fc.constantFrom('1.0', '1.1', '1.2', '1.3', '1.4', '1.1.7', '1.3.0', '0.9', '2.0') },
+    { weight: 1, arbitrary: fc.constantFrom('1.0', '1.0.0', '1.1', '1.2', '1.3', '1.4', '1.1.7', '1.3.0', '0.9', '2.0') },
   ),
 });
 
