@@ -1,8 +1,8 @@
 import { VersionedError } from './errors.js';
 import { DROP, childVersionAt } from './history.js';
 import { encoderFor, type EncoderHost } from './codegen.js';
-import { LIST_BRAND, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
-import { BASE_WHAT_CHANGED, VersionedObject as VersionedObjectBase, childHasChanges, hasChanges, type VersionedObject } from './object.js';
+import { LIST_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { BASE_WHAT_CHANGED, VersionedObject as VersionedObjectBase, hasChanges, type VersionedObject } from './object.js';
 import { changedInPlace } from './changes.js';
 import { compareVersions } from './version.js';
 
@@ -76,6 +76,11 @@ class Encoder implements EncodeContext, EncoderHost {
   /** The rule decided for children of the field being encoded. */
   private childRule: ChildRule = AS_IS;
   private childOwner = '';
+  /**
+   * Whether each child encoded so far in this call, that has children of its own, has changes (hasChanges):
+   * its parent reads it here rather than walking the subtree again. Leaves answer in constant time anyway.
+   */
+  private dirty: Map<VersionedObject, boolean> | undefined;
 
   constructor(
     readonly manifest: Manifest | undefined,
@@ -134,9 +139,55 @@ class Encoder implements EncodeContext, EncoderHost {
     // The label is the version decided, as written: "1.0.0" received is "1.0.0" re-sent.
     if (version !== encodedAt) out[meta.keys.version] = version;
     this.depth--;
-    const changes = changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
+    const changes = this.changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
     if (changes !== undefined) out[meta.keys.changes] = changes;
     return out;
+  }
+
+  /**
+   * whatChanged(), in declaration order (deterministic), limited to the keys still in data; undefined when
+   * empty. Records, for a child with children, whether whatChanged() is empty (its parent asks).
+   */
+  private changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
+    let changes: string[] | undefined;
+    if (obj.whatChanged !== BASE_WHAT_CHANGED) {
+      const changed = obj.whatChanged();
+      this.record(obj, meta, changed.size > 0);
+      for (const def of meta.fields) if (changed.has(def.name) && Object.hasOwn(data, def.name)) (changes ??= []).push(def.name);
+      return changes;
+    }
+    // whatChanged() without the Set: what was assigned, changed in place, or holds a child with changes.
+    const own = obj.$changes;
+    const inPlace = changedInPlace(obj);
+    if (own.size === 0 && inPlace === undefined) {
+      const dirty = meta.objectFields.some((def) => this.childHasChanges(obj.$values[def.name]));
+      this.record(obj, meta, dirty);
+      if (!dirty) return undefined;
+    } else this.record(obj, meta, true);
+    for (const def of meta.fields) {
+      const name = def.name;
+      if (!Object.hasOwn(data, name)) continue;
+      if (own.has(name) || inPlace?.includes(name) || (def.objectTarget !== undefined && this.childHasChanges(obj.$values[name]))) (changes ??= []).push(name);
+    }
+    return changes;
+  }
+
+  private record(obj: VersionedObject, meta: ObjectMeta, dirty: boolean): void {
+    // The root (depth 0 once encoded) has no parent to ask; a leaf's hasChanges is cheap.
+    if (this.depth > 0 && meta.objectFields.length > 0) (this.dirty ??= new Map()).set(obj, dirty);
+  }
+
+  /** childHasChanges (object.ts), reading what was recorded for children encoded in this call. */
+  private childHasChanges(value: unknown): boolean {
+    if (Array.isArray(value)) {
+      for (const item of value) if (isVersionedObject(item) && this.hasChanges(item as VersionedObject)) return true;
+      return false;
+    }
+    return isVersionedObject(value) && this.hasChanges(value as VersionedObject);
+  }
+
+  private hasChanges(obj: VersionedObject): boolean {
+    return this.dirty?.get(obj) ?? hasChanges(obj);
   }
 
   /** Called by compiled encoders for fields that hold objects: decide the children's version, then encode. */
@@ -215,26 +266,6 @@ function wasFilled(obj: VersionedObject, field: string): boolean {
 
 function isObjectList(meta: ObjectMeta): boolean {
   return (meta.cls as unknown as Record<symbol, unknown>)[LIST_BRAND] === true;
-}
-
-/** whatChanged(), in declaration order (deterministic), limited to the keys still in data; undefined when empty. */
-function changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
-  if (!hasChanges(obj)) return undefined;
-  let changes: string[] | undefined;
-  if (obj.whatChanged !== BASE_WHAT_CHANGED) {
-    const changed = obj.whatChanged();
-    for (const def of meta.fields) if (changed.has(def.name) && Object.hasOwn(data, def.name)) (changes ??= []).push(def.name);
-    return changes;
-  }
-  // whatChanged() without the Set: what was assigned, changed in place, or holds a child with changes.
-  const own = obj.$changes;
-  const inPlace = changedInPlace(obj);
-  for (const def of meta.fields) {
-    const name = def.name;
-    if (!Object.hasOwn(data, name)) continue;
-    if (own.has(name) || inPlace?.includes(name) || (def.objectTarget !== undefined && childHasChanges(obj.$values[name]))) (changes ??= []).push(name);
-  }
-  return changes;
 }
 
 /**
