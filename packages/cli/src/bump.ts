@@ -26,10 +26,6 @@ export function historyEntryFor(version: string, changes: readonly SchemaChange[
   return `{ ${parts.join(', ')} }`;
 }
 
-function entryHint(version: string, changes: readonly SchemaChange[]): string {
-  return `: ${historyEntryFor(version, changes)}`;
-}
-
 export function nextVersion(version: string, bump: Bump): string {
   const [major, minor] = parseVersion(version);
   return bump === 'major' ? `${major + 1}.0` : `${major}.${minor + 1}`;
@@ -47,7 +43,7 @@ export function judgeBump(locked: string, current: string, required: Bump | unde
   const suggested = nextVersion(locked, required);
   if (order < 0) return { ok: false, message: `version went backwards from ${locked} to ${current}: bump to ${suggested} instead`, suggested };
   if (order === 0) {
-    return { ok: false, message: `version is still ${locked}: bump to ${suggested} and add a history entry${entryHint(suggested, changes)}`, suggested };
+    return { ok: false, message: `version is still ${locked}: bump to ${suggested} and add the history entry listed below`, suggested };
   }
   if (required === 'major' && parseVersion(current)[0] === parseVersion(locked)[0]) {
     const breaking = changes.filter((c) => c.bump === 'major').map((c) => c.message.replace(/ \(.*\)$/, ''));

@@ -3,86 +3,44 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from './errors.js';
 
-/** The `versioned` settings: where the object modules are and where the lock file lives. */
-export interface VersionedConfig {
-  /** Compiled JS modules that register object classes when imported (or export a registry). */
-  readonly modules: readonly string[];
-  /** Default `object-hashes.json`. */
-  readonly lockFile?: string;
-}
-
-/** The settings in force, every path absolute. */
-export interface ResolvedConfig {
-  readonly modules: readonly string[];
-  readonly lockFile: string;
-  /** Where they came from, for messages: `package.json#versioned`, `versioned.config.json`, `--module`. */
+/** A configuration found on disk: the `versioned` settings and where they came from. */
+export interface FoundConfig {
+  readonly file: string;
+  /** Paths in the settings are relative to this directory. */
+  readonly dir: string;
+  /** For messages: `package.json#versioned`, `versioned.config.json` (relative to the current directory). */
   readonly source: string;
+  readonly settings: Readonly<Record<string, unknown>>;
 }
 
-export const DEFAULT_LOCK_FILE = 'object-hashes.json';
 const CONFIG_FILES = ['versioned.config.json', 'versioned.config.mjs'] as const;
 
-export interface ConfigOverrides {
-  /** An explicit config file (`--config`). */
-  config?: string;
-  /** `--module`, repeated: replaces the configured modules. */
-  modules?: readonly string[];
-  /** `--lock-file`. */
-  lockFile?: string;
-}
-
 /**
- * Find the settings: `--config <file>`, else `versioned.config.json`, else `versioned.config.mjs`, else the
- * `"versioned"` key of `package.json`, all in `cwd`. Paths in a config file are relative to its directory;
- * paths given as flags are relative to `cwd`.
+ * Find the settings: `--config <file>`, else, in the current directory and then each parent up to the root,
+ * the first of `versioned.config.json`, `versioned.config.mjs` or a `package.json` with a `"versioned"` key.
+ * A key no command reads (`known`) is an error, not a silent no-op.
  */
-export async function resolveConfig(cwd: string, overrides: ConfigOverrides = {}): Promise<ResolvedConfig> {
-  const found = await findConfig(cwd, overrides.config);
-  const base = found ? dirname(found.file) : cwd;
-  const modules = overrides.modules?.length
-    ? overrides.modules.map((m) => resolve(cwd, m))
-    : (found?.config.modules ?? []).map((m) => resolve(base, m));
-  if (modules.length === 0) {
-    throw new UsageError(
-      'config',
-      found
-        ? `${found.source} lists no "modules"`
-        : `no object modules: pass --module <file.js>, or add "versioned": { "modules": [...] } to package.json, or create versioned.config.json`,
-      found ? { file: found.file } : {},
-    );
-  }
-  const lockFile = overrides.lockFile ? resolve(cwd, overrides.lockFile) : resolve(base, found?.config.lockFile ?? DEFAULT_LOCK_FILE);
-  const source = overrides.modules?.length ? '--module' : (found?.source ?? '--module');
-  return { modules, lockFile, source };
-}
-
-interface FoundConfig {
-  file: string;
-  source: string;
-  config: VersionedConfig;
-}
-
-async function findConfig(cwd: string, explicit: string | undefined): Promise<FoundConfig | undefined> {
+export async function findConfig(cwd: string, explicit: string | undefined, known: ReadonlySet<string>, display: (p: string) => string): Promise<FoundConfig | undefined> {
   if (explicit !== undefined) {
     const file = resolve(cwd, explicit);
-    if (!(await exists(file))) throw new UsageError('config', `the config file ${file} does not exist`, { file });
-    return loadConfigFile(file, explicit, file.endsWith('package.json'));
+    if (!(await exists(file))) throw new UsageError('config', `the config file ${display(file)} does not exist`, { file });
+    return loadConfigFile(file, display(file), file.endsWith('package.json'), known, display);
   }
-  for (const name of CONFIG_FILES) {
-    const file = resolve(cwd, name);
-    if (await exists(file)) return loadConfigFile(file, name, false);
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    for (const name of CONFIG_FILES) {
+      const file = resolve(dir, name);
+      if (await exists(file)) return loadConfigFile(file, display(file), false, known, display);
+    }
+    const pkg = resolve(dir, 'package.json');
+    if (await exists(pkg)) {
+      const found = await loadConfigFile(pkg, `${display(pkg)}#versioned`, true, known, display);
+      if (found) return found;
+    }
+    if (dirname(dir) === dir) return undefined;
   }
-  const pkg = resolve(cwd, 'package.json');
-  if (await exists(pkg)) {
-    const found = await loadConfigFile(pkg, 'package.json#versioned', true);
-    if (found) return found;
-  }
-  return undefined;
 }
 
-async function loadConfigFile(file: string, source: string, isPackageJson: true): Promise<FoundConfig | undefined>;
-async function loadConfigFile(file: string, source: string, isPackageJson: boolean): Promise<FoundConfig>;
-async function loadConfigFile(file: string, source: string, isPackageJson: boolean): Promise<FoundConfig | undefined> {
+async function loadConfigFile(file: string, source: string, isPackageJson: boolean, known: ReadonlySet<string>, display: (p: string) => string): Promise<FoundConfig | undefined> {
   let raw: unknown;
   try {
     if (file.endsWith('.mjs') || file.endsWith('.js')) {
@@ -92,27 +50,31 @@ async function loadConfigFile(file: string, source: string, isPackageJson: boole
       raw = JSON.parse(await readFile(file, 'utf8'));
     }
   } catch (err) {
-    throw new UsageError('config', `cannot read the config file ${file}: ${(err as Error).message}`, { file, cause: err });
+    throw new UsageError('config', `cannot read the config file ${display(file)}: ${firstLine(err)}`, { file, cause: err });
   }
   if (isPackageJson) {
     const section = isRecord(raw) ? raw.versioned : undefined;
     if (section === undefined) return undefined;
     raw = section;
   }
-  return { file, source, config: checkConfig(raw, source, file) };
+  if (!isRecord(raw)) throw new UsageError('config', `${source}: expected an object of settings (such as "modules")`, { file });
+  const unknown = Object.keys(raw).filter((key) => !known.has(key));
+  if (unknown.length) {
+    throw new UsageError('config', `${source}: unknown setting "${unknown[0]}" (known: ${[...known].sort().join(', ')})`, { file });
+  }
+  return { file, dir: dirname(file), source, settings: raw };
 }
 
-function checkConfig(raw: unknown, source: string, file: string): VersionedConfig {
-  const bad = (why: string): UsageError => new UsageError('config', `${source} (${file}): ${why}`, { file });
-  if (!isRecord(raw)) throw bad('expected an object with "modules" (and optionally "lockFile")');
-  const known = new Set(['modules', 'lockFile']);
-  for (const key of Object.keys(raw)) if (!known.has(key)) throw bad(`unknown setting "${key}" (known: modules, lockFile)`);
-  if (!Array.isArray(raw.modules) || !raw.modules.every((m) => typeof m === 'string' && m.length > 0)) {
-    throw bad('"modules" must be an array of module paths');
-  }
-  if (raw.lockFile !== undefined && (typeof raw.lockFile !== 'string' || raw.lockFile.length === 0)) throw bad('"lockFile" must be a path');
-  return raw.lockFile === undefined ? { modules: raw.modules } : { modules: raw.modules, lockFile: raw.lockFile };
+/** A typed reading of one setting, with a message naming the file and the key. */
+export function setting<T>(config: FoundConfig, key: string, check: (value: unknown) => value is T, expected: string): T | undefined {
+  const value = config.settings[key];
+  if (value === undefined) return undefined;
+  if (!check(value)) throw new UsageError('config', `${config.source}: "${key}" must be ${expected}`, { file: config.file });
+  return value;
 }
+
+export const isPathList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && m.length > 0);
+export const isPath = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -123,6 +85,11 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.split('\n')[0] ?? '').slice(0, 500);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

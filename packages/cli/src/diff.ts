@@ -40,6 +40,8 @@ export interface SchemaChange {
   readonly message: string;
   readonly from?: unknown;
   readonly to?: unknown;
+  /** A child move in a manifest-driven project: recorded by a manifest entry, not a bump of this class. */
+  readonly viaManifest?: boolean;
 }
 
 /** Every schema difference from `before` (the lock file) to `after` (the code), fields in name order. */
@@ -71,8 +73,9 @@ export function diffDescriptions(before: ObjectDescription, after: ObjectDescrip
 
 /** The larger of the bumps the changes need; `undefined` when there is no change. */
 export function requiredBump(changes: readonly SchemaChange[]): Bump | undefined {
-  if (changes.length === 0) return undefined;
-  return changes.some((c) => c.bump === 'major') ? 'major' : 'minor';
+  const counted = changes.filter((c) => !c.viaManifest);
+  if (counted.length === 0) return undefined;
+  return counted.some((c) => c.bump === 'major') ? 'major' : 'minor';
 }
 
 function diffField(was: FieldDescription, now: FieldDescription): SchemaChange[] {
@@ -241,10 +244,15 @@ function pairText(pairs: readonly (readonly [string, string])[]): string {
 
 /** A type in a line: `List<Object<Attachment>>`, `Enum["a", "b"]`. */
 export function typeText(d: TypeDescription): string {
-  if (isContainer(d)) return `${d.type}<${typeText(d.element as TypeDescription)}>`;
-  if (d.type === 'Object') return `Object<${String(d.target)}${d.subclasses ? '+subclasses' : ''}>`;
-  if (Array.isArray(d.values)) return `${d.type}[${quoteList(d.values as string[])}]`;
-  return d.type;
+  const known = new Set(['type', 'element', 'target', 'subclasses', 'values', 'transitions']);
+  // Every other option a type describes (a DateTime's precision, a network's family, a custom type's own).
+  const options = Object.keys(d).filter((k) => !known.has(k)).sort().map((k) => `${k}: ${JSON.stringify(d[k])}`);
+  if (Array.isArray(d.values) && d.transitions !== undefined) options.unshift(`transitions: ${JSON.stringify(d.transitions)}`);
+  const suffix = options.length ? `(${options.join(', ')})` : '';
+  if (isContainer(d)) return `${d.type}<${typeText(d.element as TypeDescription)}>${suffix}`;
+  if (d.type === 'Object') return `Object<${String(d.target)}${d.subclasses ? '+subclasses' : ''}>${suffix}`;
+  if (Array.isArray(d.values)) return `${d.type}[${quoteList(d.values as string[])}]${suffix}`;
+  return `${d.type}${suffix}`;
 }
 
 function fieldText(d: FieldDescription): string {

@@ -1,7 +1,7 @@
 /** Exit codes of the `versioned` command. */
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
 
-export type UsageErrorCode = 'usage' | 'config' | 'module_load' | 'lock_file' | 'invalid_class';
+export type UsageErrorCode = 'usage' | 'config' | 'module_load' | 'lock_file' | 'invalid_class' | 'git' | 'internal' | (string & {});
 
 /**
  * A problem with how the command was called or with what it was pointed at (bad flag, unreadable config,
@@ -9,12 +9,15 @@ export type UsageErrorCode = 'usage' | 'config' | 'module_load' | 'lock_file' | 
  */
 export class UsageError extends Error {
   readonly code: UsageErrorCode;
-  /** The file at fault, when there is one. */
+  /** The file at fault, when there is one (absolute; messages show it relative to the current directory). */
   readonly file: string | undefined;
-  constructor(code: UsageErrorCode, message: string, options: { file?: string; cause?: unknown } = {}) {
+  /** The command whose usage was wrong, for the `--help` hint. */
+  readonly command: string | undefined;
+  constructor(code: UsageErrorCode, message: string, options: { file?: string; cause?: unknown; command?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'UsageError';
     this.code = code;
     this.file = options.file;
+    this.command = options.command;
   }
 }

@@ -3,36 +3,82 @@ import { access } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { ObjectRegistry, defaultRegistry, isVersionedError } from '@versioned/objects';
 import { UsageError } from './errors.js';
+import { firstLine } from './config.js';
+
+/** The structural face of ManifestHistory (Cinder's OBJ_VERSIONS): a second copy of @versioned/objects has its own class. */
+export interface ManifestHistoryLike {
+  keys(): string[];
+  get(key: string): Readonly<Record<string, string>>;
+  latestKey(): string;
+}
+
+export interface LoadedObjects {
+  readonly registry: ObjectRegistry;
+  /** The manifest history a module exports, when one does. */
+  readonly manifests: ManifestHistoryLike | undefined;
+  /** Registered classes whose declaration is inconsistent (a version without its history entry): a failed check. */
+  readonly invalid: readonly { readonly file: string; readonly message: string }[];
+}
 
 /**
  * Import the user's object modules and return the registry holding their classes.
  *
  * A module either registers classes into the default registry when imported, or exports the registry it
- * used (`export const registry` or `export default registry`). "The default registry" is that of the copy of
- * @versioned/objects the module itself resolves, which need not be the CLI's own copy.
+ * used (under any name; `export const registry` or `export default registry` are usual). "The default registry"
+ * is that of the copy of @versioned/objects the module itself resolves, which need not be the CLI's own copy.
+ * A module that exports a ManifestHistory makes the project manifest-driven (its children move through it).
  */
-export async function loadObjectModules(modules: readonly string[]): Promise<ObjectRegistry> {
+export async function loadObjectModules(modules: readonly string[], display: (p: string) => string = (p) => p): Promise<LoadedObjects> {
   const registries: RegistryLike[] = [];
-  const add = (r: RegistryLike): void => {
-    if (!registries.includes(r)) registries.push(r);
+  const manifests: ManifestHistoryLike[] = [];
+  const invalid: { file: string; message: string }[] = [];
+  const add = <T>(list: T[], item: T): void => {
+    if (!list.includes(item)) list.push(item);
   };
   for (const file of modules) {
+    const shown = display(file);
     try {
       await access(file);
     } catch {
-      throw new UsageError('module_load', `cannot load object module ${file}: the file does not exist`, { file });
+      throw new UsageError('module_load', `cannot load object module ${shown}: the file does not exist`, { file });
     }
     let exports: Record<string, unknown>;
     try {
-      exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+      exports = (await importSettling(file, shown)) as Record<string, unknown>;
     } catch (err) {
-      throw new UsageError('module_load', `cannot load object module ${file}: ${errorText(err)}`, { file, cause: err });
+      if (err instanceof UsageError) throw err;
+      // A class whose own declaration is inconsistent (its version has no history entry...) is a failed check, not a load error.
+      if (isVersionedError(err, 'registration')) {
+        invalid.push({ file, message: firstLine(err) });
+        continue;
+      }
+      throw new UsageError('module_load', `cannot load object module ${shown}: ${firstLine(err)}`, { file, cause: err });
     }
-    const exported = [exports.registry, exports.default].filter(isRegistry);
-    if (exported.length) exported.forEach(add);
-    else add(await defaultRegistryFor(file));
+    const values = Object.values(exports);
+    const exported = values.filter(isRegistry);
+    for (const m of values.filter(isManifestHistory)) add(manifests, m);
+    if (exported.length) exported.forEach((r) => add(registries, r));
+    else add(registries, await defaultRegistryFor(file));
   }
-  return merge(registries);
+  if (manifests.length > 1) throw new UsageError('module_load', 'the object modules export more than one ManifestHistory: export one (the project\'s OBJ_VERSIONS)');
+  return { registry: merge(registries), manifests: manifests[0], invalid };
+}
+
+/**
+ * import(), but a module whose top-level await never settles is an error, not Node's silent exit 13: when the
+ * event loop runs dry while the import is pending, nothing can settle it any more.
+ */
+async function importSettling(file: string, shown: string): Promise<unknown> {
+  let onIdle: (() => void) | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    onIdle = () => reject(new UsageError('module_load', `cannot load object module ${shown}: its top-level await never settles (nothing is left that could resolve it)`, { file }));
+    process.once('beforeExit', onIdle);
+  });
+  try {
+    return await Promise.race([import(pathToFileURL(file).href), stuck]);
+  } finally {
+    if (onIdle) process.removeListener('beforeExit', onIdle);
+  }
 }
 
 /** The structural face of ObjectRegistry: a second copy of @versioned/objects has its own class. */
@@ -42,6 +88,12 @@ function isRegistry(value: unknown): value is RegistryLike {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
   return ['names', 'versions', 'lookup', 'newest', 'register', 'newestClasses'].every((m) => typeof r[m] === 'function');
+}
+
+function isManifestHistory(value: unknown): value is ManifestHistoryLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Record<string, unknown>;
+  return ['keys', 'get', 'latestKey', 'mismatches', 'add'].every((m) => typeof r[m] === 'function');
 }
 
 /** The default registry of the @versioned/objects that `file` imports; the CLI's own when it resolves none. */
@@ -67,7 +119,7 @@ function merge(registries: RegistryLike[]): ObjectRegistry {
           merged.register(registry.lookup(name, version));
         } catch (err) {
           if (isVersionedError(err, 'registration')) {
-            throw new UsageError('module_load', `${name} ${version} is registered in two different registries: ${err.message}`, { cause: err });
+            throw new UsageError('module_load', `${name} ${version} is registered in two different registries: ${firstLine(err)}`, { cause: err });
           }
           throw err;
         }
@@ -75,9 +127,4 @@ function merge(registries: RegistryLike[]): ObjectRegistry {
     }
   }
   return merged;
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message.split('\n')[0] ?? err.name;
-  return String(err);
 }

@@ -1,37 +1,47 @@
-import { relative } from 'node:path';
 import type { CheckReport, ObjectReport } from './check.js';
+import { entryText } from './checks/plan.js';
+import { displayPath } from './command.js';
+
+export { displayPath };
 
 /** The human report of `versioned fingerprint check`. */
 export function formatCheckReport(report: CheckReport, cwd: string): string {
   const lockName = displayPath(report.lockFile, cwd);
-  const lines: string[] = [`versioned fingerprint check: ${countOf(report.objects.length, 'object')} against ${lockName}`];
-  if (!report.lockFileExists) lines.push(`no lock file at ${lockName} yet: every object is new`);
+  const against = report.against === undefined ? lockName : `${lockName} at ${report.against}`;
+  const lines: string[] = [`versioned fingerprint check: ${countOf(report.objects.length, 'object')} against ${against}`];
+  if (!report.lockFileExists) lines.push(`no lock file at ${against} yet: every object is new`);
   lines.push('');
-  for (const object of report.objects) lines.push(...formatObject(object));
+  for (const object of report.objects) lines.push(...formatObject(object, report.against !== undefined));
+  for (const p of report.problems) lines.push(`FAIL ${p.check} check: ${p.message}`);
+  const todo = adviceLines(report);
+  if (todo.length) lines.push('', 'To pass in one round, make all of these edits, rebuild, then run `versioned fingerprint update`:', ...todo);
   lines.push('');
   lines.push(summary(report, lockName));
   return `${lines.join('\n')}\n`;
 }
 
-function formatObject(o: ObjectReport): string[] {
+function formatObject(o: ObjectReport, against: boolean): string[] {
   const out: string[] = [];
   const problems = o.problems.map((p) => `  ${p.check} check: ${p.message}`);
+  const mark = (ok: boolean): string => (ok ? 'ok  ' : 'FAIL');
   switch (o.status) {
     case 'unchanged':
-      out.push(`${o.problems.length ? 'FAIL' : 'ok  '} ${o.name} ${o.version}`, ...problems);
+      out.push(`${mark(o.problems.length === 0)} ${o.name} ${o.version}`, ...problems);
       break;
     case 'added':
-      out.push(`NEW  ${o.name} ${o.version}: not in the lock file`, ...problems);
+      out.push(`${against && o.problems.length === 0 ? 'new ' : 'NEW '} ${o.name} ${o.version}: not in the lock file`, ...problems);
       break;
     case 'removed':
-      out.push(`GONE ${o.name} ${o.lockedVersion}: in the lock file, but no loaded module registers it`);
+      if (o.removalAcknowledged !== undefined) out.push(`GONE ${o.name} ${o.lockedVersion}: removal acknowledged from release ${o.removalAcknowledged}`);
+      else out.push(`GONE ${o.name} ${o.lockedVersion}: in the lock file, but no loaded module registers it`, ...problems);
       break;
     case 'changed': {
       const versions = o.lockedVersion === o.version ? `${o.version}` : `${o.version} (locked ${o.lockedVersion})`;
-      const head = o.requiredBump ? `schema changed, needs a ${o.requiredBump} bump` : 'version changed';
-      out.push(`FAIL ${o.name} ${versions}: ${head}`);
-      for (const c of o.changes) out.push(`  - ${c.message} [${c.bump}]`);
-      if (o.verdict) out.push(`  ${o.verdict.ok ? o.verdict.message : `${o.verdict.message}`}`);
+      const head = o.requiredBump ? `schema changed, needs a ${o.requiredBump} bump` : o.lockedVersion === o.version ? 'schema changed (children moved through the manifest history)' : 'version changed';
+      const fine = against && o.problems.length === 0 && o.advice === undefined && (o.verdict?.ok ?? true);
+      out.push(`${mark(fine)} ${o.name} ${versions}: ${head}`);
+      for (const c of o.changes) out.push(`  - ${c.message}${c.viaManifest ? '' : ` [${c.bump}]`}`);
+      if (o.verdict) out.push(`  ${o.verdict.message}`);
       out.push(...problems);
       out.push(`  locked:   ${o.lockedFingerprint}`, `  computed: ${o.fingerprint}`);
       break;
@@ -40,34 +50,50 @@ function formatObject(o: ObjectReport): string[] {
   return out;
 }
 
-function summary(report: CheckReport, lockName: string): string {
-  if (report.ok) return `OK: ${countOf(report.objects.length, 'object')} ${report.objects.length === 1 ? 'matches' : 'match'} ${lockName}`;
-  const failing = report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0);
-  const unbumped = failing.filter((o) => o.status === 'changed' && !o.verdict?.ok);
-  const steps: string[] = [];
-  if (unbumped.length) steps.push(`bump ${unbumped.map((o) => `${o.name} to ${o.verdict?.suggested}`).join(', ')} with a history entry`);
-  if (failing.some((o) => o.problems.some((p) => p.check === 'history'))) steps.push('record the changes in the history as shown');
-  if (failing.some((o) => o.problems.some((p) => p.check !== 'history'))) steps.push('fix the tree, compat and children problems above');
-  if (failing.some((o) => o.status !== 'unchanged')) steps.push(`run \`versioned fingerprint update\` and commit ${lockName}`);
-  return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}. Next: ${steps.join(', then ')}.`;
+/** Every edit of the cascade, in one list: the version to set and the entry to paste, per class; the manifest entry. */
+function adviceLines(report: CheckReport): string[] {
+  const out: string[] = [];
+  for (const o of report.objects) {
+    const a = o.advice;
+    if (!a) continue;
+    const bump = a.version !== a.from ? `set the version to '${a.version}' and ` : '';
+    const what = a.extend ? `make its ${a.extends} entry${a.extends !== a.version ? ` (now ${a.version})` : ''}` : 'add the history entry';
+    out.push(`  ${a.name}: ${bump}${what} ${entryText(a.entry)}`);
+    if (!a.declaresHistory || a.completesReleased) out.push(`    (the whole history afterwards: history: [${a.history.map(entryText).join(', ')}])`);
+  }
+  const m = report.manifestAdvice;
+  if (m) out.push(`  the manifest history: ${m.extend ? `add to the unreleased manifest '${m.key}'` : `add .add('${m.key}', ...) with`} { ${Object.entries(m.updates).map(([n, v]) => `${n}: '${v}'`).join(', ')} }`);
+  return out;
 }
 
-/** A path relative to the working directory when it is inside it. */
-export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel && !rel.startsWith('..') ? rel : file;
+function summary(report: CheckReport, lockName: string): string {
+  if (report.ok) {
+    const n = report.objects.length;
+    return report.against === undefined ? `OK: ${countOf(n, 'object')} ${n === 1 ? 'matches' : 'match'} ${lockName}` : `OK: every change since ${report.against} is versioned (${countOf(n, 'object')})`;
+  }
+  const failing = report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0);
+  const advised = report.objects.filter((o) => o.advice);
+  const steps: string[] = [];
+  if (advised.length) steps.push(`bump ${advised.filter((o) => o.advice?.version !== o.advice?.from).map((o) => `${o.name} to ${o.advice?.version}`).join(', ') || 'nothing'} and record the entries listed above`);
+  if (report.manifestAdvice) steps.push('add the manifest entry listed above');
+  if (failing.some((o) => o.problems.some((p) => !['history', 'tree'].includes(p.check))) || report.problems.some((p) => p.check !== 'manifest' || !report.manifestAdvice)) {
+    steps.push('fix the other problems above');
+  }
+  if (report.against === undefined && failing.some((o) => o.status !== 'unchanged')) steps.push(`run \`versioned fingerprint update\` and commit ${lockName}`);
+  return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}${report.problems.length ? ` and ${countOf(report.problems.length, 'project problem')}` : ''}. Next: ${steps.join(', then ') || 'see above'}.`;
 }
 
 function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-/** The machine-readable report: everything the text says, as data. */
-export function checkReportJson(report: CheckReport): Record<string, unknown> {
+/** The machine-readable report: everything the text says, as data, plus the plan to apply in one round. */
+export function checkReportJson(report: CheckReport, cwd: string): Record<string, unknown> {
   return {
     ok: report.ok,
-    lockFile: report.lockFile,
+    lockFile: displayPath(report.lockFile, cwd),
     lockFileExists: report.lockFileExists,
+    against: report.against ?? null,
     objects: report.objects.map((o) => ({
       name: o.name,
       status: o.status,
@@ -79,6 +105,13 @@ export function checkReportJson(report: CheckReport): Record<string, unknown> {
       changes: o.changes,
       verdict: o.verdict ?? null,
       problems: o.problems,
+      removalAcknowledged: o.removalAcknowledged ?? null,
     })),
+    problems: report.problems,
+    plan: {
+      classes: report.objects.flatMap((o) => (o.advice ? [o.advice] : [])),
+      manifest: report.manifestAdvice ?? null,
+      then: report.against === undefined ? 'versioned fingerprint update' : null,
+    },
   };
 }

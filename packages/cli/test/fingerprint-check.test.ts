@@ -38,7 +38,7 @@ describe('versioned fingerprint check', () => {
     assert.equal(result.code, 1);
     assert.match(result.stdout, /FAIL Volume 1\.2: schema changed, needs a minor bump/);
     assert.match(result.stdout, /field `bootable` added \(Boolean, nullable\) \[minor\]/);
-    assert.match(result.stdout, /version is still 1\.2: bump to 1\.3 and add a history entry/);
+    assert.match(result.stdout, /version is still 1\.2: bump to 1\.3 and add the history entry listed below/);
     assert.match(result.stdout, /ok {3}Attachment 1\.0/);
   });
 
@@ -138,7 +138,7 @@ describe('versioned fingerprint update', () => {
 
     const forced = await p.run('fingerprint', 'update', '--force');
     assert.equal(forced.code, 0, forced.stdout);
-    assert.match(forced.stdout, /forced, although their version does not account for the change: Volume/);
+    assert.match(forced.stdout, /forced, although their version or history does not account for the change: Volume/);
     assert.equal((await p.run('fingerprint', 'check')).code, 0);
   });
 
@@ -160,12 +160,22 @@ describe('versioned fingerprint update', () => {
     assert.equal(check.code, 0, check.stdout);
   });
 
-  test('records new objects and forgets removed ones without asking for a bump', async () => {
+  test('records new objects; a removed (or renamed) class fails until the configuration acknowledges it with a release', async () => {
     const q = await TempProject.create();
     try {
       await q.writeObjects([ATTACHMENT_1_0, VOLUME_1_2, { name: 'Snapshot', version: '1.0', fields: { id: 'f.uuid()' } }]);
       assert.equal((await q.run('fingerprint', 'update')).code, 0);
       await q.writeObjects([ATTACHMENT_1_0, VOLUME_1_2, { name: 'Backup', version: '2.0', fields: { id: 'f.uuid()' } }]);
+      const check = await q.run('fingerprint', 'check');
+      assert.equal(check.code, 1);
+      assert.match(check.stdout, /removal check: Snapshot 1\.0 is in the lock file but no loaded module registers it: services still running a release that sends Snapshot/);
+      assert.match(check.stdout, /If it was renamed \(to Backup\?\), the wire name changed too/);
+      const refused = await q.run('fingerprint', 'update');
+      assert.equal(refused.code, 1, refused.stdout);
+      assert.match(refused.stdout, /refusing to update object-hashes\.json:\n {2}Snapshot: /);
+      const pkg = JSON.parse(await readFile(q.path('package.json'), 'utf8'));
+      await q.write('package.json', JSON.stringify({ ...pkg, versioned: { ...pkg.versioned, removedClasses: { Snapshot: '2025.2' } } }));
+      assert.match((await q.run('fingerprint', 'check')).stdout, /GONE Snapshot 1\.0: removal acknowledged from release 2025\.2/);
       const { code, stdout } = await q.run('fingerprint', 'update');
       assert.equal(code, 0, stdout);
       assert.match(stdout, /updated object-hashes\.json: 0 changed, 1 added, 1 removed \(3 objects\)/);

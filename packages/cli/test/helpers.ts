@@ -40,8 +40,8 @@ export interface ClassSpec {
  * The source of a compiled object module (plain JS: the decorators applied by hand, as tsc emits them),
  * registering `classes` into the default registry of @versioned/objects when imported.
  */
-export function objectModule(classes: readonly ClassSpec[], options: { exportRegistry?: boolean } = {}): string {
-  const lines = [`import { VersionedObject, ObjectRegistry, versionedObject, field, f } from '@versioned/objects';`];
+export function objectModule(classes: readonly ClassSpec[], options: { exportRegistry?: boolean; extra?: string } = {}): string {
+  const lines = [`import { VersionedObject, ObjectRegistry, ManifestHistory, versionedObject, field, f } from '@versioned/objects';`];
   if (options.exportRegistry) lines.push('export const registry = new ObjectRegistry();');
   for (const cls of classes) {
     lines.push(`export class ${cls.name} extends VersionedObject {${cls.body ?? ''}}`);
@@ -53,6 +53,7 @@ export function objectModule(classes: readonly ClassSpec[], options: { exportReg
     const history = cls.history ? `, history: ${cls.history}` : '';
     lines.push(`versionedObject({ name: ${JSON.stringify(cls.name)}, version: ${JSON.stringify(cls.version)}${history}${registry} })(${cls.name});`);
   }
+  if (options.extra) lines.push(options.extra);
   return `${lines.join('\n')}\n`;
 }
 
@@ -77,8 +78,8 @@ export class TempProject {
   }
 
   /** Write `objects.mjs` and a package.json pointing the CLI at it. */
-  async writeObjects(classes: readonly ClassSpec[]): Promise<void> {
-    await this.write('objects.mjs', objectModule(classes));
+  async writeObjects(classes: readonly ClassSpec[], extra?: string): Promise<void> {
+    await this.write('objects.mjs', objectModule(classes, extra ? { extra } : {}));
     await this.write('package.json', JSON.stringify({ name: 'app', type: 'module', versioned: { modules: ['objects.mjs'] } }, null, 2));
   }
 

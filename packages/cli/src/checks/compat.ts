@@ -1,6 +1,7 @@
 import { formatPath, isVersionedError, jsonSchemaFor, type JsonSchema, type ObjectMeta, type ObjectRegistry, type PathSegment } from '@versioned/objects';
 import { sampleObject } from '../sample.js';
 import { validateAgainst, type SchemaIssue } from './json-schema.js';
+import type { ManifestHistoryLike } from '../load-modules.js';
 
 /** Per registry, the schemas already generated. */
 const caches = new WeakMap<ObjectRegistry, Map<string, JsonSchema>>();
@@ -10,9 +11,11 @@ const caches = new WeakMap<ObjectRegistry, Map<string, JsonSchema>>();
  * every older version the class declares, must VALIDATE against that version's JSON Schema (not merely
  * encode without throwing).
  */
-export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry): string[] {
+export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry, viaManifest: (field: string) => boolean = () => false): string[] {
   const older = meta.history.entries.slice(0, -1).map((e) => e.version);
   if (older.length === 0) return [];
+  // Its children move through the manifest history: manifestCompatProblems backports it under each manifest.
+  if (meta.fields.some((d) => d.type.objectTargets().length > 0 && viaManifest(d.name))) return [];
   const problems: string[] = [];
   const hasNullable = meta.fields.some((d) => d.nullable);
   for (const variant of hasNullable ? (['full', 'nulls'] as const) : (['full'] as const)) {
@@ -43,6 +46,89 @@ export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry): stri
     }
   }
   return problems;
+}
+
+/**
+ * Cinder's way: under every manifest of the history, a sample of each class it names is sent with that
+ * manifest, must come out at the manifest's version with every child at the manifest's version, and must
+ * validate against the schema of that version. Identical cases (same class, version and child versions) run once.
+ */
+export function manifestCompatProblems(manifests: ManifestHistoryLike, registry: ObjectRegistry): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const envelopeKeys = [...registry.serialNamespaces].map((ns) => [`${ns}.name`, `${ns}.version`, `${ns}.data`] as const);
+  for (const key of manifests.keys()) {
+    const manifest = manifests.get(key);
+    for (const [name, version] of Object.entries(manifest)) {
+      if (!registry.has(name)) continue;
+      const meta = registry.newest(name);
+      if (!meta.history.entries.some((e) => e.version === version)) continue; // reported by the manifest check
+      const reach = reachable(meta, registry);
+      const id = `${name}@${version}|${reach.map((n) => `${n}=${manifest[n] ?? ''}`).join(',')}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const label = `a sample ${name} ${meta.version} sent under manifest ${key}`;
+      let primitive: unknown;
+      try {
+        primitive = sampleObject(meta, registry).toPrimitive({ manifest });
+      } catch (err) {
+        problems.push(`${label} fails: ${messageOf(err)}`);
+        continue;
+      }
+      const wrong: string[] = [];
+      walkEnvelopes(primitive, envelopeKeys, [name], (objName, objVersion, path) => {
+        const want = manifest[objName];
+        if (want !== undefined && want !== objVersion) wrong.push(`${formatPath(path)} is ${objName} ${objVersion}, not ${want}`);
+      });
+      if (wrong.length) problems.push(`${label} does not follow it: ${wrong.join('; ')}`);
+      try {
+        const issues = validate(registry, name, version, primitive);
+        if (issues.length) problems.push(`${label} does not validate against the ${name} ${version} schema: ${issues.join('; ')}`);
+      } catch (err) {
+        problems.push(`no JSON Schema for ${name} ${version}: ${messageOf(err)}`);
+      }
+    }
+  }
+  return problems;
+}
+
+/** Names of the classes reachable from `meta` through object fields, sorted. */
+function reachable(meta: ObjectMeta, registry: ObjectRegistry): string[] {
+  const out = new Set<string>();
+  const todo = [meta];
+  while (todo.length) {
+    const m = todo.pop() as ObjectMeta;
+    for (const def of m.fields) {
+      for (const target of def.type.objectTargets()) {
+        if (out.has(target) || !registry.has(target)) continue;
+        out.add(target);
+        todo.push(registry.newest(target));
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+/** Call `visit` for every envelope in a primitive (the root included), with its object path. */
+function walkEnvelopes(root: unknown, keys: readonly (readonly [string, string, string])[], start: PathSegment[], visit: (name: string, version: string, path: PathSegment[]) => void): void {
+  const stack: [unknown, PathSegment[]][] = [[root, start]];
+  while (stack.length) {
+    const [node, path] = stack.pop() as [unknown, PathSegment[]];
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) {
+      node.forEach((item, i) => stack.push([item, [...path, i]]));
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    const k = keys.find(([n]) => typeof record[n] === 'string');
+    if (k) {
+      visit(record[k[0]] as string, String(record[k[1]]), path);
+      const data = record[k[2]];
+      if (data && typeof data === 'object') for (const [field, value] of Object.entries(data)) stack.push([value, [...path, field]]);
+      continue;
+    }
+    for (const [key, value] of Object.entries(record)) stack.push([value, [...path, key]]);
+  }
 }
 
 /** The issues of `primitive` against the schema of (name, version), as `Volume.attachments[0].id: message`. */
