@@ -1,5 +1,7 @@
 import { globalHelp, runCommands, type CliIO, type CommandSpec } from './command.js';
 import { FINGERPRINT_COMMANDS } from './fingerprint-command.js';
+import { SERVICES_COMMANDS } from './services-command.js';
+import { UPGRADE_COMMANDS } from './upgrade-command.js';
 
 export type { CliIO } from './command.js';
 
@@ -9,6 +11,8 @@ export type { CliIO } from './command.js';
  */
 export const COMMANDS: readonly CommandSpec[] = [
   ...FINGERPRINT_COMMANDS,
+  ...SERVICES_COMMANDS,
+  ...UPGRADE_COMMANDS,
 ];
 
 export const HELP = globalHelp(COMMANDS);
