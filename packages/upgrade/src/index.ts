@@ -16,4 +16,4 @@ export { Upgrade, type UpgradeOptions, type UpgradeLogger, type PinsChange, type
 export { RunningService } from './service.js';
 export { openServiceStore, type OpenStoreOptions } from './store/open.js';
 export { migrationsDir, migrationFiles } from './store/migrate.js';
-export type { ServiceStore, ServiceRow, ServiceRegistration, FinalizedState, ReleaseSeen, BinarySnapshot, Dialect } from './store/types.js';
+export type { ServiceStore, ServiceRow, ServiceRegistration, FinalizedState, ReleaseSeen, BinarySnapshot, PinSnapshot, ReleaseGroup, Dialect } from './store/types.js';

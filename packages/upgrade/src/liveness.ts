@@ -1,4 +1,4 @@
-import type { ServiceRow } from './store/types.js';
+import type { ReleaseGroup, ServiceRow } from './store/types.js';
 
 /**
  * The state of a services row:
@@ -43,14 +43,8 @@ export function viewOf(row: ServiceRow, now: number, rule: LivenessRule): Servic
   return Object.freeze({ ...row, state, heartbeatAgeMs: Math.max(0, now - row.heartbeatAt), holdsPins: state === 'live' || state === 'late' });
 }
 
-/** When a counting row turns dead if it does not beat again: the next moment the pins may lift by themselves. */
-export function nextExpiry(rows: readonly ServiceRow[], now: number, rule: LivenessRule): number | undefined {
-  let next: number | undefined;
-  for (const row of rows) {
-    const state = serviceState(row, now, rule);
-    if (state !== 'live' && state !== 'late') continue;
-    const at = row.heartbeatAt + rule.downTimeMs + rule.lateGraceMs;
-    if (next === undefined || at < next) next = at;
-  }
-  return next;
+/** When the first counting row turns dead if it does not beat again: the next moment the pins may lift by themselves. */
+export function nextExpiry(groups: readonly ReleaseGroup[], rule: LivenessRule): number | undefined {
+  if (groups.length === 0) return undefined;
+  return Math.min(...groups.map((group) => group.oldestHeartbeatAt)) + rule.downTimeMs + rule.lateGraceMs;
 }

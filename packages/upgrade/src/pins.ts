@@ -1,8 +1,8 @@
 import { compareVersions, type Manifest } from '@versioned/objects';
 import type { LiftPolicy, ResolvedBinaryConfig } from './config.js';
-import { viewOf, type LivenessRule, type ServiceState } from './liveness.js';
+import type { LivenessRule, ServiceState } from './liveness.js';
 import type { Release, Releases } from './releases.js';
-import type { BinarySnapshot } from './store/types.js';
+import type { PinSnapshot } from './store/types.js';
 
 /**
  * Where a binary's pins come from:
@@ -35,20 +35,25 @@ export interface Pins {
   readonly liftPolicy: LiftPolicy;
   /** In words: which host or setting holds the pins where they are. */
   readonly reason: string;
-  /** The rows (or releases) at the pinned level. */
+  /** Who holds the pins at their level: the first host of each release group (or the releases held by the upgrade state). */
   readonly heldBy: readonly PinHolder[];
+  /** How many rows hold the pins at their level (0 for configuration or a finalize hold). */
+  readonly heldByCount: number;
   readonly computedAt: number;
 }
 
-interface Candidate extends PinHolder {
+interface Candidate {
+  readonly release: string;
   readonly rank: number;
   readonly rpcVersions: Readonly<Record<string, string>>;
+  readonly holders: readonly PinHolder[];
+  /** How many rows (a seen or finalized release: 0). */
+  readonly count: number;
 }
 
-function describe(holders: readonly PinHolder[]): string {
+function describe(holders: readonly PinHolder[], count: number): string {
   const hosts = holders.filter((h) => h.host !== undefined).map((h) => `${h.host} (release ${h.release}${h.state === 'live' ? '' : `, ${h.state}`})`);
-  const shown = hosts.slice(0, 3).join(', ');
-  return hosts.length > 3 ? `${shown} and ${hosts.length - 3} more` : shown;
+  return count > hosts.length ? `${hosts.join(', ')} and ${count - hosts.length} more` : hosts.join(', ');
 }
 
 function pinsAt(binary: string, release: Release, rpc: Record<string, string>, rest: Omit<Pins, 'binary' | 'release' | 'rpc' | 'objects' | 'manifest'>): Pins {
@@ -66,12 +71,12 @@ function capsAt(releases: Releases, release: Release): Record<string, string> {
 }
 
 /**
- * The pins of a binary from its configuration and a snapshot of the table, at time `now`. Pure: the
- * refresher calls it after each read; nothing on the call path does.
+ * The pins of a binary from its configuration and a read of the table (the counting rows by release), at
+ * time `now`. Pure: the refresher calls it after each read; nothing on the call path does.
  */
-export function computePins(releases: Releases, config: ResolvedBinaryConfig, snapshot: BinarySnapshot, now: number, rule: LivenessRule): Pins {
+export function computePins(releases: Releases, config: ResolvedBinaryConfig, snapshot: PinSnapshot, now: number, rule: LivenessRule): Pins {
   const binary = releases.binary;
-  const common = { liftPolicy: config.lift, computedAt: now };
+  const common = { liftPolicy: config.lift, computedAt: now, heldByCount: 0 };
   const level = config.level;
   if (level.kind === 'release') {
     return pinsAt(binary, level.release, capsAt(releases, level.release), { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.release.name)} in configuration`, heldBy: [] });
@@ -81,18 +86,18 @@ export function computePins(releases: Releases, config: ResolvedBinaryConfig, sn
   }
 
   const candidates: Candidate[] = [];
-  for (const row of snapshot.rows) {
-    const view = viewOf(row, now, rule);
-    if (view.holdsPins) candidates.push({ host: row.host, release: row.release, state: view.state, rpcVersions: row.rpcVersions, rank: releases.rankOf(row) });
+  for (const group of snapshot.groups) {
+    const holders: PinHolder[] = [{ host: group.firstHost, release: group.release, state: now - group.newestHeartbeatAt < rule.downTimeMs ? 'live' : 'late' }];
+    candidates.push({ release: group.release, rpcVersions: group.rpcVersions, rank: releases.rankOf(group), holders, count: group.count });
   }
   const liveCount = candidates.length;
   if (config.lift === 'finalize') {
     const finalized = snapshot.finalized;
     for (const seen of snapshot.seen) {
-      if (finalized === undefined || seen.lastSeenAt > finalized.at) candidates.push({ release: seen.release, state: 'seen', rpcVersions: seen.rpcVersions, rank: releases.rankOf(seen) });
+      if (finalized === undefined || seen.lastSeenAt > finalized.at) candidates.push({ release: seen.release, rpcVersions: seen.rpcVersions, rank: releases.rankOf(seen), holders: [{ release: seen.release, state: 'seen' }], count: 0 });
     }
     const at = finalized && releases.find(finalized.release);
-    if (at) candidates.push({ release: at.name, state: 'finalized', rpcVersions: at.rpc, rank: at.index });
+    if (at) candidates.push({ release: at.name, rpcVersions: at.rpc, rank: at.index, holders: [{ release: at.name, state: 'finalized' }], count: 0 });
   }
 
   if (candidates.length === 0) {
@@ -110,19 +115,20 @@ export function computePins(releases: Releases, config: ResolvedBinaryConfig, sn
       if (cap !== undefined && c.rank <= release.index && compareVersions(served, cap) < 0) rpc[api] = served;
     }
   }
-  const heldBy = candidates.filter((c) => c.rank === lowest).map(({ rank: _rank, rpcVersions: _rpc, ...holder }) => holder);
-  const rows = heldBy.filter((h) => h.host !== undefined);
+  const holding = candidates.filter((c) => c.rank === lowest);
+  const heldBy = holding.flatMap((c) => c.holders);
+  const heldByCount = holding.reduce((sum, c) => sum + c.count, 0);
   let source: PinSource = 'services';
   let reason: string;
-  if (rows.length > 0) {
-    reason = `oldest live ${binary} service: ${describe(rows)}`;
+  if (heldByCount > 0) {
+    reason = `oldest live ${binary} service: ${describe(heldBy, heldByCount)}`;
     if (lowest < 0) reason += `, older than any release this process knows: pinned to its oldest, ${release.name}`;
   } else {
     source = 'finalize-hold';
     const what = heldBy.some((h) => h.state === 'finalized') ? `the fleet is finalized at ${release.name}` : `release ${release.name} ran during this upgrade`;
     reason = `lift policy finalize: ${what}${liveCount > 0 ? ` (every live service is newer)` : ''}; finalize ${binary} to lift`;
   }
-  return pinsAt(binary, release, rpc, { ...common, source, reason, heldBy });
+  return pinsAt(binary, release, rpc, { ...common, heldByCount, source, reason, heldBy });
 }
 
 /** Whether two pins differ in what a client sends. */
@@ -144,7 +150,8 @@ export function describeChange(releases: Releases, from: Pins, to: Pins, now: (h
   if (from.objects !== to.objects) moves.push(`objects ${from.objects} -> ${to.objects}`);
   const rank = (pins: Pins) => releases.find(pins.release)?.index ?? -1;
   const direction = rank(to) > rank(from) ? 'lifted' : rank(to) < rank(from) ? 'lowered' : 'moved';
-  const gone = from.heldBy.filter((h) => h.host !== undefined && !to.heldBy.some((t) => t.host === h.host));
-  const was = gone.map((h) => `${h.host} (release ${h.release}) ${now(h.host as string)}`).slice(0, 3);
+  // On a lift, say what became of the hosts that held the old pins; on a drop, the new holder is the reason.
+  const gone = direction === 'lifted' ? from.heldBy.filter((h) => h.host !== undefined && !to.heldBy.some((t) => t.host === h.host)) : [];
+  const was = gone.slice(0, 3).map((h) => `${h.host} (release ${h.release}) ${now(h.host as string)}`);
   return `${to.binary} pins ${direction}: ${moves.join(', ')}; ${was.length && to.source !== 'config' ? `${was.join(', ')}; ` : ''}now ${to.reason}`;
 }

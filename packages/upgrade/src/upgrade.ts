@@ -10,7 +10,7 @@ import { RunningService, type UpgradeLogger } from './service.js';
 
 export type { UpgradeLogger };
 import { openServiceStore } from './store/open.js';
-import type { BinarySnapshot, FinalizedState, ServiceRow, ServiceStore } from './store/types.js';
+import type { FinalizedState, PinSnapshot, ReleaseGroup, ServiceRow, ServiceStore } from './store/types.js';
 
 export interface UpgradeOptions {
   /** `sqlite:<path>`, `sqlite::memory:`, `postgres://...`; or a store already open (shared by several Upgrades, not closed by them). */
@@ -102,7 +102,7 @@ export class Upgrade {
   readonly #refreshIntervalMs: number;
   readonly #services = new Set<RunningService>();
   readonly #pins = new Map<string, Pins>();
-  readonly #rows = new Map<string, readonly ServiceRow[]>();
+  readonly #groups = new Map<string, readonly ReleaseGroup[]>();
   #config: Map<string, ResolvedBinaryConfig>;
   #refreshing: Promise<void> | undefined;
   #again = false;
@@ -375,13 +375,14 @@ export class Upgrade {
   }
 
   async #refreshOnce(rethrow: boolean): Promise<void> {
-    const empty: BinarySnapshot = { rows: [], finalized: undefined, seen: [] };
+    const empty: PinSnapshot = { groups: [], finalized: undefined, seen: [] };
     try {
       for (const [binary, releases] of this.#binaries) {
         const config = this.#config.get(binary) as ResolvedBinaryConfig;
-        const snapshot = config.level.kind === 'auto' ? await this.store.snapshot(binary) : empty;
-        this.#rows.set(binary, snapshot.rows);
-        this.#apply(releases, computePins(releases, config, snapshot, this.#clock(), this.rule), snapshot);
+        const countingSince = this.#clock() - this.rule.downTimeMs - this.rule.lateGraceMs;
+        const snapshot = config.level.kind === 'auto' ? await this.store.pinSnapshot(binary, countingSince) : empty;
+        this.#groups.set(binary, snapshot.groups);
+        await this.#apply(releases, computePins(releases, config, snapshot, this.#clock(), this.rule));
       }
       this.#schedule(undefined);
     } catch (error) {
@@ -391,7 +392,7 @@ export class Upgrade {
     }
   }
 
-  #apply(releases: Releases, next: Pins, snapshot: BinarySnapshot): void {
+  async #apply(releases: Releases, next: Pins): Promise<void> {
     const previous = this.#pins.get(releases.binary);
     this.#pins.set(releases.binary, next);
     if (!previous) {
@@ -400,8 +401,11 @@ export class Upgrade {
     }
     if (!pinsDiffer(previous, next)) return;
     const now = this.#clock();
+    // A change is rare: read the rows of the hosts that held the old pins, to say what became of them.
+    const rows = new Map<string, ServiceRow | undefined>();
+    if (next.source !== 'config') for (const h of previous.heldBy) if (h.host !== undefined) rows.set(h.host, await this.store.row(releases.binary, h.host));
     const became = (host: string): string => {
-      const row = snapshot.rows.find((r) => r.host === host);
+      const row = rows.get(host);
       if (!row) return 'was forgotten';
       const view = viewOf(row, now, this.rule);
       return view.holdsPins ? `now runs ${view.release}` : `is ${view.state}`;
@@ -421,8 +425,8 @@ export class Upgrade {
     clearTimeout(this.#timer);
     const now = this.#clock();
     let delay = retryMs ?? this.#refreshIntervalMs;
-    for (const rows of this.#rows.values()) {
-      const expiry = nextExpiry(rows, now, this.rule);
+    for (const groups of this.#groups.values()) {
+      const expiry = nextExpiry(groups, this.rule);
       if (expiry !== undefined) delay = Math.min(delay, Math.max(0, expiry - now) + 5);
     }
     this.#timer = setTimeout(() => this.#requestRefresh(), delay);

@@ -83,6 +83,7 @@ for (const dialect of DIALECTS) {
         await old.heartbeat(); // the partition heals
         const waited = await waitFor(() => watcher.pins('volume').release === 'N', 2_000, 'the pins to drop again');
         assert.ok(waited < 2_000);
+        await waitFor(() => logger.matching(/pins lowered/).length > 0, 2_000, 'the log line'); // logged just after the pins are set
         assert.match(logger.matching(/pins lowered/).at(-1) as string, /rpc volume 1\.1 -> 1\.0.*oldest live volume service: host-a \(release N\)/);
         await old.stop();
         await current.stop();

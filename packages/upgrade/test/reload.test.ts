@@ -23,6 +23,7 @@ for (const dialect of DIALECTS) {
         const waited = await waitFor(() => cap.current() === '1.2', 2_000, 'the lift');
         // The bench measures the figure (two polls on SQLite); here, only that it arrives well inside a second, even on a busy machine.
         assert.ok(waited < 1_000, `lifted after ${waited.toFixed(0)} ms`);
+        await waitFor(() => logger.matching(/pins lifted/).length > 0, 2_000, 'the log line'); // logged just after the pins are set
         assert.equal(logger.matching(/pins lifted: rpc volume 1\.0 -> 1\.2, objects N -> N\+2; host-a \(release N\) is stopped/).length, 1, logger.lines.join('\n'));
       } finally {
         await hosts.close();

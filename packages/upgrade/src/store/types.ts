@@ -50,6 +50,28 @@ export interface BinarySnapshot {
   readonly seen: readonly ReleaseSeen[];
 }
 
+/** The rows that count for the pins (not stopped, not disabled, not dead) running one release, as one group. */
+export interface ReleaseGroup {
+  readonly release: string;
+  readonly rpcVersions: Readonly<Record<string, string>>;
+  readonly objects: string;
+  /** How many rows. */
+  readonly count: number;
+  /** The oldest heartbeat among them: when the group may next lose a row. */
+  readonly oldestHeartbeatAt: number;
+  /** The newest heartbeat among them: older than the down time means every row of the group is late. */
+  readonly newestHeartbeatAt: number;
+  /** The first host by name, to say who holds a pin. */
+  readonly firstHost: string;
+}
+
+/** What the refresher reads to compute a binary's pins: a few rows however large the fleet (pain 4). */
+export interface PinSnapshot {
+  readonly groups: readonly ReleaseGroup[];
+  readonly finalized: FinalizedState | undefined;
+  readonly seen: readonly ReleaseSeen[];
+}
+
 /**
  * The services table and the upgrade state, in one database. Two implementations: SQLite (better-sqlite3,
  * a file: the embedded default) and PostgreSQL (pg). Open one with `openServiceStore(url)`; the store
@@ -74,10 +96,14 @@ export interface ServiceStore {
   heartbeat(binary: string, host: string, now: number, deadBefore: number): Promise<boolean>;
   /** Mark the row stopped (graceful shutdown). */
   stop(binary: string, host: string, now: number): Promise<void>;
+  /** One row, or undefined. */
+  row(binary: string, host: string): Promise<ServiceRow | undefined>;
   /** The rows of one binary, or of every binary, ordered by binary then host. */
   rows(binary?: string): Promise<ServiceRow[]>;
   /** Rows, upgrade state and seen releases of a binary, consistent with each other. */
   snapshot(binary: string): Promise<BinarySnapshot>;
+  /** The counting rows of a binary (a heartbeat after `countingSince`) grouped by release, with the upgrade state: the pins' input. */
+  pinSnapshot(binary: string, countingSince: number): Promise<PinSnapshot>;
   /** Delete a row; false when there was none. */
   forget(binary: string, host: string): Promise<boolean>;
   /** Set or clear the disabled flag; false when there is no such row. */
