@@ -75,17 +75,18 @@ export async function runCommands(commands: readonly CommandSpec[], argv: readon
   const display = (path: string): string => displayPath(path, io.cwd);
   try {
     if (args[0] === '--version') {
-      io.stdout.write(`${cliVersion()}\n`);
+      io.stdout.write(json ? `${JSON.stringify({ ok: true, version: cliVersion() })}\n` : `${cliVersion()}\n`);
       return EXIT.ok;
     }
+    const help = (text: string): number => {
+      io.stdout.write(json ? `${JSON.stringify({ ok: true, help: text }, null, 2)}\n` : text);
+      return EXIT.ok;
+    };
     const words: string[] = [];
     while (args.length && !String(args[0]).startsWith('-')) words.push(args.shift() as string);
     const command = longestMatch(commands, words);
     if (!command) {
-      if (words.length === 0 && (args.includes('--help') || args.includes('-h'))) {
-        io.stdout.write(globalHelp(commands));
-        return EXIT.ok;
-      }
+      if (words.length === 0 && (args.includes('--help') || args.includes('-h'))) return help(globalHelp(commands));
       if (words.length === 0 && args.length) {
         throw new UsageError('usage', `unknown option ${String(args[0]).slice(0, 60)}: the command comes first (versioned <command> [options])`);
       }
@@ -95,10 +96,7 @@ export async function runCommands(commands: readonly CommandSpec[], argv: readon
     const options = { ...command.options, ...COMMON };
     const { values, positionals } = parseOptions(command, options, [...extraWords, ...args]);
     json = values.json === true;
-    if (values.help) {
-      io.stdout.write(commandHelp(command));
-      return EXIT.ok;
-    }
+    if (values.help) return help(commandHelp(command));
     if (positionals.length > (command.maxPositionals ?? 0)) {
       throw new UsageError('usage', `unexpected argument "${positionals[command.maxPositionals ?? 0]}" for \`versioned ${command.name}\``, { command: command.name });
     }

@@ -74,9 +74,11 @@ function summary(report: CheckReport, lockName: string): string {
   const failing = report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0);
   const advised = report.objects.filter((o) => o.advice);
   const steps: string[] = [];
-  if (advised.length) steps.push(`bump ${advised.filter((o) => o.advice?.version !== o.advice?.from).map((o) => `${o.name} to ${o.advice?.version}`).join(', ') || 'nothing'} and record the entries listed above`);
+  const bumps = advised.filter((o) => o.advice?.version !== o.advice?.from).map((o) => `${o.name} to ${o.advice?.version}`);
+  if (advised.length) steps.push(bumps.length ? `bump ${bumps.join(', ')} and record the entries listed above` : 'record the entries listed above');
   if (report.manifestAdvice) steps.push('add the manifest entry listed above');
-  if (failing.some((o) => o.problems.some((p) => !['history', 'tree'].includes(p.check))) || report.problems.some((p) => p.check !== 'manifest' || !report.manifestAdvice)) {
+  if (failing.some((o) => o.problems.some((p) => p.check === 'removal'))) steps.push('restore each removed class or acknowledge it in "removedClasses"');
+  if (failing.some((o) => o.problems.some((p) => !['history', 'tree', 'removal'].includes(p.check))) || report.problems.some((p) => p.check !== 'manifest' || !report.manifestAdvice)) {
     steps.push('fix the other problems above');
   }
   if (report.against === undefined && failing.some((o) => o.status !== 'unchanged')) steps.push(`run \`versioned fingerprint update\` and commit ${lockName}`);

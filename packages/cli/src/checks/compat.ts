@@ -82,7 +82,7 @@ export function manifestCompatProblems(manifests: ManifestHistoryLike, registry:
       });
       if (wrong.length) problems.push(`${label} does not follow it: ${wrong.join('; ')}`);
       try {
-        const issues = validate(registry, name, version, primitive);
+        const issues = validate(registry, name, version, primitive, manifest);
         if (issues.length) problems.push(`${label} does not validate against the ${name} ${version} schema: ${issues.join('; ')}`);
       } catch (err) {
         problems.push(`no JSON Schema for ${name} ${version}: ${messageOf(err)}`);
@@ -131,14 +131,50 @@ function walkEnvelopes(root: unknown, keys: readonly (readonly [string, string, 
   }
 }
 
-/** The issues of `primitive` against the schema of (name, version), as `Volume.attachments[0].id: message`. */
-export function validate(registry: ObjectRegistry, name: string, version: string, primitive: unknown): string[] {
+/**
+ * The issues of `primitive` against the schema of (name, version), as `Volume.attachments[0].id: message`.
+ * With a manifest, every child is held to the manifest's version of its class (the schema alone accepts any
+ * declared version of a child without relationships, and checking every alternative is exponential in depth).
+ */
+export function validate(registry: ObjectRegistry, name: string, version: string, primitive: unknown, manifest?: Readonly<Record<string, string>>): string[] {
   let cache = caches.get(registry);
   if (!cache) caches.set(registry, (cache = new Map()));
   const key = `${name}\u0000${version}`;
   let schema = cache.get(key);
   if (!schema) cache.set(key, (schema = jsonSchemaFor(name, version, registry)));
+  if (manifest) {
+    const pinnedKey = `${key}\u0000${JSON.stringify(manifest)}`;
+    let pinned = cache.get(pinnedKey);
+    if (!pinned) cache.set(pinnedKey, (pinned = pinSchema(schema, manifest)));
+    schema = pinned;
+  }
   return validateAgainst(schema, primitive).map((issue) => `${formatPath(objectPath(name, issue, primitive, registry))}: ${issue.message}`);
+}
+
+/** `schema` with each "any version of X" alternative narrowed to the manifest's version of X. */
+function pinSchema(schema: JsonSchema, manifest: Readonly<Record<string, string>>): JsonSchema {
+  const prefix = '#/definitions/';
+  const refName = (node: unknown): string | undefined => {
+    const ref = (node as { $ref?: unknown } | null)?.$ref;
+    if (typeof ref !== 'string' || !ref.startsWith(prefix)) return undefined;
+    const key = ref.slice(prefix.length);
+    return key.slice(0, key.lastIndexOf('-'));
+  };
+  const definitions = (schema as { definitions?: Record<string, unknown> }).definitions ?? {};
+  const pin = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(pin);
+    if (node === null || typeof node !== 'object') return node;
+    const record = node as Record<string, unknown>;
+    const alternatives = record.anyOf;
+    if (Array.isArray(alternatives) && alternatives.length > 1) {
+      const names = new Set(alternatives.map(refName));
+      const only = names.size === 1 ? [...names][0] : undefined;
+      const wanted = only !== undefined ? manifest[only] : undefined;
+      if (wanted !== undefined && `${only}-${wanted}` in definitions) return { $ref: `${prefix}${only}-${wanted}` };
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, pin(v)]));
+  };
+  return pin(schema) as JsonSchema;
 }
 
 /** A JSON path into an envelope as an object path: `Volume.attachments[0].id` (the `<ns>.data` keys left out). */
