@@ -1,7 +1,7 @@
-import { viewOf, type ServiceState, type ServiceStore, type ServiceView } from '@versioned/upgrade';
+import type { ServiceState, ServiceStore, ServiceView } from '@versioned/upgrade';
 import type { CommandContext, CommandSpec } from './command.js';
 import { EXIT, UsageError } from './errors.js';
-import { DATABASE_OPTION, UPGRADE_SETTING, UPGRADE_SETTINGS_TEXT, openStore, resolveUpgradeSettings, shownUrl, type UpgradeSettings } from './upgrade-settings.js';
+import { DATABASE_OPTION, UPGRADE_SETTING, UPGRADE_SETTINGS_TEXT, openStore, resolveUpgradeSettings, shownUrl, upgradeLib, type UpgradeSettings } from './upgrade-settings.js';
 
 /** `4s`, `2m 5s`, `3h 20m`, `3d 4h`: the age of a heartbeat as a person reads it. */
 export function formatAge(ms: number): string {
@@ -55,6 +55,7 @@ export async function withStore<T>(ctx: CommandContext, work: (store: ServiceSto
 const STATES: readonly ServiceState[] = ['live', 'late', 'dead', 'stopped', 'disabled'];
 
 async function views(store: ServiceStore, settings: UpgradeSettings, binary?: string): Promise<ServiceView[]> {
+  const { viewOf } = await upgradeLib();
   const now = Date.now();
   return (await store.rows(binary)).map((row) => viewOf(row, now, settings.rule));
 }

@@ -1,8 +1,8 @@
-import { isUpgradeError, type Releases, type ServiceView, type Upgrade, type UpgradeStatus } from '@versioned/upgrade';
+import type { Releases, ServiceView, Upgrade, UpgradeStatus } from '@versioned/upgrade';
 import type { CommandContext, CommandSpec } from './command.js';
 import { EXIT, UsageError } from './errors.js';
 import { forgetCommand, formatAge, rpcText, serviceJson, table, withStore } from './services-command.js';
-import { DATABASE_OPTION, RELEASES_OPTION, UPGRADE_SETTING, UPGRADE_SETTINGS_TEXT, loadReleases, openUpgrade, operator, type UpgradeSettings } from './upgrade-settings.js';
+import { DATABASE_OPTION, RELEASES_OPTION, UPGRADE_SETTING, UPGRADE_SETTINGS_TEXT, loadReleases, openUpgrade, operator, upgradeLib, type UpgradeSettings } from './upgrade-settings.js';
 
 /** A row of an older release, and what it does to the pins. */
 interface OlderRow {
@@ -233,6 +233,7 @@ async function finalize(ctx: CommandContext): Promise<number> {
     try {
       state = await upgrade.finalize(binary, { release: release.name, by: operator() });
     } catch (err) {
+      const { isUpgradeError } = await upgradeLib();
       if (isUpgradeError(err, 'older_service_live')) return refuse(err.message, (err.details.services as unknown[]) ?? []);
       throw err;
     }

@@ -2,20 +2,20 @@ import { access } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  DEFAULT_DOWN_TIME_MS,
-  DEFAULT_LATE_GRACE_MS,
-  Upgrade,
-  isUpgradeError,
-  openServiceStore,
-  type LivenessRule,
-  type Releases,
-  type ServiceStore,
-  type UpgradeConfig,
-} from '@versioned/upgrade';
+import type { LivenessRule, Releases, ServiceStore, Upgrade, UpgradeConfig } from '@versioned/upgrade';
 import type { CommandContext, OptionSpec } from './command.js';
 import { firstLine, isRecord, type FoundConfig } from './config.js';
 import { UsageError } from './errors.js';
+
+/**
+ * @versioned/upgrade, loaded when an operator's command runs: the fingerprint commands never load the database
+ * drivers (better-sqlite3 is a native module).
+ */
+export const upgradeLib = (): Promise<UpgradeLib> => import('@versioned/upgrade');
+type UpgradeLib = typeof import('@versioned/upgrade');
+
+/** The liveness defaults of @versioned/upgrade (DEFAULT_DOWN_TIME_MS, DEFAULT_LATE_GRACE_MS; a test holds them equal). */
+export const DEFAULT_RULE: LivenessRule = { downTimeMs: 60_000, lateGraceMs: 60_000 };
 
 /** The configuration key of the operator's commands: `"upgrade": { "database", "releases", ... }`. */
 export const UPGRADE_SETTING = 'upgrade';
@@ -26,8 +26,8 @@ found upward from the current directory; the services can read the same object):
   releases      a compiled JS module (or a list of them) exporting the Releases of each binary
   upgradeLevels { "<binary>": "auto" | "<release>" | "<version>" }: configuration overrides of the pins
   liftPolicy    { "<binary>": "auto" | "finalize" }
-  downTimeMs    a heartbeat older than this makes a row late (default ${DEFAULT_DOWN_TIME_MS})
-  lateGraceMs   how long a late row still holds the pins before it is dead (default ${DEFAULT_LATE_GRACE_MS})`;
+  downTimeMs    a heartbeat older than this makes a row late (default ${DEFAULT_RULE.downTimeMs})
+  lateGraceMs   how long a late row still holds the pins before it is dead (default ${DEFAULT_RULE.lateGraceMs})`;
 
 export const DATABASE_OPTION: OptionSpec = { type: 'string', value: '<url>', help: 'The services database: sqlite:<path> or postgres://... (default: the "upgrade.database" setting)' };
 export const RELEASES_OPTION: OptionSpec = { type: 'string', multiple: true, value: '<file>', help: 'A compiled module exporting the Releases of the binaries (replaces the "upgrade.releases" setting)' };
@@ -97,8 +97,8 @@ export async function resolveUpgradeSettings(ctx: CommandContext): Promise<Upgra
     ...(section.liftPolicy ? { liftPolicy: section.liftPolicy as Record<string, 'auto' | 'finalize'> } : {}),
   };
   const rule: LivenessRule = {
-    downTimeMs: (section.downTimeMs as number | undefined) ?? DEFAULT_DOWN_TIME_MS,
-    lateGraceMs: (section.lateGraceMs as number | undefined) ?? DEFAULT_LATE_GRACE_MS,
+    downTimeMs: (section.downTimeMs as number | undefined) ?? DEFAULT_RULE.downTimeMs,
+    lateGraceMs: (section.lateGraceMs as number | undefined) ?? DEFAULT_RULE.lateGraceMs,
   };
   return { url, urlSource, releaseModules, config, rule, found };
 }
@@ -115,17 +115,18 @@ export function shownUrl(settings: UpgradeSettings, display: (path: string) => s
  * database without the table is a UsageError `database` (exit 2) that names the URL and what to do.
  */
 export async function openStore(settings: UpgradeSettings, display: (path: string) => string): Promise<ServiceStore> {
-  const shown = shownUrl(settings, display);
+  const lib = await upgradeLib();
   try {
-    return await openServiceStore(settings.url, { create: false, connectTimeoutMs: 5000 });
+    return await lib.openServiceStore(settings.url, { create: false, connectTimeoutMs: 5000 });
   } catch (err) {
-    throw databaseError(err, settings, shown);
+    throw databaseError(lib, err, settings, shownUrl(settings, display));
   }
 }
 
+
 /** An UpgradeError from the database as the CLI reports it: which URL, what went wrong, what to do. */
-export function databaseError(err: unknown, settings: UpgradeSettings, shown: string): unknown {
-  if (!isUpgradeError(err)) return err;
+function databaseError(lib: UpgradeLib, err: unknown, settings: UpgradeSettings, shown: string): unknown {
+  if (!lib.isUpgradeError(err)) return err;
   const fix = `check ${settings.urlSource}`;
   if (err.code === 'invalid_config') return new UsageError('config', `${err.message.replace(/^database: /, '')} (${settings.urlSource})`, settingsFile(settings));
   if (err.code !== 'database') return err;
@@ -188,8 +189,9 @@ export async function loadReleases(settings: UpgradeSettings, display: (path: st
 
 /** Open an Upgrade over the store for status, finish and finalize: quiet, no SIGHUP handler, the configured liveness. */
 export async function openUpgrade(settings: UpgradeSettings, store: ServiceStore, binaries: readonly Releases[], display: (path: string) => string): Promise<Upgrade> {
+  const lib = await upgradeLib();
   try {
-    return await Upgrade.open({
+    return await lib.Upgrade.open({
       database: store,
       binaries,
       config: settings.config,
@@ -199,12 +201,12 @@ export async function openUpgrade(settings: UpgradeSettings, store: ServiceStore
       logger: { info: () => {}, warn: () => {} },
     });
   } catch (err) {
-    if (isUpgradeError(err, 'invalid_config')) {
+    if (lib.isUpgradeError(err, 'invalid_config')) {
       const where = settings.found ? `${settings.found.source}: "${UPGRADE_SETTING}.` : '';
       throw new UsageError('config', where ? `${where}${err.message.replace(/^([^:]+): /, '$1": ')}` : err.message, settings.found ? { file: settings.found.file } : {});
     }
-    if (isUpgradeError(err, 'invalid_release')) throw new UsageError('module_load', `the releases module: ${err.message}`);
-    throw databaseError(err, settings, shownUrl(settings, display));
+    if (lib.isUpgradeError(err, 'invalid_release')) throw new UsageError('module_load', `the releases module: ${err.message}`);
+    throw databaseError(lib, err, settings, shownUrl(settings, display));
   }
 }
 

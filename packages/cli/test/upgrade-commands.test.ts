@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import pg from 'pg';
-import { openServiceStore } from '@versioned/upgrade';
+import { DEFAULT_DOWN_TIME_MS, DEFAULT_LATE_GRACE_MS, openServiceStore } from '@versioned/upgrade';
+import { formatAge } from '../src/services-command.js';
+import { DEFAULT_RULE } from '../src/upgrade-settings.js';
 import type { TempProject } from './helpers.js';
 import { DAY, DIALECTS, Fleet, SECOND, emptyDatabase, steadyAges, upgradeProject } from './upgrade-helpers.js';
 
@@ -183,6 +185,29 @@ for (const dialect of DIALECTS) {
       assert.equal((await p.run('upgrade', 'status', 'volume')).code, 1);
     });
 
+    test('a late old row holds the pins and is forgotten only with --force; a row of a release the module does not know is named', async () => {
+      await fleet.volume('host-l', 'N+1', 90 * SECOND); // older than the 60 s down time, within the 60 s grace
+      await fleet.store.register({ binary: 'volume', host: 'host-z', release: 'N+3', rpcVersions: { volume: '1.3' }, objects: 'N+3' }, Date.now());
+      try {
+        const { code, stdout } = await p.run('upgrade', 'status', 'volume');
+        assert.equal(code, 1);
+        assert.match(stdout, /\n    host-l +N\+1 +late +1m \d\ds ago +holds the pins until it is dead in \d+s unless it beats again; if the host is gone: versioned services forget volume host-l --force\n/);
+        assert.match(stdout, /\n  next: host-l is late: wait for it to beat or turn dead, or forget it with --force if the host is gone\n/);
+        assert.match(stdout, /\n  next: host-z runs a release the releases module does not know \(N\+3\): point --releases at the newest code\n/);
+        const json = JSON.parse((await p.run('upgrade', 'status', 'volume', '--json')).stdout);
+        assert.deepEqual(json.binaries[0].unknownReleaseRows.map((r: { host: string }) => r.host), ['host-z']);
+        const refused = await p.run('services', 'forget', 'volume', 'host-l');
+        assert.equal(refused.code, 1);
+        assert.match(refused.stdout, /it is late \(heartbeat 1m \d\ds ago\) and holds the pins/);
+        const forced = await p.run('services', 'forget', 'volume', 'host-l', '--force');
+        assert.equal(forced.code, 0);
+        assert.match(forced.stdout, /^forgot volume on host-l \(release N\+1, late, heartbeat 1m \d\ds ago\)\n$/);
+      } finally {
+        await fleet.store.forget('volume', 'host-l');
+        await fleet.store.forget('volume', 'host-z');
+      }
+    });
+
     test('lift policy finalize: finalize is refused naming the older host, then records the OS user and host; status shows it', async () => {
       await config({ liftPolicy: { volume: 'finalize' } });
       try {
@@ -344,3 +369,13 @@ describe('versioned services and upgrade: databases that cannot be reached, bad 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('formatting', () => {
+  test('heartbeat ages: seconds, minutes, hours, days', () => {
+    assert.deepEqual([0, 59_999, 60_000, 3_599_000, 3_600_000, 86_399_000, 86_400_000, 12 * DAY + 3_600_000 * 5].map(formatAge), ['0s', '59s', '1m 0s', '59m 59s', '1h 0m', '23h 59m', '1d 0h', '12d 5h']);
+  });
+
+  test("the CLI's liveness defaults are @versioned/upgrade's", () => {
+    assert.deepEqual(DEFAULT_RULE, { downTimeMs: DEFAULT_DOWN_TIME_MS, lateGraceMs: DEFAULT_LATE_GRACE_MS });
+  });
+});
