@@ -12,6 +12,3 @@ export { loadObjectModules, type LoadedObjects, type ManifestHistoryLike } from 
 export { checkRegistry, unbumpedObjects, type CheckReport, type CheckOptions, type ObjectReport, type ObjectStatus, type Problem, type ProblemSource } from './check.js';
 export { planChanges, entryText, type Plan, type ClassAdvice, type ManifestAdvice, type EntryAdvice } from './checks/plan.js';
 export { formatCheckReport, checkReportJson } from './report.js';
-export { SERVICES_COMMANDS } from './services-command.js';
-export { UPGRADE_COMMANDS } from './upgrade-command.js';
-export { resolveUpgradeSettings, type UpgradeSettings } from './upgrade-settings.js';

@@ -8,10 +8,18 @@ import { firstLine, isRecord, type FoundConfig } from './config.js';
 import { UsageError } from './errors.js';
 
 /**
- * @versioned/upgrade, loaded when an operator's command runs: the fingerprint commands never load the database
- * drivers (better-sqlite3 is a native module).
+ * @versioned/upgrade, loaded when an operator's command runs. It is an optional peer dependency (the package the
+ * services use, with its database drivers): the fingerprint commands never need it.
  */
-export const upgradeLib = (): Promise<UpgradeLib> => import('@versioned/upgrade');
+export async function upgradeLib(): Promise<UpgradeLib> {
+  try {
+    return await import('@versioned/upgrade');
+  } catch (err) {
+    const missing = (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('@versioned/upgrade');
+    if (!missing) throw err;
+    throw new UsageError('module_load', 'the services and upgrade commands need @versioned/upgrade, the package your services use: install it next to @versioned/cli (npm install @versioned/upgrade)');
+  }
+}
 type UpgradeLib = typeof import('@versioned/upgrade');
 
 /** The liveness defaults of @versioned/upgrade (DEFAULT_DOWN_TIME_MS, DEFAULT_LATE_GRACE_MS; a test holds them equal). */
