@@ -2,6 +2,7 @@ import { globalHelp, runCommands, type CliIO, type CommandSpec } from './command
 import { FINGERPRINT_COMMANDS } from './fingerprint-command.js';
 import { SERVICES_COMMANDS } from './services-command.js';
 import { UPGRADE_COMMANDS } from './upgrade-command.js';
+import { runMigrations } from './migrations.js';
 
 export type { CliIO } from './command.js';
 
@@ -19,5 +20,7 @@ export const HELP = globalHelp(COMMANDS);
 
 /** Run the command line `argv` (without `node versioned`); resolves to the exit code. */
 export function run(argv: readonly string[], io: CliIO): Promise<number> {
+  // `versioned migrations ...` parses its own arguments (src/migrations.ts).
+  if (argv[0] === 'migrations') return runMigrations(argv.slice(1), io);
   return runCommands(COMMANDS, argv, io);
 }

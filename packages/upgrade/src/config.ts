@@ -38,13 +38,9 @@ function resolveLevel(releases: Releases, option: string, value: unknown): Resol
   if (release) return { kind: 'release', option, release };
   if (!/^\d/.test(value)) throw invalid(option, `unknown release ${JSON.stringify(value)}; known: ${releases.names().join(', ')} (or "auto", or a version)`, value);
   if (!isVersion(value)) throw invalid(option, `malformed version ${JSON.stringify(value)}: expected "X.Y" or "X.Y.Z"`, value);
-  const api = (() => {
-    try {
-      return releases.soleApi(`a version level (${option})`);
-    } catch (error) {
-      throw invalid(option, `${releases.binary} serves several APIs (${releases.apis.join(', ')}): give a release name, not a version`, value);
-    }
-  })();
+  const apis = releases.apis;
+  if (apis.length !== 1) throw invalid(option, `${releases.binary} serves several APIs (${apis.join(', ')}): give a release name, not a version`, value);
+  const api = apis[0] as string;
   const newest = releases.list.findLast((r) => r.rpc[api] !== undefined) as Release;
   if (compareVersions(value, newest.rpc[api] as string) > 0) {
     throw invalid(option, `${api} ${value} is newer than this process knows (its newest release ${newest.name} serves ${newest.rpc[api]})`, value);

@@ -15,6 +15,8 @@ export interface ServiceContext {
   /** A heartbeat older than this (down time + late grace) means the row was dead. */
   readonly deadAfterMs: number;
   readonly onStopped: (service: RunningService) => void;
+  /** After the row is marked stopped: this process's pins are refreshed before `stop()` resolves. */
+  readonly afterStop: () => Promise<void>;
 }
 
 /**
@@ -74,7 +76,10 @@ export class RunningService {
     }
   }
 
-  /** Graceful shutdown: no more beats, and the row is marked stopped, so it stops holding the pins at once. */
+  /**
+   * Graceful shutdown: no more beats, and the row is marked stopped, so it stops holding the pins at once
+   * (in this process before `stop()` resolves; in the others at their next refresh).
+   */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
@@ -82,6 +87,7 @@ export class RunningService {
     await this.#inFlight;
     this.#context.onStopped(this);
     await this.#context.store.stop(this.binary, this.host, this.#context.clock());
+    await this.#context.afterStop();
   }
 
   /** Stop beating without marking the row stopped: what a crash looks like to the table (for tests and drills). */

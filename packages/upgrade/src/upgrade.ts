@@ -76,6 +76,16 @@ export interface UpgradeStatus {
 
 const CONSOLE_LOGGER: UpgradeLogger = { info: (m) => console.info(m), warn: (m) => console.warn(m) };
 
+/** The configuration, calling the source when it is a function; what it throws becomes `invalid_config`. */
+function readConfig(source: UpgradeConfig | (() => UpgradeConfig) | undefined): UpgradeConfig {
+  if (typeof source !== 'function') return source ?? {};
+  try {
+    return source();
+  } catch (error) {
+    throw new UpgradeError('invalid_config', `config: reading the configuration failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
 function positive(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new UpgradeError('invalid_config', `${option}: expected a positive number of milliseconds, got ${JSON.stringify(value)}`, { details: { option, value } });
@@ -142,7 +152,7 @@ export class Upgrade {
       if (binaries.has(releases.binary)) throw new UpgradeError('invalid_config', `binaries: ${releases.binary} is listed twice`, { details: { option: 'binaries' } });
       binaries.set(releases.binary, releases);
     }
-    const config = resolveConfig(typeof options.config === 'function' ? options.config() : (options.config ?? {}), binaries);
+    const config = resolveConfig(readConfig(options.config), binaries);
     const store = typeof options.database === 'string' ? await openServiceStore(options.database) : options.database;
     let upgrade: Upgrade | undefined;
     try {
@@ -214,6 +224,8 @@ export class Upgrade {
     if (!options.forceBelowFinalized) await this.#checkFinalized(releases, release);
     const entry = { binary, host, release: release.name, rpcVersions: release.rpc, objects: release.objects };
     await this.store.register(entry, this.#clock());
+    // A restart in this process (another release on the same host): the previous handle stops beating.
+    for (const previous of this.#services) if (previous.binary === binary && previous.host === host) previous.abandon();
     const service = new RunningService(entry, {
       store: this.store,
       clock: this.#clock,
@@ -221,6 +233,7 @@ export class Upgrade {
       reportIntervalMs: this.#reportIntervalMs,
       deadAfterMs: this.rule.downTimeMs + this.rule.lateGraceMs,
       onStopped: (s) => this.#services.delete(s),
+      afterStop: () => (this.#closed ? Promise.resolve() : this.#refresh(false).catch(() => undefined)),
     });
     this.#services.add(service);
     await this.#refresh(false);
@@ -342,7 +355,7 @@ export class Upgrade {
   /** Read the configuration again (when it is a function) and every binary's pins, now. A bad configuration rejects and the previous one stays. */
   async reload(): Promise<void> {
     this.#open();
-    if (typeof this.#configSource === 'function') this.#config = resolveConfig(this.#configSource(), this.#binaries);
+    if (typeof this.#configSource === 'function') this.#config = resolveConfig(readConfig(this.#configSource), this.#binaries);
     await this.#refresh(true);
   }
 
@@ -359,7 +372,7 @@ export class Upgrade {
   #refresh(rethrow: boolean): Promise<void> {
     if (this.#refreshing) {
       this.#again = true;
-      return this.#refreshing.then(() => (this.#refreshing ? this.#refreshing : undefined));
+      return this.#refreshing; // its loop runs once more before it settles
     }
     this.#refreshing = (async () => {
       try {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Upgrade, isUpgradeError, openServiceStore, type UpgradeConfig } from '../src/index.js';
-import { VOLUME, VOLUME_UP_TO_N1, withDatabase } from './helpers.js';
+import { Releases, Upgrade, isUpgradeError, openServiceStore, type UpgradeConfig } from '../src/index.js';
+import { HISTORY, VOLUME, VOLUME_UP_TO_N1, withDatabase } from './helpers.js';
 
 const openWith = (database: string, config: UpgradeConfig) => Upgrade.open({ database, binaries: [VOLUME_UP_TO_N1], config, reloadOnSighup: false, logger: { info() {}, warn() {} } });
 const refusal = (code: string, pattern: RegExp) => (error: unknown) => isUpgradeError(error) && error.code === code && pattern.test(error.message);
@@ -17,6 +17,10 @@ test('bad configuration is a typed error at start-up naming the option', async (
     await assert.rejects(openWith(url, { upgradeLevels: { volume: '0.9' } }), refusal('invalid_config', /older than the oldest release/));
     await assert.rejects(openWith(url, { upgradeLevels: { backup: 'auto' } }), refusal('invalid_config', /^upgradeLevels\.backup: no releases are declared for binary "backup"/));
     await assert.rejects(openWith(url, { liftPolicy: { volume: 'later' as never } }), refusal('invalid_config', /^liftPolicy\.volume: expected "auto" or "finalize", got "later"/));
+    const api = new Releases('api', [{ name: 'a', rpc: { volume: '1.0', scheduler: '2.0' }, objects: 'N' }], { objects: HISTORY });
+    await assert.rejects(Upgrade.open({ database: url, binaries: [api], config: { upgradeLevels: { api: '1.0' } } }), refusal('invalid_config', /^upgradeLevels\.api: api serves several APIs \(volume, scheduler\): give a release name, not a version/));
+    const broken = () => JSON.parse('{ not json');
+    await assert.rejects(Upgrade.open({ database: url, binaries: [VOLUME], config: broken }), refusal('invalid_config', /^config: reading the configuration failed: /));
     await assert.rejects(Upgrade.open({ database: url, binaries: [VOLUME], downTimeMs: -1 }), refusal('invalid_config', /^downTimeMs: expected a positive number/));
   });
 });

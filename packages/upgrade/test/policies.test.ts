@@ -52,6 +52,7 @@ for (const dialect of DIALECTS) {
         const a = await upgrade.register('volume', 'host-a', { release: 'N' });
         const b = await upgrade.register('volume', 'host-b', { release: 'N' });
         await upgrade.register('volume', 'host-b', { release: 'N+1' });
+        assert.equal(b.stopped, true, 'a restart in the same process retires the previous handle');
         await assert.rejects(upgrade.finalize('volume', { release: 'N+1' }), (e) => isUpgradeError(e, 'older_service_live') && /finalize volume at N\+1 refused: host-a \(release N, live\) still runs an older release/.test((e as Error).message));
         await a.stop();
         const a1 = await upgrade.register('volume', 'host-a', { release: 'N+1' });

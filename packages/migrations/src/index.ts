@@ -1,0 +1,10 @@
+export { checkMigrations, type CheckMigrationsOptions, type MigrationReport } from './check.js';
+export { compareSchemas, widens } from './compare.js';
+export { DIALECTS, type Dialect, type ScratchDatabase } from './database.js';
+export { MigrationCheckError, isMigrationCheckError, type MigrationErrorCode } from './errors.js';
+export { ADVICE, FINDING_KINDS, type Finding, type FindingKind } from './findings.js';
+export { applyAllowList, parseAllowList, readAllowList, type AllowEntry, type AllowedFinding } from './allow-list.js';
+export { createPostgresScratch, readPostgresSchema } from './postgres.js';
+export { createSqliteScratch, readSqliteSchema } from './sqlite.js';
+export { resolveSource, type MigrationFile, type MigrationSource } from './sources.js';
+export type { Column, Constraint, Schema, Table, UniqueKey, View } from './schema.js';
