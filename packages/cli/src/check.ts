@@ -1,6 +1,6 @@
 import { compareVersions, type HistoryEntry, type ObjectMeta, type ObjectRegistry } from '@versioned/objects';
 import { judgeBump, type BumpVerdict } from './bump.js';
-import { diffDescriptions, type Bump, type SchemaChange } from './diff.js';
+import { diffDescriptions, requiredBump, type Bump, type SchemaChange } from './diff.js';
 import { fingerprintRegistry, type ObjectFingerprint } from './fingerprint.js';
 import type { HistoryRecord, LockEntry, LockFile, ManifestRecord } from './lock-file.js';
 import type { ManifestHistoryLike } from './load-modules.js';
@@ -136,7 +136,7 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
       objects.push({ ...base, ...lockedPart, status: 'unchanged', changes: [], problems });
       continue;
     }
-    const bump = advice?.bump ?? (changes.some((c) => !c.viaManifest) ? (changes.some((c) => c.bump === 'major' && !c.viaManifest) ? 'major' : 'minor') : undefined);
+    const bump = advice?.bump ?? requiredBump(changes);
     const verdict = judgeBump(was.version, now.version, bump, changes);
     objects.push({ ...base, ...lockedPart, status: 'changed', changes, ...(bump ? { requiredBump: bump } : {}), verdict, problems });
   }

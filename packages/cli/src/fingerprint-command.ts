@@ -50,7 +50,7 @@ export async function resolveFingerprintConfig(ctx: CommandContext): Promise<Res
 }
 
 /** Load the modules and the baseline (the lock file, or its version at a git revision), and compare them. */
-export async function runCheck(config: ResolvedConfig, options: { against?: string; display?: (p: string) => string } = {}): Promise<CheckReport> {
+export async function runCheck(config: ResolvedConfig, options: { against?: string; display?: (p: string) => string; withoutLock?: boolean } = {}): Promise<CheckReport> {
   const display = options.display ?? ((p: string) => p);
   const loaded = await loadObjectModules(config.modules, display);
   if (loaded.registry.names().length === 0 && loaded.invalid.length === 0) {
@@ -61,7 +61,11 @@ export async function runCheck(config: ResolvedConfig, options: { against?: stri
       { file: config.modules[0] as string },
     );
   }
-  const lock = options.against === undefined ? await readLockFile(config.lockFile, display) : await lockAtRevision(config.lockFile, options.against, display);
+  const lock = options.withoutLock
+    ? undefined
+    : options.against === undefined
+      ? await readLockFile(config.lockFile, display)
+      : await lockAtRevision(config.lockFile, options.against, display);
   return checkRegistry(loaded.registry, lock, config.lockFile, {
     manifests: loaded.manifests,
     removedClasses: config.removedClasses,
@@ -103,7 +107,7 @@ async function check(ctx: CommandContext): Promise<number> {
 
 async function show(ctx: CommandContext): Promise<number> {
   const config = await resolveFingerprintConfig(ctx);
-  const report = await runCheck(config, { display: ctx.display });
+  const report = await runCheck(config, { display: ctx.display, withoutLock: true });
   const rows = [...report.computed.values()];
   if (ctx.json) {
     ctx.printJson(Object.fromEntries(rows.map((r) => [r.name, r.fingerprint])));

@@ -2,7 +2,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TempProject } from './helpers.js';
-import { applyEdit, applyPlan, domain, initialManifests, manifestSource, toSpecs, type Edit, type JsonPlan, type Manifest, type Model } from './cascade-model.js';
+import { applyEdit, applyPlan, domain, initialManifests, manifestSource, toSpecs, type Edit, type JsonPlan, type Model } from './cascade-model.js';
 
 /**
  * The promise of one report: following the advice of `versioned fingerprint check --json` once, mechanically

@@ -123,3 +123,61 @@ describe('the fingerprint check in a project\'s CI', () => {
     assert.match(badRef.stderr, /^versioned: cannot compare against no-such-tag: no revision "no-such-tag" in this repository$/m);
   });
 });
+
+describe('every option of every field type is in its type text', () => {
+  test('typeText names each key a type describes', async () => {
+    const { f } = await import('@versioned/objects');
+    const { typeText } = await import('../src/diff.js');
+    const types = [
+      f.string(), f.sensitiveString(), f.integer(), f.nonNegativeInteger(), f.float(), f.nonNegativeFloat(), f.boolean(), f.flexibleBoolean(),
+      f.uuid(), f.dateTime(), f.dateTime({ precision: 'millisecond' }), f.enum(['a', 'b']), f.stateMachine({ a: ['b'], b: [] }),
+      f.ipAddress(), f.ipv4Address(), f.ipv6Address(), f.ipv4AndV6Address(), f.ipNetwork(), f.ipv4Network(), f.ipv6Network(),
+      f.macAddress(), f.pciAddress(), f.list(f.dateTime({ precision: 'millisecond' })), f.set(f.ipv6Address()), f.dict(f.string()),
+      f.object('A'), f.object('A', { subclasses: true }), f.listOfObjects('A'),
+    ];
+    const texts = new Set<string>();
+    for (const type of types) {
+      const d = type.describe();
+      const text = typeText(d);
+      texts.add(text);
+      const walk = (node: Record<string, unknown>): void => {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === 'element') walk(value as Record<string, unknown>);
+          else if (key === 'values') for (const v of value as string[]) assert.ok(text.includes(JSON.stringify(v)), `${text} names ${v}`);
+          else if (key === 'subclasses') assert.equal(text.includes('+subclasses'), value, text);
+          else if (key === 'type' || key === 'target') assert.ok(text.includes(String(value)), `${text} names ${String(value)}`);
+          else assert.ok(text.includes(`${key}: ${JSON.stringify(value)}`), `${text} names ${key}`);
+        }
+      };
+      walk(d);
+    }
+    // Different types never read the same.
+    assert.equal(texts.size, types.length);
+  });
+});
+
+describe('a class that declares no history', () => {
+  test('gets the whole history to declare, and following it once passes', async () => {
+    const p = await TempProject.create();
+    try {
+      const plain: ClassSpec = { name: 'Snapshot', version: '1.4', fields: { id: 'f.uuid()', parent: ['f.object("Snapshot")', '{ nullable: true }'] } };
+      await p.writeObjects([plain]);
+      assert.equal((await p.run('fingerprint', 'update')).code, 0);
+      await p.writeObjects([{ ...plain, fields: { ...plain.fields, size: 'f.integer()' } }]);
+      const failed = await p.run('fingerprint', 'check', '--json');
+      assert.equal(failed.code, 1);
+      const [advice] = JSON.parse(failed.stdout).plan.classes as { version: string; declaresHistory: boolean; history: unknown[] }[];
+      assert.equal(advice?.declaresHistory, false);
+      assert.deepEqual(advice?.history, [
+        { version: '1.4', children: { parent: '1.4' }, note: 'Initial version' },
+        { version: '1.5', added: ['size'], children: { parent: '1.5' }, note: 'Add size; parent: Snapshot 1.5' },
+      ]);
+      await p.writeObjects([{ ...plain, version: advice?.version as string, fields: { ...plain.fields, size: 'f.integer()' }, history: JSON.stringify(advice?.history) }]);
+      assert.equal((await p.run('fingerprint', 'update')).code, 0);
+      const passed = await p.run('fingerprint', 'check');
+      assert.equal(passed.code, 0, passed.stdout);
+    } finally {
+      await p.remove();
+    }
+  });
+});
