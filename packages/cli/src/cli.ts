@@ -1,8 +1,8 @@
-import { globalHelp, runCommands, type CliIO, type CommandSpec } from './command.js';
+import { globalHelp, reportError, runCommands, type CliIO, type CommandSpec } from './command.js';
 import { FINGERPRINT_COMMANDS } from './fingerprint-command.js';
 import { SERVICES_COMMANDS } from './services-command.js';
 import { UPGRADE_COMMANDS } from './upgrade-command.js';
-import { runMigrations } from './migrations.js';
+import { UsageError } from './errors.js';
 
 export type { CliIO } from './command.js';
 
@@ -21,6 +21,20 @@ export const HELP = globalHelp(COMMANDS);
 /** Run the command line `argv` (without `node versioned`); resolves to the exit code. */
 export function run(argv: readonly string[], io: CliIO): Promise<number> {
   // `versioned migrations ...` parses its own arguments (src/migrations.ts).
-  if (argv[0] === 'migrations') return runMigrations(argv.slice(1), io);
+  if (argv[0] === 'migrations') return migrations(argv.slice(1), io);
   return runCommands(COMMANDS, argv, io);
+}
+
+/** @versioned/migrations is an optional peer dependency (with its database drivers): loaded only for this command. */
+async function migrations(argv: readonly string[], io: CliIO): Promise<number> {
+  let module: typeof import('./migrations.js');
+  try {
+    module = await import('./migrations.js');
+  } catch (err) {
+    const missing = (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('@versioned/migrations');
+    if (!missing) throw err;
+    const error = new UsageError('module_load', '`versioned migrations` needs @versioned/migrations: install it next to @versioned/cli (npm install @versioned/migrations)');
+    return reportError(error, io, argv.includes('--json'), (path) => path);
+  }
+  return module.runMigrations(argv, io);
 }
