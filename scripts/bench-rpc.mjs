@@ -146,12 +146,17 @@ async function main() {
   for (const c of CONCURRENCIES) record('in-memory', 'ts -> ts', c, await measureTs(memory.client, c));
   await memory.close();
 
-  const rabbit = (exchange) => () => RabbitTransport.connect({ url: URL, exchange });
+  const rabbit = (exchange, confirmAcks = true) => () => RabbitTransport.connect({ url: URL, exchange, confirmAcks });
   const exchange = unique('bench');
   const ours = await tsPair(rabbit(exchange));
   topics.push(ours.topic);
   for (const c of CONCURRENCIES) record('rabbitmq', 'ts -> ts', c, await measureTs(ours.client, c));
   await ours.close();
+  // The cost of at most once: the same pair with the ack only queued (confirmAcks: false), not confirmed.
+  const unconfirmed = await tsPair(rabbit(exchange, false));
+  topics.push(unconfirmed.topic);
+  for (const c of CONCURRENCIES) record('rabbitmq', 'ts -> ts, acks not confirmed', c, await measureTs(unconfirmed.client, c));
+  await unconfirmed.close();
 
   await withPythonServer(exchange, async (topic) => {
     topics.push(topic);
@@ -181,6 +186,16 @@ function printTable(results) {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
+
+  console.log('\nThe cost of confirming each ack before the method runs (at most once), ts -> ts on RabbitMQ:');
+  for (const c of CONCURRENCIES) {
+    const confirmed = results.find((r) => r.pair === 'ts -> ts' && r.transport === 'rabbitmq' && r.concurrency === c);
+    const queued = results.find((r) => r.pair === 'ts -> ts, acks not confirmed' && r.concurrency === c);
+    console.log(
+      `  concurrency ${String(c).padStart(2)}: throughput x${(confirmed.perSecond / queued.perSecond).toFixed(2)} of unconfirmed, ` +
+        `p50 +${(confirmed.p50 - queued.p50).toFixed(3)} ms, p99 +${(confirmed.p99 - queued.p99).toFixed(3)} ms`,
+    );
+  }
 
   console.log('\nRatios on the same broker, ours (ts -> ts) against oslo.messaging (py -> py):');
   for (const c of CONCURRENCIES) {

@@ -1,7 +1,7 @@
 // `pnpm bench`: @versioned/objects against a hand-written copy, class-transformer and oslo.versionedobjects,
 // side by side in one run. Flags: --smoke (a few iterations, to prove the harness works), --time=<ms per task>,
 // --write-docs (write the figures into docs/performance.md). Run after `tsc -b`; the root script does both.
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runBench, formatText, formatMarkdown } from '../packages/bench/dist/src/index.js';
 
@@ -30,6 +30,7 @@ console.log(formatText(report));
 if (writeDocs) {
   const docs = fileURLToPath(new URL('../docs/', import.meta.url));
   mkdirSync(docs, { recursive: true });
-  writeFileSync(`${docs}performance.md`, formatMarkdown(report));
+  const baseline = JSON.parse(readFileSync(new URL('../packages/bench/instructions-baseline.json', import.meta.url), 'utf8'));
+  writeFileSync(`${docs}performance.md`, formatMarkdown({ ...report, instructions: baseline }));
   console.error(`bench: wrote ${docs}performance.md`);
 }

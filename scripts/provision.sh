@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests talk to: the Python oracles (Debian's oslo packages),
-# RabbitMQ and PostgreSQL. Idempotent and quick when everything is already there.
+# RabbitMQ, PostgreSQL and valgrind. Idempotent and quick when everything is already there.
 set -euo pipefail
 
 SUDO=""
@@ -21,6 +21,9 @@ if ! /usr/bin/python3 -c 'import oslo_versionedobjects, oslo_messaging' 2>/dev/n
   echo "provision: installing python3-oslo.versionedobjects and python3-oslo.messaging"
   apt_install python3-oslo.versionedobjects python3-oslo.messaging
 fi
+
+# `pnpm bench:instructions` counts instructions with callgrind.
+command -v valgrind >/dev/null || { echo "provision: installing valgrind"; apt_install valgrind; }
 
 if ! port_open 5672; then
   command -v rabbitmq-server >/dev/null || { echo "provision: installing rabbitmq-server"; apt_install rabbitmq-server; }

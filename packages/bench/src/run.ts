@@ -3,11 +3,13 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { runGrowth, type GrowthReport } from './growth.js';
 import { measure, type Timing, type TimingOptions } from './measure.js';
 import { OPERATIONS, type JsPeer, type OperationId, type PeerId, type PreparedPeer } from './operations.js';
 import { classTransformerPeer } from './peers/class-transformer.js';
 import { handWrittenIdiomaticPeer, handWrittenPeer } from './peers/hand-written.js';
 import { runOslo, type OsloResults } from './peers/oslo.js';
+import { ajvPeer, handWrittenValidatingPeer, typiaPeer, valibotPeer, zodPeer } from './peers/validating.js';
 import { versionedPeer } from './peers/versioned.js';
 import type { BenchReport } from './report.js';
 import { checkTargets, type Figures } from './targets.js';
@@ -20,11 +22,23 @@ export interface BenchOptions {
   readonly timeMs?: number;
   /** Rounds, each timing every peer in turn; the best round counts (default 3; smoke 1). */
   readonly rounds?: number;
+  /** Time the growth tables too (default true). */
+  readonly growth?: boolean;
   /** Progress lines (to stderr in the script). */
   readonly log?: (line: string) => void;
 }
 
-const JS_PEERS: readonly JsPeer[] = [versionedPeer, handWrittenPeer, handWrittenIdiomaticPeer, classTransformerPeer];
+export const JS_PEERS: readonly JsPeer[] = [
+  versionedPeer,
+  handWrittenPeer,
+  handWrittenValidatingPeer,
+  zodPeer,
+  valibotPeer,
+  typiaPeer,
+  ajvPeer,
+  handWrittenIdiomaticPeer,
+  classTransformerPeer,
+];
 
 function timingFor(options: BenchOptions): TimingOptions & { rounds: number } {
   if (options.smoke) return { timeMs: options.timeMs ?? 5, warmupMs: 0, batch: 2, iterations: 2, rounds: options.rounds ?? 1 };
@@ -48,7 +62,20 @@ function withSortedTags(envelope: unknown): unknown {
   return copy;
 }
 
-/** Refuse to time peers that do not do the same work: same envelope, and a round trip that gives it back. */
+type Mutable = Record<string, any>;
+
+/** Inputs every validating decoder must refuse: each breaks one promise the Volume's fields make. */
+export const BAD_INPUTS: ReadonlyArray<[string, (data: Mutable) => void]> = [
+  ['a nested id that is not a UUID', (d) => (d.attachments[2]['versioned_object.data'].id = 'not-a-uuid')],
+  ['a date-time with month 13', (d) => (d.created_at = '2026-13-14T09:26:53Z')],
+  ['a nested date-time that is not one', (d) => (d.attachments[0]['versioned_object.data'].attached_at = 'yesterday')],
+  ['a size that is not an integer', (d) => (d.size = 1.5)],
+  ['a status outside the enum', (d) => (d.status = 'melted')],
+  ['tags that are not a list', (d) => (d.tags = 42)],
+  ['a metadata value that is not a string', (d) => (d.metadata = { owner: { nested: true } })],
+];
+
+/** Refuse to time peers that do not do the same work: same envelope, same decoded object, the same bad input refused. */
 function checkPeersAgree(prepared: ReadonlyMap<PeerId, PreparedPeer>, oslo: OsloResults): void {
   const agree = (actual: unknown, expected: unknown, what: string): void => {
     try {
@@ -58,11 +85,31 @@ function checkPeersAgree(prepared: ReadonlyMap<PeerId, PreparedPeer>, oslo: Oslo
     }
   };
   const ours = prepared.get('versioned')!;
-  for (const id of ['handWritten', 'handWrittenIdiomatic'] as const) agree(parsed(prepared.get(id)!.wire()), parsed(ours.wire()), `the ${id} envelope differs from @versioned/objects'`);
-  agree(oslo.primitive, withSortedTags(parsed(ours.wire())), 'oslo\'s envelope differs from @versioned/objects\'');
-  for (const [id, peer] of prepared) agree(parsed(peer.wireAfterRoundTrip()), parsed(peer.wire()), `${id}'s JSON round trip does not give back what it sent`);
+  const envelope = parsed(ours.wire!());
+  for (const [id, peer] of prepared) {
+    if (peer.wire && id !== 'classTransformer') agree(parsed(peer.wire()), envelope, `the ${id} envelope differs from @versioned/objects'`);
+    if (peer.wireAfterRoundTrip) agree(parsed(peer.wireAfterRoundTrip()), parsed(peer.wire!()), `${id}'s JSON round trip does not give back what it sent`);
+  }
+  agree(oslo.primitive, withSortedTags(envelope), 'oslo\'s envelope differs from @versioned/objects\'');
   const backport = ours.operations.backportOldest;
   if (backport) agree(withSortedTags(backport()), oslo.backportOldest, 'the backport to 1.0 differs from oslo\'s');
+
+  const expected = prepared.get('handWritten')!.operations.fromPrimitive!();
+  for (const [id, peer] of prepared) {
+    if (!peer.decode) continue;
+    if (id !== 'versioned') agree(peer.decode(structuredClone(envelope)), expected, `${id} decodes another object than the hand-written copy`);
+    for (const [what, breakIt] of BAD_INPUTS) {
+      const bad = structuredClone(envelope) as Mutable;
+      breakIt(bad['versioned_object.data']);
+      let refused = false;
+      try {
+        peer.decode(bad);
+      } catch {
+        refused = true;
+      }
+      if (!refused) throw new Error(`the peers disagree: ${id} accepted ${what}; it would be timed validating less than the others`);
+    }
+  }
 }
 
 /** A dependency's version, read from its package.json (some do not export it, so walk up from the entry). */
@@ -122,7 +169,16 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
     figures[op]![peerId] = t.opsPerSecond;
     rme[op]![peerId] = t.rme;
   }
-  const notes = ['the backport row has no hand-written or class-transformer peer: neither has versions to backport to.'];
+  const notes = [
+    'the backport row has no peer but oslo: none of the others has versions to backport to.',
+    'valibot, typia and ajv have no encoder building the envelope (typia and ajv serialise to JSON text only), so their toPrimitive cell is empty; none of the validating peers is timed on the JSON round trip.',
+  ];
+
+  let growth: GrowthReport | undefined;
+  if (options.growth ?? true) {
+    log('growth: lists, trees and registries of growing size ...');
+    growth = runGrowth({ smoke: options.smoke });
+  }
 
   const cpus = os.cpus();
   return {
@@ -135,8 +191,10 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
       python: oslo.python,
       oslo: oslo.oslo,
       classTransformer: packageVersion('class-transformer'),
+      validators: ['zod', 'valibot', 'typia', 'ajv', 'ajv-formats'].map((name) => `${name} ${packageVersion(name)}`).join(', '),
       tinybench: packageVersion('tinybench'),
       loadAverage,
+      loadAverageEnd: os.loadavg()[0] ?? 0,
     },
     mode: options.smoke ? 'smoke' : 'full',
     timeMsPerTask: Math.round(timing.timeMs * timing.rounds),
@@ -145,5 +203,6 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
     rme,
     notes,
     targets: checkTargets(figures),
+    ...(growth ? { growth } : {}),
   };
 }

@@ -1,8 +1,8 @@
-import { globalHelp, reportError, runCommands, type CliIO, type CommandSpec } from './command.js';
+import { globalHelp, runCommands, type CliIO, type CommandSpec } from './command.js';
+import { UsageError } from './errors.js';
 import { FINGERPRINT_COMMANDS } from './fingerprint-command.js';
 import { SERVICES_COMMANDS } from './services-command.js';
 import { UPGRADE_COMMANDS } from './upgrade-command.js';
-import { UsageError } from './errors.js';
 
 export type { CliIO } from './command.js';
 
@@ -14,27 +14,25 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...FINGERPRINT_COMMANDS,
   ...SERVICES_COMMANDS,
   ...UPGRADE_COMMANDS,
+  // `versioned migrations check`: parses its own arguments (see migrations.ts); loaded only when used.
+  { name: 'migrations', summary: "check: whether release N+1's migrations break code written for N (`versioned migrations --help`)", options: {}, raw: async (argv, io) => (await optional(() => import('./migrations.js'), '@versioned/migrations', 'versioned migrations')).runMigrations(argv, io) },
 ];
 
 export const HELP = globalHelp(COMMANDS);
 
-/** Run the command line `argv` (without `node versioned`); resolves to the exit code. */
-export function run(argv: readonly string[], io: CliIO): Promise<number> {
-  // `versioned migrations ...` parses its own arguments (src/migrations.ts).
-  if (argv[0] === 'migrations') return migrations(argv.slice(1), io);
-  return runCommands(COMMANDS, argv, io);
+/** Import a command's module, which needs an optional package: a clear message when it is not installed. */
+async function optional<T>(load: () => Promise<T>, pkg: string, command: string): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(`'${pkg}'`)) {
+      throw new UsageError('config', `\`${command}\` needs the ${pkg} package: npm install -D ${pkg} (or pnpm add -D ${pkg})`);
+    }
+    throw err;
+  }
 }
 
-/** @versioned/migrations is an optional peer dependency (with its database drivers): loaded only for this command. */
-async function migrations(argv: readonly string[], io: CliIO): Promise<number> {
-  let module: typeof import('./migrations.js');
-  try {
-    module = await import('./migrations.js');
-  } catch (err) {
-    const missing = (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('@versioned/migrations');
-    if (!missing) throw err;
-    const error = new UsageError('module_load', '`versioned migrations` needs @versioned/migrations: install it next to @versioned/cli (npm install @versioned/migrations)');
-    return reportError(error, io, argv.includes('--json'), (path) => path);
-  }
-  return module.runMigrations(argv, io);
+/** Run the command line `argv` (without `node versioned`); resolves to the exit code. */
+export function run(argv: readonly string[], io: CliIO): Promise<number> {
+  return runCommands(COMMANDS, argv, io);
 }

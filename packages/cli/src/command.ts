@@ -56,7 +56,9 @@ export interface CommandSpec {
   /** The configuration keys it reads (`modules`, `lockFile`): any other key is an "unknown setting". */
   readonly settings?: readonly string[];
   /** Resolves to the exit code. Throw a UsageError for usage, configuration and load errors (exit 2). */
-  run(ctx: CommandContext): Promise<number>;
+  run?(ctx: CommandContext): Promise<number>;
+  /** Instead of `run`, for a command that parses its own arguments: the arguments after its words. */
+  raw?(argv: readonly string[], io: CliIO): Promise<number>;
 }
 
 /** On every command. */
@@ -93,6 +95,7 @@ export async function runCommands(commands: readonly CommandSpec[], argv: readon
       throw unknownCommand(commands, words);
     }
     const extraWords = words.slice(command.name.split(' ').length);
+    if (command.raw) return await command.raw([...extraWords, ...args], io);
     const options = { ...command.options, ...COMMON };
     const { values, positionals } = parseOptions(command, options, [...extraWords, ...args]);
     json = values.json === true;
@@ -111,6 +114,7 @@ export async function runCommands(commands: readonly CommandSpec[], argv: readon
       display,
       printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     };
+    if (!command.run) throw new UsageError('internal', `internal error: \`versioned ${command.name}\` has nothing to run`);
     return await command.run(ctx);
   } catch (err) {
     return reportError(err, io, json, display);

@@ -82,12 +82,15 @@ export function isVersionedError(value: unknown, code?: ErrorCode): value is Ver
   );
 }
 
+const MAX_SEGMENT = 60;
+
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';
   for (const seg of path) {
     if (typeof seg === 'number') out += `[${seg}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
+    else if (seg.length <= MAX_SEGMENT && /^[A-Za-z_$][\w$]*$/.test(seg)) out += out ? `.${seg}` : seg;
+    // A key from the input can be megabytes long: the message quotes its start.
+    else out += `[${JSON.stringify(seg.length > MAX_SEGMENT ? `${seg.slice(0, MAX_SEGMENT - 3)}...` : seg)}]`;
   }
   return out;
 }

@@ -1,8 +1,11 @@
-import { VersionedError, isVersionedError } from './errors.js';
-import { describeValue } from './version.js';
+import { VersionedError, isVersionedError, type PathSegment } from './errors.js';
+import { defineOwn } from './fields/containers.js';
+import { childVersionAt } from './history.js';
+import { compareVersions, describeValue } from './version.js';
+import { wireFieldsAt } from './wire-fields.js';
 import { decoderFor, envelopeReaderFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { markChanged, type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { markChanged, metaOf, type EnvelopeKeys, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
 import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
 
@@ -17,7 +20,11 @@ export interface DecodeLimits {
 export interface FromPrimitiveOptions {
   registry?: ObjectRegistry;
   limits?: DecodeLimits;
-  /** Refuse data keys that are not fields of the class (oslo drops them silently; so does the default). */
+  /**
+   * Read exactly what the SchemaValidator accepts: refuse data keys that are not fields at the envelope's
+   * version, keys the envelope format lacks, repeated `changes`, and a child at another version than the
+   * relationships give (oslo ignores all of these; so does the default).
+   */
   strict?: boolean;
 }
 
@@ -99,6 +106,7 @@ class Decoder implements DecodeContext {
         details: { name: meta.name, serialNamespace: env.serialNamespace, expected: meta.serialNamespace },
       });
     }
+    if (this.strict) checkStrict(primitive as Record<string, unknown>, meta, env);
     this.depth++;
     const obj = this.build(meta, env);
     this.depth--;
@@ -110,18 +118,65 @@ class Decoder implements DecodeContext {
     const obj = new (cls as unknown as new () => VersionedObject)();
     let data = env.data;
     if (env.version !== meta.version && cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive) {
-      data = { ...data };
+      data = ownCopy(data);
       cls.upgradePrimitive(data, env.version);
     }
     decoderFor(meta)(data, obj.$values, this);
-    if (this.strict) {
-      for (const key of Object.keys(data)) {
-        if (!meta.fieldMap.has(key)) throw new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [key] });
-      }
-    }
+    if (this.strict) checkChildVersions(meta, env.version, obj.$values);
     if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) markChanged(obj, name);
     if (env.version !== meta.version) obj.$wireVersion = env.version;
     return obj;
+  }
+}
+
+/** A plain copy of every own string key (a spread would drop the non-enumerable ones the decoder reads). */
+function ownCopy(data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.getOwnPropertyNames(data)) defineOwn(out, key, data[key]);
+  return out;
+}
+
+/** Strict decoding: the envelope holds its five keys at most, data the fields of its version, changes no repeats. */
+function checkStrict(primitive: Record<string, unknown>, meta: ObjectMeta, env: Envelope): void {
+  const k = meta.keys;
+  for (const key of Object.keys(primitive)) {
+    if (key !== k.name && key !== k.namespace && key !== k.version && key !== k.data && key !== k.changes) {
+      throw new VersionedError('invalid_primitive', 'is not an envelope key', { path: [key] });
+    }
+  }
+  const fields = wireFieldsAt(meta, env.version);
+  for (const key of Object.keys(env.data)) {
+    if (!fields.has(key)) throw new VersionedError('unknown_field', `is not a field of ${meta.name} ${env.version}`, { path: [key] });
+  }
+  if (env.changes && new Set(env.changes).size !== env.changes.length) {
+    throw new VersionedError('invalid_primitive', 'names a field more than once', { path: [k.changes] });
+  }
+}
+
+/** Strict decoding: a child of a field the relationships pin came at that version (a subclass at any). */
+function checkChildVersions(meta: ObjectMeta, version: string, values: Record<string, unknown>): void {
+  for (const def of meta.objectFields) {
+    const pinned = childVersionAt(meta.history, def.name, version);
+    const value = values[def.name];
+    if (typeof pinned !== 'string' || value === undefined || value === null) continue;
+    forEachObject(value, [def.name], (child, path) => {
+      const childMeta = metaOf(child);
+      if (childMeta.name !== def.objectTarget || compareVersions(child.objVersion, pinned) === 0) return;
+      throw new VersionedError('incompatible_version', `must be ${childMeta.name} ${pinned}, the version the relationships of ${meta.name} ${version} give, not ${child.objVersion}`, {
+        path: [...path, childMeta.keys.version],
+      });
+    });
+  }
+}
+
+/** Call `fn` on every object in a decoded field value (inside lists, sets and dicts), with its path. */
+function forEachObject(value: unknown, path: PathSegment[], fn: (obj: VersionedObject, path: PathSegment[]) => void): void {
+  if (value instanceof VersionedObjectBase) fn(value as VersionedObject, path);
+  else if (Array.isArray(value) || value instanceof Set) {
+    let i = 0;
+    for (const item of value) forEachObject(item, [...path, i++], fn);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) forEachObject((value as Record<string, unknown>)[key], [...path, key], fn);
   }
 }
 

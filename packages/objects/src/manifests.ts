@@ -1,5 +1,5 @@
 import { VersionedError } from './errors.js';
-import { parseVersion } from './version.js';
+import { describeValue, parseVersion } from './version.js';
 import type { ObjectRegistry } from './registry.js';
 import type { Manifest } from './to-primitive.js';
 
@@ -36,7 +36,7 @@ export class ManifestHistory {
   get(keyOrAlias: string): Manifest {
     const manifest = this.manifests.get(this.aliases.get(keyOrAlias) ?? keyOrAlias);
     if (!manifest) {
-      throw new VersionedError('invalid_version', `no manifest named ${JSON.stringify(keyOrAlias)}; known: ${[...this.order, ...this.aliases.keys()].join(', ') || 'none'}`);
+      throw new VersionedError('invalid_version', `no manifest named ${describeValue(keyOrAlias)}; known: ${[...this.order, ...this.aliases.keys()].join(', ') || 'none'}`);
     }
     return manifest;
   }

@@ -69,12 +69,18 @@ export class VersionedObject implements VersionedObjectLike {
     return this.$wireVersion ?? metaOf(this).version;
   }
 
-  /** Assign several fields at once. */
+  /** Assign several fields at once: every value is checked before any field changes. */
   update(values: Record<string, unknown>): this {
     const meta = metaOf(this);
+    const checked: [FieldDef, unknown][] = [];
     for (const key of Object.keys(values)) {
-      if (!meta.fieldMap.has(key)) throw unknownField(meta, key);
-      (this as unknown as Record<string, unknown>)[key] = values[key];
+      const def = meta.fieldMap.get(key);
+      if (!def) throw unknownField(meta, key);
+      checked.push([def, coerceFor(this, meta, def, values[key])]);
+    }
+    for (const [def, value] of checked) {
+      this.$values[def.name] = value;
+      markChanged(this, def.name);
     }
     return this;
   }
@@ -237,6 +243,12 @@ export function fieldAccessor(meta: () => ObjectMeta, def: FieldDef): PropertyDe
 }
 
 function assign(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value: unknown): void {
+  obj.$values[def.name] = coerceFor(obj, meta, def, value);
+  markChanged(obj, def.name);
+}
+
+/** What assigning `value` to the field would store; throws, changing nothing, if it cannot be assigned. */
+function coerceFor(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value: unknown): unknown {
   const current = obj.$values[def.name];
   if (def.readOnly && current !== undefined) {
     throw new VersionedError('read_only', 'is read-only and already set', { path: [meta.name, def.name] });
@@ -255,8 +267,7 @@ function assign(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value: un
       throw err instanceof VersionedError ? err.within(meta.name, def.name) : err;
     }
   }
-  obj.$values[def.name] = coerced;
-  markChanged(obj, def.name);
+  return coerced;
 }
 
 function readUnset(obj: VersionedObject, name: string): unknown {

@@ -1,5 +1,5 @@
 import { VersionedError } from './errors.js';
-import { compareVersions, isCompatible } from './version.js';
+import { compareVersions, describeValue, isCompatible } from './version.js';
 import { envelopeKeys, type EnvelopeKeys, type ObjectMeta } from './meta.js';
 import { decodePrimitive, type FromPrimitiveOptions } from './from-primitive.js';
 import type { VersionedObject } from './object.js';
@@ -69,7 +69,7 @@ export class ObjectRegistry {
   private resolve(name: string, version: string, namespace: string | undefined): ObjectMeta {
     const versions = this.byName.get(name);
     if (!versions) {
-      throw new VersionedError('unsupported_object', `no object named ${JSON.stringify(name)} is registered`, { details: { name } });
+      throw new VersionedError('unsupported_object', `no object named ${describeValue(name)} is registered`, { details: { name } });
     }
     // oslo checks the project namespace before the version.
     const expected = (versions[0] as ObjectMeta).namespace;
@@ -91,7 +91,7 @@ export class ObjectRegistry {
   /** The newest registered class of a name. */
   newest(name: string): ObjectMeta {
     const meta = this.byName.get(name)?.[0];
-    if (!meta) throw new VersionedError('unsupported_object', `no object named ${JSON.stringify(name)} is registered`, { details: { name } });
+    if (!meta) throw new VersionedError('unsupported_object', `no object named ${describeValue(name)} is registered`, { details: { name } });
     return meta;
   }
 
@@ -138,7 +138,7 @@ export class ObjectRegistry {
 }
 
 function foreignNamespace(name: string, namespace: string, expected: string): VersionedError {
-  return new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(expected)}, not ${JSON.stringify(namespace)}`, {
+  return new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(expected)}, not ${describeValue(namespace)}`, {
     details: { name, namespace, expected },
   });
 }

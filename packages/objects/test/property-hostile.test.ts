@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ObjectSerializer, VersionedObject, f, field, formatPath, isVersionedError, versionedObject, type FromPrimitiveOptions, type VersionedError } from '../src/index.js';
 import { everythingArb, everythingFields, hostileKey, ownRecord, registry } from './support/model.js';
+import { mutate, type Mutation } from './support/hostile.js';
 
 const NUM_RUNS = 300;
 const NS = 'versioned_object';
@@ -90,20 +91,6 @@ const randomEnvelope = fc
 
 type PathSegment = string | number;
 
-/** Every path into a JSON tree, containers included, root first. */
-function pathsOf(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
-  out.push(prefix);
-  if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (typeof value === 'object' && value !== null) for (const k of Object.keys(value)) pathsOf((value as Record<string, unknown>)[k], [...prefix, k], out);
-  return out;
-}
-
-function getAt(root: unknown, path: PathSegment[]): unknown {
-  let v = root;
-  for (const seg of path) v = (v as Record<PathSegment, unknown>)[seg];
-  return v;
-}
-
 /** Where a decoding error about a change at `jsonPath` should point: data keys vanish, the path stops at an envelope key. */
 function expectedLocation(jsonPath: PathSegment[]): PathSegment[] {
   const out: PathSegment[] = [];
@@ -115,40 +102,13 @@ function expectedLocation(jsonPath: PathSegment[]): PathSegment[] {
   return out;
 }
 
-type Mutation = { kind: 'replace' | 'delete' | 'add'; at: number; key: string; value: unknown };
-
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('replace', 'delete', 'add'),
   at: fc.nat(),
   key: fc.oneof(hostileKey, fc.constantFrom(`${NS}.name`, `${NS}.data`, `${NS}.changes`)),
   value: hostileJson,
+  tweak: fc.constant(0),
 });
-
-/** JSON copy: fast-check hands the same instances to several runs while shrinking, so never mutate them. */
-const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
-
-/** Apply a mutation to a copy of `original`; returns the new root and the path it touched. */
-function mutate(original: unknown, mutation: Mutation): { root: unknown; path: PathSegment[] } {
-  const root = copy(original);
-  const m = { ...mutation, value: copy(mutation.value) };
-  const paths = pathsOf(root);
-  const path = paths[m.at % paths.length]!;
-  const target = getAt(root, path);
-  if (m.kind === 'add' && typeof target === 'object' && target !== null && !Array.isArray(target)) {
-    Object.defineProperty(target, m.key, { value: m.value, enumerable: true, writable: true, configurable: true });
-    return { root, path: [...path, m.key] };
-  }
-  if (path.length === 0) return { root: m.value, path };
-  const parent = getAt(root, path.slice(0, -1)) as Record<PathSegment, unknown> & unknown[];
-  const last = path[path.length - 1]!;
-  if (m.kind === 'delete') {
-    if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete parent[last];
-  } else {
-    parent[last] = m.value;
-  }
-  return { root, path };
-}
 
 const validPrimitive = everythingArb.map((obj) => JSON.parse(JSON.stringify(obj.toPrimitive())) as Record<string, unknown>);
 

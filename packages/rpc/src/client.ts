@@ -1,8 +1,9 @@
-import { RpcError } from './errors.js';
+import { RpcError, isRpcError } from './errors.js';
+import { checkTimeoutMs } from './transport-contract.js';
 import { fromFailure, type RemoteErrorClass } from './failure.js';
 import { NoOpSerializer, type RequestContext, type RpcSerializer } from './serializer.js';
 import { makeTarget, type Target } from './target.js';
-import type { RpcMessage, Transport } from './transport.js';
+import type { RpcMessage, RpcReply, SerializedFailure, Transport } from './transport.js';
 import { DEFAULT_MESSAGE_VERSION, isVersion, parseVersion, requireVersion, versionIsCompatible } from './version.js';
 
 /**
@@ -20,8 +21,10 @@ export interface RpcClientOptions {
   /** Calls above this version fail with RpcError 'version_cap' before anything is sent. */
   versionCap?: string | VersionCapSource | undefined;
   serializer?: RpcSerializer | undefined;
-  /** How long a call waits for its reply (default 60 s, oslo's rpc_response_timeout). */
+  /** How long a call waits for its reply, in milliseconds (default 60 s, oslo's rpc_response_timeout). */
   timeoutMs?: number | undefined;
+  /** The same in seconds, as oslo's `timeout`; give one of `timeout` and `timeoutMs`. */
+  timeout?: number | undefined;
   /** Remote error classes rebuilt as themselves; any other remote error is an RpcError 'remote'. */
   allowedRemoteErrors?: readonly RemoteErrorClass[] | undefined;
 }
@@ -33,8 +36,9 @@ export interface PrepareOptions {
   fanout?: boolean | undefined;
   namespace?: string | null | undefined;
   topic?: string | undefined;
+  /** How long calls wait for their reply, in milliseconds. */
   timeoutMs?: number | undefined;
-  /** Alias of `timeoutMs` (milliseconds). */
+  /** The same in seconds, as oslo's `prepare(timeout=...)`; give one of `timeout` and `timeoutMs`. */
   timeout?: number | undefined;
   versionCap?: string | VersionCapSource | undefined;
 }
@@ -70,7 +74,7 @@ export class RpcClient {
       target,
       versionCap,
       serializer: options.serializer ?? new NoOpSerializer(),
-      timeoutMs: checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 'timeoutMs'),
+      timeoutMs: resolveTimeout(options.timeoutMs, options.timeout) ?? DEFAULT_TIMEOUT_MS,
       allowedRemoteErrors: Object.freeze([...(options.allowedRemoteErrors ?? [])]),
     });
   }
@@ -104,10 +108,7 @@ export class RpcClient {
     if ('fanout' in options) target.fanout = options.fanout;
     if ('topic' in options && options.topic !== undefined) target.topic = options.topic;
     if ('namespace' in options) target.namespace = options.namespace ?? undefined;
-    if (options.timeoutMs !== undefined && options.timeout !== undefined && options.timeoutMs !== options.timeout) {
-      throw new RpcError('invalid_target', `prepare() got timeoutMs ${options.timeoutMs} and timeout ${options.timeout}; give one`);
-    }
-    const timeoutMs = options.timeoutMs ?? options.timeout ?? s.timeoutMs;
+    const timeoutMs = resolveTimeout(options.timeoutMs, options.timeout) ?? s.timeoutMs;
     return new RpcClient({
       transport: s.transport,
       target,
@@ -129,22 +130,48 @@ export class RpcClient {
     return versionIsCompatible(cap, v);
   }
 
-  /** Invoke `method` on one server and await its result. */
+  /**
+   * Invoke `method` on one server and await its result. Rejects with RpcError only: a remote exception
+   * rebuilt from the allow-list (or a remote VersionedError) is the `cause` of an RpcError 'remote'.
+   */
   async call<T = unknown>(context: RequestContext, method: string, args: Readonly<Record<string, unknown>> = {}): Promise<T> {
     const s = this.#settings;
     if (s.target.fanout) {
-      throw new RpcError('invalid_target', `a call cannot be used with fanout (topic ${s.target.topic}, method ${method})`);
+      throw new RpcError('invalid_target', `a call cannot be fanned out (topic ${s.target.topic}, method ${method}); use cast`);
     }
-    const message = this.#makeMessage(context, method, args);
-    const reply = await s.transport.call(s.target, message, { timeoutMs: s.timeoutMs });
-    if (reply.failure !== undefined) throw fromFailure(reply.failure, s.allowedRemoteErrors);
-    return (await s.serializer.deserializeEntity(context, reply.result)) as T;
+    const message = this.#checkedMessage(context, method, args);
+    let reply: RpcReply;
+    try {
+      reply = await s.transport.call(s.target, message, { timeoutMs: s.timeoutMs });
+    } catch (error) {
+      throw RpcError.from(error, 'transport');
+    }
+    if (reply.failure !== undefined) throw remoteError(fromFailure(reply.failure, s.allowedRemoteErrors), reply.failure);
+    try {
+      return (await s.serializer.deserializeEntity(context, reply.result)) as T;
+    } catch (error) {
+      throw RpcError.from(error, 'invalid_message');
+    }
   }
 
   /** Send `method` without waiting for it to run (to every server of the topic when prepared with fanout). */
   async cast(context: RequestContext, method: string, args: Readonly<Record<string, unknown>> = {}): Promise<void> {
     const s = this.#settings;
-    await s.transport.cast(s.target, this.#makeMessage(context, method, args));
+    const message = this.#checkedMessage(context, method, args);
+    try {
+      await s.transport.cast(s.target, message);
+    } catch (error) {
+      throw RpcError.from(error, 'transport');
+    }
+  }
+
+  /** The message, or an RpcError: a serializer's refusal (a VersionedError, say) is its cause. */
+  #checkedMessage(context: RequestContext, method: string, args: Readonly<Record<string, unknown>>): RpcMessage {
+    try {
+      return this.#makeMessage(context, method, args);
+    } catch (error) {
+      throw RpcError.from(error, 'invalid_message');
+    }
   }
 
   /** Check the cap, then serialize: a capped call never reaches the serializer or the transport. */
@@ -187,9 +214,25 @@ export class RpcClient {
   }
 }
 
-function checkTimeout(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RpcError('invalid_target', `${what} must be a positive number of milliseconds, got ${JSON.stringify(value)}`);
+/**
+ * The rule for timeouts: `timeoutMs` is milliseconds, `timeout` seconds (oslo's unit). Giving both is
+ * refused unless they agree; so is anything but a positive number a timer can hold (at most ~24.8 days).
+ */
+function resolveTimeout(timeoutMs: unknown, timeoutS: unknown): number | undefined {
+  const ms = timeoutMs === undefined ? undefined : checkTimeoutMs(timeoutMs, 'timeoutMs');
+  const fromS = timeoutS === undefined ? undefined : checkTimeoutMs(typeof timeoutS === 'number' ? timeoutS * 1000 : timeoutS, 'timeout (seconds) * 1000');
+  if (ms !== undefined && fromS !== undefined && ms !== fromS) {
+    throw new RpcError('invalid_target', `got timeoutMs ${ms} and timeout ${String(timeoutS)} s, which disagree; give one (timeout is in seconds, timeoutMs in milliseconds)`);
   }
-  return value;
+  return ms ?? fromS;
+}
+
+/** A remote failure as the one error type of `call`. */
+function remoteError(error: Error, failure: SerializedFailure): RpcError {
+  if (isRpcError(error)) return error;
+  const where = failure.module ? `${failure.module}.${failure.class}` : failure.class;
+  return new RpcError('remote', `remote error ${where}: ${failure.message}`, {
+    cause: error,
+    details: { class: failure.class, module: failure.module, message: failure.message, remote: true },
+  });
 }

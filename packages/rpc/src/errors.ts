@@ -19,16 +19,34 @@ export type RpcErrorCode =
 
 const BRAND = Symbol.for('@versioned/rpc.RpcError');
 
-/** The one error class of @versioned/rpc; `code` says what failed. */
+const CODES: ReadonlySet<string> = new Set<RpcErrorCode>(['version_cap', 'timeout', 'no_such_method', 'unsupported_version', 'remote', 'transport', 'invalid_target', 'invalid_message']);
+
+/**
+ * The one error class of @versioned/rpc, and the only one `RpcClient.call` rejects with: `code` says
+ * what failed, the message starts with it (`timeout: no reply to ping on conductor within 500 ms`), and
+ * `cause` holds the underlying error (the rebuilt remote exception, the amqplib error, ...).
+ */
 export class RpcError extends Error {
   readonly code: RpcErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: RpcErrorCode, message: string, options: { details?: Record<string, unknown>; cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const known: RpcErrorCode = CODES.has(code) ? code : 'remote';
+    const text = message.startsWith(`${known}: `) ? message : `${known}: ${message}`;
+    super(text, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RpcError';
-    this.code = code;
+    this.code = known;
     this.details = options.details ?? {};
+  }
+
+  /**
+   * Any thrown value as an RpcError: an RpcError as it is, anything else wrapped with `code` (default
+   * 'remote') and kept as the `cause`. For a catch block that wants one type to switch on.
+   */
+  static from(value: unknown, code: RpcErrorCode = 'remote'): RpcError {
+    if (isRpcError(value)) return value;
+    const text = value instanceof Error ? `${value.name}: ${value.message}` : describeThrown(value);
+    return new RpcError(code, text, { cause: value });
   }
 
   get [BRAND](): true {
@@ -43,4 +61,12 @@ export function isRpcError(value: unknown, code?: RpcErrorCode): value is RpcErr
     (value as { [BRAND]?: unknown })[BRAND] === true &&
     (code === undefined || (value as RpcError).code === code)
   );
+}
+
+function describeThrown(value: unknown): string {
+  try {
+    return `a non-Error value was thrown: ${typeof value === 'string' ? JSON.stringify(value.slice(0, 200)) : String(value).slice(0, 200)}`;
+  } catch {
+    return `a non-Error value was thrown (${typeof value})`;
+  }
 }

@@ -18,7 +18,21 @@ export type RemoteErrorClass = (abstract new (...args: never[]) => Error) & {
   fromRpcFailure?(failure: SerializedFailure): Error;
 };
 
-const BUILTIN_ERRORS = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError']);
+/**
+ * JavaScript's built-in errors go out as the Python built-in exception a Python caller can rebuild
+ * (oslo rebuilds `builtins.<class>(*args)`; there is no `builtins.Error`).
+ */
+export const PYTHON_BUILTIN_FOR: Readonly<Record<string, string>> = Object.freeze({
+  Error: 'Exception',
+  TypeError: 'TypeError',
+  RangeError: 'ValueError',
+  SyntaxError: 'SyntaxError',
+  ReferenceError: 'NameError',
+  EvalError: 'Exception',
+  URIError: 'ValueError',
+  AggregateError: 'Exception',
+});
+const BUILTIN_ERRORS = new Set(Object.keys(PYTHON_BUILTIN_FOR));
 const NOT_KWARGS = new Set(['message', 'stack', 'name', 'cause']);
 
 /** The module an error is reported under. */
@@ -52,8 +66,11 @@ export function toFailure(thrown: unknown, exposed: readonly RemoteErrorClass[] 
   const err = thrown instanceof Error ? thrown : new Error(`a non-Error value was thrown: ${safeString(thrown)}`);
   const className = errorClassName(err);
   const module = errorModule(err);
+  const message = boundedMessage(err.message);
+  // Python's built-in exceptions take no keyword arguments: a builtin goes out with its message only.
+  if (module === BUILTIN_ERROR_MODULE) return { class: PYTHON_BUILTIN_FOR[className] ?? 'Exception', module, message, args: [message], kwargs: {} };
   const expose = isRpcError(err) || isVersionedError(err) || matchesErrorClass(className, module, exposed) !== undefined;
-  return { class: className, module, message: err.message, args: [err.message], kwargs: expose ? ownProperties(err) : {} };
+  return { class: className, module, message, args: [message], kwargs: expose ? ownProperties(err) : {} };
 }
 
 /**
@@ -115,6 +132,13 @@ function ownProperties(err: Error): Record<string, unknown> {
     }
   }
   return out;
+}
+
+/** A message of a few kilobytes at most: a 10 MB error text is not worth a 10 MB reply. */
+const MAX_MESSAGE = 4096;
+function boundedMessage(message: unknown): string {
+  const text = typeof message === 'string' ? message : String(message);
+  return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE)}... (${text.length - MAX_MESSAGE} more characters)`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -22,10 +22,12 @@ export {
   RPC_ERROR_MODULE,
   OBJECTS_ERROR_MODULE,
   BUILTIN_ERROR_MODULE,
+  PYTHON_BUILTIN_FOR,
   type RemoteErrorClass,
 } from './failure.js';
 export { InMemoryTransport, type InMemoryTransportOptions } from './memory/transport.js';
 export { InMemoryBroker, type Subscription } from './memory/broker.js';
 export { RabbitTransport, type RabbitTransportOptions } from './rabbit/transport.js';
-export type { ReconnectPolicy } from './rabbit/connection.js';
+export type { ReconnectPolicy, ConnectionState } from './rabbit/connection.js';
+export { MAX_TIMER_MS, timeoutError, closedError } from './transport-contract.js';
 export type { TopologyOptions } from './rabbit/topology.js';

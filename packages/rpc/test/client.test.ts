@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryTransport, RpcClient, isRpcError, type RpcSerializer } from '../src/index.js';
+import { InMemoryTransport, RpcClient, RpcError, isRpcError, type RpcSerializer } from '../src/index.js';
 import { RecordingTransport } from './helpers.js';
 
 const target = { topic: 'conductor', version: '2.0' };
@@ -139,12 +139,24 @@ test('a call with fanout is refused with invalid_target before sending', async (
   assert.equal(transport.sent.length, 0);
 });
 
-test('the default timeout is 60 seconds and reaches the transport', async () => {
+test('the default timeout is 60 seconds; timeout is seconds as in oslo, timeoutMs milliseconds, and both reach the transport in ms', async () => {
   const transport = new RecordingTransport();
   const client = new RpcClient({ transport, target });
   await client.call({}, 'ping');
-  await client.prepare({ timeout: 250 }).call({}, 'ping');
-  assert.deepEqual(transport.sent.map((s) => s.timeoutMs), [60_000, 250]);
+  await client.prepare({ timeout: 5 }).call({}, 'ping');
+  await client.prepare({ timeoutMs: 250 }).call({}, 'ping');
+  await client.prepare({ timeout: 0.25, timeoutMs: 250 }).call({}, 'ping');
+  await new RpcClient({ transport, target, timeout: 2 }).call({}, 'ping');
+  assert.deepEqual(transport.sent.map((s) => s.timeoutMs), [60_000, 5000, 250, 250, 2000]);
+});
+
+test('timeout and timeoutMs that disagree, and timeouts a timer cannot hold, are refused with invalid_target', () => {
+  const client = new RpcClient({ transport: new RecordingTransport(), target });
+  assert.throws(() => client.prepare({ timeout: 5, timeoutMs: 5 }), (e: unknown) => isRpcError(e, 'invalid_target') && /seconds/.test(e.message));
+  assert.throws(() => client.prepare({ timeoutMs: 2 ** 31 }), { code: 'invalid_target' });
+  assert.throws(() => client.prepare({ timeout: 1e12 }), { code: 'invalid_target' });
+  assert.throws(() => client.prepare({ timeout: -1 }), { code: 'invalid_target' });
+  assert.throws(() => new RpcClient({ transport: new RecordingTransport(), target, timeout: 1, timeoutMs: 2 }), { code: 'invalid_target' });
 });
 
 test('a call nobody answers fails with timeout after timeoutMs', async () => {
@@ -163,4 +175,31 @@ test('a malformed timeout is refused with invalid_target', () => {
 
 test('an empty method name is refused with invalid_message', async () => {
   await assert.rejects(new RpcClient({ transport: new RecordingTransport(), target }).call({}, ''), { code: 'invalid_message' });
+});
+
+test('call and cast reject with RpcError only: a transport that throws something else is wrapped as transport, a serializer refusal as invalid_message', async () => {
+  const broken = new RecordingTransport();
+  const boom = new Error('socket exploded');
+  broken.call = async () => {
+    throw boom;
+  };
+  broken.cast = async () => {
+    throw 'not even an Error';
+  };
+  const client = new RpcClient({ transport: broken, target });
+  await assert.rejects(client.call({}, 'ping'), (e: unknown) => isRpcError(e, 'transport') && e.cause === boom && e.message === 'transport: Error: socket exploded');
+  await assert.rejects(client.cast({}, 'ping'), (e: unknown) => isRpcError(e, 'transport') && /a non-Error value was thrown: "not even an Error"/.test(e.message));
+  const refusing: RpcSerializer = {
+    serializeEntity: () => {
+      throw new TypeError('cannot serialize');
+    },
+    deserializeEntity: (_c, p) => p,
+    serializeContext: (c) => ({ ...c }),
+    deserializeContext: (p) => ({ ...p }),
+  };
+  const strict = new RpcClient({ transport: new RecordingTransport(), target, serializer: refusing });
+  await assert.rejects(strict.call({}, 'ping', { x: 1 }), (e: unknown) => isRpcError(e, 'invalid_message') && e.cause instanceof TypeError);
+  await assert.rejects(strict.cast({}, 'ping', { x: 1 }), (e: unknown) => isRpcError(e, 'invalid_message') && e.cause instanceof TypeError);
+  assert.equal(RpcError.from(new RpcError('timeout', 'x')).code, 'timeout');
+  assert.equal(RpcError.from(42).code, 'remote');
 });

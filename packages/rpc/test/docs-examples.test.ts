@@ -12,6 +12,7 @@ import {
   InMemoryTransport,
   ObjectsRpcSerializer,
   RpcClient,
+  RpcError,
   RpcServer,
   isRpcError,
   type RequestContext,
@@ -82,6 +83,16 @@ test('docs: a versioned API served and called', async () => {
   // #endregion
 });
 
+test('docs: timeouts in seconds or milliseconds', () => {
+  // #region timeouts
+  const client = new RpcClient({ transport: new InMemoryTransport(), target: { topic: 'conductor' }, timeout: 30 });
+  assert.equal(client.timeoutMs, 30_000);
+  assert.equal(client.prepare({ timeout: 5 }).timeoutMs, 5000);
+  assert.equal(client.prepare({ timeoutMs: 250 }).timeoutMs, 250);
+  assert.throws(() => client.prepare({ timeout: 5, timeoutMs: 5 }), (err) => isRpcError(err, 'invalid_target'));
+  // #endregion
+});
+
 test('docs: capping the version, and lifting the cap at run time', async () => {
   const transport = new InMemoryTransport();
   await new RpcServer({ transport, target: { topic: 'conductor', server: 'conductor-1' }, endpoints: [new ConductorManager()] }).start();
@@ -94,7 +105,7 @@ test('docs: capping the version, and lifting the cap at run time', async () => {
   assert.equal(await conductor.buildInstance({}, 'vm1', 'compute-7'), 'built vm1 on compute-7');
   await assert.rejects(
     conductor.ping({}),
-    (err) => isRpcError(err, 'version_cap') && err.message.startsWith('message version 1.2 is above the version cap 1.1'),
+    (err) => isRpcError(err, 'version_cap') && err.message.startsWith('version_cap: message version 1.2 is above the version cap 1.1'),
   );
 
   configuredCap = undefined; // every conductor now runs the new release
@@ -275,13 +286,22 @@ test('docs: remote errors', async () => {
   }).start();
 
   const allowed = new RpcClient({ transport, target: { topic: 'conductor' }, allowedRemoteErrors: [InstanceNotFound] });
-  await assert.rejects(allowed.call({}, 'get', { name: 'vm9' }), (err) => err instanceof InstanceNotFound && err.instanceName === 'vm9');
+  await assert.rejects(
+    allowed.call({}, 'get', { name: 'vm9' }),
+    (err) => isRpcError(err, 'remote') && err.cause instanceof InstanceNotFound && err.cause.instanceName === 'vm9',
+  );
 
   const generic = new RpcClient({ transport, target: { topic: 'conductor' } });
   await assert.rejects(
     generic.call({}, 'get', { name: 'vm9' }),
     (err) => isRpcError(err, 'remote') && err.details['class'] === 'InstanceNotFound' && err.details['module'] === 'conductor.errors',
   );
+
+  // One type to switch on, whatever was thrown.
+  const wrapped = RpcError.from(new TypeError('not a number'));
+  assert.equal(wrapped.code, 'remote');
+  assert.equal(wrapped.message, 'remote: TypeError: not a number');
+  assert.ok(wrapped.cause instanceof TypeError);
   await transport.close();
   // #endregion
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isVersionedError } from '@versioned/objects';
-import { InMemoryTransport, OBJ_MANIFEST_CONTEXT_KEY, ObjectsRpcSerializer, RpcClient, RpcServer, type RequestContext, type RpcSerializer } from '../src/index.js';
+import { InMemoryTransport, isRpcError, OBJ_MANIFEST_CONTEXT_KEY, ObjectsRpcSerializer, RpcClient, RpcServer, type RequestContext, type RpcSerializer } from '../src/index.js';
 import { RecordingTransport } from './helpers.js';
 import { N, N1, VOLUME_ID, versionOf, volumeEncodings } from './fixtures/releases.js';
 
@@ -69,7 +69,7 @@ test('a pinned N+1 client sends an N server objects backported to the pins, chil
 test('an unpinned N+1 client sending to an N server fails with the typed objects error from the server', async () => {
   const transport = await serve(new ObjectsRpcSerializer({ registry: N.registry }), { extend: () => 'unreachable' });
   const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry }) });
-  await assert.rejects(client.call({}, 'extend', { volume: newVolume() }), (err: unknown) => isVersionedError(err, 'incompatible_version') && /Volume 1\.4/.test(err.message));
+  await assert.rejects(client.call({}, 'extend', { volume: newVolume() }), (err: unknown) => isRpcError(err, 'remote') && isVersionedError(err.cause, 'incompatible_version') && /Volume 1\.4/.test(err.message));
   await transport.close();
 });
 
@@ -86,7 +86,7 @@ test("an N+1 server backports its reply to what the N caller reads, though neith
 test("with advertise: 'pins' an unpinned N caller gets N+1 objects it cannot read", async () => {
   const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry }), { fetch: () => newVolume() });
   const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N.registry, advertise: 'pins' }) });
-  await assert.rejects(client.call({}, 'fetch'), (err: unknown) => isVersionedError(err, 'incompatible_version'));
+  await assert.rejects(client.call({}, 'fetch'), (err: unknown) => isRpcError(err, 'invalid_message') && isVersionedError(err.cause, 'incompatible_version'));
   await transport.close();
 });
 

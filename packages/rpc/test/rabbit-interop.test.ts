@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '@versioned/objects';
 import { ObjectsRpcSerializer, RpcClient, RpcServer, isRpcError } from '../src/index.js';
-import { deleteQueues, PythonProcess, TransportPool, uniqueName } from './rabbit-helpers.js';
+import { BROKER_URL, deleteQueues, PythonProcess, TransportPool, uniqueName } from './rabbit-helpers.js';
 import { deferred, sleep } from './helpers.js';
 
 // The real oslo.messaging 14 (Debian's python3-oslo.messaging) on the real broker, both directions.
@@ -10,7 +10,15 @@ import { deferred, sleep } from './helpers.js';
 
 const registry = new ObjectRegistry();
 
-@versionedObject({ name: 'Widget', version: '1.1', registry })
+@versionedObject({
+  name: 'Widget',
+  version: '1.1',
+  registry,
+  history: [
+    { version: '1.0', note: 'Initial version: id, name' },
+    { version: '1.1', note: 'Adds size', added: ['size'] },
+  ],
+})
 class Widget extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.string()) declare name: string;
@@ -99,8 +107,10 @@ describe('a TypeScript client calling a Python oslo.messaging server', () => {
     assert.equal(made.size, 7);
   });
 
-  test('an allow-listed Python exception is rebuilt as our typed error with its kwargs', async () => {
-    await assert.rejects(client.call({}, 'find_widget', { widget_id: 'w-42' }), (e: unknown) => {
+  test('an allow-listed Python exception is rebuilt as our typed error with its kwargs, the cause of an RpcError remote', async () => {
+    await assert.rejects(client.call({}, 'find_widget', { widget_id: 'w-42' }), (outer: unknown) => {
+      assert.ok(isRpcError(outer, 'remote'), String(outer));
+      const e = outer.cause;
       assert.ok(e instanceof WidgetNotFound, String(e));
       assert.equal(e.widget_id, 'w-42');
       assert.equal(e.message, 'Widget w-42 could not be found.');
@@ -148,7 +158,8 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
 
   before(async () => {
     queuesToDelete.push(topic, `${topic}.ts1`);
-    const transport = await pool.connect({ exchange });
+    // oslo's own transport URL form, as a deployment's nova.conf would give it.
+    const transport = await pool.connect({ exchange, url: BROKER_URL.replace(/^amqp:/, 'rabbit:') });
     const server = new RpcServer({
       transport,
       target: { topic, server: 'ts1' },
@@ -169,6 +180,12 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
           },
           explode: () => {
             throw new Error('the TypeScript server exploded');
+          },
+          explodeRange: () => {
+            throw new RangeError('out of range');
+          },
+          explodeCustom: () => {
+            throw new (class Boom extends Error {})('boom');
           },
           slow: async (_ctx: unknown, { value }: Record<string, unknown>) => {
             await sleep(3200);
@@ -207,6 +224,12 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
     assert.deepEqual(answer, { ok: true, result: { $widget: { id: WIDGET_ID, name: 'py', size: 6 }, $version: '1.1' } });
   });
 
+  test('a Python caller that puts obj_manifest in its context gets the reply backported to its pins', async () => {
+    const widget = { $widget: { id: WIDGET_ID, name: 'py', size: 1 } };
+    const answer = await pythonCall({ method: 'resize', args: { widget, delta: 5 }, version: '1.3', context: { obj_manifest: { Widget: '1.0' } } });
+    assert.deepEqual(answer, { ok: true, result: { $widget: { id: WIDGET_ID, name: 'py' }, $version: '1.0' } });
+  });
+
   test('our allow-listed error is rebuilt in Python as the typed exception, with its kwargs', async () => {
     const answer = await pythonCall({ method: 'find_widget', args: { widget_id: 'w-7' } });
     const error = answer['error'] as Record<string, unknown>;
@@ -216,11 +239,20 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
     assert.equal(error['message'], 'Widget w-7 could not be found.');
   });
 
+  test('a built-in JavaScript error is rebuilt by Python as the matching built-in exception, without a warning', async () => {
+    const plain = (await pythonCall({ method: 'explode' }))['error'] as Record<string, unknown>;
+    assert.deepEqual([plain['class'], plain['module'], plain['message']], ['Exception', 'builtins', 'the TypeScript server exploded']);
+    const range = (await pythonCall({ method: 'explodeRange' }))['error'] as Record<string, unknown>;
+    assert.deepEqual([range['class'], range['module'], range['message']], ['ValueError', 'builtins', 'out of range']);
+    assert.doesNotMatch(python.diagnostics, /Failed to rebuild remote exception/);
+  });
+
   test("any other error of ours reaches Python as oslo's RemoteError naming the class", async () => {
-    const answer = await pythonCall({ method: 'explode' });
+    const answer = await pythonCall({ method: 'explodeCustom' });
     const error = answer['error'] as Record<string, unknown>;
     assert.equal(error['class'], 'RemoteError');
-    assert.equal(error['remote_class'], 'Error');
+    assert.equal(error['remote_class'], 'Boom');
+    assert.doesNotMatch(python.diagnostics, /Failed to rebuild remote exception/);
   });
 
   test('a slow TypeScript method outlives the Python call-monitor timeout thanks to our heartbeats', async () => {

@@ -65,9 +65,12 @@ async function setup(allowedRemoteErrors: RemoteErrorClass[] = [], allowedErrors
   return { transport, client: new RpcClient({ transport, target: { topic: 'compute' }, allowedRemoteErrors }) };
 }
 
-test('an allow-listed remote error is rebuilt as its own class with its message and properties', async () => {
+test('an allow-listed remote error is rebuilt as its own class with its message and properties, as the cause of an RpcError remote', async () => {
   const { transport, client } = await setup([InstanceNotFound]);
-  await assert.rejects(client.call({}, 'get', { id: 'i-1' }), (err: unknown) => {
+  await assert.rejects(client.call({}, 'get', { id: 'i-1' }), (outer: unknown) => {
+    assert.ok(isRpcError(outer, 'remote'));
+    assert.match(outer.message, /^remote: remote error nova\.exception\.InstanceNotFound: instance i-1 not found$/);
+    const err = outer.cause;
     assert.ok(err instanceof InstanceNotFound);
     assert.equal(err.message, 'instance i-1 not found');
     assert.equal(err.instanceId, 'i-1');
@@ -78,7 +81,7 @@ test('an allow-listed remote error is rebuilt as its own class with its message 
 
 test('an allow-listed class may rebuild itself with fromRpcFailure', async () => {
   const { transport, client } = await setup([QuotaExceeded]);
-  await assert.rejects(client.call({}, 'quota'), (err: unknown) => err instanceof QuotaExceeded && err.resource === 'cores' && err.limit === 20);
+  await assert.rejects(client.call({}, 'quota'), (err: unknown) => isRpcError(err, 'remote') && err.cause instanceof QuotaExceeded && err.cause.resource === 'cores' && err.cause.limit === 20);
   await transport.close();
 });
 
@@ -130,9 +133,11 @@ test('a built-in JavaScript error is reported under module builtins', async () =
   await transport.close();
 });
 
-test('a VersionedError thrown by the server comes back as a VersionedError with its code, path and details', async () => {
+test('a VersionedError thrown by the server comes back as the cause of an RpcError remote, with its code, path and details', async () => {
   const { transport, client } = await setup([]);
-  await assert.rejects(client.call({}, 'versioned'), (err: unknown) => {
+  await assert.rejects(client.call({}, 'versioned'), (outer: unknown) => {
+    assert.ok(isRpcError(outer, 'remote'));
+    const err = outer.cause;
     assert.ok(isVersionedError(err, 'incompatible_version'));
     assert.deepEqual(err.path, ['Volume']);
     assert.equal(err.message, 'Volume: Volume 1.9 cannot be read here');

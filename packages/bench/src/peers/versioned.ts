@@ -46,6 +46,18 @@ export function buildVolume(data: VolumeData): Volume {
   return volume;
 }
 
+/** The operations the instruction counts follow (scripts/instructions-loop.mjs). */
+export function versionedOperations(data: VolumeData): { decode: () => unknown; encode: () => unknown; backport: () => unknown } {
+  const volume = buildVolume(data);
+  const primitive = volume.toPrimitive();
+  const oldest = { targetVersion: OLDEST_VOLUME_VERSION };
+  return {
+    decode: () => Volume.fromPrimitive(primitive, { registry }),
+    encode: () => volume.toPrimitive(),
+    backport: () => volume.toPrimitive(oldest),
+  };
+}
+
 export const versionedPeer: JsPeer = {
   id: 'versioned',
   prepare(data: VolumeData): PreparedPeer {
@@ -60,6 +72,7 @@ export const versionedPeer: JsPeer = {
         roundTrip,
         backportOldest: () => volume.toPrimitive(oldest),
       },
+      decode: (envelope) => Volume.fromPrimitive(envelope, { registry }),
       wire: () => JSON.stringify(volume.toPrimitive()),
       wireAfterRoundTrip: () => JSON.stringify(roundTrip().toPrimitive()),
     };

@@ -1,5 +1,8 @@
-import { Validator, type OutputUnit } from '@cfworker/json-schema';
-import type { JsonSchema } from '@versioned/objects';
+import { Validator, format, type OutputUnit } from '@cfworker/json-schema';
+import { WIRE_FORMATS, type JsonSchema } from '@versioned/objects';
+
+// The formats the schemas name are the field types' own checks (a `date-time` without leap seconds...).
+Object.assign(format, WIRE_FORMATS);
 
 /**
  * JSON Schema validation for the compatibility check, by an interpreting validator. ajv compiles each

@@ -33,10 +33,14 @@ export async function expectRejection(log: Narrator, code: RefusalCode, promise:
   throw new Error(`expected a refusal with code ${code}, but it succeeded`);
 }
 
+/** An RPC call rejects with RpcError only: an objects error (local or remote) is its cause. */
 function logRefusal(log: Narrator, code: RefusalCode, err: unknown): Error {
-  if (!(isVersionedError(err) || isRpcError(err)) || err.code !== code) throw err;
-  log.say(`refused (${err.code}): ${err.message}`);
-  return err;
+  const refusal = isRpcError(err) && isVersionedError(err.cause) ? err.cause : err;
+  if (!(isVersionedError(refusal) || isRpcError(refusal)) || refusal.code !== code) throw err;
+  // RpcError messages start with their code, which the narration already shows.
+  const text = refusal.message.startsWith(`${refusal.code}: `) ? refusal.message.slice(refusal.code.length + 2) : refusal.message;
+  log.say(`refused (${refusal.code}): ${text}`);
+  return refusal;
 }
 
 /** JSON on as few lines as stays readable: an object too long for one line gets a line per key. */

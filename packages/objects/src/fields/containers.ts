@@ -4,6 +4,35 @@ import type { DecodeContext } from '../from-primitive.js';
 import type { EncodeContext } from '../to-primitive.js';
 import { FieldType, type JsonSchema, type SchemaContext, type TypeDescription } from './type.js';
 
+/** The `maxItems`/`maxProperties` keyword of a container's schema, when the context gives the limit. */
+function withLimit(schema: JsonSchema, keyword: 'maxItems' | 'maxProperties', ctx: SchemaContext): JsonSchema {
+  if (ctx.maxListLength !== undefined) schema[keyword] = ctx.maxListLength;
+  return schema;
+}
+
+/** A Set of items, members told apart by the element type's setKey (one Date per instant). */
+function setOf<E>(element: FieldType<E>, items: Iterable<unknown>, read: (item: unknown) => E): Set<E> {
+  const byIdentity = element.setKey === FieldType.prototype.setKey;
+  const out = new Set<E>();
+  const keys = byIdentity ? out : new Set<unknown>();
+  let i = 0;
+  for (const item of items) {
+    let value: E;
+    try {
+      value = read(item);
+    } catch (err) {
+      throw err instanceof VersionedError ? err.within(i) : err;
+    }
+    i++;
+    if (byIdentity) out.add(value);
+    else {
+      const key = element.setKey(value);
+      if (!keys.has(key)) keys.add(key), out.add(value);
+    }
+  }
+  return out;
+}
+
 function checkLength(length: number, ctx: DecodeContext | undefined): void {
   const max = ctx?.limits.maxListLength;
   if (max !== undefined && length > max) {
@@ -34,7 +63,7 @@ export class ListType<E> extends FieldType<E[]> {
     this.identity = false;
   }
   jsonSchema(ctx: SchemaContext): JsonSchema {
-    return { type: 'array', items: this.element.jsonSchema(ctx) };
+    return withLimit({ type: 'array', items: this.element.jsonSchema(ctx) }, 'maxItems', ctx);
   }
   coerce(value: unknown): E[] {
     if (!Array.isArray(value)) throw this.invalid(value);
@@ -90,14 +119,13 @@ export class SetType<E> extends FieldType<Set<E>> {
     this.expected = `a set (or list) of ${element.expected.replace(/^an? /, '')}s`;
   }
   jsonSchema(ctx: SchemaContext): JsonSchema {
-    return { type: 'array', items: this.element.jsonSchema(ctx), uniqueItems: true };
+    // No uniqueItems: a receiver (this one, and oslo's set()) collapses repeated members, so a wire list
+    // with repeats is read, not refused; and two equal instants can be written differently.
+    return withLimit({ type: 'array', items: this.element.jsonSchema(ctx) }, 'maxItems', ctx);
   }
   coerce(value: unknown): Set<E> {
     if (!(value instanceof Set) && !Array.isArray(value)) throw this.invalid(value);
-    const out = new Set<E>();
-    let i = 0;
-    for (const item of value) out.add(atPath(() => this.element.coerce(item), i++));
-    return out;
+    return setOf(this.element, value, (item) => this.element.coerce(item));
   }
   override toPrimitive(value: Set<E>, ctx: EncodeContext): unknown[] {
     const out: unknown[] = [];
@@ -107,15 +135,7 @@ export class SetType<E> extends FieldType<Set<E>> {
   override fromPrimitive(value: unknown, ctx: DecodeContext): Set<E> {
     if (!Array.isArray(value)) throw this.invalid(value);
     checkLength(value.length, ctx);
-    const out = new Set<E>();
-    for (let i = 0; i < value.length; i++) {
-      try {
-        out.add(this.element.fromPrimitive(value[i], ctx));
-      } catch (err) {
-        throw err instanceof VersionedError ? err.within(i) : err;
-      }
-    }
-    return out;
+    return setOf(this.element, value, (item) => this.element.fromPrimitive(item, ctx));
   }
   override clone(value: Set<E>, memo: Map<object, unknown>): Set<E> {
     const out = new Set<E>();
@@ -140,7 +160,7 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     this.expected = `a dict of ${element.expected.replace(/^an? /, '')}s`;
   }
   jsonSchema(ctx: SchemaContext): JsonSchema {
-    return { type: 'object', additionalProperties: this.element.jsonSchema(ctx) };
+    return withLimit({ type: 'object', additionalProperties: this.element.jsonSchema(ctx) }, 'maxProperties', ctx);
   }
   /** A plain object, or a Map with string keys, as assigned. */
   coerce(value: unknown): Record<string, E> {

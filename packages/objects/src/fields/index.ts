@@ -55,3 +55,45 @@ export const f = {
   listOfObjects: <T = any>(target: string, options: { subclasses?: boolean } = {}) =>
     new ListType(new ObjectType(target, options.subclasses)) as unknown as FieldType<T[]>,
 } as const;
+
+const FORMAT_TYPES: Readonly<Record<string, FieldType>> = {
+  uuid: new UUIDType(),
+  'date-time': new DateTimeType(),
+  ipv4: new IPAddressType(4),
+  ipv6: new IPAddressType(6),
+  'ipv4-network': new IPNetworkType(4),
+  'ipv6-network': new IPNetworkType(6),
+  'ip-network': new IPNetworkType('any'),
+  'integer-string': new IntegerType(),
+  'non-negative-integer-string': new IntegerType(0),
+  'float-string': new FloatType(),
+  'non-negative-float-string': new FloatType(0),
+  'flexible-boolean': new FlexibleBooleanType(),
+};
+
+/** Whether `type` decodes the string `text`: the check behind a wire format. */
+function decodes(type: FieldType): (text: string) => boolean {
+  return (text) => {
+    try {
+      type.fromPrimitive(text, undefined as never);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+
+/**
+ * The string formats the field types' schemas name, each checked by the field type itself: a string is in
+ * the format exactly when the type decodes it. SchemaValidator uses these (the standard names too: the
+ * field type's `date-time` refuses leap seconds and year 0, which RFC 3339's accepts), and so can any
+ * other JSON Schema validator that takes custom formats.
+ */
+export const WIRE_FORMATS: Readonly<Record<string, (text: string) => boolean>> = Object.freeze(
+  Object.fromEntries(Object.entries(FORMAT_TYPES).map(([name, type]) => [name, decodes(type)])),
+);
+
+/** What each wire format expects, in the words of its field type's errors: `a UUID`. */
+export const WIRE_FORMAT_EXPECTED: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(Object.entries(FORMAT_TYPES).map(([name, type]) => [name, type.expected])),
+);

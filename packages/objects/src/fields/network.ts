@@ -23,6 +23,7 @@ function normaliseAddress(text: string, family: IPFamily): string | undefined {
 
 const ADDRESS_KINDS = { 4: 'IPV4Address', 6: 'IPV6Address', any: 'IPAddress' } as const;
 const NETWORK_KINDS = { 4: 'IPV4Network', 6: 'IPV6Network', any: 'IPNetwork' } as const;
+const NETWORK_FORMATS = { 4: 'ipv4-network', 6: 'ipv6-network', any: 'ip-network' } as const;
 const FAMILY_WORDS = { 4: 'an IPv4', 6: 'an IPv6', any: 'an IP' } as const;
 
 export class IPAddressType extends FieldType<string> {
@@ -57,7 +58,9 @@ export class IPNetworkType extends FieldType<string> {
     this.expected = `${FAMILY_WORDS[family]} network (address/prefix)`;
   }
   jsonSchema(): JsonSchema {
-    return { type: 'string', pattern: '^[0-9A-Fa-f.:]+/[0-9]{1,3}$' };
+    // The pattern is the portable outline; the format is this type's own check (SchemaValidator knows it).
+    const pattern = this.family === 4 ? '^[0-9.]+(/[0-9]{1,3})?$' : '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$';
+    return { type: 'string', pattern, format: NETWORK_FORMATS[this.family] };
   }
   coerce(value: unknown): string {
     if (typeof value === 'string') {

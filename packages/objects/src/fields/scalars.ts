@@ -1,11 +1,14 @@
 import { FieldType, type JsonSchema, type TypeDescription } from './type.js';
+import { VersionedError } from '../errors.js';
+import { describeValue } from '../version.js';
 import type { EncodeContext } from '../to-primitive.js';
 
 export class StringType extends FieldType<string> {
   readonly kind: string = 'String';
   readonly expected: string = 'a string';
   jsonSchema(): JsonSchema {
-    return { type: 'string' };
+    // A number on the wire is read as its text, as oslo reads it.
+    return { type: ['string', 'number'] };
   }
   coerce(value: unknown): string {
     if (typeof value === 'string') return value;
@@ -34,7 +37,13 @@ export class IntegerType extends FieldType<number> {
     this.expected = min === 0 ? 'a non-negative integer' : 'an integer';
   }
   jsonSchema(): JsonSchema {
-    return this.min === undefined ? { type: 'integer' } : { type: 'integer', minimum: this.min };
+    // A decimal string is read as its number, as oslo's int() does; JavaScript holds integers exactly up to 2^53 - 1.
+    return {
+      type: ['integer', 'string'],
+      minimum: this.min ?? -Number.MAX_SAFE_INTEGER,
+      maximum: Number.MAX_SAFE_INTEGER,
+      format: this.min === 0 ? 'non-negative-integer-string' : 'integer-string',
+    };
   }
   coerce(value: unknown): number {
     let n: number;
@@ -58,7 +67,9 @@ export class FloatType extends FieldType<number> {
     this.expected = min === 0 ? 'a non-negative finite number' : 'a finite number';
   }
   jsonSchema(): JsonSchema {
-    return this.min === undefined ? { type: 'number' } : { type: 'number', minimum: this.min };
+    const schema: JsonSchema = { type: ['number', 'string'], format: this.min === 0 ? 'non-negative-float-string' : 'float-string' };
+    if (this.min !== undefined) schema['minimum'] = this.min;
+    return schema;
   }
   coerce(value: unknown): number {
     let n: number;
@@ -92,8 +103,8 @@ export class FlexibleBooleanType extends FieldType<boolean> {
   readonly kind = 'FlexibleBoolean';
   readonly expected = 'a boolean or one of "true/false, yes/no, on/off, 1/0, t/f, y/n"';
   jsonSchema(): JsonSchema {
-    // The wire form both oslo and this package emit; the looser spellings are accepted on assignment only.
-    return { type: 'boolean' };
+    // Both oslo and this package emit a boolean; a receiver reads the looser spellings too, as oslo's does.
+    return { anyOf: [{ type: 'boolean' }, { enum: [0, 1] }, { type: 'string', format: 'flexible-boolean' }] };
   }
   coerce(value: unknown): boolean {
     if (typeof value === 'boolean') return value;
@@ -168,8 +179,15 @@ export class DateTimeType extends FieldType<Date> {
     return new Date(this.precision === 'second' ? Math.floor(ms / 1000) * 1000 : ms);
   }
   override toPrimitive(value: Date, _ctx: EncodeContext): string {
+    // A held Date can still be changed in place (setTime): one that no longer fits the wire form is refused here.
+    const time = value.getTime();
+    if (!(time >= MIN_INSTANT && time <= MAX_INSTANT)) {
+      throw new VersionedError('invalid_value', `holds ${describeValue(value)}, which has no wire form (the year must be 1 to 9999)`, {
+        details: { expected: this.expected, type: this.kind },
+      });
+    }
     // A whole second goes out as oslo writes it, without a fraction, so both sides emit the same envelope.
-    if (this.precision !== 'second' && value.getTime() % 1000 !== 0) return value.toISOString();
+    if (this.precision !== 'second' && time % 1000 !== 0) return value.toISOString();
     const y = value.getUTCFullYear();
     // toISOString() and a slice cost 2-3x this; it stays the path for years it would write differently (and invalid dates).
     if (!(y >= 1000 && y <= 9999)) return `${value.toISOString().slice(0, 19)}Z`;
@@ -177,6 +195,10 @@ export class DateTimeType extends FieldType<Date> {
   }
   override clone(value: Date): Date {
     return new Date(value.getTime());
+  }
+  /** Two Dates of the same instant are one member of a Set. */
+  override setKey(value: Date): unknown {
+    return value.getTime();
   }
   override describe(): TypeDescription {
     return { type: this.kind, precision: this.precision };

@@ -9,6 +9,8 @@ export type JsonSchema = Record<string, unknown>;
 export interface SchemaContext {
   /** A child object's schema; with `subclasses`, registered subclasses of the target are accepted too. */
   objectRef(targetName: string, options?: { subclasses?: boolean }): JsonSchema;
+  /** The longest list, set or dict the decoder accepts (its `maxListLength`), when the schema says it. */
+  readonly maxListLength?: number;
 }
 
 /** A canonical, JSON-able description of a type: what the fingerprint and the JSON Schema are made from. */
@@ -35,6 +37,14 @@ export abstract class FieldType<T = unknown> {
 
   fromPrimitive(value: unknown, _ctx: DecodeContext): T {
     return this.coerce(value);
+  }
+
+  /**
+   * What makes two values the same member of a Set: the value itself (identity for objects), unless a
+   * type says otherwise (a DateTime's instant).
+   */
+  setKey(value: T): unknown {
+    return value;
   }
 
   /** A copy that shares nothing mutable with `value`. Scalars are immutable. */

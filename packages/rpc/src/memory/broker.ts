@@ -2,18 +2,20 @@
 export interface Subscription {
   readonly topic: string;
   readonly server: string | undefined;
-  /** Take a message (JSON text); resolve with the reply as JSON text, or undefined when none will come. */
-  receive(wire: string, expectsReply: boolean): Promise<string | undefined>;
+  /** Take a request: the AMQP body bytes an oslo peer would receive. */
+  deliver(body: Buffer): void;
 }
 
 /**
  * The in-process stand-in for RabbitMQ's exchanges and queues, shared by the transports that should
  * reach each other (one transport per simulated process). Routing mirrors oslo on RabbitMQ:
- * `topic` -> one listener of the topic in turn, `topic.server` -> that server, fanout -> every listener.
+ * `topic` -> one listener of the topic in turn, `topic.server` -> that server, fanout -> every listener;
+ * replies go to the caller's `reply_<uuid>` queue. What crosses is the oslo wire (envelope bytes).
  */
 export class InMemoryBroker {
   private readonly byTopic = new Map<string, Subscription[]>();
   private readonly nextIndex = new Map<string, number>();
+  private readonly replyQueues = new Map<string, (body: Buffer) => void>();
 
   subscribe(subscription: Subscription): void {
     const list = this.byTopic.get(subscription.topic) ?? [];
@@ -40,6 +42,25 @@ export class InMemoryBroker {
     const i = (this.nextIndex.get(key) ?? 0) % candidates.length;
     this.nextIndex.set(key, i + 1);
     return [candidates[i] as Subscription];
+  }
+
+  /** Publish request bytes: delivered on a later turn of the event loop, as a network would. */
+  publish(topic: string, server: string | undefined, fanout: boolean, body: Buffer): void {
+    for (const receiver of this.route(topic, server, fanout)) setImmediate(() => receiver.deliver(Buffer.from(body)));
+  }
+
+  bindReplyQueue(queue: string, receive: (body: Buffer) => void): void {
+    this.replyQueues.set(queue, receive);
+  }
+
+  unbindReplyQueue(queue: string): void {
+    this.replyQueues.delete(queue);
+  }
+
+  /** Publish reply bytes to a reply queue; a reply to a queue that does not exist is dropped, as on RabbitMQ. */
+  reply(queue: string, body: Buffer): void {
+    const receive = this.replyQueues.get(queue);
+    if (receive) setImmediate(() => receive(Buffer.from(body)));
   }
 
   /** How many listeners a topic has (for tests and diagnostics). */

@@ -1,78 +1,62 @@
-import { RpcError } from '../errors.js';
-import type { Target } from '../target.js';
+import { makeTarget, type Target } from '../target.js';
+import { checkCallTarget, checkTimeoutMs, closedError, describeCall } from '../transport-contract.js';
 import type { Listener, MessageHandler, RpcMessage, RpcReply, Transport } from '../transport.js';
+import { ReplyWaiter } from '../rabbit/reply-waiter.js';
+import { RequestProcessor } from '../rabbit/request-processor.js';
+import { DEFAULT_TOPOLOGY, replyQueueName } from '../rabbit/topology.js';
+import { encodeEnvelope, newHexId, toOsloRequest } from '../rabbit/wire.js';
 import { InMemoryBroker, type Subscription } from './broker.js';
 
 export interface InMemoryTransportOptions {
   /** Share one broker between transports to simulate several processes; default: a private broker. */
   broker?: InMemoryBroker | undefined;
-}
-
-interface PendingCall {
-  fail(err: RpcError): void;
+  /** Background failures that belong to no caller (a malformed message, say); default: ignored. */
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /**
- * The embedded transport for tests and single-process use. It behaves like the RabbitMQ transport:
- * every message and reply crosses as JSON text (nothing is shared between caller and callee), casts
- * return before the handler runs, an unanswered call times out, close() fails the calls still waiting.
+ * The embedded transport for tests and single-process use. It carries the very bytes the RabbitMQ
+ * transport sends (oslo's envelope, request and reply formats) and runs them through the same request
+ * processing, so what it accepts RabbitMQ accepts, and its errors are RabbitMQ's: casts return before
+ * the handler runs, an unanswered call times out, close() fails the calls still waiting.
  */
 export class InMemoryTransport implements Transport {
   readonly broker: InMemoryBroker;
-  private readonly pending = new Set<PendingCall>();
+  private readonly replies: ReplyWaiter;
   private readonly listeners = new Set<InMemoryListener>();
+  private readonly onError: (error: unknown) => void;
   private closed = false;
 
   constructor(options: InMemoryTransportOptions = {}) {
     this.broker = options.broker ?? new InMemoryBroker();
+    this.onError = options.onError ?? (() => undefined);
+    this.replies = new ReplyWaiter(replyQueueName(), DEFAULT_TOPOLOGY, 1024, this.onError);
+    this.broker.bindReplyQueue(this.replies.queue, (body) => this.replies.receiveBody(body));
   }
 
-  call(target: Target, message: RpcMessage, options: { readonly timeoutMs: number }): Promise<RpcReply> {
-    return new Promise<RpcReply>((resolve, reject) => {
-      this.assertOpen(message.method);
-      const wire = toWire(message, 'message');
-      const [receiver] = this.broker.route(target.topic, target.server, false);
-      let done = false;
-      const finish = (settle: () => void): void => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        this.pending.delete(entry);
-        settle();
-      };
-      const entry: PendingCall = { fail: (err) => finish(() => reject(err)) };
-      const timer = setTimeout(() => {
-        const where = target.server === undefined ? target.topic : `${target.topic}.${target.server}`;
-        entry.fail(
-          new RpcError('timeout', `no reply to ${message.method} from ${where} within ${options.timeoutMs} ms`, {
-            details: { topic: target.topic, server: target.server, method: message.method, timeoutMs: options.timeoutMs },
-          }),
-        );
-      }, options.timeoutMs);
-      this.pending.add(entry);
-      // Nobody listening: like a message published to an exchange with no queue bound, it is lost.
-      if (!receiver) return;
-      later(() => receiver.receive(wire, true)).then(
-        (replyWire) => {
-          if (replyWire !== undefined) finish(() => resolve(JSON.parse(replyWire) as RpcReply));
-        },
-        (err: unknown) => finish(() => reject(err)),
-      );
-    });
+  async call(target: Target, message: RpcMessage, options: { readonly timeoutMs: number }): Promise<RpcReply> {
+    const checked = checkCallTarget(target);
+    const timeoutMs = checkTimeoutMs(options?.timeoutMs);
+    this.assertOpen(message?.method);
+    const msgId = newHexId();
+    const body = encodeEnvelope(toOsloRequest(message, { msgId, replyQueue: this.replies.queue, callMonitorTimeoutS: undefined }));
+    const reply = this.replies.expect(msgId, { timeoutMs, callMonitorMs: undefined, describe: describeCall(checked, message.method), target: checked, method: message.method });
+    // Nobody listening: like a message published to an exchange with no queue bound, it is lost.
+    this.broker.publish(checked.topic, checked.server, false, body);
+    return reply;
   }
 
   async cast(target: Target, message: RpcMessage): Promise<void> {
-    this.assertOpen(message.method);
-    const wire = toWire(message, 'message');
-    for (const receiver of this.broker.route(target.topic, target.server, target.fanout === true)) {
-      // A cast waits for no handler and hears of no failure.
-      void later(() => receiver.receive(wire, false)).catch(() => undefined);
-    }
+    const checked = makeTarget(target);
+    this.assertOpen(message?.method);
+    this.broker.publish(checked.topic, checked.server, checked.fanout === true, encodeEnvelope(toOsloRequest(message)));
   }
 
   async listen(target: Target, handler: MessageHandler): Promise<Listener> {
+    const checked = makeTarget(target);
     this.assertOpen();
-    const listener = new InMemoryListener(target.topic, target.server, handler, (l) => {
+    const processor = new RequestProcessor(handler, 1024, async (queue, body) => this.broker.reply(queue, body), this.onError);
+    const listener = new InMemoryListener(checked.topic, checked.server, processor, (l) => {
       this.broker.unsubscribe(l);
       this.listeners.delete(l);
     });
@@ -84,38 +68,33 @@ export class InMemoryTransport implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const call of [...this.pending]) call.fail(new RpcError('transport', 'the transport was closed while the call waited for its reply'));
+    this.replies.failAll(closedError());
+    this.broker.unbindReplyQueue(this.replies.queue);
     await Promise.all([...this.listeners].map((l) => l.stop()));
   }
 
-  private assertOpen(method?: string): void {
-    if (this.closed) throw new RpcError('transport', method ? `the transport is closed: cannot send ${method}` : 'the transport is closed');
+  private assertOpen(method?: unknown): void {
+    if (this.closed) throw closedError(typeof method === 'string' ? method : undefined);
   }
 }
 
-/** A listener: parses each message from JSON, runs the handler, answers in JSON. */
+/** A listener: runs each request body through the shared request processing. */
 class InMemoryListener implements Listener, Subscription {
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
     readonly topic: string,
     readonly server: string | undefined,
-    private readonly handler: MessageHandler,
+    private readonly processor: RequestProcessor,
     private readonly onStop: (listener: InMemoryListener) => void,
   ) {}
 
-  async receive(wire: string, expectsReply: boolean): Promise<string | undefined> {
+  deliver(body: Buffer): void {
     // Stopped between routing and delivery: the message is lost and the caller times out.
-    if (this.stopped) return undefined;
-    const work = this.handler(JSON.parse(wire) as RpcMessage, { expectsReply });
+    if (this.stopped) return;
+    const work: Promise<void> = this.processor.process(body).finally(() => this.inFlight.delete(work));
     this.inFlight.add(work);
-    try {
-      const reply = await work;
-      return expectsReply ? toWire(reply, 'reply') : undefined;
-    } finally {
-      this.inFlight.delete(work);
-    }
   }
 
   async stop(): Promise<void> {
@@ -123,18 +102,5 @@ class InMemoryListener implements Listener, Subscription {
     this.stopped = true;
     this.onStop(this);
     await Promise.allSettled([...this.inFlight]);
-  }
-}
-
-/** Run on a later turn of the event loop, as a network would. */
-function later<T>(fn: () => Promise<T>): Promise<T> {
-  return new Promise<T>((resolve, reject) => setImmediate(() => fn().then(resolve, reject)));
-}
-
-function toWire(value: unknown, what: 'message' | 'reply'): string {
-  try {
-    return JSON.stringify(value);
-  } catch (err) {
-    throw new RpcError('invalid_message', `the ${what} cannot be sent as JSON: ${(err as Error).message}`, { cause: err });
   }
 }

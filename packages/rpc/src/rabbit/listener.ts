@@ -1,8 +1,8 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { isRpcError, RpcError } from '../errors.js';
+import { RpcError } from '../errors.js';
 import type { Target } from '../target.js';
-import type { Listener, MessageHandler, RpcReply } from '../transport.js';
-import { RecentIds } from './recent-ids.js';
+import type { Listener, MessageHandler } from '../transport.js';
+import { RequestProcessor } from './request-processor.js';
 import {
   FANOUT_EXCHANGE,
   fanoutExchangeName,
@@ -13,15 +13,18 @@ import {
   transientQueue,
   type TopologyOptions,
 } from './topology.js';
-import { decodeEnvelope, fromOsloRequest, toOsloHeartbeat, toOsloReply, type IncomingRequest, type OsloReply } from './wire.js';
 
 /** What a listener needs from its transport. */
 export interface ListenerHost {
   readonly topology: TopologyOptions;
   readonly exchange: string;
   readonly duplicateWindow: number;
+  /** Wait for the broker to confirm each ack before the method runs (see AckConfirmer). */
+  readonly confirmAcks: boolean;
   /** Publish a reply to a `reply_<uuid>` queue on the default exchange. */
-  sendReply(replyQueue: string, reply: OsloReply): Promise<void>;
+  sendReply(replyQueue: string, body: Buffer): Promise<void>;
+  /** A consumer stopped while its connection stays up: reconnect. */
+  lostChannel(reason: string): void;
   onError(error: unknown): void;
   forget(listener: RabbitListener): void;
 }
@@ -33,8 +36,11 @@ export interface ListenerHost {
  * After a reconnection `attach` runs again and the same queues are re-declared and consumed.
  */
 export class RabbitListener implements Listener {
-  private readonly recent: RecentIds;
+  private readonly processor: RequestProcessor;
   private readonly fanoutQueue: string;
+  private confirmer: AckConfirmer | undefined;
+  /** The connection this listener consumes on, so a second attach on the same connection is a no-op. */
+  private attachedTo: ChannelModel | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private channel: Channel | undefined;
   private stopped = false;
@@ -44,26 +50,36 @@ export class RabbitListener implements Listener {
     readonly target: Target,
     private readonly handler: MessageHandler,
   ) {
-    this.recent = new RecentIds(host.duplicateWindow);
+    this.processor = new RequestProcessor(handler, host.duplicateWindow, (queue, body) => host.sendReply(queue, body), (error) => host.onError(error));
     this.fanoutQueue = fanoutQueueName(target.topic);
   }
 
   /** Declare the listener's queues and start consuming on a fresh channel of `model`. */
   async attach(model: ChannelModel): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.attachedTo === model) return;
     const { topology } = this.host;
     const exchange = this.target.exchange ?? this.host.exchange;
     const channel = await model.createChannel();
     // A channel error (e.g. 406 on a declaration) must not crash the process.
     channel.on('error', (error) => this.host.onError(error));
+    const previous = this.channel;
     this.channel = channel;
+    if (previous) void previous.close().catch(() => undefined);
     try {
       await this.declareAndConsume(channel, exchange, topology);
     } catch (error) {
-      this.channel = undefined;
+      if (this.channel === channel) this.channel = undefined;
       await channel.close().catch(() => undefined);
       throw error;
     }
+    this.attachedTo = model;
+    // A consumer channel closed while the connection stays up (a channel error): start over on a new connection.
+    channel.on('close', () => {
+      if (this.channel !== channel || this.stopped) return;
+      this.channel = undefined;
+      this.attachedTo = undefined;
+      this.host.lostChannel(`the channel serving ${this.target.topic} closed`);
+    });
   }
 
   private async declareAndConsume(channel: Channel, exchange: string, topology: TopologyOptions): Promise<void> {
@@ -88,6 +104,7 @@ export class RabbitListener implements Listener {
     this.stopped = true;
     const channel = this.channel;
     this.channel = undefined;
+    this.attachedTo = undefined;
     // Closing the channel cancels the consumers; unacked prefetched messages go back to the queue.
     if (channel) await channel.close().catch(() => undefined);
     await Promise.allSettled([...this.inFlight]);
@@ -95,61 +112,80 @@ export class RabbitListener implements Listener {
   }
 
   private receive(channel: Channel, delivery: ConsumeMessage | null): void {
-    if (delivery === null || this.stopped) return;
-    // Ack before dispatch: a request is never run twice, even if the ack or the reply is lost.
-    try {
-      channel.ack(delivery);
-    } catch (error) {
-      this.host.onError(new RpcError('transport', 'discarding a request whose ack failed', { cause: error }));
+    if (delivery === null) {
+      // The broker cancelled the consumer (its queue was deleted): consume again on a fresh connection.
+      if (!this.stopped) this.host.lostChannel(`the broker cancelled a consumer of ${this.target.topic}`);
       return;
     }
-    let request: IncomingRequest;
-    try {
-      request = fromOsloRequest(decodeEnvelope(delivery.content));
-    } catch (error) {
-      this.host.onError(error);
-      return;
-    }
-    if (request.uniqueId !== undefined && this.recent.seen(request.uniqueId)) return;
-    const work = this.dispatch(request).finally(() => this.inFlight.delete(work));
-    this.inFlight.add(work);
+    if (this.stopped) return;
+    // Ack before dispatch (at most once): the method runs only once the broker has the ack, so a server
+    // that dies mid-call never gets the request again, nor does any other server.
+    const acked = this.host.confirmAcks ? this.acks(channel).ackAndConfirm(delivery) : ackNow(channel, delivery);
+    const work = acked.then(
+      (ok) => (ok ? this.processor.process(delivery.content) : undefined),
+      (error: unknown) => this.host.onError(new RpcError('transport', 'discarding a request whose ack may not have reached the broker', { cause: error })),
+    );
+    const tracked = work.finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
   }
 
-  private async dispatch(request: IncomingRequest): Promise<void> {
-    const { msgId, replyQueue } = request;
-    const expectsReply = msgId !== undefined && replyQueue !== undefined;
-    const stopHeartbeat = expectsReply ? this.startHeartbeat(request, msgId, replyQueue) : () => undefined;
-    let reply: RpcReply;
-    try {
-      reply = await this.handler(request.message, { expectsReply });
-    } catch (error) {
-      reply = { failure: failureOf(error) };
-    } finally {
-      stopHeartbeat();
-    }
-    if (!expectsReply) return;
-    try {
-      await this.host.sendReply(replyQueue, toOsloReply(msgId, reply));
-    } catch (error) {
-      this.host.onError(error);
-    }
-  }
-
-  /** oslo's call monitor: a caller that sent `_timeout` T (seconds, >= 2) gets a keep-alive every T/2 s. */
-  private startHeartbeat(request: IncomingRequest, msgId: string, replyQueue: string): () => void {
-    const timeoutS = request.callMonitorTimeoutS === undefined ? 0 : Math.trunc(request.callMonitorTimeoutS);
-    const intervalMs = (timeoutS / 2) * 1000;
-    if (intervalMs < 1000) return () => undefined;
-    const timer = setInterval(() => {
-      this.host.sendReply(replyQueue, toOsloHeartbeat(msgId)).catch((error) => this.host.onError(error));
-    }, intervalMs);
-    return () => clearInterval(timer);
+  private acks(channel: Channel): AckConfirmer {
+    if (this.confirmer?.channel !== channel) this.confirmer = new AckConfirmer(channel);
+    return this.confirmer;
   }
 }
 
-/** A handler that throws instead of returning a failure still answers the caller. */
-function failureOf(error: unknown): { class: string; module: string; message: string } {
-  if (isRpcError(error)) return { class: 'RpcError', module: '@versioned/rpc', message: `${error.code}: ${error.message}` };
-  if (error instanceof Error) return { class: error.name, module: 'builtins', message: error.message };
-  return { class: 'Exception', module: 'builtins', message: String(error) };
+async function ackNow(channel: Channel, delivery: ConsumeMessage): Promise<boolean> {
+  channel.ack(delivery);
+  return true;
+}
+
+/**
+ * Makes sure acks reached the broker. amqplib's `ack` only queues the frame; a synchronous method sent on
+ * the same channel afterwards (basic.qos, which changes nothing here) is answered only once the broker has
+ * processed every frame before it, the ack included. Acks issued while a confirmation is in flight share
+ * the next one, so a burst of deliveries costs two round trips, not one each.
+ */
+export class AckConfirmer {
+  private inFlight: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  constructor(readonly channel: Channel) {}
+
+  /** Ack, then resolve true once the broker has it; reject when the channel fails first. */
+  async ackAndConfirm(delivery: ConsumeMessage): Promise<boolean> {
+    this.channel.ack(delivery);
+    await this.barrier();
+    return true;
+  }
+
+  private barrier(): Promise<void> {
+    if (!this.inFlight) return this.start();
+    // A confirmation already on the wire may have left before this ack: wait for the one after it.
+    this.next ??= this.inFlight.then(
+      () => this.start(),
+      () => this.start(),
+    );
+    return this.next;
+  }
+
+  private start(): Promise<void> {
+    this.next = undefined;
+    const run: Promise<void> = this.channel.prefetch(0).then(
+      () => undefined,
+      (cause: unknown) => {
+        throw new RpcError('transport', 'the channel closed before the broker confirmed the ack', { cause });
+      },
+    );
+    this.inFlight = run;
+    run.then(
+      () => {
+        if (this.inFlight === run) this.inFlight = undefined;
+      },
+      () => {
+        if (this.inFlight === run) this.inFlight = undefined;
+      },
+    );
+    return run;
+  }
 }

@@ -1,5 +1,7 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { RpcError } from '../errors.js';
+import type { Target } from '../target.js';
+import { timeoutError } from '../transport-contract.js';
 import type { RpcReply } from '../transport.js';
 import { RecentIds } from './recent-ids.js';
 import { transientQueue, type TopologyOptions } from './topology.js';
@@ -31,6 +33,7 @@ export class ReplyWaiter {
     private readonly topology: TopologyOptions,
     duplicateWindow: number,
     private readonly onError: (error: unknown) => void,
+    private readonly onCancel?: () => void,
   ) {
     this.recent = new RecentIds(duplicateWindow);
   }
@@ -42,16 +45,13 @@ export class ReplyWaiter {
   }
 
   /** Register a call before its request is published, so a fast reply cannot be missed. */
-  expect(msgId: string, options: { timeoutMs: number; callMonitorMs: number | undefined; describe: string }): Promise<RpcReply> {
+  expect(msgId: string, options: { timeoutMs: number; callMonitorMs: number | undefined; describe: string; target: Target; method: string }): Promise<RpcReply> {
     return new Promise<RpcReply>((resolve, reject) => {
       const fail = (error: RpcError) => {
         this.forget(msgId);
         reject(error);
       };
-      const deadline = setTimeout(
-        () => fail(new RpcError('timeout', `timed out after ${options.timeoutMs}ms waiting for a reply to ${options.describe}`, { details: { msgId } })),
-        options.timeoutMs,
-      );
+      const deadline = setTimeout(() => fail(timeoutError(options.target, options.method, options.timeoutMs)), options.timeoutMs);
       const call: PendingCall = { describe: options.describe, resolve, reject: fail, deadline, monitorMs: options.callMonitorMs, monitor: undefined, early: undefined };
       this.pending.set(msgId, call);
       this.armMonitor(msgId, call);
@@ -68,6 +68,10 @@ export class ReplyWaiter {
     for (const call of [...this.pending.values()]) {
       call.reject(new RpcError(error.code, `${error.message}; ${call.describe} may or may not have run`, { cause: error }));
     }
+  }
+
+  isPending(msgId: string): boolean {
+    return this.pending.has(msgId);
   }
 
   get inFlight(): number {
@@ -94,9 +98,18 @@ export class ReplyWaiter {
   }
 
   private receive(delivery: ConsumeMessage | null): void {
-    if (delivery === null) return; // consumer cancelled by the broker; the connection handler re-attaches
+    // The broker cancelled the consumer (the queue was deleted): the channel's owner reconnects.
+    if (delivery === null) {
+      this.onCancel?.();
+      return;
+    }
+    this.receiveBody(delivery.content);
+  }
+
+  /** A reply body, from the reply queue (or the in-memory broker). */
+  receiveBody(body: Buffer): void {
     try {
-      const incoming = fromOsloReply(decodeEnvelope(delivery.content));
+      const incoming = fromOsloReply(decodeEnvelope(body));
       if (incoming.uniqueId !== undefined && this.recent.seen(incoming.uniqueId)) return;
       const call = this.pending.get(incoming.msgId);
       if (!call) return; // late reply to a call that already timed out

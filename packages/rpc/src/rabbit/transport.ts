@@ -2,12 +2,14 @@ import type { Channel, ChannelModel } from 'amqplib';
 import { RpcError } from '../errors.js';
 import { makeTarget, type Target } from '../target.js';
 import type { Listener, MessageHandler, RpcMessage, RpcReply, Transport } from '../transport.js';
-import { BrokerConnection, DEFAULT_RECONNECT, type ReconnectPolicy } from './connection.js';
+import { BrokerConnection, DEFAULT_RECONNECT, type ConnectionState, type ReconnectPolicy } from './connection.js';
+import { brokerUrls } from './url.js';
 import { RabbitListener, type ListenerHost } from './listener.js';
 import { ReplyRetries } from './reply-retry.js';
 import { ReplyWaiter } from './reply-waiter.js';
 import { DEFAULT_TOPOLOGY, FANOUT_EXCHANGE, fanoutExchangeName, publishOptions, replyQueueName, routingKey, topicExchange, type TopologyOptions } from './topology.js';
-import { encodeEnvelope, newHexId, toOsloRequest, type OsloReply } from './wire.js';
+import { encodeEnvelope, newHexId, toOsloRequest } from './wire.js';
+import { checkCallTarget, checkTimeoutMs, closedError, describeCall, MAX_TIMER_MS } from '../transport-contract.js';
 
 export interface RabbitTransportOptions {
   /** AMQP URL; default `amqp://guest:guest@127.0.0.1:5672/`. */
@@ -32,6 +34,12 @@ export interface RabbitTransportOptions {
   readonly replyRetryMs?: number;
   /** How many recent `_unique_id`s each consumer remembers to drop duplicates; default 1024. */
   readonly duplicateWindow?: number;
+  /**
+   * Run a method only once the broker has confirmed its request's ack (default true): a server that dies
+   * mid-call never gets the request again. false only queues the ack (faster, but a server killed just
+   * after receiving a request may see it again after its restart).
+   */
+  readonly confirmAcks?: boolean;
   /** AMQP heartbeat in seconds (oslo's heartbeat_timeout_threshold); default 60. */
   readonly heartbeatS?: number;
   /** Shown in the broker's connection list. */
@@ -54,6 +62,7 @@ export class RabbitTransport implements Transport {
   private readonly callMonitorS: number | undefined;
   private readonly sendTimeoutMs: number;
   private readonly duplicateWindow: number;
+  private readonly confirmAcks: boolean;
   private readonly onError: (error: unknown) => void;
   private publisher: Channel | undefined;
   /** Exchanges declared on the current publishing channel (oslo declares on first publish). */
@@ -65,21 +74,23 @@ export class RabbitTransport implements Transport {
     this.topology = { ...DEFAULT_TOPOLOGY, ...options.topology };
     this.sendTimeoutMs = options.sendTimeoutMs ?? 10_000;
     this.duplicateWindow = options.duplicateWindow ?? 1024;
+    this.confirmAcks = options.confirmAcks ?? true;
     this.onError = options.onError ?? ((error) => console.warn('[@versioned/rpc rabbit]', error));
     if (options.callMonitorTimeoutMs !== undefined) {
-      if (!(options.callMonitorTimeoutMs >= 2000)) throw new RpcError('invalid_target', `callMonitorTimeoutMs must be at least 2000, got ${options.callMonitorTimeoutMs}`);
+      const ms = options.callMonitorTimeoutMs;
+      if (typeof ms !== 'number' || !(ms >= 2000 && ms <= MAX_TIMER_MS)) throw new RpcError('invalid_target', `callMonitorTimeoutMs must be a number of milliseconds from 2000 to ${MAX_TIMER_MS}, got ${String(ms)}`);
       this.callMonitorS = Math.floor(options.callMonitorTimeoutMs / 1000);
     }
-    this.replies = new ReplyWaiter(replyQueueName(), this.topology, this.duplicateWindow, this.onError);
+    this.replies = new ReplyWaiter(replyQueueName(), this.topology, this.duplicateWindow, this.onError, () => this.connection.recycle('the broker cancelled the reply consumer'));
     this.replyRetries = new ReplyRetries({
       retryForMs: options.replyRetryMs ?? 60_000,
       retryEveryMs: 250,
       resend: (queue, body) => void this.publishReply(queue, body).catch((error) => this.onError(error)),
       giveUp: (queue) => this.onError(new RpcError('transport', `dropping replies to ${queue}: the caller's reply queue is gone`)),
     });
-    const url = withHeartbeat(options.url ?? 'amqp://guest:guest@127.0.0.1:5672/', options.heartbeatS ?? 60);
+    const urls = brokerUrls(options.url ?? 'amqp://guest:guest@127.0.0.1:5672/', options.heartbeatS ?? 60);
     const clientProperties = { connection_name: options.connectionName ?? `versioned-rpc:${process.pid}` };
-    this.connection = new BrokerConnection(url, { clientProperties, noDelay: true }, { ...DEFAULT_RECONNECT, ...options.reconnect }, {
+    this.connection = new BrokerConnection(urls, { clientProperties, noDelay: true }, { ...DEFAULT_RECONNECT, ...options.reconnect }, {
       onUp: (model) => this.attach(model),
       onDown: (error) => this.detach(error),
       onError: (error) => this.onError(error),
@@ -98,33 +109,52 @@ export class RabbitTransport implements Transport {
     return this.replies.queue;
   }
 
+  /** True only while the connection is `up` (attached, every queue declared). */
   get connected(): boolean {
     return this.connection.connected;
   }
 
+  /** Where the connection is: `connecting`, `attaching`, `up`, `waiting` (to reconnect) or `closed`. */
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /** How many connections were made, attempts failed and connections lost since start. */
+  get connectionStats(): Readonly<{ connections: number; failedAttempts: number; losses: number }> {
+    return { ...this.connection.stats };
+  }
+
   async call(target: Target, message: RpcMessage, options: { readonly timeoutMs: number }): Promise<RpcReply> {
-    const checked = makeTarget(target);
-    if (checked.fanout) throw new RpcError('invalid_target', `a call cannot be fanned out (topic ${checked.topic}); use cast`);
-    this.assertOpen();
-    const started = Date.now();
-    const channel = await this.publishingChannel(options.timeoutMs);
+    const checked = checkCallTarget(target);
+    const timeoutMs = checkTimeoutMs(options?.timeoutMs);
+    this.assertOpen(message?.method);
     const msgId = newHexId();
-    const describe = `${message.method} on ${routingKey(checked.topic, checked.server)} (msg_id ${msgId})`;
+    const describe = describeCall(checked, message.method);
     const callMonitorMs = this.callMonitorS === undefined ? undefined : this.callMonitorS * 1000;
-    const remainingMs = Math.max(1, options.timeoutMs - (Date.now() - started));
-    const reply = this.replies.expect(msgId, { timeoutMs: remainingMs, callMonitorMs, describe });
-    try {
-      const request = toOsloRequest(message, { msgId, replyQueue: this.replies.queue, callMonitorTimeoutS: this.callMonitorS });
-      await this.publishTopic(channel, checked, encodeEnvelope(request), remainingMs);
-    } catch (error) {
-      this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`));
-    }
+    // The deadline runs from now: waiting for a connection and declaring the exchange count against it.
+    const deadline = Date.now() + timeoutMs;
+    const reply = this.replies.expect(msgId, { timeoutMs, callMonitorMs, describe, target: checked, method: message.method });
+    // The caller handles the rejection through the returned promise; this marks it handled meanwhile,
+    // so a timeout while the request is still being published cannot become an unhandled rejection.
+    reply.catch(() => undefined);
+    this.sendCall(checked, message, msgId, deadline).catch((error: unknown) => this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`)));
     return reply;
+  }
+
+  private async sendCall(target: Target, message: RpcMessage, msgId: string, deadline: number): Promise<void> {
+    const request = toOsloRequest(message, { msgId, replyQueue: this.replies.queue, callMonitorTimeoutS: this.callMonitorS });
+    const body = encodeEnvelope(request);
+    const channel = await this.publishingChannel(Math.max(1, deadline - Date.now()));
+    await this.declareExchange(channel, target.exchange ?? this.exchange, 'topic');
+    const remainingMs = deadline - Date.now();
+    // Timed out meanwhile: the caller has its error; sending now could only run a call nobody waits for.
+    if (remainingMs <= 0 || !this.replies.isPending(msgId)) return;
+    channel.publish(target.exchange ?? this.exchange, routingKey(target.topic, target.server), body, publishOptions(remainingMs));
   }
 
   async cast(target: Target, message: RpcMessage): Promise<void> {
     const checked = makeTarget(target);
-    this.assertOpen();
+    this.assertOpen(message?.method);
     const channel = await this.publishingChannel(this.sendTimeoutMs);
     const body = encodeEnvelope(toOsloRequest(message));
     try {
@@ -133,7 +163,9 @@ export class RabbitTransport implements Transport {
         await this.declareExchange(channel, exchange, 'fanout');
         channel.publish(exchange, '', body, publishOptions());
       } else {
-        await this.publishTopic(channel, checked, body, undefined);
+        const exchange = checked.exchange ?? this.exchange;
+        await this.declareExchange(channel, exchange, 'topic');
+        channel.publish(exchange, routingKey(checked.topic, checked.server), body, publishOptions());
       }
     } catch (error) {
       throw asTransportError(error, `cannot cast ${message.method} to ${checked.topic}`);
@@ -143,34 +175,58 @@ export class RabbitTransport implements Transport {
   async listen(target: Target, handler: MessageHandler): Promise<Listener> {
     const checked = makeTarget(target);
     this.assertOpen();
-    const model = await this.connection.ready(this.sendTimeoutMs);
+    const deadline = Date.now() + this.sendTimeoutMs;
+    let model = await this.connection.ready(this.sendTimeoutMs);
     const listener = new RabbitListener(this.listenerHost(), checked, handler);
-    try {
-      await listener.attach(model);
-    } catch (error) {
-      await listener.stop();
-      throw asTransportError(error, `cannot listen on ${checked.topic}`);
-    }
+    // In the set before attaching: a reconnection meanwhile attaches it on the new connection too.
     this.listeners.add(listener);
-    return listener;
+    for (;;) {
+      try {
+        await listener.attach(model);
+        return listener;
+      } catch (error) {
+        // The connection died under the declarations: the next one attaches it (or this loop does).
+        if (this.connection.isOpen(model) || Date.now() >= deadline || this.closed) {
+          await listener.stop();
+          throw asTransportError(error, `cannot listen on ${checked.topic}`);
+        }
+        model = await this.connection.ready(Math.max(1, deadline - Date.now())).catch(async (e: unknown) => {
+          await listener.stop();
+          throw asTransportError(e, `cannot listen on ${checked.topic}`);
+        });
+      }
+    }
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.replies.failAll(new RpcError('transport', 'transport closed'));
+    this.replies.failAll(closedError());
     await Promise.allSettled([...this.listeners].map((listener) => listener.stop()));
     await this.connection.close();
   }
 
-  /** Runs on each (re)connection: a publishing channel, the reply queue, every listener's queues. */
+  /**
+   * Runs on each (re)connection: a publishing channel, the reply queue on a channel of its own, every
+   * listener's queues. Any failure fails the attempt (the connection state machine retries), except a
+   * listener refused by the broker while the connection stays up (406 on a queue declared with other
+   * flags): that one is reported, and the others and the calls go on.
+   */
   private async attach(model: ChannelModel): Promise<void> {
-    const channel = await model.createChannel();
-    this.adoptPublisher(channel);
-    await this.replies.attach(channel);
+    this.adoptPublisher(await model.createChannel());
+    const replyChannel = await model.createChannel();
+    replyChannel.on('error', (error) => this.onError(error));
+    await this.replies.attach(replyChannel);
+    replyChannel.on('close', () => {
+      if (!this.closed && this.connection.current === model) this.connection.recycle('the reply channel closed');
+    });
     for (const listener of this.listeners) {
-      // One listener whose queues can no longer be declared must not keep the others (and the calls) offline.
-      await listener.attach(model).catch((error) => this.onError(asTransportError(error, `cannot resume listening on ${listener.target.topic}`)));
+      try {
+        await listener.attach(model);
+      } catch (error) {
+        if (this.connection.state !== 'attaching' || !this.connection.isOpen(model)) throw error;
+        this.onError(asTransportError(error, `cannot resume listening on ${listener.target.topic}`));
+      }
     }
   }
 
@@ -202,12 +258,6 @@ export class RabbitTransport implements Transport {
     }
   }
 
-  private async publishTopic(channel: Channel, target: Target, body: Buffer, expirationMs: number | undefined): Promise<void> {
-    const exchange = target.exchange ?? this.exchange;
-    await this.declareExchange(channel, exchange, 'topic');
-    channel.publish(exchange, routingKey(target.topic, target.server), body, publishOptions(expirationMs));
-  }
-
   private async declareExchange(channel: Channel, exchange: string, type: 'topic' | 'fanout'): Promise<void> {
     if (this.declaredExchanges.has(exchange)) return;
     await channel.assertExchange(exchange, type, type === 'topic' ? topicExchange(this.topology) : FANOUT_EXCHANGE);
@@ -219,15 +269,17 @@ export class RabbitTransport implements Transport {
       topology: this.topology,
       exchange: this.exchange,
       duplicateWindow: this.duplicateWindow,
-      sendReply: (replyQueue, reply) => this.sendReply(replyQueue, reply),
+      confirmAcks: this.confirmAcks,
+      sendReply: (replyQueue, body) => this.sendReply(replyQueue, body),
+      lostChannel: (reason) => this.connection.recycle(reason),
       onError: (error) => this.onError(error),
       forget: (listener) => this.listeners.delete(listener),
     };
   }
 
-  private async sendReply(replyQueue: string, reply: OsloReply): Promise<void> {
+  private async sendReply(replyQueue: string, body: Buffer): Promise<void> {
     if (!this.replyRetries.worthSending(replyQueue)) return;
-    await this.publishReply(replyQueue, encodeEnvelope(reply));
+    await this.publishReply(replyQueue, body);
   }
 
   private async publishReply(replyQueue: string, body: Buffer): Promise<void> {
@@ -236,23 +288,12 @@ export class RabbitTransport implements Transport {
     channel.publish('', replyQueue, body, { ...publishOptions(), mandatory: true });
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw new RpcError('transport', 'transport is closed');
+  private assertOpen(method?: unknown): void {
+    if (this.closed) throw closedError(typeof method === 'string' ? method : undefined);
   }
 }
 
 function asTransportError(error: unknown, context: string): RpcError {
   if (error instanceof RpcError) return error;
   return new RpcError('transport', `${context}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-}
-
-/** Ask for AMQP heartbeats unless the URL already says. */
-function withHeartbeat(url: string, heartbeatS: number): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.searchParams.has('heartbeat')) parsed.searchParams.set('heartbeat', String(heartbeatS));
-    return parsed.toString();
-  } catch {
-    throw new RpcError('invalid_target', `RabbitMQ url is not a valid URL: ${JSON.stringify(url)}`);
-  }
 }
