@@ -1,6 +1,8 @@
 import { globalHelp, runCommands, type CliIO, type CommandSpec } from './command.js';
 import { UsageError } from './errors.js';
 import { FINGERPRINT_COMMANDS } from './fingerprint-command.js';
+import { SERVICES_COMMANDS } from './services-command.js';
+import { UPGRADE_COMMANDS } from './upgrade-command.js';
 
 export type { CliIO } from './command.js';
 
@@ -10,6 +12,8 @@ export type { CliIO } from './command.js';
  */
 export const COMMANDS: readonly CommandSpec[] = [
   ...FINGERPRINT_COMMANDS,
+  ...SERVICES_COMMANDS,
+  ...UPGRADE_COMMANDS,
   // `versioned migrations check`: parses its own arguments (see migrations.ts); loaded only when used.
   { name: 'migrations', summary: "check: whether release N+1's migrations break code written for N (`versioned migrations --help`)", options: {}, raw: async (argv, io) => (await optional(() => import('./migrations.js'), '@versioned/migrations', 'versioned migrations')).runMigrations(argv, io) },
 ];

@@ -82,6 +82,14 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
     assert.match(bogus.stderr, /^versioned: unknown option --bogus for `versioned fingerprint check` \(its options: /);
   });
 
+  test('without @versioned/upgrade (an optional peer), the operator commands are exit 2 saying what to install', async () => {
+    for (const args of [['services', 'list', '--database', 'sqlite:services.db'], ['upgrade', 'status', '--json', '--database', 'sqlite:services.db']]) {
+      const { code, stdout, stderr } = await versioned(app, ...args);
+      assert.equal(code, 2, stdout + stderr);
+      assert.match(stdout + stderr, /the services and upgrade commands need @versioned\/upgrade, the package your services use: install it next to @versioned\/cli \(npm install @versioned\/upgrade\)/);
+    }
+  });
+
   test('1. no objects is exit 2 saying what to export; a damaged lock file is exit 2 naming file, object and key; --json always', async () => {
     const dir = await projectDir('hidden');
     await write(dir, 'dist/objects.js', objectModule([ATTACHMENT_1_0], { exportRegistry: true }).replace('export const registry', 'const registry'));

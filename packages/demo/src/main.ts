@@ -4,7 +4,7 @@ import { STEPS, type DemoContext, type Step } from './steps.js';
 
 export { Narrator } from './narrator.js';
 export { Cluster, VolumeHost } from './cluster.js';
-export { ServiceRecords, type ServiceRecord, type ReleaseVersions } from './service-records.js';
+export { RELEASE_N, RELEASE_N1, VOLUME_RELEASES, type Release } from './releases/releases.js';
 export { STEPS, type DemoContext, type Step } from './steps.js';
 
 /** Run the steps in order against a fresh cluster (host A on release N, host B on N+1); resolves with the narration. */

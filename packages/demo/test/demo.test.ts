@@ -53,6 +53,12 @@ test('every run prints the same narration', async () => {
 
 test('while host A runs release N, host B is capped at 1.0 and pinned to release N objects, by the services table', async () => {
   const lines = await stepLines('the services table says who is oldest');
+  assert.deepEqual(lines.slice(0, 3), [
+    '   the services table: @versioned/upgrade on SQLite, a file in a temporary directory',
+    '   volume@host-a: release N, serves volume API 1.0, reads Volume 1.0, VolumeAttachment 1.0, live',
+    '   volume@host-b: release N+1, serves volume API 1.1, reads Volume 1.1, VolumeAttachment 1.1, live',
+  ]);
+  assert.ok(lines.includes('   pins held in memory (oldest live volume service: host-a (release N))'), lines.join('\n'));
   assert.ok(lines.includes('   oldest release among the live volume services: N'), lines.join('\n'));
   assert.ok(lines.includes("   host B's client reads, on every call: version cap 1.0, pins Volume 1.0, VolumeAttachment 1.0"));
 });
@@ -111,6 +117,22 @@ test('once host A runs release N+1, the same client lifts its cap and pins on it
   const lines = await stepLines('its server now serves 1.1, its row says N+1');
   assert.ok(lines.includes('   the same client as before, not rebuilt: version cap 1.0 -> 1.1, pins Volume 1.1, VolumeAttachment 1.1'), lines.join('\n'));
   assert.ok(lines.includes("   canSendVersion('1.1'): true"));
+  // The lift happened once, when host A's release N process stopped, and the Upgrade logged why.
+  assert.deepEqual(lines.filter((l) => l.startsWith('   log: ')), [
+    '   log: volume pins lifted: rpc volume 1.0 -> 1.1, objects N -> N+1; host-a (release N) is stopped; now oldest live volume service: host-b (release N+1)',
+  ]);
+});
+
+test('the services table is a SQLite file in a temporary directory, removed when the demo ends', async () => {
+  const { Cluster, Narrator } = await import('../src/main.js');
+  const cluster = await Cluster.start(new Narrator());
+  const url = cluster.upgrade.store.url;
+  assert.match(url, /^sqlite:.*versioned-demo-[^/]+\/services\.db$/);
+  const file = url.slice('sqlite:'.length);
+  assert.ok(existsSync(file));
+  assert.deepEqual((await cluster.upgrade.services('volume')).map((r) => [r.host, r.release, r.state]), [['host-a', 'N', 'live'], ['host-b', 'N+1', 'live']]);
+  await cluster.close();
+  assert.equal(existsSync(dirname(file)), false);
 });
 
 test('after the upgrade, extend_volume works on the row release N wrote, read by the 1.1 class', async () => {

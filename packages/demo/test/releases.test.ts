@@ -4,16 +4,25 @@ import { InMemoryTransport, ObjectsRpcSerializer, RpcServer, isRpcError, type Rp
 import { OBJECT_VERSIONS } from '../src/releases/object-versions.js';
 import * as releaseN from '../src/releases/release-n.js';
 import * as releaseN1 from '../src/releases/release-n1.js';
-import { RELEASE_N, RELEASE_N1 } from '../src/releases/releases.js';
+import { assertNewestRelease } from '@versioned/upgrade';
+import { RELEASE_N, RELEASE_N1, VOLUME_RELEASES } from '../src/releases/releases.js';
 import { VOLUME_TOPIC, VolumeAPI } from '../src/releases/volume-api.js';
 import type { VolumeRow } from '../src/releases/host-environment.js';
 
 const env = { host: 'host-x', zone: 'az-1', rows: new Map<string, VolumeRow>(), say: () => {} };
 const VOLUME_ID = '7c4d3b2a-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
 
+const served = (release: typeof RELEASE_N): string => (release.makeManager(env) as { target: { version: string } }).target.version;
+
 test("each release's RPC version is what its manager serves", () => {
-  assert.equal((RELEASE_N.makeManager(env) as { target: { version: string } }).target.version, RELEASE_N.rpcVersion);
-  assert.equal((RELEASE_N1.makeManager(env) as { target: { version: string } }).target.version, RELEASE_N1.rpcVersion);
+  assert.equal(served(RELEASE_N), RELEASE_N.rpcVersion);
+  assert.equal(served(RELEASE_N1), RELEASE_N1.rpcVersion);
+});
+
+test('the newest declared release is what the code serves and registers (assertNewestRelease)', () => {
+  assert.doesNotThrow(() => assertNewestRelease(VOLUME_RELEASES, { rpc: { volume: served(RELEASE_N1) }, registry: releaseN1.registry }));
+  assert.deepEqual(VOLUME_RELEASES.aliases(), { N: '1.0', 'N+1': '1.1' });
+  assert.throws(() => assertNewestRelease(VOLUME_RELEASES, { rpc: { volume: served(RELEASE_N) } }), /release N\+1 declares volume 1\.1 but the code serves 1\.0/);
 });
 
 test("each release's object versions are what its registry registers (Cinder's OBJ_VERSIONS test)", () => {

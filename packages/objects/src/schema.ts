@@ -2,7 +2,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import { VersionedError, formatPath, isVersionedError, type PathSegment } from './errors.js';
-import { childVersionAt } from './history.js';
 import { DEFAULT_LIMITS, envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
 import { WIRE_FORMATS, WIRE_FORMAT_EXPECTED } from './fields/index.js';
 import type { JsonSchema, SchemaContext } from './fields/type.js';
@@ -47,7 +46,7 @@ export function jsonSchemaFor(name: string, version: string, registry: ObjectReg
     if (definitions[key]) return key;
     definitions[key] = {}; // placeholder: recursion stops here
     const meta = describingMeta(registry, objName, objVersion);
-    const schema = envelopeSchema(meta, objVersion, { maxListLength: DEFAULT_LIMITS.maxListLength, objectRef: portableRef(registry, meta, objVersion, build) });
+    const schema = envelopeSchema(meta, objVersion, { maxListLength: DEFAULT_LIMITS.maxListLength, objectRef: portableRef(registry, build) });
     (schema['properties'] as Record<string, JsonSchema>)[meta.keys.version] = { const: objVersion };
     definitions[key] = schema;
     return key;
@@ -62,15 +61,18 @@ export function jsonSchemaFor(name: string, version: string, registry: ObjectReg
   };
 }
 
-/** Child objects as `$ref`s into `definitions`: the version the relationships give, else any declared one. */
-function portableRef(registry: ObjectRegistry, meta: ObjectMeta, version: string, build: (name: string, version: string) => string): (field: string) => SchemaContext['objectRef'] {
+/**
+ * Child objects as `$ref`s into `definitions`: any declared version of the target, as the receiver reads any
+ * version its registry has (a manifest moves a child independently of the relationships, and past the last
+ * relationship pair a child goes as it is, as in oslo).
+ */
+function portableRef(registry: ObjectRegistry, build: (name: string, version: string) => string): () => SchemaContext['objectRef'] {
   const anyVersionOf = (name: string): JsonSchema[] =>
     schemaVersions(registry)
       .filter((v) => v.name === name)
       .map((v) => ({ $ref: `#/definitions/${build(name, v.version)}` }));
-  return (field) => (target, options = {}) => {
-    const related = childVersionAt(meta.history, field, version);
-    const own = typeof related === 'string' ? [{ $ref: `#/definitions/${build(target, related)}` }] : registry.has(target) ? anyVersionOf(target) : [];
+  return () => (target, options = {}) => {
+    const own = registry.has(target) ? anyVersionOf(target) : [];
     // A subclass goes out under its own name and version (oslo's Object(subclasses=True)): any of them.
     const subclasses = options.subclasses ? subclassesOf(registry, target).flatMap(anyVersionOf) : [];
     const all = [...own, ...subclasses];

@@ -1,29 +1,41 @@
 import type { ObjectRegistry } from '@versioned/objects';
-import type { ReleaseVersions } from '../service-records.js';
+import { Releases } from '@versioned/upgrade';
 import type { HostEnvironment } from './host-environment.js';
+import { OBJECT_VERSIONS } from './object-versions.js';
 import * as releaseN from './release-n.js';
 import * as releaseN1 from './release-n1.js';
 import { VolumeManagerN } from './volume-manager-n.js';
 import { VolumeManager } from './volume-manager-n1.js';
 
-/** What a volume service of one release runs: the API version it serves, the objects it reads, its manager. */
-export interface Release extends ReleaseVersions {
+/**
+ * The releases of the volume binary, oldest first, as data (`@versioned/upgrade`): the RPC version each
+ * serves and the key of its object manifest. The pins, the release names in configuration and the checks
+ * of releases.test.ts all come from this one list.
+ */
+export const VOLUME_RELEASES = new Releases(
+  'volume',
+  [
+    { name: 'N', rpc: { volume: '1.0' }, objects: 'N' },
+    { name: 'N+1', rpc: { volume: '1.1' }, objects: 'N+1' },
+  ],
+  { objects: OBJECT_VERSIONS },
+);
+
+/** What a volume service of one release runs: its declared versions, the objects it reads, its manager. */
+export interface Release {
+  readonly name: string;
+  /** The volume API version it serves (from VOLUME_RELEASES). */
+  readonly rpcVersion: string;
+  /** The key of its object manifest in OBJECT_VERSIONS (from VOLUME_RELEASES). */
+  readonly objectsVersion: string;
   readonly registry: ObjectRegistry;
   makeManager(env: HostEnvironment): object;
 }
 
-export const RELEASE_N: Release = {
-  name: 'N',
-  rpcVersion: '1.0',
-  objectsVersion: 'N',
-  registry: releaseN.registry,
-  makeManager: (env) => new VolumeManagerN(env),
-};
+function release(name: string, registry: ObjectRegistry, makeManager: (env: HostEnvironment) => object): Release {
+  const declared = VOLUME_RELEASES.get(name);
+  return { name, rpcVersion: declared.rpc.volume as string, objectsVersion: declared.objects, registry, makeManager };
+}
 
-export const RELEASE_N1: Release = {
-  name: 'N+1',
-  rpcVersion: '1.1',
-  objectsVersion: 'N+1',
-  registry: releaseN1.registry,
-  makeManager: (env) => new VolumeManager(env),
-};
+export const RELEASE_N = release('N', releaseN.registry, (env) => new VolumeManagerN(env));
+export const RELEASE_N1 = release('N+1', releaseN1.registry, (env) => new VolumeManager(env));

@@ -9,8 +9,11 @@ export const upgradeHostA: Step = {
   async run({ log, cluster }) {
     const api = cluster.volumeApi;
     const capBefore = api.versionCap;
+    const logged = cluster.pinLog.length;
     await cluster.hostA.start(RELEASE_N1);
-    for (const row of cluster.records.live(VOLUME_BINARY)) log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${cluster.records.versionsOf(row.release).rpcVersion}`);
+    for (const row of await cluster.upgrade.services(VOLUME_BINARY)) log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${row.rpcVersions['volume']}, ${row.state}`);
+    // What the Upgrade logged when host A's new row moved the pins: once, with the reason.
+    for (const line of cluster.pinLog.slice(logged)) log.say(`log: ${line}`);
     // Nothing is rebuilt or reloaded: the client reads the table again on its next call.
     log.say(`the same client as before, not rebuilt: version cap ${capBefore} -> ${api.versionCap}, pins ${formatManifest(api.pins)}`);
     log.say(`canSendVersion('1.1'): ${api.canSendVersion('1.1')}`);

@@ -9,12 +9,14 @@ import { ATTACHMENT_ID, CREATED_AT, INSTANCE_ID, REQUEST, VOLUME_ID, check, expe
 
 export const introduceServices: Step = {
   title: 'Host A runs release N, host B release N+1; the services table says who is oldest',
-  run({ log, cluster }) {
-    for (const row of cluster.records.live(VOLUME_BINARY)) {
-      const release = cluster.records.versionsOf(row.release);
-      log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${release.rpcVersion}, reads ${formatManifest(OBJECT_VERSIONS.get(release.objectsVersion))}`);
+  async run({ log, cluster }) {
+    log.say('the services table: @versioned/upgrade on SQLite, a file in a temporary directory');
+    for (const row of await cluster.upgrade.services(VOLUME_BINARY)) {
+      log.say(`${row.binary}@${row.host}: release ${row.release}, serves volume API ${row.rpcVersions['volume']}, reads ${formatManifest(OBJECT_VERSIONS.get(row.objects))}, ${row.state}`);
     }
-    log.say(`oldest release among the live volume services: ${cluster.records.oldestRelease(VOLUME_BINARY).name}`);
+    const pins = cluster.upgrade.pins(VOLUME_BINARY);
+    log.say(`oldest release among the live volume services: ${pins.release}`);
+    log.say(`pins held in memory (${pins.reason})`);
     const api = cluster.volumeApi;
     log.say(`host B's client reads, on every call: version cap ${api.versionCap}, pins ${formatManifest(api.pins)}`);
     check(api.versionCap === '1.0' && !api.canSendVersion('1.1'), 'a cap of 1.0 while host A runs release N');

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UpgradeError } from '../errors.js';
 import { redactUrl, type SqlDriver } from './driver.js';
@@ -12,6 +13,12 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
   /** How long a SQLite writer waits for another (default 5 s). */
   busyTimeoutMs?: number;
+  /**
+   * Create the tables when they are missing (default true, what a service does). With false (an operator's
+   * tool pointed at a database), a missing SQLite file or a database without the services table is an
+   * UpgradeError `database` with `details.missing` = `'file'` or `'table'`, and nothing is created.
+   */
+  create?: boolean;
 }
 
 /**
@@ -27,13 +34,20 @@ export async function openServiceStore(url: string, options: OpenStoreOptions = 
   if (url.startsWith('sqlite:')) {
     const rest = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
     if (rest === '') throw new UpgradeError('invalid_config', `database: ${shown} names no file; write sqlite:<path> or sqlite::memory:`, { details: { option: 'database', url: shown } });
-    driver = new SqliteDriver(shown, rest === ':memory:' ? ':memory:' : resolve(rest), options);
+    const path = rest === ':memory:' ? ':memory:' : resolve(rest);
+    if (options.create === false && path !== ':memory:' && !existsSync(path)) {
+      throw new UpgradeError('database', `${shown}: no such file`, { details: { url: shown, missing: 'file' } });
+    }
+    driver = new SqliteDriver(shown, path, options);
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     driver = await PostgresDriver.open(shown, url, options);
   } else {
     throw new UpgradeError('invalid_config', `database: unsupported URL ${shown}; expected sqlite:<path>, sqlite::memory: or postgres://...`, { details: { option: 'database', url: shown } });
   }
   try {
+    if (options.create === false && !(await hasServicesTable(driver))) {
+      throw new UpgradeError('database', `${shown} has no services table (versioned_services)`, { details: { url: shown, missing: 'table' } });
+    }
     await migrate(driver);
   } catch (error) {
     await driver.close().catch(() => undefined);
@@ -41,4 +55,13 @@ export async function openServiceStore(url: string, options: OpenStoreOptions = 
     throw new UpgradeError('database', `${shown}: cannot create the services table: ${(error as Error).message}`, { details: { url: shown }, cause: error });
   }
   return new SqlServiceStore(driver);
+}
+
+async function hasServicesTable(driver: SqlDriver): Promise<boolean> {
+  const sql =
+    driver.dialect === 'sqlite'
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'versioned_services'"
+      : "SELECT to_regclass('versioned_services') IS NOT NULL AS found";
+  const rows = await driver.query(sql);
+  return driver.dialect === 'sqlite' ? rows.length > 0 : rows[0]?.found === true;
 }
