@@ -251,14 +251,13 @@ function increase(values: readonly number[]): number {
 /** Why a subject grows where it does: printed with the verdicts (from `node --cpu-prof` profiles). */
 export const WHY_GROWS: Record<string, string> = {
   'tree:toPrimitive':
-    'Profile (`node --cpu-prof`, 3,000 toPrimitive calls of the 100-level tree, self time): childHasChanges 37% and changedFields 7%. ' +
-    'Encoding each node, changedFields asks childHasChanges whether anything below it changed, which walks the whole subtree again: ' +
-    'O(depth²) over the tree (and over every nested list in small). The change that would fix it (in packages/objects, not made ' +
-    'here): let Encoder.encode tell its caller whether the child it encoded carried changes (its envelope got a changes key, or a ' +
-    'flag the encoder sets), so the parent decides from what it just encoded instead of walking the subtree again.',
+    'Before issue 17 the profile (`node --cpu-prof`, 3,000 toPrimitive calls of the 100-level tree, self time) put childHasChanges ' +
+    'at 37% and changedFields at 7%: each node walked its whole subtree again to learn whether anything below it changed, O(depth²). ' +
+    'The encoder now records, as it encodes each child, whether it has changes, and the parent reads that (1,368 -> 140 ns per node ' +
+    'at 100 levels in one run). What is left is per node and was not profiled since; the hand-written reference is a loop, not a recursion.',
 };
 
-WHY_GROWS['tree:backport'] = 'a backport is an encode: the same subtree walk in changedFields as the tree\'s toPrimitive, and the same fix.';
+WHY_GROWS['tree:backport'] = 'a backport is an encode: the same subtree walk, gone the same way (1,606 -> 390 ns per node at 100 levels in one run).';
 
 /** Per subject and operation: how much the time per object grows, raw and over the hand-written reference. */
 export function growthVerdicts(report: GrowthReport): GrowthVerdict[] {
