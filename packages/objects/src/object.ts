@@ -59,14 +59,17 @@ export class VersionedObject implements VersionedObjectLike {
    */
   static upgradePrimitive(_data: Record<string, unknown>, _fromVersion: string): void {}
 
+  /** The class's wire name (`versioned_object.name`). */
   static get objName(): string {
     return metaOf(this).name;
   }
 
+  /** The class's version, the newest it speaks. */
   static get objVersion(): string {
     return metaOf(this).version;
   }
 
+  /** The wire name of the object's class (`versioned_object.name`). */
   get objName(): string {
     return metaOf(this).name;
   }
@@ -89,6 +92,7 @@ export class VersionedObject implements VersionedObjectLike {
     return this;
   }
 
+  /** Whether the field `name` holds a value (null counts as set); an unknown field name is an error. */
   isSet(name: string): boolean {
     fieldDef(this, name);
     return this.$values[name] !== undefined;
@@ -213,6 +217,7 @@ export class VersionedObject implements VersionedObjectLike {
     return inspect(this, { depth: 4, breakLength: Infinity });
   }
 
+  /** How Node's util.inspect and console.log print the object: its set fields, SensitiveString fields masked. */
   [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
     const meta = metaOf(this);
     const shown: Record<string, unknown> = {};

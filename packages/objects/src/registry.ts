@@ -27,6 +27,10 @@ export class ObjectRegistry {
     return this.keyList;
   }
 
+  /**
+   * Register a class's metadata (what `@versionedObject` does); a second class of the same name and version is an error
+   * unless `replace`.
+   */
   register(meta: ObjectMeta, options: { replace?: boolean } = {}): void {
     const versions = this.byName.get(meta.name) ?? [];
     const first = versions[0];
@@ -98,6 +102,7 @@ export class ObjectRegistry {
     }
   }
 
+  /** Whether any version of the class `name` is registered. */
   has(name: string): boolean {
     return this.byName.has(name);
   }
@@ -114,6 +119,7 @@ export class ObjectRegistry {
     return (this.byName.get(name) ?? []).map((m) => m.version);
   }
 
+  /** The names of the registered classes, sorted. */
   names(): string[] {
     return [...this.byName.keys()].sort();
   }

@@ -71,7 +71,10 @@ export interface ObjectsRpcSerializerOptions {
   contextSerializer?: RpcSerializer;
   /** When a backport drops a set field (see @versioned/objects' ToPrimitiveOptions). */
   onDataLoss?: DataLossPolicy;
-  logger?: { warn(message: string): void };
+  logger?: {
+    /** Called with one line per dropped field. */
+    warn(message: string): void;
+  };
   /** Asked to backport incoming objects this process cannot read (oslo's indirection API). */
   indirection?: IndirectionApi;
 }
