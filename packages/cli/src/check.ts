@@ -10,11 +10,13 @@ import { entryText, planChanges, type ClassAdvice, type ManifestAdvice } from '.
 /** Which check found a problem. */
 export type ProblemSource = 'children' | 'history' | 'tree' | 'compat' | 'manifest' | 'removal' | 'declaration';
 
+/** A problem one of the checks found, for a class or for the project. */
 export interface Problem {
   readonly check: ProblemSource;
   readonly message: string;
 }
 
+/** How an object compares with the lock file: unchanged, changed, added (not locked yet) or removed (locked but not loaded). */
 export type ObjectStatus = 'unchanged' | 'changed' | 'added' | 'removed';
 
 /** What the check found for one object name. */
@@ -37,6 +39,7 @@ export interface ObjectReport {
   readonly removalAcknowledged?: string;
 }
 
+/** The options of {@link checkRegistry}: the manifest history, the acknowledged removals, the `--against` mode. */
 export interface CheckOptions {
   /** The project's manifest history: children without per-parent child versions move through it. */
   readonly manifests?: ManifestHistoryLike | undefined;
@@ -48,6 +51,7 @@ export interface CheckOptions {
   readonly invalid?: readonly { readonly file: string; readonly message: string }[];
 }
 
+/** What {@link checkRegistry} found: ok, per-object reports, project problems, the plan, and what `update` writes. */
 export interface CheckReport {
   /** True when the lock file matches the code and no check found a problem. */
   readonly ok: boolean;

@@ -17,6 +17,7 @@ export type MigrationSource =
   /** A shell command that migrates the database named by DATABASE_URL (any migration tool). */
   | { readonly command: string };
 
+/** One migration: its file name (applied in name order) and its SQL. */
 export interface MigrationFile {
   readonly name: string;
   readonly sql: string;

@@ -5,6 +5,7 @@ import { NoOpSerializer, type RpcSerializer } from './serializer.js';
 import { makeTarget, type Target } from './target.js';
 import type { Listener, RpcMessage, RpcReply, Transport } from './transport.js';
 
+/** The options of RpcServer: the transport, its target (topic and server), the endpoints, the serializer. */
 export interface RpcServerOptions {
   transport: Transport;
   /** topic and server this server listens on (it also receives the topic's fanout casts). */
