@@ -134,6 +134,17 @@ export function markChanged(obj: { $changes: Set<string> }, name: string): void 
   else obj.$changes.add(name);
 }
 
+/**
+ * The base class's own hooks. The codec compares an object's hooks with them (to skip a call that does
+ * nothing, or use a faster equivalent) without importing the class, which imports the codec: object.ts sets
+ * them as it loads, before any object can exist.
+ */
+export const BASE_HOOKS: {
+  whatChanged: unknown;
+  makeCompatible: unknown;
+  upgradePrimitive: unknown;
+} = { whatChanged: undefined, makeCompatible: undefined, upgradePrimitive: undefined };
+
 /** The structural face of a VersionedObject that lower layers need, without importing the class. */
 export interface VersionedObjectLike {
   readonly [OBJECT_BRAND]: true;

@@ -1,9 +1,9 @@
 import { VersionedError } from './errors.js';
 import { DROP, childVersionAt } from './history.js';
 import { encoderFor, type EncoderHost } from './codegen.js';
-import { LIST_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
-import { BASE_WHAT_CHANGED, VersionedObject as VersionedObjectBase, hasChanges, type VersionedObject } from './object.js';
-import { changedInPlace } from './changes.js';
+import { BASE_HOOKS, LIST_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import type { VersionedObject } from './object.js';
+import { changedInPlace, hasChanges } from './changes.js';
 import { compareVersions } from './version.js';
 
 /** An object envelope, as oslo.versionedobjects emits it. */
@@ -123,7 +123,7 @@ class Encoder implements EncodeContext, EncoderHost {
       throw new VersionedError('limit_exceeded', `objects nest deeper than ${MAX_ENCODE_DEPTH} levels (is there a cycle?)`);
     }
     // A class with its own makeCompatible sees every set field (it may move one into an old shape).
-    const hooked = older && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
+    const hooked = older && obj.makeCompatible !== BASE_HOOKS.makeCompatible;
     const encodedAt = older ? version : meta.version;
     const savedCompat = this.compat;
     const savedResent = this.resent;
@@ -150,7 +150,7 @@ class Encoder implements EncodeContext, EncoderHost {
    */
   private changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
     let changes: string[] | undefined;
-    if (obj.whatChanged !== BASE_WHAT_CHANGED) {
+    if (obj.whatChanged !== BASE_HOOKS.whatChanged) {
       const changed = obj.whatChanged();
       this.record(obj, meta, changed.size > 0);
       for (const def of meta.fields) if (changed.has(def.name) && Object.hasOwn(data, def.name)) (changes ??= []).push(def.name);
@@ -177,7 +177,7 @@ class Encoder implements EncodeContext, EncoderHost {
     if (this.depth > 0 && meta.objectFields.length > 0) (this.dirty ??= new Map()).set(obj, dirty);
   }
 
-  /** childHasChanges (object.ts), reading what was recorded for children encoded in this call. */
+  /** childHasChanges (changes.ts), reading what was recorded for children encoded in this call. */
   private childHasChanges(value: unknown): boolean {
     if (Array.isArray(value)) {
       for (const item of value) if (isVersionedObject(item) && this.hasChanges(item as VersionedObject)) return true;
