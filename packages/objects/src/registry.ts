@@ -1,6 +1,6 @@
 import { VersionedError } from './errors.js';
 import { compareVersions, describeValue, isCompatible } from './version.js';
-import { envelopeKeys, type EnvelopeKeys, type ObjectMeta } from './meta.js';
+import { checkMeta, envelopeKeys, type EnvelopeKeys, type ObjectMeta } from './meta.js';
 import { decodePrimitive, type FromPrimitiveOptions } from './from-primitive.js';
 import type { VersionedObject } from './object.js';
 import type { Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
@@ -27,7 +27,9 @@ export class ObjectRegistry {
     return this.keyList;
   }
 
+  /** Add a class (`@versionedObject()` does it); its metadata is checked as the decorator checks it. */
   register(meta: ObjectMeta, options: { replace?: boolean } = {}): void {
+    checkMeta(meta);
     const versions = this.byName.get(meta.name) ?? [];
     const first = versions[0];
     if (first && (first.namespace !== meta.namespace || first.serialNamespace !== meta.serialNamespace)) {
