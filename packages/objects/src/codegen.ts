@@ -6,7 +6,7 @@
 // Safe by construction: text reaches generated source only through lit() (a JSON string literal, never
 // code), a name only through prop() (lit() of a name fieldKey() accepts); other values are passed in.
 import { VersionedError } from './errors.js';
-import { DROP, fieldExistsAt } from './history.js';
+import { DROP, fieldExistsAt } from './backport.js';
 import type { EnvelopeKeys, FieldDef, ObjectMeta, VersionedObjectLike } from './meta.js';
 import type { DecodeContext } from './from-primitive.js';
 
