@@ -5,8 +5,9 @@
 // results. `node scripts/bench-codegen.mjs` measures the one against the other.
 // Safe by construction: text reaches generated source only through lit() (a JSON string literal, never
 // code), a name only through prop() (lit() of a name fieldKey() accepts); other values are passed in.
-import { VersionedError } from './errors.js';
+import { VersionedError, within } from './errors.js';
 import { DROP, fieldExistsAt } from './backport.js';
+import { isRecord } from './records.js';
 import type { EnvelopeKeys, FieldDef, ObjectMeta, VersionedObjectLike } from './meta.js';
 import type { DecodeContext } from './from-primitive.js';
 
@@ -66,7 +67,7 @@ function compileOr<T>(params: readonly string[], body: string, args: readonly un
 
 /** Add the field's name to the path of an error thrown while it was encoded or decoded. */
 function withField(err: unknown, defs: readonly FieldDef[], index: number): unknown {
-  return err instanceof VersionedError && index >= 0 ? err.within((defs[index] as FieldDef).name) : err;
+  return index >= 0 ? within(err, (defs[index] as FieldDef).name) : err;
 }
 
 /**
@@ -292,7 +293,7 @@ function checkEnvelope(
   if (typeof name !== 'string') fail(keys.name, name);
   if (typeof namespace !== 'string') fail(keys.namespace, namespace);
   if (typeof version !== 'string') fail(keys.version, version);
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(keys.data, data);
+  if (!isRecord(data)) fail(keys.data, data);
   if (changes !== undefined) {
     if (!Array.isArray(changes)) fail(keys.changes, changes);
     for (let i = 0; i < changes.length; i++) if (typeof changes[i] !== 'string') fail(keys.changes, changes);

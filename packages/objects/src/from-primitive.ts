@@ -1,5 +1,5 @@
 import { VersionedError, atPath, isVersionedError } from './errors.js';
-import { defineOwn } from './fields/containers.js';
+import { defineOwn, isRecord } from './records.js';
 import { compareVersions, describeValue } from './version.js';
 import { wireFieldsAt } from './wire-fields.js';
 import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen.js';
@@ -36,10 +36,6 @@ export interface DecodeContext {
 }
 
 export const DEFAULT_LIMITS: Required<DecodeLimits> = { maxDepth: 32, maxListLength: 1_000_000 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function bad(detail: string): VersionedError {
   return new VersionedError('invalid_primitive', detail);

@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
-import { VersionedError } from './errors.js';
+import { VersionedError, within } from './errors.js';
 import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { changedInPlace, childHasChanges, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
-import { defineOwn } from './fields/containers.js';
+import { defineOwn } from './records.js';
 import type { FieldType } from './fields/type.js';
 
 /** The field values of an object type, for typed construction: `Volume.create({ size: 1 })`. */
@@ -292,7 +292,7 @@ function coerceFor(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value:
     try {
       coerced = def.type.coerce(value, current === null ? undefined : current);
     } catch (err) {
-      throw err instanceof VersionedError ? err.within(meta.name, def.name) : err;
+      throw within(err, meta.name, def.name);
     }
   }
   return coerced;
