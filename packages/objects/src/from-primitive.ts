@@ -6,7 +6,7 @@ import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen
 export type { Envelope } from './codegen.js';
 import { markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
-import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
+import { VersionedObject as VersionedObjectBase, checkShadowing, type VersionedObject } from './object.js';
 
 /** Bounds on hostile input. */
 export interface DecodeLimits {
@@ -115,6 +115,7 @@ class Decoder implements DecodeContext {
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
     const cls = meta.cls as unknown as typeof VersionedObjectBase;
     const obj = new (cls as unknown as new () => VersionedObject)();
+    checkShadowing(obj);
     let data = env.data;
     const upgrading = cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive && compareVersions(env.version, meta.version) < 0;
     if (upgrading) {

@@ -12,34 +12,76 @@ import type { FieldType } from './fields/type.js';
 export type FieldsOf<T> = { [K in keyof T as K extends keyof VersionedObject ? never : T[K] extends (...args: never[]) => unknown ? never : K]?: T[K] };
 
 /**
+ * The store of an object's field values: a fast-mode object with no Object.prototype behind it, so a polluted
+ * `Object.prototype.size` is not a value of `size` (Object.create(null) would give a slower dictionary-mode object).
+ */
+const FieldValues = function FieldValues(this: Record<string, unknown>) {} as unknown as new () => Record<string, unknown>;
+FieldValues.prototype = Object.create(null);
+
+/**
  * The base of every versioned object. Subclasses are decorated with `@versionedObject()` and declare
  * their fields with `@field(type) declare name: T`.
  */
 export class VersionedObject implements VersionedObjectLike {
   declare readonly [OBJECT_BRAND]: true;
-  /** @internal Field values; an unset field has no key. */
-  declare $values: Record<string, unknown>;
-  /** @internal Names of fields assigned since the last resetChanges(). */
-  declare $changes: Set<string>;
-  /** @internal The version this instance was decoded at (it is re-sent at that version). */
-  declare $wireVersion: string | undefined;
-  /** @internal Snapshots of container values, to see in-place changes (see changes.ts). */
-  declare $baseline: Map<string, unknown> | undefined;
-  /** @internal Fields the decoder filled in (upgradePrimitive, a history `fill`), not received and not assigned since. */
-  declare $filled: Set<string> | undefined;
+  // The internal state lives in private fields, read through the non-enumerable accessors below: nothing of it
+  // is an own property, so Object.keys(), a spread, JSON and class-transformer see none of it.
+  #values: Record<string, unknown>;
+  #changes: Set<string>;
+  #wireVersion: string | undefined;
+  #baseline: Map<string, unknown> | undefined;
+  #filled: Set<string> | undefined;
 
   constructor(init?: Record<string, unknown>) {
-    this.$values = {};
-    this.$changes = NO_CHANGES;
-    this.$wireVersion = undefined;
-    this.$baseline = undefined;
-    this.$filled = undefined;
+    this.#values = new FieldValues();
+    this.#changes = NO_CHANGES;
+    this.#wireVersion = undefined;
+    this.#baseline = undefined;
+    this.#filled = undefined;
     if (init !== undefined) this.update(init);
+  }
+
+  /** @internal Field values (null-prototype: a polluted Object.prototype is never read as a value); an unset field has no key. */
+  get $values(): Record<string, unknown> {
+    return this.#values;
+  }
+  set $values(values: Record<string, unknown>) {
+    this.#values = values;
+  }
+  /** @internal Names of fields assigned since the last resetChanges(). */
+  get $changes(): Set<string> {
+    return this.#changes;
+  }
+  set $changes(changes: Set<string>) {
+    this.#changes = changes;
+  }
+  /** @internal The version this instance was decoded at (it is re-sent at that version). */
+  get $wireVersion(): string | undefined {
+    return this.#wireVersion;
+  }
+  set $wireVersion(version: string | undefined) {
+    this.#wireVersion = version;
+  }
+  /** @internal Snapshots of container values, to see in-place changes (see changes.ts). */
+  get $baseline(): Map<string, unknown> | undefined {
+    return this.#baseline;
+  }
+  set $baseline(baseline: Map<string, unknown> | undefined) {
+    this.#baseline = baseline;
+  }
+  /** @internal Fields the decoder filled in (upgradePrimitive, a history `fill`), not received and not assigned since. */
+  get $filled(): Set<string> | undefined {
+    return this.#filled;
+  }
+  set $filled(filled: Set<string> | undefined) {
+    this.#filled = filled;
   }
 
   /** Construct with typed initial values; each one counts as a change, as in oslo. */
   static create<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, init: FieldsOf<T> = {}): T {
-    return new this(init as Record<string, unknown>);
+    const obj = new this(init as Record<string, unknown>);
+    checkShadowing(obj);
+    return obj;
   }
 
   /** Decode an envelope (see ObjectRegistry.fromPrimitive) and check it is an object of this class's name. */
@@ -175,9 +217,9 @@ export class VersionedObject implements VersionedObjectLike {
   clone(memo: Map<object, unknown> = new Map()): this {
     const seen = memo.get(this);
     if (seen) return seen as this;
-    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    // The base constructor only (it makes the private state), on this object's prototype: no subclass constructor runs.
+    const copy = Reflect.construct(VersionedObject, [], this.constructor) as this;
     memo.set(this, copy);
-    copy.$values = {};
     const inPlace = changedInPlace(this);
     copy.$changes = this.$changes.size || inPlace ? new Set([...this.$changes, ...(inPlace ?? [])]) : NO_CHANGES;
     copy.$wireVersion = this.$wireVersion;
@@ -200,6 +242,7 @@ export class VersionedObject implements VersionedObjectLike {
 
   /** The oslo.versionedobjects envelope; see ToPrimitiveOptions for backporting. */
   toPrimitive(options?: ToPrimitiveOptions): Primitive {
+    checkShadowing(this);
     return encodeObject(this, options);
   }
 
@@ -230,6 +273,7 @@ export class VersionedObject implements VersionedObjectLike {
 }
 
 Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
+
 
 /** A value for printing: SensitiveString values masked, inside lists, sets and dicts too (as oslo's stringify does). */
 function masked(type: FieldType, value: unknown): unknown {
@@ -321,6 +365,27 @@ function fieldDef(obj: VersionedObject, name: string): FieldDef {
 
 function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
+}
+
+const shadowingChecked = new WeakSet<ObjectMeta>();
+
+/**
+ * @internal With `useDefineForClassFields`, `size!: number` defines an own property on every instance that hides
+ * the field's accessor. The class decorator constructs nothing, so this is checked on a class's first instance
+ * that is created, decoded or encoded.
+ */
+export function checkShadowing(obj: VersionedObject): void {
+  const meta = metaOf(obj);
+  if (shadowingChecked.has(meta)) return;
+  for (const key of Object.getOwnPropertyNames(obj)) {
+    if (meta.fieldMap.has(key)) {
+      throw new VersionedError(
+        'registration',
+        `${meta.name}.${key}: an instance property hides the field; declare it as \`declare ${key}: T\` (or compile with useDefineForClassFields: false), or with standard decorators as \`accessor ${key}: T\``,
+      );
+    }
+  }
+  shadowingChecked.add(meta);
 }
 
 /** @internal */
