@@ -138,7 +138,7 @@ export function remotable(): {
  * Symbol.metadata yet): they leave what they declare here, and the class decorator takes it, checking each
  * name is one of its class's own members (a field on a class without @versionedObject() is refused).
  */
-function takePending(cls: Function): void {
+function takePending(cls: Function): Set<string> {
   const taken = pending;
   pending = { fields: [], extras: [], remotables: [] };
   for (const def of taken.fields) {
@@ -149,6 +149,7 @@ function takePending(cls: Function): void {
   Reflect.defineMetadata(FIELDS_KEY, taken.fields, cls);
   Reflect.defineMetadata(EXTRA_KEY, taken.extras, cls);
   Reflect.defineMetadata(REMOTABLE_KEY, taken.remotables, cls);
+  return new Set(taken.fields.map((def) => def.name));
 }
 
 /**
@@ -160,9 +161,10 @@ export function versionedObject(options: VersionedObjectOptions) {
   function decorate<C extends abstract new (...args: any[]) => VersionedObject>(cls: C, context: ClassDecoratorContext<C>): void;
   function decorate<C extends abstract new (...args: any[]) => VersionedObject>(cls: C, context?: ClassDecoratorContext<C>): void {
     if (typeof cls !== 'function') throw misused('@versionedObject()', `decorates a class; ${LEGACY_HINT}`);
-    if (standardContext(context)) takePending(cls);
+    let accessors = new Set<string>();
+    if (standardContext(context)) accessors = takePending(cls);
     else if (pending.fields.length) throw misused('@versionedObject()', 'the class mixes standard and legacy decorators; compile it in one mode');
-    const meta = buildMeta(cls, options);
+    const meta = buildMeta(cls, options, accessors);
     Object.defineProperty(cls, META, { value: meta });
     for (const def of meta.fields) Object.defineProperty(cls.prototype, def.name, fieldAccessor(() => meta, def));
     if (options.registry !== false) (options.registry ?? defaultRegistry).register(meta, { replace: options.replace ?? false });
@@ -170,7 +172,8 @@ export function versionedObject(options: VersionedObjectOptions) {
   return decorate;
 }
 
-function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, options: VersionedObjectOptions): ObjectMeta {
+/** `accessors`: the class's own `accessor` fields (standard decorators), which are not names taken by the class. */
+function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, options: VersionedObjectOptions, accessors: ReadonlySet<string>): ObjectMeta {
   const name = options.name ?? cls.name;
   const fail = (detail: string): VersionedError => new VersionedError('registration', `${name || 'class'}: ${detail}`);
   if (!name) throw fail('a versioned object needs a name');
@@ -189,7 +192,7 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     for (const def of (Reflect.getOwnMetadata(FIELDS_KEY, ctor) ?? []) as FieldDef[]) fieldMap.set(def.name, def);
     for (const extra of (Reflect.getOwnMetadata(EXTRA_KEY, ctor) ?? []) as string[]) if (!extraFields.includes(extra)) extraFields.push(extra);
   }
-  const reserved = reservedNames(cls);
+  const reserved = reservedNames(cls, accessors);
   for (const fieldName of fieldMap.keys()) {
     if (!FIELD_NAME.test(fieldName)) throw fail(`field name ${JSON.stringify(fieldName)} must match ${FIELD_NAME}`);
     if (fieldName === 'then') throw fail('field name "then" is reserved: it would make every object a thenable, and `await obj` would call it');
@@ -223,12 +226,13 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
 }
 
 /** Names of methods and accessors up the prototype chain that are not field accessors of a decorated class. */
-function reservedNames(cls: Function): Set<string> {
+function reservedNames(cls: Function, accessors: ReadonlySet<string>): Set<string> {
   const names = new Set<string>(['__proto__', 'constructor', 'prototype']);
   for (let proto = cls.prototype; proto; proto = Object.getPrototypeOf(proto)) {
     const ctor = proto.constructor;
     const fieldNames = hasMeta(ctor) ? new Set((ctor as { [META]: ObjectMeta })[META].fieldMap.keys()) : new Set<string>();
-    for (const key of Object.getOwnPropertyNames(proto)) if (!fieldNames.has(key)) names.add(key);
+    const own = proto === cls.prototype ? accessors : fieldNames;
+    for (const key of Object.getOwnPropertyNames(proto)) if (!fieldNames.has(key) && !own.has(key)) names.add(key);
   }
   return names;
 }

@@ -115,7 +115,7 @@ class Decoder implements DecodeContext {
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
     const cls = meta.cls as unknown as typeof VersionedObjectBase;
     const obj = new (cls as unknown as new () => VersionedObject)();
-    checkShadowing(obj);
+    checkShadowing(obj, meta);
     let data = env.data;
     const upgrading = cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive && compareVersions(env.version, meta.version) < 0;
     if (upgrading) {

@@ -374,8 +374,7 @@ const shadowingChecked = new WeakSet<ObjectMeta>();
  * the field's accessor. The class decorator constructs nothing, so this is checked on a class's first instance
  * that is created, decoded or encoded.
  */
-export function checkShadowing(obj: VersionedObject): void {
-  const meta = metaOf(obj);
+export function checkShadowing(obj: VersionedObject, meta: ObjectMeta = metaOf(obj)): void {
   if (shadowingChecked.has(meta)) return;
   for (const key of Object.getOwnPropertyNames(obj)) {
     if (meta.fieldMap.has(key)) {
