@@ -42,7 +42,7 @@ export interface VersionedObjectOptions {
  * (TC39) one on `accessor name: T`. The property's type is checked against the field's in both.
  */
 export interface FieldDecorator<V> {
-  <K extends string>(target: { [P in K]: V }, key: K): void;
+  <K extends string>(target: { [P in K]?: V }, key: K): void;
   (target: ClassAccessorDecoratorTarget<VersionedObject, V>, context: ClassAccessorDecoratorContext<VersionedObject, V>): void;
 }
 

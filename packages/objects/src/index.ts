@@ -2,7 +2,7 @@ export { VersionedError, isVersionedError, formatPath, type ErrorCode, type Path
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
 export * from './fields/index.js';
 export { isVersionedObject, metaOf, envelopeKeys, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
-export { VersionedObject, type FieldsOf } from './object.js';
+export { VersionedObject, OptionalFields, type FieldsOf, type FieldName, type FieldKey, type OptionalFieldName, type CreateFields } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
 export { type Primitive, type ToPrimitiveOptions, type EncodeContext, type Manifest, type DataLoss, type DataLossPolicy } from './to-primitive.js';

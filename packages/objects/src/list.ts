@@ -1,5 +1,5 @@
 import { LIST_BRAND } from './meta.js';
-import { VersionedObject } from './object.js';
+import { VersionedObject, type FieldKey, type FieldsOf } from './object.js';
 
 /**
  * The base of list objects (oslo's ObjectListBase): a versioned object whose `objects` field holds the
@@ -55,12 +55,12 @@ export class ObjectList<T extends VersionedObject> extends VersionedObject imple
   /** Append items; `objects` counts as changed. */
   push(...items: T[]): number {
     const all = [...this.items(), ...items];
-    this.update({ objects: all });
+    this.update({ objects: all } as unknown as FieldsOf<this>);
     return all.length;
   }
 
   /** An unset list reads as empty rather than lazy-loading. */
   private items(): T[] {
-    return this.isSet('objects') ? (this as unknown as { objects: T[] }).objects : [];
+    return this.isSet('objects' as FieldKey<this>) ? (this as unknown as { objects: T[] }).objects : [];
   }
 }

@@ -8,8 +8,41 @@ import { defaultRegistry } from './registry.js';
 import { defineOwn } from './fields/containers.js';
 import type { FieldType } from './fields/type.js';
 
-/** The field values of an object type, for typed construction: `Volume.create({ size: 1 })`. */
-export type FieldsOf<T> = { [K in keyof T as K extends keyof VersionedObject ? never : T[K] extends (...args: never[]) => unknown ? never : K]?: T[K] };
+/**
+ * Declares which fields of a class may be left out of `create()` although their type has no `null`: the ones
+ * with a `default` (set by setDefaults()), or any a caller may leave unset.
+ * `declare [OptionalFields]?: 'status' | 'metadata'`.
+ */
+export const OptionalFields: unique symbol = Symbol('@versioned/objects.OptionalFields');
+
+/** The names of an object type's fields: its properties that are neither methods nor VersionedObject's own members. */
+export type FieldName<T> = {
+  [K in keyof T]-?: K extends keyof VersionedObject ? never : K extends string ? (T[K] extends (...args: never[]) => unknown ? never : K) : never;
+}[keyof T];
+
+/**
+ * The names `isSet()`, `unset()`, `resetChanges()` and `setDefaults()` take: the fields, or any string for an
+ * object whose type has none known (a `VersionedObject`). Inside a class's own methods, where `this` is
+ * generic, its members' names are accepted (`this.isSet('host')`).
+ */
+export type FieldKey<T> = ([FieldName<T>] extends [never] ? string : FieldName<T>) | (keyof T & string);
+
+/** Every field of an object type, each optional: what `update()` takes. */
+export type FieldsOf<T> = [FieldName<T>] extends [never] ? Record<string, unknown> : { [K in FieldName<T>]?: T[K] };
+
+type IsReadonly<T, K extends keyof T> = (<V>() => V extends { [Q in K]: T[K] } ? 1 : 2) extends <V>() => V extends { -readonly [Q in K]: T[K] } ? 1 : 2 ? false : true;
+
+/**
+ * The fields `create()` may leave out: nullable ones (`T | null`), optional ones (`name?: T`), those named in
+ * `[OptionalFields]`, and read-only properties (getters such as extra fields).
+ */
+export type OptionalFieldName<T> = {
+  [K in FieldName<T>]: null extends T[K] ? K : undefined extends T[K] ? K : K extends OptionalNames<T> ? K : IsReadonly<T, K> extends true ? K : never;
+}[FieldName<T>];
+type OptionalNames<T> = T extends { readonly [OptionalFields]?: infer N } ? N : never;
+
+/** What `create()` takes: every required field, the others optional. */
+export type CreateFields<T> = { [K in Exclude<FieldName<T>, OptionalFieldName<T>>]: T[K] } & { [K in OptionalFieldName<T>]?: T[K] };
 
 /**
  * The store of an object's field values: a fast-mode object with no Object.prototype behind it, so a polluted
@@ -38,7 +71,7 @@ export class VersionedObject implements VersionedObjectLike {
     this.#wireVersion = undefined;
     this.#baseline = undefined;
     this.#filled = undefined;
-    if (init !== undefined) this.update(init);
+    if (init !== undefined) this.update(init as FieldsOf<this>);
   }
 
   /** @internal Field values (null-prototype: a polluted Object.prototype is never read as a value); an unset field has no key. */
@@ -77,8 +110,23 @@ export class VersionedObject implements VersionedObjectLike {
     this.#filled = filled;
   }
 
-  /** Construct with typed initial values; each one counts as a change, as in oslo. */
-  static create<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, init: FieldsOf<T> = {}): T {
+  /**
+   * Construct with typed initial values; each one counts as a change, as in oslo. Every field whose type has
+   * no `null` is required, unless it is optional (`name?: T`) or named in `[OptionalFields]` (a field with a
+   * default, say); `partial()` leaves any field unset.
+   */
+  static create<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, ...[init]: {} extends CreateFields<T> ? [init?: CreateFields<T>] : [init: CreateFields<T>]): T {
+    const obj = new this(init as Record<string, unknown>);
+    checkShadowing(obj);
+    return obj;
+  }
+
+  /**
+   * Construct with some fields set and the others unset, as oslo allows (an unset field is lazy-loaded or left
+   * out of the envelope). Each value counts as a change. `create()` is the checked form: it requires the
+   * required fields.
+   */
+  static partial<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, init: FieldsOf<T> = {}): T {
     const obj = new this(init as Record<string, unknown>);
     checkShadowing(obj);
     return obj;
@@ -119,25 +167,25 @@ export class VersionedObject implements VersionedObjectLike {
   }
 
   /** Assign several fields at once: every value is checked before any field changes. */
-  update(values: Record<string, unknown>): this {
+  update(values: FieldsOf<this>): this {
     const meta = metaOf(this);
     const checked: [FieldDef, unknown][] = [];
     for (const key of Object.keys(values)) {
       const def = meta.fieldMap.get(key);
       if (!def) throw unknownField(meta, key);
-      checked.push([def, coerceFor(this, meta, def, values[key])]);
+      checked.push([def, coerceFor(this, meta, def, (values as Record<string, unknown>)[key])]);
     }
     for (const [def, value] of checked) store(this, def, value);
     return this;
   }
 
-  isSet(name: string): boolean {
+  isSet(name: FieldKey<this>): boolean {
     fieldDef(this, name);
     return this.$values[name] !== undefined;
   }
 
   /** Forget a field's value (oslo's delattr). */
-  unset(name: string): void {
+  unset(name: FieldKey<this>): void {
     fieldDef(this, name);
     delete this.$values[name];
     this.$changes.delete(name);
@@ -163,8 +211,8 @@ export class VersionedObject implements VersionedObjectLike {
    * Clear change tracking for `fields` (all when omitted or empty, as oslo's obj_reset_changes);
    * `recursive` clears the children's too.
    */
-  resetChanges(fields?: Iterable<string>, options: { recursive?: boolean } = {}): void {
-    let names = fields === undefined ? undefined : [...fields];
+  resetChanges(fields?: Iterable<FieldKey<this>>, options: { recursive?: boolean } = {}): void {
+    let names: string[] | undefined = fields === undefined ? undefined : [...fields];
     if (names) for (const name of names) fieldDef(this, name);
     if (names?.length === 0) names = undefined;
     if (options.recursive) {
@@ -190,7 +238,7 @@ export class VersionedObject implements VersionedObjectLike {
   }
 
   /** Set unset fields that have defaults to a fresh copy of the default: the named ones, or all. */
-  setDefaults(...names: string[]): void {
+  setDefaults(...names: FieldKey<this>[]): void {
     const meta = metaOf(this);
     const defs = names.length ? names.map((n) => fieldDef(this, n)) : meta.fields.filter((d) => d.hasDefault);
     for (const def of defs) {

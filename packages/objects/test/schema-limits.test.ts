@@ -173,13 +173,15 @@ describe('setters', () => {
   it('update() is atomic: a bad value anywhere changes nothing', () => {
     const holder = new Holder({ s: 'before', i: 1 });
     holder.resetChanges();
+    // @ts-expect-error a wrong type, an unknown field: refused at compile time too
     assert.throws(() => holder.update({ s: 'ok', i: 'not an int' }), (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.i');
     assert.equal(holder.s, 'before');
     assert.equal(holder.i, 1);
     assert.deepEqual([...holder.whatChanged()], []);
+    // @ts-expect-error a wrong type, an unknown field: refused at compile time too
     assert.throws(() => holder.update({ s: 'ok', nope: 1 }), { code: 'unknown_field' });
     assert.equal(holder.s, 'before');
-    holder.update({ s: 'after', i: '2' });
+    holder.update({ s: 'after', i: '2' as unknown as number }); // coerced, as an assignment is
     assert.deepEqual([holder.s, holder.i, [...holder.whatChanged()].sort()], ['after', 2, ['i', 's']]);
   });
 
