@@ -13,5 +13,4 @@ export { ObjectList } from './list.js';
 export { Comparable, Timestamped } from './mixins.js';
 export { ManifestHistory } from './manifests.js';
 export { type IndirectionApi } from './serializer.js';
-export { jsonSchemaFor, schemaVersions, exportSchemas, SchemaValidator, type SchemaIssue, type SchemaResult } from './schema.js';
 export type { JsonSchema, SchemaContext } from './fields/type.js';

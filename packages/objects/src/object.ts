@@ -1,4 +1,3 @@
-import { inspect } from 'node:util';
 import { VersionedError } from './errors.js';
 import { NO_CHANGES, OBJECT_BRAND, isVersionedObject, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { changedInPlace, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
@@ -50,6 +49,9 @@ export type CreateFields<T> = { [K in Exclude<FieldName<T>, OptionalFieldName<T>
  */
 const FieldValues = function FieldValues(this: Record<string, unknown>) {} as unknown as new () => Record<string, unknown>;
 FieldValues.prototype = Object.create(null);
+
+/** Node's util.inspect.custom, without importing node:util (the default entry runs in a browser too). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * The base of every versioned object. Subclasses are decorated with `@versionedObject()` and declare
@@ -299,29 +301,60 @@ export class VersionedObject implements VersionedObjectLike {
     return this.toPrimitive();
   }
 
-  /** Printed form, with SensitiveString fields masked. */
+  /** Printed form, with SensitiveString fields masked: `Volume@1.2 { size: 1, name: 'db' }`. */
   toString(): string {
-    return inspect(this, { depth: 4, breakLength: Infinity });
+    return printed(this, 4, new Set());
   }
 
-  [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
-    const meta = metaOf(this);
-    const shown: Record<string, unknown> = {};
-    for (const def of meta.fields) {
-      const value = this.$values[def.name];
-      if (value === undefined) continue;
-      shown[def.name] = value === null ? null : masked(def.type, value);
-    }
-    for (const name of meta.extraFields) shown[name] = (this as unknown as Record<string, unknown>)[name];
-    const label = `${meta.name}@${this.objVersion}`;
+  /** Node's util.inspect (and console.log) print the same fields, SensitiveString values masked. */
+  [INSPECT](depth: number, options: { stylize: (s: string, style: string) => string }, insp: (value: unknown, options: object) => string): string {
+    const label = `${metaOf(this).name}@${this.objVersion}`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
     // The fields print at the object's own depth, so a child's fields show as a nested plain object's would.
-    return `${label} ${insp(shown, { ...options, depth } as Parameters<typeof inspect>[1])}`;
+    return `${label} ${insp(shownFields(this), { ...options, depth })}`;
   }
 }
 
 Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
 
+
+/** The fields shown when an object is printed: set ones (SensitiveString values masked), then the extra fields. */
+function shownFields(obj: VersionedObject): Record<string, unknown> {
+  const meta = metaOf(obj);
+  const shown: Record<string, unknown> = {};
+  for (const def of meta.fields) {
+    const value = obj.$values[def.name];
+    if (value === undefined) continue;
+    shown[def.name] = value === null ? null : masked(def.type, value);
+  }
+  for (const name of meta.extraFields) shown[name] = (obj as unknown as Record<string, unknown>)[name];
+  return shown;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A compact one-line rendering for toString(), close to util.inspect's. */
+function printed(value: unknown, depth: number, seen: Set<object>): string {
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (seen.has(value)) return '[Circular]';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  const list = (items: string[], open: string, close: string): string => (items.length ? `${open} ${items.join(', ')} ${close}` : `${open}${close}`);
+  if (depth < 0) return value instanceof VersionedObject ? `[${metaOf(value).name}@${value.objVersion}]` : Array.isArray(value) ? '[Array]' : '[Object]';
+  seen.add(value);
+  try {
+    const inner = (v: unknown): string => printed(v, depth - 1, seen);
+    if (value instanceof VersionedObject) return `${metaOf(value).name}@${value.objVersion} ${printed(shownFields(value), depth, seen)}`;
+    if (Array.isArray(value)) return list(value.map(inner), '[', ']');
+    if (value instanceof Set) return `Set(${value.size}) ${list([...value].map(inner), '{', '}')}`;
+    if (value instanceof Map) return `Map(${value.size}) ${list([...value].map(([k, v]) => `${inner(k)} => ${inner(v)}`), '{', '}')}`;
+    const entries = Object.keys(value).map((k) => `${IDENTIFIER.test(k) ? k : printed(k, 0, seen)}: ${inner((value as Record<string, unknown>)[k])}`);
+    return list(entries, '{', '}');
+  } finally {
+    seen.delete(value);
+  }
+}
 
 /** A value for printing: SensitiveString values masked, inside lists, sets and dicts too (as oslo's stringify does). */
 function masked(type: FieldType, value: unknown): unknown {

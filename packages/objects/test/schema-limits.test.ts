@@ -1,7 +1,8 @@
 // The findings of issue 19 one by one: the validator bounded like the decoder, the silent changes, the setters.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectRegistry, SchemaValidator, VersionedObject, f, field, isVersionedError, versionedObject } from '../src/index.js';
+import { ObjectRegistry, VersionedObject, f, field, isVersionedError, versionedObject } from '../src/index.js';
+import { SchemaValidator } from '../src/schema.js';
 
 const registry = new ObjectRegistry();
 const NS = 'versioned_object';
