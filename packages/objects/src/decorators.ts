@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { VersionedError } from './errors.js';
 import { parseVersion } from './version.js';
-import { META, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+import { HOME_REGISTRY, META, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
 import { buildHistory, type HistoryEntry } from './history.js';
 import type { FieldType } from './fields/type.js';
 import { VersionedObject, fieldAccessor } from './object.js';
@@ -152,6 +152,15 @@ function takePending(cls: Function): Set<string> {
   return new Set(taken.fields.map((def) => def.name));
 }
 
+const decorated: ObjectMeta[] = [];
+const decoratedListeners: ((meta: ObjectMeta) => void)[] = [];
+
+/** @internal Call `listener` for every class decorated so far and every one decorated from now on (the class-transformer entry). */
+export function onDecorated(listener: (meta: ObjectMeta) => void): void {
+  for (const meta of decorated) listener(meta);
+  decoratedListeners.push(listener);
+}
+
 /**
  * Make a class a versioned object: validate it, install its field accessors and register it. No instance is
  * constructed: a constructor runs only when the program makes an object.
@@ -167,7 +176,13 @@ export function versionedObject(options: VersionedObjectOptions) {
     const meta = buildMeta(cls, options, accessors);
     Object.defineProperty(cls, META, { value: meta });
     for (const def of meta.fields) Object.defineProperty(cls.prototype, def.name, fieldAccessor(() => meta, def));
-    if (options.registry !== false) (options.registry ?? defaultRegistry).register(meta, { replace: options.replace ?? false });
+    if (options.registry !== false) {
+      const registry = options.registry ?? defaultRegistry;
+      registry.register(meta, { replace: options.replace ?? false });
+      HOME_REGISTRY.set(meta, registry);
+    }
+    for (const listener of decoratedListeners) listener(meta);
+    decorated.push(meta);
   }
   return decorate;
 }

@@ -32,10 +32,12 @@ export interface DecodeContext {
   readonly registry: ObjectRegistry;
   readonly limits: Required<DecodeLimits>;
   /** Decode a nested envelope. */
-  decodeChild(primitive: unknown): VersionedObjectLike;
+  /** Decode a nested envelope (or, from a plain object, a `target` object: see plain.ts). */
+  decodeChild(primitive: unknown, target: string): VersionedObjectLike;
 }
 
-export const DEFAULT_LIMITS: Required<DecodeLimits> = { maxDepth: 32, maxListLength: 1_000_000 };
+export { DEFAULT_LIMITS } from './meta.js';
+import { DEFAULT_LIMITS } from './meta.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

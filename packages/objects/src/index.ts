@@ -10,6 +10,7 @@ export { fieldExistsAt, childVersionAt, declaredVersions, type HistoryEntry, typ
 export { readEnvelope, envelopeKeysOf, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
 export { ObjectSerializer, type ObjectSerializerOptions } from './serializer.js';
 export { ObjectList } from './list.js';
+export type { FromPlainOptions } from './plain.js';
 export { Comparable, Timestamped } from './mixins.js';
 export { ManifestHistory } from './manifests.js';
 export { type IndirectionApi } from './serializer.js';

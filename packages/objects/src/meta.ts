@@ -1,6 +1,8 @@
 import { VersionedError } from './errors.js';
 import type { FieldType } from './fields/type.js';
 import type { VersionHistory } from './history.js';
+import type { DecodeLimits } from './from-primitive.js';
+import type { ObjectRegistry } from './registry.js';
 
 /** Marks every VersionedObject, so instances from two copies of the package are recognised. */
 export const OBJECT_BRAND = Symbol.for('@versioned/objects.VersionedObject');
@@ -52,6 +54,12 @@ export function makeFieldDef<T>(name: string, type: FieldType<T>, options: Field
     },
   };
 }
+
+/** The decoder's default limits (from-primitive.ts), here so that modules below it can use them. */
+export const DEFAULT_LIMITS: Required<DecodeLimits> = { maxDepth: 32, maxListLength: 1_000_000 };
+
+/** The registry each class was registered in by its decorator: where its children's classes are looked up by name. */
+export const HOME_REGISTRY = new WeakMap<ObjectMeta, ObjectRegistry>();
 
 /** Everything known about a decorated class. */
 export interface ObjectMeta {

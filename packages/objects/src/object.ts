@@ -4,6 +4,7 @@ import { changedInPlace, forgetBaseline, isMutable, rebaseline, trackRead } from
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
+import { fromPlain, toPlain, type FromPlainOptions } from './plain.js';
 import { defineOwn } from './fields/containers.js';
 import type { FieldType } from './fields/type.js';
 
@@ -143,6 +144,17 @@ export class VersionedObject implements VersionedObjectLike {
       throw new VersionedError('unsupported_object', `expected a ${meta.name} primitive, got a ${obj.objName}`, { path: [meta.name] });
     }
     return obj as T;
+  }
+
+  /**
+   * An object from its plain form (what `toPlain()` gives, a DTO, a JSON request body): every key must be a
+   * field, every value is checked as the decoder checks it (dates as ISO strings, sets as arrays, children as
+   * plain objects), fields with a default and left out get it, and the others are required unless nullable
+   * (`{ partial: true }` lifts that). Errors are typed, with the path: `Volume.attachments[2].id: expected a UUID`.
+   * Every value counts as a change, as with create().
+   */
+  static fromPlain<T extends VersionedObject>(this: abstract new (...args: never[]) => T, plain: unknown, options?: FromPlainOptions): T {
+    return fromPlain(metaOf(this), plain, options) as T;
   }
 
   /**
@@ -294,6 +306,14 @@ export class VersionedObject implements VersionedObjectLike {
   toPrimitive(options?: ToPrimitiveOptions): Primitive {
     checkShadowing(this);
     return encodeObject(this, options);
+  }
+
+  /**
+   * The set fields as plain JSON values, children included (no envelope, version or changes): for DTOs and
+   * framework responses. `fromPlain()` reads it back.
+   */
+  toPlain(): Record<string, unknown> {
+    return toPlain(this);
   }
 
   /** `JSON.stringify(obj)` gives the envelope. */
