@@ -86,7 +86,7 @@ export interface ObjectMeta {
   /** The envelope keys, precomputed. */
   readonly keys: EnvelopeKeys;
   /** @internal Compiled encoders (by target version) and decoder, filled on first use. */
-  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown> };
+  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown>; shadowingChecked?: boolean };
 }
 
 /** The five keys of an envelope under one serial namespace (`versioned_object.name`...). */

@@ -468,15 +468,13 @@ function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
 }
 
-const shadowingChecked = new WeakSet<ObjectMeta>();
-
 /**
  * @internal With `useDefineForClassFields`, `size!: number` defines an own property on every instance that hides
  * the field's accessor. The class decorator constructs nothing, so this is checked on a class's first instance
  * that is created, decoded or encoded.
  */
 export function checkShadowing(obj: VersionedObject, meta: ObjectMeta = metaOf(obj)): void {
-  if (shadowingChecked.has(meta)) return;
+  if (meta.compiled.shadowingChecked) return;
   for (const key of Object.getOwnPropertyNames(obj)) {
     if (meta.fieldMap.has(key)) {
       throw new VersionedError(
@@ -485,7 +483,7 @@ export function checkShadowing(obj: VersionedObject, meta: ObjectMeta = metaOf(o
       );
     }
   }
-  shadowingChecked.add(meta);
+  meta.compiled.shadowingChecked = true;
 }
 
 /** @internal */
