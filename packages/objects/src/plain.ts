@@ -36,7 +36,7 @@ function plainOf(obj: VersionedObjectLike, path: Set<object>): Record<string, un
   path.add(obj);
   const out: Record<string, unknown> = {};
   for (const def of meta.fields) {
-    const value = plainValue(obj, meta, def, path);
+    const value = plainValue(obj, def, path);
     if (value !== undefined) out[def.name] = value;
   }
   path.delete(obj);
@@ -44,7 +44,7 @@ function plainOf(obj: VersionedObjectLike, path: Set<object>): Record<string, un
 }
 
 /** One field's plain form (undefined when unset): children's through the field type, as a list or dict of objects is walked for the wire. */
-function plainValue(obj: VersionedObjectLike, meta: ObjectMeta, def: FieldDef, path: Set<object>): unknown {
+function plainValue(obj: VersionedObjectLike, def: FieldDef, path: Set<object>): unknown {
   const value = (obj as unknown as Stored).$values[def.name];
   if (value === undefined || value === null) return value;
   const ctx: EncodeContext = { manifest: undefined, encodeChild: (child) => plainOf(child, path) as unknown as Primitive };
@@ -53,8 +53,7 @@ function plainValue(obj: VersionedObjectLike, meta: ObjectMeta, def: FieldDef, p
 
 /** @internal One field's plain form, or undefined when it is unset (the class-transformer entry's getters). */
 export function plainField(obj: VersionedObjectLike, def: FieldDef): unknown {
-  const meta = metaOf(obj);
-  return atPath(() => plainValue(obj, meta, def, new Set()), meta.name);
+  return atPath(() => plainValue(obj, def, new Set()), metaOf(obj).name);
 }
 
 /** @internal Assign one field from its plain form, checked as fromPlain() checks it (the class-transformer entry's setters). */
