@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { VersionedError } from './errors.js';
 import { parseVersion } from './version.js';
-import { HOME_REGISTRY, META, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+import { HOME_REGISTRY, META, checkFieldNames, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
 import { buildHistory, type HistoryEntry } from './history.js';
 import type { FieldType } from './fields/type.js';
 import { VersionedObject, fieldAccessor } from './object.js';
@@ -10,7 +10,6 @@ import { defaultRegistry, type ObjectRegistry } from './registry.js';
 const FIELDS_KEY = Symbol.for('@versioned/objects.fields');
 const EXTRA_KEY = Symbol.for('@versioned/objects.extraFields');
 const REMOTABLE_KEY = Symbol.for('@versioned/objects.remotables');
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const DEFAULT_NAMESPACE = 'versionedobjects';
 export const DEFAULT_SERIAL_NAMESPACE = 'versioned_object';
@@ -207,12 +206,7 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     for (const def of (Reflect.getOwnMetadata(FIELDS_KEY, ctor) ?? []) as FieldDef[]) fieldMap.set(def.name, def);
     for (const extra of (Reflect.getOwnMetadata(EXTRA_KEY, ctor) ?? []) as string[]) if (!extraFields.includes(extra)) extraFields.push(extra);
   }
-  const reserved = reservedNames(cls, accessors);
-  for (const fieldName of fieldMap.keys()) {
-    if (!FIELD_NAME.test(fieldName)) throw fail(`field name ${JSON.stringify(fieldName)} must match ${FIELD_NAME}`);
-    if (fieldName === 'then') throw fail('field name "then" is reserved: it would make every object a thenable, and `await obj` would call it');
-    if (reserved.has(fieldName)) throw fail(`field name ${JSON.stringify(fieldName)} is taken by a method or property of the class`);
-  }
+  checkFieldNames(fieldMap.keys(), cls, fail, accessors);
   let parent: ObjectMeta | undefined;
   for (let c = Object.getPrototypeOf(cls); c && c !== VersionedObject; c = Object.getPrototypeOf(c)) {
     if (hasMeta(c)) {
@@ -238,16 +232,4 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     keys: envelopeKeys(serialNamespace),
     compiled: { decoder: undefined, encoders: new Map() },
   };
-}
-
-/** Names of methods and accessors up the prototype chain that are not field accessors of a decorated class. */
-function reservedNames(cls: Function, accessors: ReadonlySet<string>): Set<string> {
-  const names = new Set<string>(['__proto__', 'constructor', 'prototype']);
-  for (let proto = cls.prototype; proto; proto = Object.getPrototypeOf(proto)) {
-    const ctor = proto.constructor;
-    const fieldNames = hasMeta(ctor) ? new Set((ctor as { [META]: ObjectMeta })[META].fieldMap.keys()) : new Set<string>();
-    const own = proto === cls.prototype ? accessors : fieldNames;
-    for (const key of Object.getOwnPropertyNames(proto)) if (!fieldNames.has(key) && !own.has(key)) names.add(key);
-  }
-  return names;
 }

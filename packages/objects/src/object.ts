@@ -1,11 +1,11 @@
-import { VersionedError } from './errors.js';
-import { NO_CHANGES, OBJECT_BRAND, isVersionedObject, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
-import { changedInPlace, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
+import { VersionedError, within } from './errors.js';
+import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { changedInPlace, childHasChanges, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
 import { fromPlain, toPlain, type FromPlainOptions } from './plain.js';
-import { defineOwn } from './fields/containers.js';
+import { defineOwn } from './records.js';
 import type { FieldType } from './fields/type.js';
 
 /**
@@ -336,6 +336,9 @@ export class VersionedObject implements VersionedObjectLike {
 }
 
 Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
+BASE_HOOKS.whatChanged = VersionedObject.prototype.whatChanged;
+BASE_HOOKS.makeCompatible = VersionedObject.prototype.makeCompatible;
+BASE_HOOKS.upgradePrimitive = VersionedObject.upgradePrimitive;
 
 
 /** The fields shown when an object is printed: set ones (SensitiveString values masked), then the extra fields. */
@@ -434,7 +437,7 @@ function coerceFor(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value:
     try {
       coerced = def.type.coerce(value, current === null ? undefined : current);
     } catch (err) {
-      throw err instanceof VersionedError ? err.within(meta.name, def.name) : err;
+      throw within(err, meta.name, def.name);
     }
   }
   return coerced;
@@ -484,26 +487,6 @@ export function checkShadowing(obj: VersionedObject, meta: ObjectMeta = metaOf(o
     }
   }
   meta.compiled.shadowingChecked = true;
-}
-
-/** @internal */
-export const BASE_WHAT_CHANGED = VersionedObject.prototype.whatChanged;
-
-/** @internal Whether whatChanged() is non-empty, without allocating unless the class overrides it. */
-export function hasChanges(obj: VersionedObject): boolean {
-  if (obj.whatChanged !== BASE_WHAT_CHANGED) return obj.whatChanged().size > 0;
-  if (obj.$changes.size > 0 || changedInPlace(obj) !== undefined) return true;
-  for (const def of metaOf(obj).objectFields) if (childHasChanges(obj.$values[def.name])) return true;
-  return false;
-}
-
-/** @internal Whether a field's value holds a child object (alone or in a list) with changes. */
-export function childHasChanges(value: unknown): boolean {
-  if (Array.isArray(value)) {
-    for (const item of value) if (isVersionedObject(item) && hasChanges(item as VersionedObject)) return true;
-    return false;
-  }
-  return isVersionedObject(value) && hasChanges(value as VersionedObject);
 }
 
 function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {
