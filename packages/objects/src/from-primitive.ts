@@ -4,9 +4,9 @@ import { compareVersions, describeValue } from './version.js';
 import { wireFieldsAt } from './wire-fields.js';
 import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { BASE_HOOKS, markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { BASE_HOOKS, checkShadowing, markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
-import { checkShadowing, type VersionedObject } from './object.js';
+import type { VersionedObject } from './object.js';
 
 /** Bounds on hostile input. */
 export interface DecodeLimits {

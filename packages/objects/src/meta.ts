@@ -254,3 +254,21 @@ export function checkMeta(meta: unknown): asserts meta is ObjectMeta {
   if (typeof compiled !== 'object' || compiled === null || !(compiled.encoders instanceof Map)) throw fail('compiled must be { decoder: undefined, encoders: new Map() }');
   if (!Array.isArray(m.extraFields) || !Array.isArray(m.remotables)) throw fail('extraFields and remotables must be arrays');
 }
+
+/**
+ * @internal With `useDefineForClassFields`, `size!: number` defines an own property on every instance that hides
+ * the field's accessor. The class decorator constructs nothing, so this is checked on a class's first instance
+ * that is created, decoded or encoded.
+ */
+export function checkShadowing(obj: object, meta: ObjectMeta = metaOf(obj)): void {
+  if (meta.compiled.shadowingChecked) return;
+  for (const key of Object.getOwnPropertyNames(obj)) {
+    if (meta.fieldMap.has(key)) {
+      throw new VersionedError(
+        'registration',
+        `${meta.name}.${key}: an instance property hides the field; declare it as \`declare ${key}: T\` (or compile with useDefineForClassFields: false), or with standard decorators as \`accessor ${key}: T\``,
+      );
+    }
+  }
+  meta.compiled.shadowingChecked = true;
+}

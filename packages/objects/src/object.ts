@@ -1,5 +1,5 @@
 import { VersionedError, within } from './errors.js';
-import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, checkShadowing, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { changedInPlace, childHasChanges, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
@@ -469,24 +469,6 @@ function fieldDef(obj: VersionedObject, name: string): FieldDef {
 
 function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
-}
-
-/**
- * @internal With `useDefineForClassFields`, `size!: number` defines an own property on every instance that hides
- * the field's accessor. The class decorator constructs nothing, so this is checked on a class's first instance
- * that is created, decoded or encoded.
- */
-export function checkShadowing(obj: VersionedObject, meta: ObjectMeta = metaOf(obj)): void {
-  if (meta.compiled.shadowingChecked) return;
-  for (const key of Object.getOwnPropertyNames(obj)) {
-    if (meta.fieldMap.has(key)) {
-      throw new VersionedError(
-        'registration',
-        `${meta.name}.${key}: an instance property hides the field; declare it as \`declare ${key}: T\` (or compile with useDefineForClassFields: false), or with standard decorators as \`accessor ${key}: T\``,
-      );
-    }
-  }
-  meta.compiled.shadowingChecked = true;
 }
 
 function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {
