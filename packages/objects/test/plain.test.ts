@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { instanceToPlain, plainToInstance } from 'class-transformer';
 import '../src/class-transformer.js';
 import { ObjectRegistry, OptionalFields, VersionedObject, f, field, isVersionedError, metaOf, versionedObject } from '../src/index.js';
-import { Everything, Part, everythingArb, registry } from './support/model.js';
+import { Everything, Part, everythingArb } from './support/model.js';
 
 const data = (obj: VersionedObject): unknown => obj.toPrimitive()['versioned_object.data'];
 /** The envelope without change lists (a value read from a plain object counts as a change), children included. */
@@ -123,6 +123,6 @@ describe('class-transformer', () => {
       () => plainToInstance(PlainVolume, { id: UUID, attachments: [attachment(1), { id: 'nope' }] }),
       (err) => isVersionedError(err, 'invalid_value') && err.message === 'PlainVolume.attachments[1].id: expected a UUID, got "nope"',
     );
-    assert.ok(plainToInstance(Part, { id: UUID }).isSet('id') && registry);
+    assert.equal(plainToInstance(Part, { id: UUID }).id, UUID);
   });
 });
