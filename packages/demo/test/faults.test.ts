@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RpcErrorCode } from '@versioned/rpc';
-import { InMemoryFleet, summarize } from '../src/fleet/index.js';
-import { exitCodeOf } from '../src/main.js';
+import { InMemoryFleet, exitCodeOf, summarize } from '../src/fleet/index.js';
 
 const TYPED: ReadonlySet<string> = new Set<RpcErrorCode>(['version_cap', 'timeout', 'no_such_method', 'unsupported_version', 'remote', 'transport', 'invalid_target', 'invalid_message']);
 
