@@ -126,6 +126,6 @@ test('the timeline stays well-formed whatever the hosts, releases and events are
       const labels = textsOf(svg);
       for (const [host] of lanes) assert.ok(labels.includes(carried(host)), `no lane ${JSON.stringify(host)}`);
     }),
-    { numRuns: 60 },
+    { numRuns: 40 },
   );
 });
