@@ -86,6 +86,11 @@ export class FleetChild {
     });
   }
 
+  /** One command, as a JSON line on its stdin. */
+  send(command: unknown): void {
+    if (this.running) this.child.stdin!.write(`${JSON.stringify(command)}\n`);
+  }
+
   signal(signal: NodeJS.Signals): void {
     if (this.running) this.child.kill(signal);
   }

@@ -17,8 +17,10 @@ export interface PythonHostOptions {
   readonly reportIntervalMs: number;
   /** Down time + late grace of the fleet: a heartbeat older than this means the row was dead. */
   readonly deadAfterMs: number;
-  /** How long to wait between writing the row and serving (the callers lower their pins first). */
-  readonly serveDelayMs?: number;
+  /** How long it serves after its row says stopped (SIGTERM). */
+  readonly drainMs?: number;
+  /** A JSON file holding its volume rows across restarts (the TypeScript hosts read and write the same). */
+  readonly rows?: string;
 }
 
 /** oslo.messaging names the RabbitMQ driver `rabbit://`. */
@@ -37,7 +39,8 @@ export function startPythonHost(options: PythonHostOptions): FleetChild {
     '--database', options.database,
     '--report-interval-ms', String(options.reportIntervalMs),
     '--dead-after-ms', String(options.deadAfterMs),
-    '--serve-delay-ms', String(options.serveDelayMs ?? 0),
+    '--drain-ms', String(options.drainMs ?? 500),
+    ...(options.rows ? ['--rows', options.rows] : []),
   ];
   return FleetChild.start(`${options.host} (Python, release N)`, PYTHON, args, { cwd: PYTHON_DIR, env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' } });
 }
