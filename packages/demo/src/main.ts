@@ -12,7 +12,7 @@ export interface DemoOptions extends InMemoryFleetOptions {
   readonly live?: ((line: string) => void) | undefined;
   /** Where the SVG timeline is written (default: versioned-demo-timeline.svg in the OS temporary directory). */
   readonly timelinePath?: string;
-  /** Load run before the first step and after each (default 2 s). */
+  /** Load run before the first step and after each (default 3 s). */
   readonly settleMs?: number;
 }
 
@@ -44,25 +44,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     const steps = rollingUpgrade(fleet.volumeHosts);
     write(`the services table: ${fleet.database} (@versioned/upgrade on SQLite; lift policy for volume: finalize)`);
-    write(`fleet: api-1 (release N) calling ${fleet.volumeHosts.join(', ')} (release N) at ${fleet.load ? 'about 30' : '0'} calls and casts per second`);
-    const plain = (line: string) => (options.live ? undefined : write(line));
-    plain(progress(step, fleet.sampleNow(), 0));
+    write(`fleet: api-1 (release N) calling ${fleet.volumeHosts.join(', ')} (release N), ${fleet.ratePerSecond} calls and casts per second`);
+    write(progress(step, fleet.sampleNow(), 0));
     await runPlan(
       fleet,
       steps,
-      options.settleMs ?? 2_000,
+      options.settleMs ?? 3_000,
       (i, s) => {
         const f = fleet as InMemoryFleet;
         step = `step ${i + 1}/${steps.length}: ${s.title}`;
-        plain(progress(step, f.sampleNow(), f.recorder.rate()));
+        write(progress(step, f.sampleNow(), f.recorder.rate()));
       },
     );
     step = 'done: stopping the load';
+    write(progress('upgraded', fleet.sampleNow(), fleet.recorder.rate()));
     const stats = await fleet.stopLoad();
     const recording = fleet.recorder.recording();
     const timeline = writeTimeline(options.timelinePath ?? join(tmpdir(), 'versioned-demo-timeline.svg'), recording);
     const seconds = (recording.samples.at(-1)?.t ?? 0) / 1000;
-    const summary = summarize(stats, fleet.ledger, fleet.pinChanges.map((c) => ({ t: c.t / 1000, message: c.message })), seconds, timeline);
+    const summary = summarize(stats, fleet.ledger, fleet.lostCasts().length, fleet.pinChanges.map((c) => ({ t: c.t / 1000, message: c.message })), seconds, timeline);
     write('');
     for (const line of formatSummary(summary)) write(line);
     return { summary, recording, fleet };
@@ -71,10 +71,22 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
+/** 0 when every call was answered and nothing ran twice, was lost or could not be read; 1 otherwise. */
+export function exitCodeOf(summary: Summary): number {
+  return summary.stats.failed === 0 && summary.duplicates === 0 && summary.undecodable === 0 && summary.castsLost === 0 ? 0 : 1;
+}
+
 /** The `pnpm demo` entry point: the exit code (0 when every call was answered, 1 otherwise). */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
-  const at = argv.indexOf('--timeline');
-  const timelinePath = at >= 0 ? argv[at + 1] : undefined;
+  let timelinePath: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') continue;
+    if (argv[i] === '--timeline' && argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--')) timelinePath = argv[++i];
+    else {
+      console.error(`demo: ${argv[i] === '--timeline' ? '--timeline needs a file path' : `unknown option ${JSON.stringify(argv[i])}`}; usage: pnpm demo [-- --timeline FILE.svg]`);
+      return 2;
+    }
+  }
   const tty = process.stdout.isTTY === true;
   let drawn = false;
   const live = tty
@@ -91,9 +103,9 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   };
   try {
     const { summary } = await runDemo({ write, live, ...(timelinePath ? { timelinePath } : {}) });
-    const ok = summary.stats.failed === 0 && summary.duplicates === 0 && summary.undecodable === 0 && summary.castsLost === 0;
-    if (!ok) console.error('\ndemo failed: some calls failed, ran twice, were lost or could not be decoded (see the table)');
-    return ok ? 0 : 1;
+    const code = exitCodeOf(summary);
+    if (code !== 0) console.error('\ndemo failed: some calls failed, ran twice, were lost or could not be decoded (see the table)');
+    return code;
   } catch (err) {
     console.error('\ndemo failed:', err instanceof Error ? err.message : err);
     return 1;

@@ -40,6 +40,8 @@ export interface PinChangeSeen {
   readonly message: string;
 }
 
+export type FleetInMemoryCast = InMemoryFleet['castsSent'][number];
+
 interface ApiProcess {
   readonly service: ApiService;
   readonly upgrade: Upgrade;
@@ -60,6 +62,10 @@ export class InMemoryFleet implements FleetControl {
   readonly volumes: VolumeDirectory = new Map();
   readonly pinChanges: PinChangeSeen[] = [];
   readonly warnings: string[] = [];
+  /** Every cast the transport accepted: whether a host received it is in the ledger. */
+  readonly castsSent: { readonly requestId: string; readonly host: string | undefined; readonly sentAt: number }[] = [];
+  /** The load's rate, operations per second. */
+  readonly ratePerSecond: number;
   readonly timings: FleetTimings;
   readonly dir: string;
   readonly database: string;
@@ -79,6 +85,7 @@ export class InMemoryFleet implements FleetControl {
     this.volumeHosts = options.hosts ?? ['volume-1', 'volume-2', 'volume-3'];
     this.dir = mkdtempSync(join(tmpdir(), 'versioned-demo-'));
     this.database = `sqlite:${join(this.dir, 'services.db')}`;
+    this.ratePerSecond = options.ratePerSecond ?? 10 * this.volumeHosts.length;
   }
 
   /** Open the table, start every host on release N, the API service on N, the load and the sampler. */
@@ -96,8 +103,9 @@ export class InMemoryFleet implements FleetControl {
       fleet.#api = await fleet.#startApi('N');
       fleet.load = new LoadGenerator({
         caller: fleet.#api.service,
-        ratePerSecond: options.ratePerSecond ?? 10 * fleet.volumeHosts.length,
+        ratePerSecond: fleet.ratePerSecond,
         onOutcome: (outcome, id) => {
+          if (outcome.kind === 'cast' && !outcome.error) fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
           if (outcome.error) fleet.recorder.event('failure', `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`, outcome.host);
         },
       });
@@ -176,7 +184,7 @@ export class InMemoryFleet implements FleetControl {
 
   async finalize(): Promise<void> {
     const state = await this.operator.finalize(VOLUME_BINARY, { by: 'operator@demo' });
-    this.recorder.event('step', `volume finalized at ${state.release}`);
+    this.recorder.event('pins', `volume finalized at ${state.release} by ${state.by}`);
   }
 
   async reloadAll(): Promise<void> {
@@ -197,6 +205,11 @@ export class InMemoryFleet implements FleetControl {
     const sample = this.recorder.sample({ pins, hosts, stats: this.load?.stats() ?? Recorder.empty().stats });
     this.#options.onSample?.(sample);
     return sample;
+  }
+
+  /** Casts accepted that no host received (call it once the load has stopped). */
+  lostCasts(): FleetInMemoryCast[] {
+    return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
   }
 
   /** Stop the load (every started operation completes), take a last sample; the fleet keeps running. */

@@ -83,6 +83,7 @@ export class Recorder {
  */
 export class DeliveryLedger {
   readonly #delivered = new Map<string, number>();
+  readonly #byHost = new Map<string, number>();
   readonly undecodable: Extract<HostReport, { kind: 'undecodable' }>[] = [];
   castsDelivered = 0;
   callsDelivered = 0;
@@ -90,6 +91,8 @@ export class DeliveryLedger {
   take(report: HostReport): void {
     if (report.kind === 'undecodable') this.undecodable.push(report);
     if (report.kind !== 'delivered') return;
+    const key = `${report.host}@${report.release}`;
+    this.#byHost.set(key, (this.#byHost.get(key) ?? 0) + 1);
     if (report.expectsReply) this.callsDelivered += 1;
     else this.castsDelivered += 1;
     if (report.requestId !== undefined) this.#delivered.set(report.requestId, (this.#delivered.get(report.requestId) ?? 0) + 1);
@@ -98,6 +101,11 @@ export class DeliveryLedger {
   /** Request ids delivered more than once. */
   duplicates(): string[] {
     return [...this.#delivered].filter(([, n]) => n > 1).map(([id]) => id);
+  }
+
+  /** Messages delivered to `host` while it ran `release`. */
+  deliveredTo(host: string, release: string): number {
+    return this.#byHost.get(`${host}@${release}`) ?? 0;
   }
 
   delivered(requestId: string): number {

@@ -16,12 +16,11 @@ export interface Summary {
   readonly seconds: number;
 }
 
-export function summarize(stats: LoadStats, ledger: DeliveryLedger, pinChanges: readonly { t: number; message: string }[], seconds: number, timeline?: string): Summary {
-  const castsAccepted = stats.casts - (stats.failedByCode.transport ?? 0);
+export function summarize(stats: LoadStats, ledger: DeliveryLedger, castsLost: number, pinChanges: readonly { t: number; message: string }[], seconds: number, timeline?: string): Summary {
   return {
     stats,
     duplicates: ledger.duplicates().length,
-    castsLost: Math.max(0, castsAccepted - ledger.castsDelivered),
+    castsLost,
     undecodable: stats.undecodable + ledger.undecodable.length,
     pinChanges,
     timeline,

@@ -9,8 +9,11 @@ const GAP = 6;
 const CHART = 150;
 const COLORS: Record<string, string> = { N: '#8da0cb', 'N+1': '#66c2a5', down: '#f4cccc' };
 
+/** Text as XML carries it: markup characters escaped, characters XML cannot hold (controls, lone surrogates) as U+FFFD. */
 function escape(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return text
+    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function color(state: string): string {
@@ -67,18 +70,20 @@ export function renderTimeline(recording: Recording): string {
     }
   }
   // Operations per second (between samples) and failures so far.
-  const rates = samples.slice(1).map((s, i) => {
-    const prev = samples[i] as Sample;
-    return { t: s.t, rate: s.t === prev.t ? 0 : ((s.stats.made - prev.stats.made) * 1000) / (s.t - prev.t), failed: s.stats.failed };
+  // Operations started per second over the last second (a window, so that samples close together do not spike).
+  const rates = samples.slice(1).map((s) => {
+    const from = samples.find((p) => p.t >= s.t - 1000) as Sample;
+    return { t: s.t, rate: s.t === from.t ? 0 : ((s.stats.made - from.stats.made) * 1000) / (s.t - from.t), failed: s.stats.failed };
   });
   const rMax = Math.max(10, ...rates.map((r) => r.rate)) * 1.1;
-  const fMax = Math.max(1, ...rates.map((r) => r.failed));
+  const failed = Math.max(0, ...rates.map((r) => r.failed));
+  const fMax = Math.max(1, failed);
   const yRate = (r: number) => (chartBottom - (r / rMax) * CHART).toFixed(1);
   const yFail = (f: number) => (chartBottom - (f / fMax) * CHART).toFixed(1);
   out.push(`<rect x="${LEFT}" y="${chartTop}" width="${plot}" height="${CHART}" fill="none" stroke="#999"/>`);
   out.push(`<text x="${LEFT - 8}" y="${chartTop + 12}" text-anchor="end">ops/s ${Math.round(rMax)}</text>`);
   out.push(`<text x="${LEFT - 8}" y="${chartBottom}" text-anchor="end">0</text>`);
-  out.push(`<text x="${LEFT + plot + 4}" y="${chartTop + 12}" fill="#d62728">failed ${fMax}</text>`);
+  out.push(`<text x="${LEFT + plot + 4}" y="${chartTop + 12}" fill="#d62728">failed ${failed}</text>`);
   if (rates.length > 0) {
     out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yRate(r.rate)}`).join(' ')}"/>`);
     out.push(`<polyline fill="none" stroke="#d62728" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yFail(r.failed)}`).join(' ')}"/>`);
