@@ -72,7 +72,7 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     server = new RpcServer({
       transport,
       target: { topic: TOPIC, server: 'ts-n' },
-      endpoints: [{ target: manager.target, create_volume: (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['call_id'])), manager.create_volume(ctx, args)), get_volume: (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['call_id'])), manager.get_volume(ctx, args)) }],
+      endpoints: [{ target: manager.target, create_volume: (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['request_id'])), manager.create_volume(ctx, args)), get_volume: (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['request_id'])), manager.get_volume(ctx, args)) }],
       serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }),
     });
     await server.start();
@@ -127,8 +127,8 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
         for (const host of ['ts-n', 'py-n']) {
           const [c1, c2] = [randomUUID(), randomUUID()];
           ids.push(c1, c2);
-          const created = await client.prepare({ server: host }).call<releaseN.Volume>({ call_id: c1 }, 'create_volume', { volume: make() });
-          const got = await client.prepare({ server: host }).call<releaseN.Volume>({ call_id: c2 }, 'get_volume', { volume_id: values.id });
+          const created = await client.prepare({ server: host }).call<releaseN.Volume>({ request_id: c1 }, 'create_volume', { volume: make() });
+          const got = await client.prepare({ server: host }).call<releaseN.Volume>({ request_id: c2 }, 'get_volume', { volume_id: values.id });
           assert.ok(created instanceof releaseN.Volume && got instanceof releaseN.Volume);
           answers.push([created.toPrimitive(), got.toPrimitive()['versioned_object.data']]);
         }
@@ -137,7 +137,7 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
       { numRuns: 25 },
     );
     // Every call ran once, on the host it was addressed to.
-    const pyRan = [...children[0]!.events].filter((e) => e.event === 'ran').map((e) => String(e['id']));
+    const pyRan = [...children[0]!.events].filter((e) => e.event === 'delivered').map((e) => String(e['requestId']));
     assert.equal(new Set(pyRan).size, pyRan.length, 'no call ran twice');
     assert.deepEqual(new Set([...pyRan, ...tsRan]), new Set(ids));
     assert.equal(children[0]!.events.filter((e) => e.event === 'undecodable').length, 0);

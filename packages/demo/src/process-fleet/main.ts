@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RabbitTransport } from '@versioned/rpc';
 import { formatSummary, rollingUpgrade, runPlan, summarize, writeTimeline, type Summary } from '../fleet/index.js';
+import { exitCodeOf } from '../main.js';
 import { createDatabase } from './database.js';
 import { PYTHON } from './python-host.js';
 import { ProcessFleet, type ProcessFleetOptions } from './supervisor.js';
@@ -68,7 +69,7 @@ export async function runProcessDemo(options: ProcessDemoOptions): Promise<Summa
     const stats = await fleet.stopLoad();
     const recording = fleet.recorder.recording();
     const timeline = writeTimeline(options.timelinePath ?? join(tmpdir(), 'versioned-fleet-timeline.svg'), recording);
-    const summary = summarize(stats, fleet.ledger, fleet.pinChanges, (recording.samples.at(-1)?.t ?? 0) / 1000, timeline);
+    const summary = summarize(stats, fleet.ledger, fleet.lostCasts().length, fleet.pinChanges, (recording.samples.at(-1)?.t ?? 0) / 1000, timeline);
     write('');
     for (const line of formatSummary(summary)) write(line);
     return summary;
@@ -77,21 +78,30 @@ export async function runProcessDemo(options: ProcessDemoOptions): Promise<Summa
   }
 }
 
-function flag(argv: readonly string[], name: string): string | undefined {
-  const at = argv.indexOf(name);
-  return at >= 0 ? argv[at + 1] : undefined;
-}
+const USAGE = 'usage: pnpm demo -- --fleet rabbitmq [--broker rabbit://...] [--postgres postgresql://...] [--timeline FILE.svg]';
 
-/** The CLI of the process fleet: exit 0 when every call was answered, 1 otherwise, 2 when a service is missing. */
+/** The CLI of the process fleet: exit 0 when every call was answered, 1 otherwise, 2 for a bad option or a missing service. */
 export async function processFleetMain(argv: readonly string[]): Promise<number> {
-  const brokerUrl = flag(argv, '--broker') ?? process.env['VERSIONED_BROKER_URL'] ?? DEFAULT_BROKER_URL;
-  const postgresUrl = flag(argv, '--postgres') ?? process.env['VERSIONED_POSTGRES_URL'] ?? DEFAULT_POSTGRES_URL;
-  const timelinePath = flag(argv, '--timeline');
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i] as string;
+    if (name === '--') continue;
+    const value = argv[i + 1];
+    if (!['--broker', '--postgres', '--timeline'].includes(name) || value === undefined || value.startsWith('--')) {
+      console.error(`demo: ${name.startsWith('--') && value === undefined ? `${name} needs a value` : `unknown option ${JSON.stringify(name)}`}; ${USAGE}`);
+      return 2;
+    }
+    values[name] = value;
+    i += 1;
+  }
+  const brokerUrl = values['--broker'] ?? process.env['VERSIONED_BROKER_URL'] ?? DEFAULT_BROKER_URL;
+  const postgresUrl = values['--postgres'] ?? process.env['VERSIONED_POSTGRES_URL'] ?? DEFAULT_POSTGRES_URL;
+  const timelinePath = values['--timeline'];
   try {
     const summary = await runProcessDemo({ brokerUrl, postgresUrl, write: (line) => console.log(line), ...(timelinePath ? { timelinePath } : {}) });
-    const ok = summary.stats.failed === 0 && summary.duplicates === 0 && summary.undecodable === 0 && summary.castsLost === 0;
-    if (!ok) console.error('\ndemo failed: some calls failed, ran twice, were lost or could not be decoded (see the table)');
-    return ok ? 0 : 1;
+    const code = exitCodeOf(summary);
+    if (code !== 0) console.error('\ndemo failed: some calls failed, ran twice, were lost or could not be decoded (see the table)');
+    return code;
   } catch (error) {
     if (error instanceof FleetSetupError) {
       console.error(`demo: ${error.message}`);

@@ -107,6 +107,8 @@ export class ProcessFleet implements FleetControl {
   readonly downtimes: Downtime[] = [];
   readonly pinChanges: { t: number; message: string }[] = [];
   readonly warnings: string[] = [];
+  /** Every cast the transport accepted: whether a host received it is in the ledger. */
+  readonly castsSent: { readonly requestId: string; readonly host: string | undefined; readonly sentAt: number }[] = [];
   readonly exchange = `versioned_fleet_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   readonly timings: FleetTimings;
   readonly volumeHosts: readonly string[];
@@ -146,6 +148,7 @@ export class ProcessFleet implements FleetControl {
         ratePerSecond: options.ratePerSecond ?? 8 * fleet.volumeHosts.length,
         idPrefix: fleet.exchange,
         onOutcome: (outcome, id) => {
+          if (outcome.kind === 'cast' && !outcome.error) fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
           if (outcome.error) fleet.recorder.event('failure', `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`, outcome.host);
         },
       });
@@ -274,6 +277,11 @@ export class ProcessFleet implements FleetControl {
     const sample = this.recorder.sample({ pins, hosts, stats: this.load?.stats() ?? Recorder.empty().stats });
     this.#options.onSample?.(sample);
     return sample;
+  }
+
+  /** Casts accepted that no host received (once the load has stopped). */
+  lostCasts(): ProcessFleet['castsSent'] {
+    return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
   }
 
   async stopLoad(): Promise<LoadStats> {
