@@ -53,7 +53,8 @@ async function openUpgrade(config: ChildConfig, onPins?: (change: PinsChange) =>
     binaries: [VOLUME_RELEASES, API_RELEASES],
     config: { liftPolicy: { volume: 'finalize' } },
     reloadOnSighup: true,
-    logger: { info: () => {}, warn: (message) => emit('warn', { message }) },
+    // The reload a SIGHUP runs says so when it is done: that line is the `sighup` event the supervisor waits for.
+    logger: { info: (message) => emit(message.startsWith('SIGHUP') ? 'sighup' : 'info', { message }), warn: (message) => emit('warn', { message }) },
     ...upgradeTimings(config.timings),
     ...(onPins ? { onPinsChange: onPins } : {}),
   });
@@ -71,7 +72,6 @@ export async function runChild(config: ChildConfig): Promise<void> {
   };
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
-  process.on('SIGHUP', () => emit('sighup', { host: config.host }));
   const input = createInterface({ input: process.stdin });
   input.on('close', () => void stop());
 
