@@ -19,7 +19,6 @@ export interface DemoOptions extends InMemoryFleetOptions {
 export interface DemoResult {
   readonly summary: Summary;
   readonly recording: Recording;
-  readonly fleet: InMemoryFleet;
 }
 
 /** One progress line: the step, the pins the caller sends at, operations per second, failures so far. */
@@ -34,12 +33,15 @@ function progress(step: string, sample: Sample, rate: number): string {
  * time, then the API service, then the pins lift (finalize, no restart). Resolves once the fleet is closed.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
-  const write = options.write ?? (() => {});
+  const { write = () => {}, live, timelinePath, settleMs, ...fleetOptions } = options;
   let step = 'fleet up: api N, volume hosts N, load running';
   let fleet: InMemoryFleet | undefined;
   fleet = await InMemoryFleet.open({
-    ...options,
-    onSample: (sample) => options.live?.(progress(step, sample, fleet?.recorder.rate() ?? 0)),
+    ...fleetOptions,
+    onSample: (sample) => {
+      fleetOptions.onSample?.(sample);
+      live?.(progress(step, sample, fleet?.recorder.rate() ?? 0));
+    },
   });
   try {
     const steps = rollingUpgrade(fleet.volumeHosts);
@@ -49,7 +51,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await runPlan(
       fleet,
       steps,
-      options.settleMs ?? 3_000,
+      settleMs ?? 3_000,
       (i, s) => {
         const f = fleet as InMemoryFleet;
         step = `step ${i + 1}/${steps.length}: ${s.title}`;
@@ -60,12 +62,12 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     write(progress('upgraded', fleet.sampleNow(), fleet.recorder.rate()));
     const stats = await fleet.stopLoad();
     const recording = fleet.recorder.recording();
-    const timeline = writeTimeline(options.timelinePath ?? join(tmpdir(), 'versioned-demo-timeline.svg'), recording);
+    const timeline = writeTimeline(timelinePath ?? join(tmpdir(), 'versioned-demo-timeline.svg'), recording);
     const seconds = (recording.samples.at(-1)?.t ?? 0) / 1000;
     const summary = summarize(stats, fleet.ledger, fleet.lostCasts().length, fleet.pinChanges.map((c) => ({ t: c.t / 1000, message: c.message })), seconds, timeline);
     write('');
     for (const line of formatSummary(summary)) write(line);
-    return { summary, recording, fleet };
+    return { summary, recording };
   } finally {
     await fleet.close();
   }

@@ -114,12 +114,6 @@ export class ApiService {
     this.#service = undefined;
   }
 
-  /** Abandon the row without stopping it (a crash), for drills. */
-  crash(): void {
-    this.#service?.abandon();
-    this.#service = undefined;
-  }
-
   /** Run one operation; never rejects: a failure is in `error`, with the typed code. */
   async run(op: Operation, requestId: string): Promise<Outcome> {
     const ctx: RequestContext = { request_id: requestId };

@@ -9,7 +9,7 @@ import { LoadGenerator, type LoadStats } from './load.js';
 import type { FleetControl } from './plan.js';
 import { DeliveryLedger, Recorder, type Sample } from './recorder.js';
 import { DEMO_TIMINGS, checkTimings, upgradeTimings, type FleetTimings } from './timings.js';
-import { VOLUME_BINARY, VolumeHost } from './volume-host.js';
+import { VOLUME_BINARY, VolumeHost, type HostReport } from './volume-host.js';
 
 /** The volume service's releases by name. */
 export const RELEASES: Readonly<Record<string, Release>> = { N: RELEASE_N, 'N+1': RELEASE_N1 };
@@ -96,7 +96,7 @@ export class InMemoryFleet implements FleetControl {
       for (const [i, host] of fleet.volumeHosts.entries()) {
         const upgrade = await fleet.openUpgrade();
         fleet.hostUpgrades.set(host, upgrade);
-        const volumeHost = new VolumeHost({ host, zone: `az-${i + 1}`, connect: () => fleet.connect(), upgrade, timings: fleet.timings, report: (r) => fleet.ledger.take(r) });
+        const volumeHost = new VolumeHost({ host, zone: `az-${i + 1}`, connect: () => fleet.connect(), upgrade, timings: fleet.timings, report: (r) => fleet.#take(r) });
         fleet.hosts.set(host, volumeHost);
         await volumeHost.start(RELEASE_N);
       }
@@ -117,6 +117,11 @@ export class InMemoryFleet implements FleetControl {
       await fleet.close().catch(() => undefined);
       throw error;
     }
+  }
+
+  #take(report: HostReport): void {
+    this.ledger.take(report);
+    if (report.kind === 'state') this.recorder.event('host', `${report.host} ${report.state} (release ${report.release})`, report.host);
   }
 
   /** A new connection to the fleet's broker (each simulated process has its own). */

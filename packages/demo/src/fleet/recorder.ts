@@ -15,7 +15,8 @@ export interface Sample {
   readonly stats: LoadStats;
 }
 
-export type EventKind = 'step' | 'pins' | 'fault' | 'reload' | 'failure';
+/** `step` and `fault` are drawn as numbered lines on the timeline; `failure` as a tick; the others are kept in the recording. */
+export type EventKind = 'step' | 'pins' | 'fault' | 'reload' | 'failure' | 'host';
 
 export interface FleetEvent {
   readonly t: number;
