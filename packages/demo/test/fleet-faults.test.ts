@@ -39,7 +39,9 @@ async function until(predicate: () => boolean, ms: number, what: string): Promis
 }
 
 test('the process fleet upgraded under load through a SIGKILL, a broker closing every connection, SIGHUPs and a release-N host back after the lift', { timeout: 170_000 }, async () => {
+  const sentAt = new Map<string, number>();
   const f = (fleet = await ProcessFleet.open({
+    onOutcome: (outcome, id) => sentAt.set(id, outcome.sentAt),
     brokerUrl: node!.url,
     postgresUrl: POSTGRES_URL,
     hosts: [{ name: 'volume-1' }, { name: 'volume-2' }, { name: 'volume-3', python: true }],
@@ -61,9 +63,12 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
 
   // The broker closes every connection (each process's, the Python host's included); they all reconnect.
   let before = answered();
+  const python = () => f.ledger.deliveredTo('volume-3', 'N');
+  const pythonBefore = python();
   await node!.closeAllConnections('fleet fault test');
   f.recorder.event('fault', 'the broker closed every connection');
   await until(() => answered() > before + 40, 20_000, 'calls answered after the broker closed the connections');
+  await until(() => python() > pythonBefore + 5, 10_000, 'the Python host served again after the broker closed its connection');
 
   // SIGHUP to every process: the TypeScript ones reload their Upgrade, the Python one beats at once.
   await f.reloadAll();
@@ -86,6 +91,9 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
   await sleep(1000);
 
   const stats = await f.stopLoad();
+  // Calls sent to volume-2 while it was down that waited in its queue and were answered by its next process.
+  const kill = f.downtimes.find((d) => d.how === 'killed');
+  const held = f.members.get('volume-2')!.child.events.filter((e) => e.event === 'delivered' && (sentAt.get(String(e['requestId'])) ?? Infinity) < (kill?.to ?? 0)).length;
   const lost = f.lostCasts();
   const failures = f.load.failures;
   const recording = f.recorder.recording();
@@ -93,7 +101,7 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
   console.log(
     `process fleet faults: made ${stats.made}, answered ${stats.answered}, failed ${stats.failed} ${JSON.stringify(stats.failedByCode)}, ` +
       `casts lost ${lost.length}, run twice ${summary.duplicates}, undecodable ${summary.undecodable}, cap errors ${stats.capErrors}, ` +
-      `degraded ${stats.degraded}, backported ${stats.backported}, pin changes ${f.pinChanges.length}; delivered to the Python hosts ` +
+      `degraded ${stats.degraded}, backported ${stats.backported}, pin changes ${f.pinChanges.length}; sent to volume-2 while it was down and answered by its next process ${held}; delivered to the Python hosts ` +
       `${f.ledger.deliveredTo('volume-3', 'N')} + ${f.ledger.deliveredTo('volume-4', 'N')}`,
   );
 

@@ -40,6 +40,8 @@ export interface ProcessFleetOptions {
   readonly ratePerSecond?: number;
   readonly sampleMs?: number;
   readonly onSample?: (sample: Sample) => void;
+  /** Told of every operation's outcome, with its request id. */
+  readonly onOutcome?: (outcome: Outcome, requestId: string) => void;
 }
 
 /** When a host did not serve: from its kill or stop to the moment its next process was ready. */
@@ -148,6 +150,7 @@ export class ProcessFleet implements FleetControl {
         ratePerSecond: options.ratePerSecond ?? 8 * fleet.volumeHosts.length,
         idPrefix: fleet.exchange,
         onOutcome: (outcome, id) => {
+          options.onOutcome?.(outcome, id);
           if (outcome.kind === 'cast' && !outcome.error) fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
           if (outcome.error) fleet.recorder.event('failure', `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`, outcome.host);
         },
