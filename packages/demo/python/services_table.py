@@ -83,6 +83,13 @@ class ServiceRow(object):
             if not cur.fetchone()[0]:
                 raise RuntimeError('%s has no services table (versioned_services)' % self.url)
 
+    def finalized_release(self):
+        """The release the binary was finalized at (versioned_upgrade_state), or None."""
+        with self._connection().cursor() as cur:
+            cur.execute('SELECT finalized_release FROM versioned_upgrade_state WHERE binary_name = %(binary)s', self.params)
+            found = cur.fetchone()
+            return found[0] if found else None
+
     def register(self):
         self._run([REGISTER, SEEN], lambda rows: True)
 

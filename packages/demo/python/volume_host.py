@@ -115,6 +115,8 @@ def parse_args(argv):
     parser.add_argument('--rows', help='a JSON file holding the volume rows across restarts')
     parser.add_argument('--report-interval-ms', type=int, default=10000)
     parser.add_argument('--dead-after-ms', type=int, default=120000, help='down time + late grace of the fleet')
+    parser.add_argument('--force-below-finalized', action='store_true',
+                        help='start although the fleet was finalized at a newer release (as RegisterOptions.forceBelowFinalized)')
     parser.add_argument('--drain-ms', type=int, default=500, help='serving after the row says stopped')
     return parser.parse_args(argv)
 
@@ -125,6 +127,12 @@ def main(argv):
                      args.dead_after_ms)
     try:
         row.check_table()
+        # As Upgrade.register() refuses it: release N only knows N, so a fleet finalized at another release is newer.
+        finalized = row.finalized_release()
+        if finalized not in (None, RELEASE['release']) and not args.force_below_finalized:
+            raise RuntimeError('below_finalized: refusing to start %s on release %s: the fleet was finalized at %s, whose '
+                               'services may write data %s cannot read; pass --force-below-finalized to start anyway'
+                               % (BINARY, RELEASE['release'], finalized, RELEASE['release']))
         conf = cfg.CONF
         conf([], project='versioned-demo', default_config_files=[])
         oslo_messaging.set_transport_defaults(control_exchange=args.exchange)
@@ -140,7 +148,7 @@ def main(argv):
         row.register()
     except Exception as error:
         emit('failed', error='%s: %s' % (type(error).__name__, error))
-        return 2
+        os._exit(2)  # an RPC server already started must not keep the process alive
 
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

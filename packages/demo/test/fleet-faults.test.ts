@@ -81,7 +81,7 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
 
   // A release-N host (the Python one) comes back after the lift: the pins come down, nothing fails; then it
   // stops and the operator finalizes again (the finalize policy remembers that N ran): the pins lift again.
-  await f.startHost('volume-4', 'N', { python: true });
+  await f.startHost('volume-4', 'N', { python: true, forceBelowFinalized: true });
   await until(() => f.api.pins.volume === 'N', 5_000, 'the pins come down for the release-N host');
   await until(() => f.ledger.deliveredTo('volume-4', 'N') > 5, 10_000, 'calls delivered to the release-N host with the pins down');
   await f.reloadAll();

@@ -157,7 +157,8 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
   });
 
   test('a version it does not serve is refused, as oslo refuses it', async () => {
-    await assert.rejects(client.prepare({ server: 'py-n', version: '1.1' }).call({}, 'get_volume', { volume_id: randomUUID() }), (e: unknown) => isRpcError(e, 'unsupported_version') || (isRpcError(e, 'remote') && /UnsupportedVersion/.test(String((e.details as Record<string, unknown>)['class']))));
+    await assert.rejects(client.prepare({ server: 'py-n', version: '1.1' }).call({}, 'get_volume', { volume_id: randomUUID() }), (e: unknown) => isRpcError(e, 'unsupported_version'));
+    await assert.rejects(client.prepare({ server: 'py-n' }).call({}, 'extend_volume', { volume_id: randomUUID(), new_size: 2 }), (e: unknown) => isRpcError(e, 'no_such_method'));
   });
 
   test('SIGHUP: it beats at once and keeps serving; SIGTERM: it drains, marks its row stopped and exits 0', async () => {
@@ -192,5 +193,19 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     assert.equal((await state())?.state, 'late');
     while (Date.now() - killedAt < DOWN_MS + GRACE_MS + 300) await new Promise((r) => setTimeout(r, 100));
     assert.equal((await state())?.state, 'dead');
+  });
+
+  test('finalized at N+1: it refuses to start, as Upgrade.register() does, unless forced; forced, it lowers the pins again', async () => {
+    await upgrade.finalize('volume', { by: 'test' });
+    const refused = python('py-late');
+    await assert.rejects(refused.waitFor('ready', 30_000), /below_finalized: refusing to start volume on release N: the fleet was finalized at N\+1/);
+    assert.equal((await refused.exited).code, 2);
+    assert.equal((await upgrade.services('volume')).find((r) => r.host === 'py-late'), undefined, 'no row written');
+    const forced = startPythonHost({ host: 'py-late', brokerUrl: BROKER_URL, exchange: EXCHANGE, topic: TOPIC, database: db.url, reportIntervalMs: REPORT_MS, deadAfterMs: DOWN_MS + GRACE_MS, forceBelowFinalized: true });
+    children.push(forced);
+    await forced.waitFor('ready', 30_000);
+    const deadline = Date.now() + 5000;
+    while (upgrade.pins('volume').rpc['volume'] !== '1.0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(upgrade.pins('volume').rpc['volume'], '1.0');
   });
 });

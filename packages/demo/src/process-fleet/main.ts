@@ -58,6 +58,12 @@ export async function runProcessDemo(options: ProcessDemoOptions): Promise<Summa
   const write = options.write ?? (() => {});
   await checkServices(options);
   const fleet = await ProcessFleet.open(options);
+  // Ctrl-C: the children get it too and stop; the run's database is dropped before exiting.
+  const interrupted = (): void => {
+    write('interrupted: stopping the fleet');
+    void fleet.close().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
   try {
     write(`the services table: PostgreSQL database ${fleet.database.name} (created for this run, dropped after); broker ${redact(options.brokerUrl)}, exchange ${fleet.exchange}`);
     write(`fleet: ${fleet.api.child.name} calling ${[...fleet.members.values()].map((m) => m.child.name).join(', ')}, each an OS process`);
@@ -74,6 +80,7 @@ export async function runProcessDemo(options: ProcessDemoOptions): Promise<Summa
     for (const line of formatSummary(summary)) write(line);
     return summary;
   } finally {
+    process.off('SIGINT', interrupted);
     await fleet.close();
   }
 }

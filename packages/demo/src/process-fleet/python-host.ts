@@ -19,6 +19,8 @@ export interface PythonHostOptions {
   readonly deadAfterMs: number;
   /** How long it serves after its row says stopped (SIGTERM). */
   readonly drainMs?: number;
+  /** Start although the fleet was finalized at a newer release (a release-N host coming back). */
+  readonly forceBelowFinalized?: boolean;
   /** A JSON file holding its volume rows across restarts (the TypeScript hosts read and write the same). */
   readonly rows?: string;
 }
@@ -41,6 +43,7 @@ export function startPythonHost(options: PythonHostOptions): FleetChild {
     '--dead-after-ms', String(options.deadAfterMs),
     '--drain-ms', String(options.drainMs ?? 500),
     ...(options.rows ? ['--rows', options.rows] : []),
+    ...(options.forceBelowFinalized ? ['--force-below-finalized'] : []),
   ];
   return FleetChild.start(`${options.host} (Python, release N)`, PYTHON, args, { cwd: PYTHON_DIR, env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' } });
 }

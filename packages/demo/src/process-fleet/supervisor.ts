@@ -186,7 +186,7 @@ export class ProcessFleet implements FleetControl {
     if (this.members.get(host)?.child.running) throw new Error(`${host} is running: stop it first`);
     const rows = join(this.dir, `${host}.rows.json`);
     const child = python
-      ? startPythonHost({ host, brokerUrl: this.#options.brokerUrl, exchange: this.exchange, topic: 'volume', database: this.database.url, reportIntervalMs: this.timings.reportIntervalMs, deadAfterMs: this.timings.downTimeMs + this.timings.lateGraceMs, drainMs: this.timings.drainMs, rows })
+      ? startPythonHost({ host, brokerUrl: this.#options.brokerUrl, exchange: this.exchange, topic: 'volume', database: this.database.url, reportIntervalMs: this.timings.reportIntervalMs, deadAfterMs: this.timings.downTimeMs + this.timings.lateGraceMs, drainMs: this.timings.drainMs, rows, forceBelowFinalized: options.forceBelowFinalized ?? false })
       : FleetChild.start(`${host} (TypeScript, release ${release})`, process.execPath, [CHILD_MAIN, JSON.stringify({ ...this.#config('volume', host, release), zone: `az-${host}`, rows, forceBelowFinalized: options.forceBelowFinalized ?? false })]);
     this.#watch(host, child, release);
     this.members.set(host, { child, release, python });
