@@ -72,7 +72,10 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     server = new RpcServer({
       transport,
       target: { topic: TOPIC, server: 'ts-n' },
-      endpoints: [{ target: manager.target, create_volume: (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['request_id'])), manager.create_volume(ctx, args)), get_volume: (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['request_id'])), manager.get_volume(ctx, args)) }],
+      // The N manager, each delivery recorded by request id (as the fleet's hosts report them).
+      endpoints: [
+        Object.fromEntries([['target', manager.target], ...(['create_volume', 'get_volume', 'update_volume'] as const).map((method) => [method, (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['request_id'])), manager[method](ctx, args))])]),
+      ],
       serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }),
     });
     await server.start();
@@ -96,18 +99,20 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     assert.ok(row, 'the Python host wrote its row');
     assert.deepEqual([row.release, row.rpcVersions, row.objects, row.state, row.stoppedAt], ['N', { volume: '1.0' }, 'N', 'live', null]);
     // The NOTIFY of its registration moved this process's pins, with no read of ours in between.
+    // (The pins move before onPinsChange is told: it waits for the rows that say why.)
+    const lowered = () => pinChanges.some((change) => change.to.rpc['volume'] === '1.0');
     const deadline = Date.now() + 5000;
-    while (upgrade.pins('volume').rpc['volume'] !== '1.0' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!lowered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(upgrade.pins('volume').rpc['volume'], '1.0');
     assert.equal(upgrade.pins('volume').objects, 'N');
-    assert.ok(pinChanges.some((change) => change.to.rpc['volume'] === '1.0'), 'an onPinsChange to 1.0');
+    assert.ok(pinChanges.some((change) => change.to.rpc['volume'] === '1.0'), `an onPinsChange to 1.0: ${pinChanges.map((c) => c.message).join('; ')}`);
     // It beats: the heartbeat moves on.
     await new Promise((r) => setTimeout(r, REPORT_MS * 3));
     const later = (await upgrade.services('volume')).find((r) => r.host === 'py-n');
     assert.ok(later && later.heartbeatAt > row.heartbeatAt, 'heartbeats advance');
   });
 
-  test('random volumes: the Python host answers create_volume and get_volume as the TypeScript host does', async () => {
+  test('random volumes: the Python host answers create_volume, get_volume and the cast update_volume as the TypeScript host does', async () => {
     const uuid = fc.uuid({ version: 4 });
     const date = fc.integer({ min: 946_684_800, max: 2_000_000_000 }).map((s) => new Date(s * 1000));
     const attachment = fc.record({ id: uuid, instance_uuid: uuid, mountpoint: fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }), { nil: null }), attached_at: date });
@@ -120,25 +125,37 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
       attachments: fc.array(attachment, { maxLength: 3 }),
     });
     const ids: string[] = [];
+    const ctx = () => {
+      const id = randomUUID();
+      ids.push(id);
+      return { request_id: id };
+    };
     await fc.assert(
       fc.asyncProperty(volume, async (values) => {
         const make = () => releaseN.Volume.create({ ...values, attachments: values.attachments.map((a) => releaseN.VolumeAttachment.create(a)) });
         const answers = [];
         for (const host of ['ts-n', 'py-n']) {
-          const [c1, c2] = [randomUUID(), randomUUID()];
-          ids.push(c1, c2);
-          const created = await client.prepare({ server: host }).call<releaseN.Volume>({ request_id: c1 }, 'create_volume', { volume: make() });
-          const got = await client.prepare({ server: host }).call<releaseN.Volume>({ request_id: c2 }, 'get_volume', { volume_id: values.id });
+          const created = await client.prepare({ server: host }).call<releaseN.Volume>(ctx(), 'create_volume', { volume: make() });
+          const got = await client.prepare({ server: host }).call<releaseN.Volume>(ctx(), 'get_volume', { volume_id: values.id });
           assert.ok(created instanceof releaseN.Volume && got instanceof releaseN.Volume);
-          answers.push([created.toPrimitive(), got.toPrimitive()['versioned_object.data']]);
+          // update_volume is a cast: the host stores what it got; a get_volume then shows it.
+          const renamed = make();
+          renamed.name = `${values.name} (renamed)`;
+          await client.prepare({ server: host }).cast(ctx(), 'update_volume', { volume: renamed });
+          let updated = got;
+          for (const end = Date.now() + 5000; updated.name !== renamed.name && Date.now() < end; ) {
+            updated = await client.prepare({ server: host }).call<releaseN.Volume>(ctx(), 'get_volume', { volume_id: values.id });
+          }
+          answers.push([created.toPrimitive(), got.toPrimitive()['versioned_object.data'], updated.toPrimitive()['versioned_object.data']]);
         }
-        assert.deepEqual(answers[1], answers[0]);
+        assert.deepEqual(answers[1], answers[0], JSON.stringify(answers));
       }),
       { numRuns: 25 },
     );
     // Every call ran once, on the host it was addressed to.
     const pyRan = [...children[0]!.events].filter((e) => e.event === 'delivered').map((e) => String(e['requestId']));
     assert.equal(new Set(pyRan).size, pyRan.length, 'no call ran twice');
+    assert.equal(new Set(tsRan).size, tsRan.length, 'no call ran twice');
     assert.deepEqual(new Set([...pyRan, ...tsRan]), new Set(ids));
     assert.equal(children[0]!.events.filter((e) => e.event === 'undecodable').length, 0);
   });
