@@ -101,6 +101,12 @@ export async function main(args: readonly string[] = process.argv.slice(2)): Pro
       return 2;
     }
   }
+  // Ctrl-C: exit (the fleet's temporary directory is removed on exit) with the conventional code.
+  const interrupted = () => {
+    console.error('\ndemo interrupted');
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   const tty = process.stdout.isTTY === true;
   let drawn = false;
   const live = tty
@@ -123,5 +129,7 @@ export async function main(args: readonly string[] = process.argv.slice(2)): Pro
   } catch (err) {
     console.error('\ndemo failed:', err instanceof Error ? err.message : err);
     return 1;
+  } finally {
+    process.off('SIGINT', interrupted);
   }
 }

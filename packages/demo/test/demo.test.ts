@@ -44,6 +44,11 @@ test('`pnpm demo` upgrades the fleet under load with every call answered, and ex
   assert.equal(await row('casts lost'), '0');
   assert.ok(Number(await row('degraded by canSendVersion')) > 0);
   assert.ok(Number(await row('objects backported')) > 0);
+  // After the lift, extend_volume (new in 1.1) went out and was answered; every method was sent.
+  const byMethod = Object.fromEntries((await row('sent, by method')).split(', ').map((pair) => pair.split(' ')).map(([m, n]) => [m, Number(n)]));
+  assert.deepEqual(Object.keys(byMethod), ['create_volume', 'extend_volume', 'get_volume', 'update_volume']);
+  assert.ok(Object.values(byMethod).every((n) => n > 0), JSON.stringify(byMethod));
+  assert.equal(Object.values(byMethod).reduce((a, b) => a + b, 0), made);
   // Every step was run, in order, each with its progress line.
   const steps = (await lines).filter((l) => l.startsWith('step '));
   assert.deepEqual(steps.map((l) => l.split(' | ')[0]), [

@@ -117,8 +117,10 @@ export class ApiService {
   /** Run one operation; never rejects: a failure is in `error`, with the typed code. */
   async run(op: Operation, requestId: string): Promise<Outcome> {
     const ctx: RequestContext = { request_id: requestId };
-    const hosts = await this.#eligibleHosts();
-    // Everything from here to the send is synchronous: the host chosen and the cap read belong to the same moment.
+    const rows = await this.#liveView();
+    // Everything from here to the send is synchronous: the hosts eligible, the host chosen and the cap read
+    // belong to the same moment (no pin can change in between).
+    const hosts = this.#eligible(rows);
     let sent: Operation = op;
     let degraded = false;
     let host: string | undefined;
@@ -185,9 +187,13 @@ export class ApiService {
     return Volume.create({ id: id ?? uuid(this.#random), name: 'vol', size: size ?? 1, status: 'in-use', created_at: new Date(Math.floor(this.#clock() / 1000) * 1000), attachments, tags: new Set(['gold']) });
   }
 
-  /** The live volume hosts running at least the release of the pins in force, from a view of the table at most viewMaxAgeMs old. */
-  async #eligibleHosts(): Promise<string[]> {
-    const rows = this.#view && this.#clock() - this.#view.readAt <= this.#options.timings.viewMaxAgeMs ? this.#view.rows : await this.#readView();
+  /** The volume rows, from a view of the table at most viewMaxAgeMs old (read again when older). */
+  async #liveView(): Promise<readonly ServiceView[]> {
+    return this.#view && this.#clock() - this.#view.readAt <= this.#options.timings.viewMaxAgeMs ? this.#view.rows : await this.#readView();
+  }
+
+  /** The hosts live in the view that run at least the release of the pins in force now. */
+  #eligible(rows: readonly ServiceView[]): string[] {
     const pinned = VOLUME_RELEASES.get(this.pins().release).index;
     return rows.filter((row) => row.state === 'live' && VOLUME_RELEASES.rankOf(row) >= pinned).map((row) => row.host);
   }

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { InMemoryBroker, InMemoryTransport } from '@versioned/rpc';
 import { Upgrade, type PinsChange, type RegisterOptions } from '@versioned/upgrade';
@@ -78,6 +79,8 @@ export class InMemoryFleet implements FleetControl {
   readonly #options: InMemoryFleetOptions;
   #sampler: NodeJS.Timeout | undefined;
   #closed: LoadStats | undefined;
+  /** An exit before close() (Ctrl-C in `pnpm demo`) still removes the temporary directory. */
+  readonly #onExit = () => rmSync(this.dir, { recursive: true, force: true });
 
   private constructor(options: InMemoryFleetOptions) {
     this.#options = options;
@@ -86,6 +89,7 @@ export class InMemoryFleet implements FleetControl {
     this.dir = mkdtempSync(join(tmpdir(), 'versioned-demo-'));
     this.database = `sqlite:${join(this.dir, 'services.db')}`;
     this.ratePerSecond = options.ratePerSecond ?? 10 * this.volumeHosts.length;
+    process.once('exit', this.#onExit);
   }
 
   /** Open the table, start every host on release N, the API service on N, the load and the sampler. */
@@ -212,14 +216,21 @@ export class InMemoryFleet implements FleetControl {
     return sample;
   }
 
-  /** Casts accepted that no host received (call it once the load has stopped). */
+  /** Casts accepted that no host received (after stopLoad(), which gives those in transit the time to arrive). */
   lostCasts(): FleetInMemoryCast[] {
     return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
   }
 
-  /** Stop the load (every started operation completes), take a last sample; the fleet keeps running. */
+  /**
+   * Stop the load (every started operation completes; a cast completes when the transport takes it, before a host
+   * has it, so the casts still in transit get up to drainMs to arrive), take a last sample; the fleet keeps running.
+   */
   async stopLoad(): Promise<LoadStats> {
-    this.#closed ??= await this.load.stop();
+    if (!this.#closed) {
+      this.#closed = await this.load.stop();
+      const end = Date.now() + this.timings.drainMs;
+      while (this.lostCasts().length > 0 && Date.now() < end) await sleep(10);
+    }
     clearInterval(this.#sampler);
     this.sampleNow();
     return this.#closed;
@@ -237,7 +248,8 @@ export class InMemoryFleet implements FleetControl {
       }
       await Promise.allSettled([...this.#upgrades].map((upgrade) => upgrade.close()));
     } finally {
-      rmSync(this.dir, { recursive: true, force: true });
+      process.off('exit', this.#onExit);
+      this.#onExit();
     }
   }
 }

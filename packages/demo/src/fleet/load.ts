@@ -26,6 +26,8 @@ export interface LoadStats {
   undecodable: number;
   /** Operations still waiting. */
   inFlight: number;
+  /** Operations completed, by the method actually sent (an extend_volume under a 1.0 cap is a get_volume). */
+  byMethod: Record<string, number>;
 }
 
 /** One failed operation, with what it was sent to and when. */
@@ -55,7 +57,7 @@ export interface LoadOptions {
 }
 
 export function emptyStats(): LoadStats {
-  return { made: 0, calls: 0, casts: 0, answered: 0, failed: 0, failedByCode: {}, degraded: 0, backported: 0, capErrors: 0, undecodable: 0, inFlight: 0 };
+  return { made: 0, calls: 0, casts: 0, answered: 0, failed: 0, failedByCode: {}, degraded: 0, backported: 0, capErrors: 0, undecodable: 0, inFlight: 0, byMethod: {} };
 }
 
 /**
@@ -123,7 +125,7 @@ export class LoadGenerator {
   }
 
   stats(): LoadStats {
-    return { ...this.#stats, failedByCode: { ...this.#stats.failedByCode } };
+    return { ...this.#stats, failedByCode: { ...this.#stats.failedByCode }, byMethod: { ...this.#stats.byMethod } };
   }
 
   #choose(): Operation {
@@ -138,6 +140,7 @@ export class LoadGenerator {
     s.inFlight -= 1;
     if (outcome.kind === 'cast') s.casts += 1;
     else s.calls += 1;
+    s.byMethod[outcome.op] = (s.byMethod[outcome.op] ?? 0) + 1;
     if (outcome.degraded) s.degraded += 1;
     s.backported += outcome.backported;
     if (outcome.error) {

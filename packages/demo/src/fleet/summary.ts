@@ -34,6 +34,7 @@ export function formatSummary(summary: Summary): string[] {
   const failedBy = Object.entries(stats.failedByCode).map(([code, n]) => `${code} ${n}`).join(', ');
   const rows: [string, string][] = [
     ['calls and casts made', `${stats.made} in ${summary.seconds.toFixed(1)} s (${stats.calls} calls, ${stats.casts} casts)`],
+    ['sent, by method', Object.entries(stats.byMethod).sort(([a], [b]) => a.localeCompare(b)).map(([m, n]) => `${m} ${n}`).join(', ')],
     ['answered', String(stats.answered)],
     ['failed', `${stats.failed}${failedBy ? ` (${failedBy})` : ''}`],
     ['degraded by canSendVersion', String(stats.degraded)],

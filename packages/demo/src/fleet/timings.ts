@@ -32,7 +32,7 @@ export const DEMO_TIMINGS: FleetTimings = Object.freeze({
   pollIntervalMs: 50,
   viewMaxAgeMs: 150,
   drainMs: 500,
-  callTimeoutMs: 1_500,
+  callTimeoutMs: 3_000,
 });
 
 /** Refuses timings that cannot keep the promise of a drain (a view that may outlive the drain). */
