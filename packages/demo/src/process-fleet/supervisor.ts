@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Upgrade } from '@versioned/upgrade';
 import type { Operation, Outcome } from '../fleet/api-service.js';
 import { LoadGenerator, type Caller, type LoadStats } from '../fleet/load.js';
@@ -282,13 +283,18 @@ export class ProcessFleet implements FleetControl {
     return sample;
   }
 
-  /** Casts accepted that no host received (once the load has stopped). */
+  /** Casts accepted that no host received (after stopLoad(), which gives those in transit the time to arrive). */
   lostCasts(): ProcessFleet['castsSent'] {
     return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
   }
 
+  /** Stop the load (every operation started completes; casts in transit get a few seconds to reach their host and be reported). */
   async stopLoad(): Promise<LoadStats> {
-    this.#finalStats ??= await this.load.stop();
+    if (!this.#finalStats) {
+      this.#finalStats = await this.load.stop();
+      const end = Date.now() + this.timings.drainMs + 2_000;
+      while (this.lostCasts().length > 0 && Date.now() < end) await sleep(20);
+    }
     clearInterval(this.#sampler);
     this.sampleNow();
     return this.#finalStats;
