@@ -3,6 +3,7 @@
 // speaks JSON lines: events on stdout, commands on stdin (the API service's operations). SIGTERM (or stdin
 // closing) stops it gracefully; SIGHUP reloads its Upgrade (@versioned/upgrade's SIGHUP support).
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { RabbitTransport, type Transport } from '@versioned/rpc';
 import { Upgrade, type PinsChange } from '@versioned/upgrade';
 import { ApiService, type Operation, type VolumeDirectory } from '../fleet/api-service.js';
@@ -117,7 +118,7 @@ export async function runChild(config: ChildConfig): Promise<void> {
   emit('ready', { host: config.host, release: config.release, pid: process.pid, pins: { volume: service.pins().release, api: upgrade.pins('api').release } });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   runChild(JSON.parse(process.argv[2] ?? '{}') as ChildConfig).catch((error: unknown) => {
     emit('failed', { error: error instanceof Error ? error.message : String(error) });
     process.exit(2);

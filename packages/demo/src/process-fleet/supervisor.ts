@@ -75,7 +75,8 @@ class ApiProcess implements Caller {
         this.#pending.delete(String(event['requestId']));
         resolve?.(event['outcome'] as Outcome);
       } else if (event.event === 'pins' || (event.event === 'ready' && event['pins'])) {
-        this.pins = (event.event === 'pins' ? event : event['pins']) as unknown as { volume: string; api: string };
+        const pins = (event.event === 'pins' ? event : event['pins']) as Record<string, unknown>;
+        this.pins = { volume: String(pins['volume']), api: String(pins['api']) };
       }
     });
     void child.exited.then(() => {
