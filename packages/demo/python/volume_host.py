@@ -164,6 +164,7 @@ def main(argv):
     beating = threading.Lock()
 
     def heartbeats():
+        failing = False  # a failure is reported once per streak, as RunningService does
         while not done.is_set():
             beat_now.wait(args.report_interval_ms / 1000.0)
             beat_now.clear()
@@ -172,8 +173,13 @@ def main(argv):
                     return
                 try:
                     row.heartbeat()
+                    if failing:
+                        emit('info', message='heartbeats reach the services table again')
+                    failing = False
                 except Exception as error:
-                    emit('warn', message='heartbeat failed: %s' % error)
+                    if not failing:
+                        emit('warn', message='heartbeat failed: %s' % error)
+                    failing = True
     threading.Thread(target=heartbeats, daemon=True).start()
 
     emit('ready', host=args.host, release=RELEASE['release'], pid=os.getpid(),
