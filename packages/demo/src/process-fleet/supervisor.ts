@@ -45,10 +45,10 @@ export interface ProcessFleetOptions {
   readonly onOutcome?: (outcome: Outcome, requestId: string) => void;
 }
 
-/** When a host did not serve: from its kill or stop to the moment its next process was ready. */
+/** When a host did not serve (from its kill or stop to the moment its next process was ready), or the broker's fault. */
 export interface Downtime {
   readonly host: string;
-  readonly how: 'killed' | 'stopped';
+  readonly how: 'killed' | 'stopped' | 'broker';
   readonly from: number;
   to: number | undefined;
 }
@@ -204,6 +204,19 @@ export class ProcessFleet implements FleetControl {
     this.downtimes.push({ host, how: 'stopped', from: Date.now(), to: undefined });
     const exit = await member.child.stop(this.timings.drainMs + 15_000);
     if (exit.code !== 0) throw new Error(`${member.child.name} did not stop cleanly (${exit.signal ?? exit.code})\n${member.child.diagnostics}`);
+  }
+
+  /**
+   * A broker fault (`close` closes the connections, e.g. rabbitmqctl close_all_connections), recorded with its
+   * time: a call in flight when the caller's connection is cut fails with RpcError `transport` (it may or may not
+   * have run, so it is not retried).
+   */
+  async brokerFault(what: string, close: () => Promise<void>): Promise<void> {
+    const fault: Downtime = { host: '(broker)', how: 'broker', from: Date.now(), to: undefined };
+    this.downtimes.push(fault);
+    await close();
+    fault.to = Date.now();
+    this.recorder.event('fault', what);
   }
 
   /** SIGKILL: the row is left to turn late, then dead. */
