@@ -58,8 +58,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
         write(progress(step, f.sampleNow(), f.recorder.rate()));
       },
     );
-    step = 'done: stopping the load';
-    write(progress('upgraded', fleet.sampleNow(), fleet.recorder.rate()));
+    step = 'upgraded';
+    write(progress(step, fleet.sampleNow(), fleet.recorder.rate()));
     const stats = await fleet.stopLoad();
     const recording = fleet.recorder.recording();
     const timeline = writeTimeline(timelinePath ?? join(tmpdir(), 'versioned-demo-timeline.svg'), recording);
