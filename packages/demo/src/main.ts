@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryFleet, formatSummary, rollingUpgrade, runPlan, summarize, writeTimeline, type InMemoryFleetOptions, type Recording, type Sample, type Summary } from './fleet/index.js';
+import { InMemoryFleet, exitCodeOf, formatSummary, rollingUpgrade, runPlan, summarize, writeTimeline, type InMemoryFleetOptions, type Recording, type Sample, type Summary } from './fleet/index.js';
 
 export * from './fleet/index.js';
 export { RELEASE_N, RELEASE_N1, VOLUME_RELEASES, API_RELEASES, type Release } from './releases/releases.js';
@@ -73,10 +73,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-/** 0 when every call was answered and nothing ran twice, was lost or could not be read; 1 otherwise. */
-export function exitCodeOf(summary: Summary): number {
-  return summary.stats.failed === 0 && summary.duplicates === 0 && summary.undecodable === 0 && summary.castsLost === 0 ? 0 : 1;
-}
 
 /** The `pnpm demo` entry point: the exit code (0 when every call was answered, 1 otherwise). */
 export async function main(args: readonly string[] = process.argv.slice(2)): Promise<number> {

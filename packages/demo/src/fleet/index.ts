@@ -35,5 +35,5 @@ export { LoadGenerator, emptyStats, type Caller, type LoadOptions, type LoadStat
 export { Recorder, DeliveryLedger, type Recording, type Sample, type FleetEvent, type EventKind } from './recorder.js';
 export { renderTimeline, writeTimeline } from './timeline.js';
 export { rollingUpgrade, runPlan, type FleetControl, type Step } from './plan.js';
-export { summarize, formatSummary, type Summary } from './summary.js';
+export { summarize, formatSummary, exitCodeOf, type Summary } from './summary.js';
 export { InMemoryFleet, RELEASES, releaseNamed, type InMemoryFleetOptions, type PinChangeSeen } from './in-memory.js';
