@@ -73,7 +73,6 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }
 }
 
-
 /** The `pnpm demo` entry point: the exit code (0 when every call was answered, 1 otherwise). */
 export async function main(args: readonly string[] = process.argv.slice(2)): Promise<number> {
   // --fleet memory (the default) or rabbitmq: the same fleet as OS processes (src/process-fleet).

@@ -25,8 +25,13 @@
  * - `renderTimeline(recording)` / `writeTimeline(path, recording)`: a self-contained SVG.
  * - `FleetControl` + `rollingUpgrade(hosts)` + `runPlan(fleet, steps, settleMs)`: the upgrade plan, for any
  *   fleet implementing FleetControl (restartHost, replaceApi, finalize, reloadAll, recorder).
- * - `InMemoryFleet.open(options)`: all of it on one InMemoryBroker and a SQLite file (the demo, the fault test).
- * - `summarize(...)` / `formatSummary(...)`: the final table.
+ * - `InMemoryFleet.open(options)`: all of it on one InMemoryBroker and a SQLite file (the demo, the fault test);
+ *   a model for a process fleet: `sampleNow()`, `stopLoad()` (waits drainMs for casts in transit), `lostCasts()`.
+ * - `summarize(stats, ledger, castsLost, pinChanges, seconds, timelinePath?)` / `formatSummary(summary)`: the
+ *   final table; `exitCodeOf(summary)`: 0 only if nothing failed, ran twice, was lost or unread.
+ * Zero failed calls rests on three rules (docs/rolling-upgrades.md): callers address only hosts live in a view
+ * at most viewMaxAgeMs old; a graceful stop marks its row stopped and drains drainMs before it stops listening;
+ * a start listens before it registers. Over RabbitMQ keep delivery latency well under drainMs - viewMaxAgeMs.
  */
 export { DEMO_TIMINGS, checkTimings, upgradeTimings, type FleetTimings } from './timings.js';
 export { VolumeHost, VOLUME_BINARY, type VolumeHostOptions, type HostReport, type HostState } from './volume-host.js';

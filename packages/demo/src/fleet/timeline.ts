@@ -9,11 +9,13 @@ const GAP = 6;
 const CHART = 150;
 const COLORS: Record<string, string> = { N: '#8da0cb', 'N+1': '#66c2a5', down: '#f4cccc' };
 
+const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
+
 /** Text as XML carries it: markup characters escaped, characters XML cannot hold (controls, lone surrogates) as U+FFFD. */
 function escape(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
-    .replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    .replace(/[<>&"']/g, (c) => ENTITIES[c] as string);
 }
 
 function color(state: string): string {
