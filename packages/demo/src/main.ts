@@ -74,13 +74,25 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 }
 
 /** The `pnpm demo` entry point: the exit code (0 when every call was answered, 1 otherwise). */
-export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+export async function main(args: readonly string[] = process.argv.slice(2)): Promise<number> {
+  // --fleet memory (the default) or rabbitmq: the same fleet as OS processes (src/process-fleet).
+  let argv = args;
+  const fleetAt = argv.indexOf('--fleet');
+  if (fleetAt >= 0) {
+    const kind = argv[fleetAt + 1];
+    argv = argv.filter((_, i) => i !== fleetAt && i !== fleetAt + 1);
+    if (kind === 'rabbitmq') return (await import('./process-fleet/main.js')).processFleetMain(argv);
+    if (kind !== 'memory') {
+      console.error(`demo: --fleet expects memory or rabbitmq, got ${JSON.stringify(kind ?? '')}`);
+      return 2;
+    }
+  }
   let timelinePath: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--') continue;
     if (argv[i] === '--timeline' && argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--')) timelinePath = argv[++i];
     else {
-      console.error(`demo: ${argv[i] === '--timeline' ? '--timeline needs a file path' : `unknown option ${JSON.stringify(argv[i])}`}; usage: pnpm demo [-- --timeline FILE.svg]`);
+      console.error(`demo: ${argv[i] === '--timeline' ? '--timeline needs a file path' : `unknown option ${JSON.stringify(argv[i])}`}; usage: pnpm demo [-- [--fleet memory|rabbitmq] --timeline FILE.svg]`);
       return 2;
     }
   }

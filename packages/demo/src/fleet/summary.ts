@@ -52,7 +52,7 @@ export function formatSummary(summary: Summary): string[] {
   return lines;
 }
 
-/** 0 when every call was answered and nothing ran twice, was lost or could not be read; 1 otherwise. */
+/** 0 when every call was answered and nothing ran twice, was lost or could not be read; 1 otherwise (`pnpm demo`'s exit code, either fleet). */
 export function exitCodeOf(summary: Summary): number {
   return summary.stats.failed === 0 && summary.duplicates === 0 && summary.undecodable === 0 && summary.castsLost === 0 ? 0 : 1;
 }
