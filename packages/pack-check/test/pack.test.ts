@@ -28,9 +28,7 @@ const fixtures = join(packageDir, 'fixtures');
  * Consumers that fail today for a known reason, reported as `todo` (shown, not failing the run): remove the
  * entry with the fix, and the consumer then has to pass.
  */
-const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  'objects-without-node-types': "@versioned/objects' declarations import node:util (object.ts's inspect.custom): TS2307 without @types/node",
-};
+const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
 const PUBLIC = ['@versioned/cli', '@versioned/migrations', '@versioned/objects', '@versioned/rpc', '@versioned/upgrade'];
 
