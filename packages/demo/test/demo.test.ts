@@ -31,7 +31,7 @@ test('`pnpm demo` (scripts/demo.mjs) exits 0, narrates every step and prints wha
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ['scripts/demo.mjs'], { cwd: repositoryRoot() });
   assert.equal(stderr, '');
   for (const [i, step] of STEPS.entries()) assert.ok(stdout.includes(`== ${i + 1}. ${step.title}`), `missing step ${i + 1}: ${step.title}`);
-  assert.equal(stdout, (await narration).join('\n') + '\n');
+  assert.equal(stdout, `${(await narration).join('\n')}\n`);
 });
 
 test("the README's excerpt of the output is what the demo prints, in order", async () => {

@@ -5,13 +5,13 @@ export { isVersionedObject, metaOf, envelopeKeys, type EnvelopeKeys, type FieldD
 export { VersionedObject, type FieldsOf } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
-export { type Primitive, type ToPrimitiveOptions, type EncodeContext, type Manifest, type DataLoss, type DataLossPolicy } from './to-primitive.js';
+export type { Primitive, ToPrimitiveOptions, EncodeContext, Manifest, DataLoss, DataLossPolicy } from './to-primitive.js';
 export { fieldExistsAt, childVersionAt, declaredVersions, type HistoryEntry, type FillValue, type VersionHistory, type Relationships } from './history.js';
 export { readEnvelope, envelopeKeysOf, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
 export { ObjectSerializer, type ObjectSerializerOptions } from './serializer.js';
 export { ObjectList } from './list.js';
 export { Comparable, Timestamped } from './mixins.js';
 export { ManifestHistory } from './manifests.js';
-export { type IndirectionApi } from './serializer.js';
+export type { IndirectionApi } from './serializer.js';
 export { jsonSchemaFor, schemaVersions, exportSchemas, SchemaValidator, type SchemaIssue, type SchemaResult } from './schema.js';
 export type { JsonSchema, SchemaContext } from './fields/type.js';

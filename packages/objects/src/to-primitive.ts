@@ -261,7 +261,7 @@ class Encoder implements EncodeContext, EncoderHost {
  * sender never had it, so dropping it loses nothing, even when the sender's `changes` names it.
  */
 function wasFilled(obj: VersionedObject, field: string): boolean {
-  return obj.$filled !== undefined && obj.$filled.has(field) && !changedInPlace(obj)?.includes(field);
+  return obj.$filled?.has(field) === true && !changedInPlace(obj)?.includes(field);
 }
 
 function isObjectList(meta: ObjectMeta): boolean {

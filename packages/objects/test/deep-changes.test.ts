@@ -66,7 +66,9 @@ function check(obj: VersionedObject, p: Primitive): void {
     if (values[name] && data[name]) check(values[name] as VersionedObject, data[name] as Primitive);
   }
   const kids = values.kids as Node[] | undefined;
-  kids?.forEach((k, i) => check(k, (data.kids as Primitive[])[i]!));
+  kids?.forEach((k, i) => {
+    check(k, (data.kids as Primitive[])[i]!);
+  });
 }
 
 
