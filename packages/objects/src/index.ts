@@ -1,17 +1,55 @@
+// The public API of @versioned/objects, name by name: what is not listed here is internal to the package
+// (the package's own tests import it from its module). packages/objects/api/objects.api.md is the report of it.
 export { VersionedError, isVersionedError, formatPath, type ErrorCode, type PathSegment } from './errors.js';
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
-export * from './fields/index.js';
-export { isVersionedObject, metaOf, envelopeKeys, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+export {
+  f,
+  WIRE_FORMATS,
+  WIRE_FORMAT_EXPECTED,
+  FieldType,
+  BooleanType,
+  DateTimeType,
+  EnumType,
+  FlexibleBooleanType,
+  FloatType,
+  IntegerType,
+  SensitiveStringType,
+  StateMachineType,
+  StringType,
+  UUIDType,
+  IPAddressType,
+  IPNetworkType,
+  MACAddressType,
+  PCIAddressType,
+  DictType,
+  ListType,
+  NullableType,
+  ObjectType,
+  SetType,
+  UntypedType,
+  type DateTimePrecision,
+  type IPFamily,
+  type JsonSchema,
+  type SchemaContext,
+  type TypeDescription,
+} from './fields/index.js';
+export { isVersionedObject, metaOf, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
 export { VersionedObject, type FieldsOf } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
 export type { Primitive, ToPrimitiveOptions, EncodeContext, Manifest, DataLoss, DataLossPolicy } from './to-primitive.js';
 export { fieldExistsAt, childVersionAt, declaredVersions, type HistoryEntry, type FillValue, type VersionHistory, type Relationships } from './history.js';
-export { readEnvelope, envelopeKeysOf, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
-export { ObjectSerializer, type ObjectSerializerOptions } from './serializer.js';
+export type { FromPrimitiveOptions, DecodeLimits, DecodeContext } from './from-primitive.js';
+export { ObjectSerializer, type ObjectSerializerOptions, type IndirectionApi } from './serializer.js';
 export { ObjectList } from './list.js';
 export { Comparable, Timestamped } from './mixins.js';
 export { ManifestHistory } from './manifests.js';
-export type { IndirectionApi } from './serializer.js';
-export { jsonSchemaFor, schemaVersions, exportSchemas, SchemaValidator, type SchemaIssue, type SchemaResult } from './schema.js';
-export type { JsonSchema, SchemaContext } from './fields/type.js';
+export {
+  jsonSchemaFor,
+  schemaVersions,
+  exportSchemas,
+  SchemaValidator,
+  type SchemaIssue,
+  type SchemaResult,
+  type SchemaValidatorOptions,
+} from './schema.js';
