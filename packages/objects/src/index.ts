@@ -33,7 +33,7 @@ export {
   type SchemaContext,
   type TypeDescription,
 } from './fields/index.js';
-export { isVersionedObject, metaOf, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+export { isVersionedObject, metaOf, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod, type VersionedObjectLike } from './meta.js';
 export { VersionedObject, type FieldsOf } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
