@@ -29,7 +29,8 @@ function typesOf(entry) {
 /** [report name, .d.ts path] for each public entry point of the package in `dir`. */
 function entryPoints(dir, pkg) {
   const short = pkg.name.replace(/^@[^/]+\//, '');
-  const exports = typeof pkg.exports === 'object' && pkg.exports !== null && !('types' in pkg.exports) ? pkg.exports : { '.': pkg.exports ?? pkg.types };
+  const exports =
+    typeof pkg.exports === 'object' && pkg.exports !== null && !('types' in pkg.exports) ? pkg.exports : { '.': pkg.exports ?? pkg.types };
   const out = [];
   for (const [subpath, entry] of Object.entries(exports)) {
     if (subpath === './package.json' || subpath === './internal' || subpath.startsWith('./internal/')) continue;
@@ -51,7 +52,14 @@ function extract(dir, pkgPath, name, entry) {
       mainEntryPointFilePath: entry,
       compiler: {
         overrideTsconfig: {
-          compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2023'], types: ['node'], strict: true },
+          compilerOptions: {
+            target: 'ES2022',
+            module: 'NodeNext',
+            moduleResolution: 'NodeNext',
+            lib: ['ES2023'],
+            types: ['node'],
+            strict: true,
+          },
           files: [entry],
         },
       },
