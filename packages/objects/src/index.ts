@@ -2,11 +2,9 @@
 // (the package's own tests import it from its module). packages/objects/api/objects.api.md is the report of it.
 export { VersionedError, isVersionedError, formatPath, type ErrorCode, type PathSegment } from './errors.js';
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
+export { f, WIRE_FORMATS, WIRE_FORMAT_EXPECTED } from './fields/index.js';
+export { FieldType, type JsonSchema, type SchemaContext, type TypeDescription } from './fields/type.js';
 export {
-  f,
-  WIRE_FORMATS,
-  WIRE_FORMAT_EXPECTED,
-  FieldType,
   BooleanType,
   DateTimeType,
   EnumType,
@@ -17,22 +15,10 @@ export {
   StateMachineType,
   StringType,
   UUIDType,
-  IPAddressType,
-  IPNetworkType,
-  MACAddressType,
-  PCIAddressType,
-  DictType,
-  ListType,
-  NullableType,
-  ObjectType,
-  SetType,
-  UntypedType,
   type DateTimePrecision,
-  type IPFamily,
-  type JsonSchema,
-  type SchemaContext,
-  type TypeDescription,
-} from './fields/index.js';
+} from './fields/scalars.js';
+export { IPAddressType, IPNetworkType, MACAddressType, PCIAddressType, type IPFamily } from './fields/network.js';
+export { DictType, ListType, NullableType, ObjectType, SetType, UntypedType } from './fields/containers.js';
 export { isVersionedObject, metaOf, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod, type VersionedObjectLike } from './meta.js';
 export { VersionedObject, type FieldsOf } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';

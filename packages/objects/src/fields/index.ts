@@ -15,24 +15,6 @@ import {
 } from './scalars.js';
 import type { FieldType } from './type.js';
 
-// The public field types, by name (isPlainObject, defineOwn and PatternType stay inside the package).
-export { FieldType, type JsonSchema, type SchemaContext, type TypeDescription } from './type.js';
-export {
-  BooleanType,
-  DateTimeType,
-  EnumType,
-  FlexibleBooleanType,
-  FloatType,
-  IntegerType,
-  SensitiveStringType,
-  StateMachineType,
-  StringType,
-  UUIDType,
-  type DateTimePrecision,
-} from './scalars.js';
-export { IPAddressType, IPNetworkType, MACAddressType, PCIAddressType, type IPFamily } from './network.js';
-export { DictType, ListType, NullableType, ObjectType, SetType, UntypedType } from './containers.js';
-
 /**
  * The field types, as factories: `@field(f.uuid())`, `@field(f.list(f.string()))`,
  * `@field(f.listOfObjects('Attachment'))`. Each names the oslo type it matches.
