@@ -23,8 +23,9 @@ export { isVersionedObject, metaOf, type EnvelopeKeys, type FieldDef, type Field
 export { VersionedObject, type FieldsOf } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
-export type { Primitive, ToPrimitiveOptions, EncodeContext, Manifest, DataLoss, DataLossPolicy } from './to-primitive.js';
-export { fieldExistsAt, childVersionAt, declaredVersions, type HistoryEntry, type FillValue, type VersionHistory, type Relationships } from './history.js';
+export type { Primitive, ToPrimitiveOptions, EncodeContext } from './to-primitive.js';
+export { fieldExistsAt, childVersionAt, type Manifest, type DataLoss, type DataLossPolicy } from './backport.js';
+export { declaredVersions, type HistoryEntry, type FillValue, type VersionHistory, type Relationships } from './history.js';
 export type { FromPrimitiveOptions, DecodeLimits, DecodeContext } from './from-primitive.js';
 export { ObjectSerializer, type ObjectSerializerOptions, type IndirectionApi } from './serializer.js';
 export { ObjectList } from './list.js';

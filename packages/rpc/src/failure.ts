@@ -1,4 +1,5 @@
 import { VersionedError, isVersionedError, type ErrorCode } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { RpcError, isRpcError, type RpcErrorCode } from './errors.js';
 import type { SerializedFailure } from './transport.js';
 
@@ -139,10 +140,6 @@ const MAX_MESSAGE = 4096;
 function boundedMessage(message: unknown): string {
   const text = typeof message === 'string' ? message : String(message);
   return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE)}... (${text.length - MAX_MESSAGE} more characters)`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function safeString(value: unknown): string {
