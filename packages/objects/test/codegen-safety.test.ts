@@ -30,8 +30,12 @@ const INJECTIONS = [
   '',
 ];
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: `${` is one of the hostile characters under test
-const hostileName = fc.oneof(fc.constantFrom(...INJECTIONS), fc.string({ unit: 'binary', maxLength: 20 }), fc.string({ unit: fc.constantFrom(...'x[]"\'`${}();=/*\\\n\u2028') }));
+const hostileName = fc.oneof(
+  fc.constantFrom(...INJECTIONS),
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: `${` is one of the hostile characters under test
+  fc.string({ unit: fc.constantFrom(...'x[]"\'`${}();=/*\\\n\u2028') }),
+);
 
 @versionedObject({ name: 'Base', version: '1.0', registry: false })
 class Base extends VersionedObject {
