@@ -1,5 +1,6 @@
-// The public API of @versioned/objects, name by name: what is not listed here is internal to the package
-// (the package's own tests import it from its module). packages/objects/api/objects.api.md is the report of it.
+// The public API of @versioned/objects, name by name: what is not listed here is internal to the package (its
+// own tests import it from its module; helpers the workspace's other packages share are in internal.ts, the
+// /internal subpath). packages/objects/api/objects.api.md is the report of it.
 export { VersionedError, isVersionedError, formatPath, type ErrorCode, type PathSegment } from './errors.js';
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
 export { f, WIRE_FORMATS, WIRE_FORMAT_EXPECTED } from './fields/index.js';
