@@ -63,7 +63,7 @@ export interface GrowthReport {
 }
 
 export interface GrowthOptions {
-  readonly smoke?: boolean;
+  readonly smoke?: boolean | undefined;
   /** CPU time per cell, ms (default 400; smoke 2). */
   readonly timeMs?: number;
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { checkRegistry, unbumpedObjects, type CheckReport, type ObjectReport } from './check.js';
 import type { CommandContext, CommandSpec, OptionSpec } from './command.js';
-import { isRecord } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { isPath, isPathList, setting } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadObjectModules } from './load-modules.js';

@@ -57,7 +57,7 @@ export async function loadObjectModules(modules: readonly string[], display: (p:
     const values = Object.values(exports);
     const exported = values.filter(isRegistry);
     for (const m of values.filter(isManifestHistory)) add(manifests, m);
-    if (exported.length) exported.forEach((r) => add(registries, r));
+    if (exported.length) for (const r of exported) add(registries, r);
     else add(registries, await defaultRegistryFor(file));
   }
   if (manifests.length > 1) throw new UsageError('module_load', 'the object modules export more than one ManifestHistory: export one (the project\'s OBJ_VERSIONS)');

@@ -251,7 +251,7 @@ function tooDeep(root: unknown): string | undefined {
     const [node, depth, where] = stack.pop() as [unknown, number, string];
     if (typeof node !== 'object' || node === null) continue;
     if (depth >= MAX_DEPTH) return where || '(root)';
-    if (Array.isArray(node)) node.forEach((v, i) => stack.push([v, depth + 1, `${where}[${i}]`]));
+    if (Array.isArray(node)) for (const [i, v] of node.entries()) stack.push([v, depth + 1, `${where}[${i}]`]);
     else for (const [k, v] of Object.entries(node)) stack.push([v, depth + 1, where ? `${where}.${k}` : k]);
   }
   return undefined;

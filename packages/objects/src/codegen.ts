@@ -83,6 +83,7 @@ export function encoderFor(meta: ObjectMeta, version: string, hooked: boolean): 
 }
 
 /** What the encoder does with a set field: report it lost, copy it, encode it as a child, or through its type. */
+// biome-ignore lint/suspicious/noConstEnum: module-local, so tsc inlines it and no .d.ts ever carries it
 const enum Encode {
   Lost,
   Copy,
@@ -122,6 +123,7 @@ function planEncoder(meta: ObjectMeta, version: string, hooked: boolean): Encode
 
 function makeEncoder(meta: ObjectMeta, version: string, hooked: boolean): EncodeData {
   const plan = planEncoder(meta, version, hooked);
+  // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every kind (tsc checks it)
   const lines = plan.steps.map(({ kind, index: i, name, exists }) => {
     const value = `values${prop(name)}`;
     const into = `data${prop(name)}`;

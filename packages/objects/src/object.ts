@@ -81,6 +81,7 @@ export class VersionedObject implements VersionedObjectLike {
   get $values(): Record<string, unknown> {
     return this.#values;
   }
+  /** @internal */
   set $values(values: Record<string, unknown>) {
     this.#values = values;
   }
@@ -88,6 +89,7 @@ export class VersionedObject implements VersionedObjectLike {
   get $changes(): Set<string> {
     return this.#changes;
   }
+  /** @internal */
   set $changes(changes: Set<string>) {
     this.#changes = changes;
   }
@@ -95,6 +97,7 @@ export class VersionedObject implements VersionedObjectLike {
   get $wireVersion(): string | undefined {
     return this.#wireVersion;
   }
+  /** @internal */
   set $wireVersion(version: string | undefined) {
     this.#wireVersion = version;
   }
@@ -102,6 +105,7 @@ export class VersionedObject implements VersionedObjectLike {
   get $baseline(): Map<string, unknown> | undefined {
     return this.#baseline;
   }
+  /** @internal */
   set $baseline(baseline: Map<string, unknown> | undefined) {
     this.#baseline = baseline;
   }
@@ -109,6 +113,7 @@ export class VersionedObject implements VersionedObjectLike {
   get $filled(): Set<string> | undefined {
     return this.#filled;
   }
+  /** @internal */
   set $filled(filled: Set<string> | undefined) {
     this.#filled = filled;
   }

@@ -1,6 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectList, ObjectRegistry, VersionedObject, envelopeKeys, f, field, readEnvelope, versionedObject, type Primitive } from '../src/index.js';
+import { ObjectList, ObjectRegistry, VersionedObject, f, field, versionedObject, type Primitive } from '../src/index.js';
+import { readEnvelope } from '../src/from-primitive.js';
+import { envelopeKeys } from '../src/meta.js';
 
 const registry = new ObjectRegistry();
 const UUID = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;

@@ -1,7 +1,7 @@
 // The volume service's RPC API, serving side, as release N ships it.
 import type { RequestContext } from '@versioned/rpc';
 import { fromRow, toRow, type HostEnvironment } from './host-environment.js';
-import { registry, Volume } from './release-n.js';
+import { registry, type Volume } from './release-n.js';
 
 /**
  * The volume manager of release N: it serves 1.0 and reads what release N reads.

@@ -1,7 +1,7 @@
 // The volume service's RPC API, serving side, as release N+1 ships it.
 import type { RequestContext } from '@versioned/rpc';
 import { fromRow, toRow, type HostEnvironment } from './host-environment.js';
-import { registry, Volume } from './release-n1.js';
+import { registry, type Volume } from './release-n1.js';
 
 /**
  * The volume manager of release N+1: it serves 1.1, and so every 1.x caller.
