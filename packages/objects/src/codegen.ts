@@ -37,6 +37,8 @@ function withField(err: unknown, defs: readonly FieldDef[], index: number): unkn
  * version are dropped (after the class's makeCompatible hook, when it has one) and reported as lost.
  */
 export function encoderFor(meta: ObjectMeta, version: string, hooked: boolean): EncodeData {
+  // The common case, without a map lookup: the class's own version (no backport, so no hook).
+  if (version === meta.version) return (meta.compiled.encoder ??= compileEncoder(meta, version, false)) as EncodeData;
   const encoders = meta.compiled.encoders as Map<string, EncodeData>;
   const key = hooked ? `${version}+hook` : version;
   let fn = encoders.get(key);

@@ -75,7 +75,9 @@ class Encoder implements EncodeContext, EncoderHost {
   private resent = false;
   /** The rule decided for children of the field being encoded. */
   private childRule: ChildRule = AS_IS;
-  private childOwner = '';
+  /** The object (and the version it goes at) whose field is being encoded: named in an error only. */
+  private childOwner: ObjectMeta | undefined;
+  private childOwnerVersion = '';
   /**
    * Whether each child encoded so far in this call, that has children of its own, has changes (hasChanges):
    * its parent reads it here rather than walking the subtree again. Leaves answer in constant time anyway.
@@ -97,7 +99,7 @@ class Encoder implements EncodeContext, EncoderHost {
       if (obj.$wireVersion === undefined) {
         throw new VersionedError(
           'no_backport_rule',
-          `no rule gives the ${obj.objName} version for ${this.childOwner}: record it in the history (children: { field: 'X.Y' }) or pass a manifest`,
+          `no rule gives the ${obj.objName} version for ${this.childOwner?.name} ${this.childOwnerVersion}: record it in the history (children: { field: 'X.Y' }) or pass a manifest`,
         );
       }
       target = obj.$wireVersion;
@@ -125,21 +127,18 @@ class Encoder implements EncodeContext, EncoderHost {
     // A class with its own makeCompatible sees every set field (it may move one into an old shape).
     const hooked = older && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
     const encodedAt = older ? version : meta.version;
+    // Saved and restored without a finally: an error ends the whole call, and an Encoder serves one call.
     const savedCompat = this.compat;
     const savedResent = this.resent;
     this.compat = compat;
     this.resent = older && target === undefined && !compat;
-    let out: Primitive;
-    try {
-      out = encoderFor(meta, encodedAt, hooked)(obj.$values, this, obj);
-    } finally {
-      this.compat = savedCompat;
-      this.resent = savedResent;
-    }
+    const out = encoderFor(meta, encodedAt, hooked)(obj.$values, this, obj);
+    this.compat = savedCompat;
+    this.resent = savedResent;
     // The label is the version decided, as written: "1.0.0" received is "1.0.0" re-sent.
     if (version !== encodedAt) out[meta.keys.version] = version;
     this.depth--;
-    const changes = this.changedFields(obj, meta, out[meta.keys.data] as Record<string, unknown>);
+    const changes = this.changedFields(obj, meta, out);
     if (changes !== undefined) out[meta.keys.changes] = changes;
     return out;
   }
@@ -148,8 +147,9 @@ class Encoder implements EncodeContext, EncoderHost {
    * whatChanged(), in declaration order (deterministic), limited to the keys still in data; undefined when
    * empty. Records, for a child with children, whether whatChanged() is empty (its parent asks).
    */
-  private changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
+  private changedFields(obj: VersionedObject, meta: ObjectMeta, out: Primitive): string[] | undefined {
     let changes: string[] | undefined;
+    const data = out[meta.keys.data] as Record<string, unknown>;
     if (obj.whatChanged !== BASE_WHAT_CHANGED) {
       const changed = obj.whatChanged();
       this.record(obj, meta, changed.size > 0);
@@ -160,7 +160,8 @@ class Encoder implements EncodeContext, EncoderHost {
     const own = obj.$changes;
     const inPlace = changedInPlace(obj);
     if (own.size === 0 && inPlace === undefined) {
-      const dirty = meta.objectFields.some((def) => this.childHasChanges(obj.$values[def.name]));
+      let dirty = false;
+      for (const def of meta.objectFields) if (this.childHasChanges(obj.$values[def.name])) { dirty = true; break; }
       this.record(obj, meta, dirty);
       if (!dirty) return undefined;
     } else this.record(obj, meta, true);
@@ -201,14 +202,15 @@ class Encoder implements EncodeContext, EncoderHost {
     if (value === null) return null;
     const savedRule = this.childRule;
     const savedOwner = this.childOwner;
+    const savedOwnerVersion = this.childOwnerVersion;
     this.childRule = rule;
-    this.childOwner = `${meta.name} ${version}`;
-    try {
-      return def.type.toPrimitive(value, this);
-    } finally {
-      this.childRule = savedRule;
-      this.childOwner = savedOwner;
-    }
+    this.childOwner = meta;
+    this.childOwnerVersion = version;
+    const encoded = def.type.toPrimitive(value, this);
+    this.childRule = savedRule;
+    this.childOwner = savedOwner;
+    this.childOwnerVersion = savedOwnerVersion;
+    return encoded;
   }
 
   /**
@@ -297,7 +299,6 @@ function checkTarget(meta: ObjectMeta, target: string): void {
 
 export function encodeObject(obj: VersionedObject, options: ToPrimitiveOptions = {}): Primitive {
   const encoder = new Encoder(options.manifest, options.onDataLoss ?? 'allow', options.logger ?? console);
-  const name = metaOf(obj).name;
   const target = options.targetVersion ?? manifestTarget(obj, options.manifest);
   // As oslo's obj_to_primitive: the rules apply when the version differs from the object's, or under a
   // manifest (an empty one is no manifest at the root, as Python's truthiness has it).
@@ -306,6 +307,7 @@ export function encodeObject(obj: VersionedObject, options: ToPrimitiveOptions =
   try {
     return encoder.encode(obj, target, compat);
   } catch (err) {
+    const name = metaOf(obj).name;
     if (err instanceof VersionedError && err.path[0] !== name) err.within(name);
     throw err;
   }

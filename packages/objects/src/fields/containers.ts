@@ -128,6 +128,7 @@ export class SetType<E> extends FieldType<Set<E>> {
     return setOf(this.element, value, (item) => this.element.coerce(item));
   }
   override toPrimitive(value: Set<E>, ctx: EncodeContext): unknown[] {
+    if (this.element.identity) return Array.from(value);
     const out: unknown[] = [];
     for (const item of value) out.push(this.element.toPrimitive(item, ctx));
     return out;
@@ -174,6 +175,8 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     return out;
   }
   override toPrimitive(value: Record<string, E>, ctx: EncodeContext): Record<string, unknown> {
+    // A spread defines own data properties (`__proto__` included, as an own key), as defineOwn does.
+    if (this.element.identity) return { ...value };
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) defineOwn(out, key, this.element.toPrimitive(value[key] as E, ctx));
     return out;
