@@ -10,6 +10,17 @@ import type { DecodeContext } from './from-primitive.js';
 /** A string literal for generated source. */
 const q = (text: string): string => JSON.stringify(text);
 
+/**
+ * Source testing that `key`, read from `obj` as a value other than undefined, is `obj`'s own: `plain` (a
+ * variable of the generated code) says `obj`'s prototype is this realm's Object.prototype, and when the key
+ * is not in Object.prototype (field names never are, unless it was polluted), what was read must be own.
+ * V8 folds the `in` to a constant guarded by the prototype's shape, so this costs a tenth of an
+ * Object.hasOwn call; any other prototype, and a polluted key, go through Object.hasOwn.
+ */
+const isOwn = (obj: string, key: string): string => `(plain && !(${q(key)} in OBJECT_PROTOTYPE) || hasOwn(${obj}, ${q(key)}))`;
+/** Source setting `plain` for `obj` (see isOwn). */
+const plainFor = (obj: string): string => `const plain = getPrototypeOf(${obj}) === OBJECT_PROTOTYPE;`;
+
 /** What compiled encoders call back into. */
 export interface EncoderHost {
   /** Encode an object-holding field (null included), deciding its children's version; DROP if the relationships drop it. */
@@ -112,9 +123,10 @@ function compileDecoder(meta: ObjectMeta): DecodeData {
   const defs = meta.fields;
   const lines = defs.map((def, i) => {
     const name = def.name;
-    return `if ((x = data.${name}) !== undefined && hasOwn(data, ${JSON.stringify(name)})) { cur = ${i}; values.${name} = x === null ? nullFor(defs[${i}]) : defs[${i}].type.fromPrimitive(x, ctx); }`;
+    return `if ((x = data.${name}) !== undefined && ${isOwn('data', name)}) { cur = ${i}; values.${name} = x === null ? nullFor(defs[${i}]) : defs[${i}].type.fromPrimitive(x, ctx); }`;
   });
   const body = `return function decodeData(data, values, ctx) {
+  ${plainFor('data')}
   let x, cur = -1;
   try {
     ${lines.join('\n    ')}
@@ -122,7 +134,14 @@ function compileDecoder(meta: ObjectMeta): DecodeData {
     throw withField(err, defs, cur);
   }
 };`;
-  return new Function('defs', 'hasOwn', 'nullFor', 'withField', body)(defs, Object.hasOwn, nullFor, withField) as DecodeData;
+  return new Function('defs', 'hasOwn', 'getPrototypeOf', 'OBJECT_PROTOTYPE', 'nullFor', 'withField', body)(
+    defs,
+    Object.hasOwn,
+    Object.getPrototypeOf,
+    Object.prototype,
+    nullFor,
+    withField,
+  ) as DecodeData;
 }
 
 /** What a wire null becomes: null on a nullable field, the default on one that has it, else an error. */
@@ -142,16 +161,23 @@ export interface Envelope {
   readonly changes: readonly string[] | undefined;
 }
 
-/** Reads and checks the envelope; calls `fail(key, value)` (which throws) on the first bad part. */
-export type ReadEnvelope = (value: Record<string, unknown>, fail: (key: string, value: unknown) => never) => Envelope;
+/**
+ * Reads and checks the envelope; calls `fail(key, value)` (which throws) on the first bad part. Undefined
+ * when the value has no own name key of these keys (it is not an envelope under this serial namespace).
+ */
+export type ReadEnvelope = (value: Record<string, unknown>, fail: (key: string, value: unknown) => never) => Envelope | undefined;
 
 /** An envelope reader with the keys written in: constant-key loads of own properties, one allocation. */
 export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
   let fn = keys.reader as ReadEnvelope | undefined;
   if (!fn) {
-    const read = (key: string): string => `(hasOwn(v, ${q(key)}) ? v[${q(key)}] : undefined)`;
+    const read = (key: string): string => `((x = v[${q(key)}]) !== undefined && ${isOwn('v', key)} ? x : undefined)`;
     const body = `return function readEnvelope(v, fail) {
-  const name = v[${q(keys.name)}], namespace = ${read(keys.namespace)}, version = ${read(keys.version)}, data = ${read(keys.data)}, changes = ${read(keys.changes)};
+  ${plainFor('v')}
+  let x;
+  const name = v[${q(keys.name)}];
+  if (name === undefined ? !hasOwn(v, ${q(keys.name)}) : !${isOwn('v', keys.name)}) return undefined;
+  const namespace = ${read(keys.namespace)}, version = ${read(keys.version)}, data = ${read(keys.data)}, changes = ${read(keys.changes)};
   if (typeof name !== 'string') fail(${q(keys.name)}, name);
   if (typeof namespace !== 'string') fail(${q(keys.namespace)}, namespace);
   if (typeof version !== 'string') fail(${q(keys.version)}, version);
@@ -162,7 +188,7 @@ export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
   }
   return { serialNamespace: ${q(keys.serialNamespace)}, name, namespace, version, data, changes };
 };`;
-    fn = new Function('hasOwn', body)(Object.hasOwn) as ReadEnvelope;
+    fn = new Function('hasOwn', 'getPrototypeOf', 'OBJECT_PROTOTYPE', body)(Object.hasOwn, Object.getPrototypeOf, Object.prototype) as ReadEnvelope;
     keys.reader = fn;
   }
   return fn;

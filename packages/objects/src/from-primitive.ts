@@ -55,11 +55,12 @@ export function envelopeKeysOf(value: unknown, keyList: readonly EnvelopeKeys[])
 /** Check an envelope's shape, reading own keys only. */
 export function readEnvelope(value: unknown, keyList: readonly EnvelopeKeys[]): Envelope {
   if (!isRecord(value)) throw bad(`expected an object envelope, got ${describeValue(value)}`);
-  const keys = envelopeKeysOf(value, keyList);
-  if (keys === undefined) {
-    throw bad(`expected an object envelope with a "${keyList.map((k) => k.name).join('" or "') || 'versioned_object.name'}" key`);
+  // The first keys whose name key the value owns, as envelopeKeysOf; each reader checks its own.
+  for (const keys of keyList) {
+    const env = envelopeReaderFor(keys)(value, badPart);
+    if (env !== undefined) return env;
   }
-  return envelopeReaderFor(keys)(value, badPart);
+  throw bad(`expected an object envelope with a "${keyList.map((k) => k.name).join('" or "') || 'versioned_object.name'}" key`);
 }
 
 const EXPECTED_PART: Record<string, string> = {

@@ -17,6 +17,9 @@ export class StringType extends FieldType<string> {
     // A boolean is refused: Python would store "True", JavaScript "true", and neither is what was meant.
     throw this.invalid(value, typeof value === 'boolean' ? 'a boolean is not a string' : undefined);
   }
+  override fromPrimitive(value: unknown): string {
+    return typeof value === 'string' ? value : this.coerce(value);
+  }
 }
 
 /** A string that is masked when the object is printed or logged; it crosses the wire in clear, as in oslo. */
@@ -56,6 +59,9 @@ export class IntegerType extends FieldType<number> {
     // JSON has no -0: hold 0, which is what the other side will read.
     return n === 0 ? 0 : n;
   }
+  override fromPrimitive(value: unknown): number {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value !== 0 && (this.min === undefined || value >= this.min) ? value : this.coerce(value);
+  }
 }
 
 export class FloatType extends FieldType<number> {
@@ -92,6 +98,9 @@ export class BooleanType extends FieldType<boolean> {
     // oslo uses truthiness ('no' -> True); only real booleans are accepted here.
     if (typeof value === 'boolean') return value;
     throw this.invalid(value);
+  }
+  override fromPrimitive(value: unknown): boolean {
+    return typeof value === 'boolean' ? value : this.coerce(value);
   }
 }
 
@@ -136,6 +145,9 @@ export abstract class PatternType extends FieldType<string> {
     }
     throw this.invalid(value);
   }
+  override fromPrimitive(value: unknown): string {
+    return typeof value === 'string' && this.pattern.test(value) ? value : this.coerce(value);
+  }
 }
 
 /** Validated, unlike oslo's UUIDField, and normalised to lower case. */
@@ -177,6 +189,14 @@ export class DateTimeType extends FieldType<Date> {
     // The wire form has a four-digit year and Python's datetime holds years 1 to 9999.
     if (ms < MIN_INSTANT || ms > MAX_INSTANT) throw this.invalid(value, 'the year must be 1 to 9999');
     return new Date(this.precision === 'second' ? Math.floor(ms / 1000) * 1000 : ms);
+  }
+  override fromPrimitive(value: unknown): Date {
+    if (typeof value === 'string') {
+      const ms = parseCanonical(value);
+      // Without a fraction (20 characters) the time is whole seconds already.
+      if (ms >= MIN_INSTANT && ms <= MAX_INSTANT) return new Date(this.precision === 'second' && value.length !== 20 ? Math.floor(ms / 1000) * 1000 : ms);
+    }
+    return this.coerce(value);
   }
   override toPrimitive(value: Date, _ctx: EncodeContext): string {
     // A held Date can still be changed in place (setTime): one that no longer fits the wire form is refused here.
@@ -280,6 +300,9 @@ export class EnumType<T extends string = string> extends FieldType<T> {
   coerce(value: unknown): T {
     if (typeof value === 'string' && this.allowed.has(value)) return value as T;
     throw this.invalid(value);
+  }
+  override fromPrimitive(value: unknown): T {
+    return typeof value === 'string' && this.allowed.has(value) ? (value as T) : this.coerce(value);
   }
   override describe(): TypeDescription {
     return { type: this.kind, values: [...this.values].sort() };
