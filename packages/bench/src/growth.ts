@@ -77,15 +77,29 @@ export function growthSizes(smoke: boolean): { list: number[]; tree: number[]; r
 /** Where results go so that V8 cannot drop a call whose value is unused. */
 export let kept: unknown;
 
+/** CPU time of `calls` calls, ms. */
+function timeCalls(fn: () => unknown, calls: number): number {
+  const start = cpuNow();
+  for (let i = 0; i < calls; i++) kept = fn();
+  return cpuNow() - start;
+}
+
 /**
- * Best per-call CPU time over rounds of enough calls to last ~10 ms each, within the budget: the best round is the
- * one the neighbours disturbed least. Always at least two rounds; a call longer than the budget runs twice.
+ * Best per-call CPU time over rounds of enough calls to last ~10 ms each (less within a smaller budget), within the
+ * budget: the best round is the one the neighbours disturbed least. Always at least two rounds.
+ *
+ * The round's length comes from batches doubled until one lasts a round, which also warms the code up. Sizing it
+ * from one first call (as before issue 17's growth fix) made the rounds of a fast call far too short, since the first
+ * call runs interpreted, tens of times slower: a tree of one node ran rounds of ~0.1 ms, where the process's CPU
+ * clock jitters by tens of µs, and the best of thousands of such rounds came out 2-3x below the steady per-call time
+ * (15 ns per node measured that way, 50 ns in a plain loop of a million calls), at the smallest sizes only.
  */
 export function bestCallMs(fn: () => unknown, budgetMs: number): number {
-  const first = cpuNow();
-  kept = fn();
-  const once = Math.max(cpuNow() - first, 0.001);
-  const calls = Math.max(1, Math.round(10 / once));
+  const roundMs = Math.min(10, budgetMs / 4);
+  let calls = 1;
+  let took = timeCalls(fn, calls);
+  while (took < roundMs) took = timeCalls(fn, (calls *= 2));
+  calls = Math.max(1, Math.round((calls * roundMs) / Math.max(took, 0.001)));
   let best = Infinity;
   const end = cpuNow() + budgetMs;
   for (let round = 0; round < 2 || cpuNow() < end; round++) {
@@ -230,10 +244,15 @@ export function runGrowth(options: GrowthOptions = {}): GrowthReport {
 export interface GrowthVerdict {
   readonly subject: string;
   readonly operation: GrowthOperation;
-  /** The largest increase of the time per object from a smaller size to a larger one. */
+  /** The largest increase of the time per object from a smaller size to a larger one (as printed in the table). */
   readonly growth: number;
-  /** The same once divided by the hand-written reference's time at each size (undefined without a reference). */
+  /**
+   * The largest increase of the marginal time per object (see marginalIncrease) from one step of sizes to a later one,
+   * divided by the hand-written reference's (undefined without a reference, or where a call handles one object at every size).
+   */
   readonly growthOverReference: number | undefined;
+  /** The marginal time per object, undivided (undefined where a call handles one object at every size). */
+  readonly marginalGrowth: number | undefined;
   /** The library's own growth (over the reference where there is one) stays within `flatWithin`. */
   readonly flat: boolean;
 }
@@ -248,6 +267,18 @@ function increase(values: readonly number[]): number {
   return most;
 }
 
+/**
+ * The marginal cost per object of each step of sizes, (T(n₂) − T(n₁)) / (n₂ − n₁) over whole-call times T: how much
+ * each added object costs as the work grows. A fixed cost per call cancels out of every step, on either side of a
+ * comparison; dividing times per object did not cancel it: the hand-written tree's per-call set-up (an array, two
+ * loops) made its one-node figure its dearest per node, so any subject divided by it seemed to grow from size 1.
+ */
+function marginals(sizes: readonly number[], nsPerObject: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < sizes.length; i++) out.push((nsPerObject[i]! * sizes[i]! - nsPerObject[i - 1]! * sizes[i - 1]!) / (sizes[i]! - sizes[i - 1]!));
+  return out;
+}
+
 /** Why a subject grows where it does: printed with the verdicts (from `node --cpu-prof` profiles). */
 export const WHY_GROWS: Record<string, string> = {
   'tree:toPrimitive':
@@ -259,7 +290,12 @@ export const WHY_GROWS: Record<string, string> = {
 
 WHY_GROWS['tree:backport'] = 'a backport is an encode: the same subtree walk, gone the same way (1,606 -> 390 ns per node at 100 levels in one run).';
 
-/** Per subject and operation: how much the time per object grows, raw and over the hand-written reference. */
+/**
+ * Per subject and operation: how much the time per object grows (printed), and the verdict. Where a call handles as
+ * many objects as the size (lists, trees) the verdict reads the marginal cost per object (its largest increase from
+ * one step of sizes to a later one), over the hand-written reference's at the same steps; where a call handles one
+ * object at every size (the registry: what grows is the registry), the time per call.
+ */
 export function growthVerdicts(report: GrowthReport): GrowthVerdict[] {
   const out: GrowthVerdict[] = [];
   for (const subject of [...new Set(report.rows.map((r) => r.subject))]) {
@@ -268,12 +304,16 @@ export function growthVerdicts(report: GrowthReport): GrowthVerdict[] {
       const timed = rows.filter((r) => r.nsPerObject[operation] !== undefined);
       if (timed.length < 2) continue;
       const growth = increase(timed.map((r) => r.nsPerObject[operation]!));
+      const objects = timed.map((r) => r.objects);
+      const scaling = timed.every((r) => r.objects === r.size);
+      const ours = scaling ? marginals(objects, timed.map((r) => r.nsPerObject[operation]!)) : undefined;
       // The backport's reference is the plain encode: a backport is an encode that drops fields.
       const refOp = operation === 'fromPrimitive' ? 'fromPrimitive' : 'toPrimitive';
-      const growthOverReference = timed.every((r) => r.referenceNsPerObject)
-        ? increase(timed.map((r) => r.nsPerObject[operation]! / r.referenceNsPerObject![refOp]))
-        : undefined;
-      out.push({ subject, operation, growth, growthOverReference, flat: (growthOverReference ?? growth) <= report.flatWithin });
+      const reference = ours && timed.every((r) => r.referenceNsPerObject) ? marginals(objects, timed.map((r) => r.referenceNsPerObject![refOp])) : undefined;
+      const marginalGrowth = ours && increase(ours);
+      // A later step's increase over an earlier one, divided by the reference's between the same two steps.
+      const growthOverReference = ours && reference && increase(ours.map((m, i) => m / reference[i]!));
+      out.push({ subject, operation, growth, marginalGrowth, growthOverReference, flat: (growthOverReference ?? marginalGrowth ?? growth) <= report.flatWithin });
     }
   }
   return out;
