@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '../src/index.js';
 
 const registry = new ObjectRegistry();
@@ -246,6 +247,28 @@ describe('UUID', () => {
     for (const bad of ['a0eebc999c0b4ef8bb6d6bb9bd380a11', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g', ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 42]) {
       rejects('id', bad, /expected a UUID/);
     }
+  });
+  it('accepts exactly what the pattern accepts, on the char-code fast path and off it (randomized near-UUIDs)', () => {
+    const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const uuid = f.uuid();
+    // A UUID with a few characters replaced, inserted or removed, from an alphabet around the hex digits' edges.
+    const nearUuid = fc
+      .tuple(fc.uuid(), fc.array(fc.tuple(fc.nat(37), fc.constantFrom('', '-', 'g', 'G', 'A', 'f', '0', '9', '/', ':', '@', '`', ' ', '\u0130', '\uff10', '\u0000')), { maxLength: 3 }))
+      .map(([text, edits]) => edits.reduce((t, [at, c]) => t.slice(0, at) + c + t.slice(at + (at % 2)), text));
+    fc.assert(
+      fc.property(fc.oneof(nearUuid, fc.uuid()), (text) => {
+        const lower = text.toLowerCase();
+        const expected = pattern.test(text) ? text : pattern.test(lower) ? lower : undefined;
+        let got: string | undefined;
+        try {
+          got = uuid.fromPrimitive(text);
+        } catch {
+          got = undefined;
+        }
+        assert.equal(got, expected, JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
   it('decodes an upper-case UUID from the wire to lower case', () => {
     const env = { 'versioned_object.name': 'Scalars', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': { id: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' } };
