@@ -56,8 +56,8 @@ export function envelopeKeysOf(value: unknown, keyList: readonly EnvelopeKeys[])
 export function readEnvelope(value: unknown, keyList: readonly EnvelopeKeys[]): Envelope {
   if (!isRecord(value)) throw bad(`expected an object envelope, got ${describeValue(value)}`);
   // The first keys whose name key the value owns, as envelopeKeysOf; each reader checks its own.
-  for (const keys of keyList) {
-    const env = envelopeReaderFor(keys)(value, badPart);
+  for (let i = 0; i < keyList.length; i++) {
+    const env = envelopeReaderFor(keyList[i] as EnvelopeKeys)(value, badPart);
     if (env !== undefined) return env;
   }
   throw bad(`expected an object envelope with a "${keyList.map((k) => k.name).join('" or "') || 'versioned_object.name'}" key`);
@@ -123,9 +123,10 @@ class Decoder implements DecodeContext {
       cls.upgradePrimitive(data, env.version);
     }
     decoderFor(meta)(data, obj.$values, this);
-    if (meta.history.fills.size > 0) fillMissing(meta, obj, data);
+    const fills = meta.history.fills.size > 0;
+    if (fills) fillMissing(meta, obj, data);
     // What the upgrade or a history fill gave, the sender did not send: re-sending it at an older version loses nothing.
-    if (upgrading || meta.history.fills.size > 0) {
+    if (upgrading || fills) {
       for (const name of Object.keys(obj.$values)) if (!Object.hasOwn(env.data, name)) (obj.$filled ??= new Set()).add(name);
     }
     if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) markChanged(obj, name);

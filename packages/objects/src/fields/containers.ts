@@ -136,7 +136,18 @@ export class SetType<E> extends FieldType<Set<E>> {
   override fromPrimitive(value: unknown, ctx: DecodeContext): Set<E> {
     if (!Array.isArray(value)) throw this.invalid(value);
     checkLength(value.length, ctx);
-    return setOf(this.element, value, (item) => this.element.fromPrimitive(item, ctx));
+    const element = this.element;
+    if (element.setKey !== FieldType.prototype.setKey) return setOf(element, value, (item) => element.fromPrimitive(item, ctx));
+    // Members told apart by identity (setOf's common case), without its closure and iterator.
+    const out = new Set<E>();
+    for (let i = 0; i < value.length; i++) {
+      try {
+        out.add(element.fromPrimitive(value[i], ctx));
+      } catch (err) {
+        throw err instanceof VersionedError ? err.within(i) : err;
+      }
+    }
+    return out;
   }
   override clone(value: Set<E>, memo: Map<object, unknown>): Set<E> {
     const out = new Set<E>();

@@ -152,31 +152,12 @@ export abstract class PatternType extends FieldType<string> {
   }
 }
 
-/** 1 for the character codes of lower-case hex digits. */
-const HEX_DIGIT = new Uint8Array(128);
-for (const c of '0123456789abcdef') HEX_DIGIT[c.charCodeAt(0)] = 1;
-
-/** Whether `text` matches UUIDType's pattern, read with char codes: a third cheaper than the regex on the wire's common case. */
-function isLowerUuid(text: string): boolean {
-  if (text.length !== 36 || text.charCodeAt(8) !== 45 || text.charCodeAt(13) !== 45 || text.charCodeAt(18) !== 45 || text.charCodeAt(23) !== 45) return false;
-  // `!== 1` also refuses codes past the table (an out-of-range read is undefined).
-  return hexRun(text, 0, 8) && hexRun(text, 9, 13) && hexRun(text, 14, 18) && hexRun(text, 19, 23) && hexRun(text, 24, 36);
-}
-
-function hexRun(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (HEX_DIGIT[text.charCodeAt(i)] !== 1) return false;
-  return true;
-}
-
 /** Validated, unlike oslo's UUIDField, and normalised to lower case. */
 export class UUIDType extends PatternType {
   readonly kind = 'UUID';
   readonly expected = 'a UUID';
   protected readonly pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
   protected readonly schema = { type: 'string', format: 'uuid' };
-  override coerce(value: unknown): string {
-    return typeof value === 'string' && isLowerUuid(value) ? value : super.coerce(value);
-  }
 }
 
 export type DateTimePrecision = 'second' | 'millisecond';
