@@ -280,6 +280,40 @@ describe('UUID', () => {
 });
 
 describe('DateTime', () => {
+  it('reads the canonical wire form exactly when its fields make a real instant (randomized, against Date.UTC)', () => {
+    const at = f.dateTime();
+    // Mostly around each field's range (month 13, day 31 of a 30-day month, 29 February, hour 24...), sometimes not digits.
+    const digits = (n: number, max: number) =>
+      fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0')), weight: 8 },
+        { arbitrary: fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, '0')), weight: 1 },
+        { arbitrary: fc.string({ minLength: n, maxLength: n }), weight: 1 },
+      );
+    const year = fc.oneof(digits(4, 9999), fc.constantFrom('0000', '0001', '0099', '0100', '1900', '2000', '2024', '2100', '9999'));
+    fc.assert(
+      fc.property(year, digits(2, 13), digits(2, 32), digits(2, 24), digits(2, 60), digits(2, 60), fc.constantFrom('', '.000', '.123', '.9x9'), (y, mo, d, h, mi, s, frac) => {
+        const text = `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}Z`;
+        let got: number | undefined;
+        try {
+          got = at.fromPrimitive(text).getTime();
+        } catch {
+          got = undefined;
+        }
+        // The oracle: all-digit fields, and Date.UTC giving back the same fields (no roll-over), year 1 to 9999.
+        const parts = [y, mo, d, h, mi, s];
+        let expected: number | undefined;
+        if (parts.every((p) => /^\d+$/.test(p)) && /^(\.\d{3})?$/.test(frac)) {
+          const [Y, M, D, H, I, S] = parts.map(Number) as [number, number, number, number, number, number];
+          const date = new Date(Date.UTC(2000, M - 1, D, H, I, S));
+          date.setUTCFullYear(Y);
+          const same = date.getUTCFullYear() === Y && date.getUTCMonth() === M - 1 && date.getUTCDate() === D && date.getUTCHours() === H && date.getUTCMinutes() === I && date.getUTCSeconds() === S;
+          if (same && Y >= 1 && M >= 1 && M <= 12) expected = date.getTime();
+        }
+        assert.equal(got, expected, text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
   it('goes out in the oslo wire form YYYY-MM-DDTHH:MM:SSZ', () => {
     assert.equal(wire('at', new Date('2024-02-29T13:14:15.678Z')).primitive, '2024-02-29T13:14:15Z');
   });
