@@ -85,14 +85,16 @@ function timeCalls(fn: () => unknown, calls: number): number {
 }
 
 /**
- * Best per-call CPU time over rounds of enough calls to last ~10 ms each (less within a smaller budget), within the
- * budget: the best round is the one the neighbours disturbed least. Always at least two rounds.
+ * Per-call CPU time: the median over rounds of enough calls to last ~10 ms each (less within a smaller budget), within
+ * the budget; always at least three rounds. The round's length comes from batches doubled until one lasts a round,
+ * which also warms the code up.
  *
- * The round's length comes from batches doubled until one lasts a round, which also warms the code up. Sizing it
- * from one first call (as before issue 17's growth fix) made the rounds of a fast call far too short, since the first
- * call runs interpreted, tens of times slower: a tree of one node ran rounds of ~0.1 ms, where the process's CPU
- * clock jitters by tens of µs, and the best of thousands of such rounds came out 2-3x below the steady per-call time
- * (15 ns per node measured that way, 50 ns in a plain loop of a million calls), at the smallest sizes only.
+ * Before issue 17's growth fix this was the best (lowest) round, with the round sized from one first call. Both biased
+ * the smallest sizes low: the first call runs interpreted, tens of times slower, so the rounds of a fast call lasted
+ * ~0.1 ms; and the process's CPU clock (getrusage, which Linux keeps monotonic by holding user and system time while
+ * their split is re-estimated) can stand still for a short window and jump after it, so the lowest of many short
+ * rounds came out below the true time per call (15 ns per node for a one-node tree, 50 ns in a plain loop of a million
+ * calls; one run even printed 0). The median of rounds is not moved by a few frozen or disturbed ones.
  */
 export function bestCallMs(fn: () => unknown, budgetMs: number): number {
   const roundMs = Math.min(10, budgetMs / 4);
@@ -100,14 +102,11 @@ export function bestCallMs(fn: () => unknown, budgetMs: number): number {
   let took = timeCalls(fn, calls);
   while (took < roundMs) took = timeCalls(fn, (calls *= 2));
   calls = Math.max(1, Math.round((calls * roundMs) / Math.max(took, 0.001)));
-  let best = Infinity;
+  const rounds: number[] = [];
   const end = cpuNow() + budgetMs;
-  for (let round = 0; round < 2 || cpuNow() < end; round++) {
-    const start = cpuNow();
-    for (let i = 0; i < calls; i++) kept = fn();
-    best = Math.min(best, (cpuNow() - start) / calls);
-  }
-  return best;
+  while (rounds.length < 3 || cpuNow() < end) rounds.push(timeCalls(fn, calls) / calls);
+  rounds.sort((x, y) => x - y);
+  return rounds[rounds.length >> 1] as number;
 }
 
 function uuidFor(n: number): string {

@@ -147,7 +147,7 @@ export function formatText(report: BenchReport): string {
   for (const note of missNotes(report)) out.push(`  ${note}`);
   if (report.growth) {
     out.push('');
-    out.push('Growth: CPU time per object in ns (the list\'s volumes, the tree\'s nodes; the registry rows decode one Volume), best round;');
+    out.push('Growth: CPU time per object in ns (the list\'s volumes, the tree\'s nodes; the registry rows decode one Volume), median round;');
     out.push('the hand-written columns do the same work by hand, so growth that is the size\'s own (GC, caches) shows there too');
     out.push(...textTable(GROWTH_HEADER, growthRows(report.growth)));
     for (const v of growthVerdictLines(report.growth)) out.push(`  ${v.verdict.padEnd(5)} ${v.text}`);
@@ -261,7 +261,7 @@ export function formatMarkdown(report: BenchReport): string {
     out.push('## Growth: time per object');
     out.push('');
     out.push('A list of volumes (a `VolumeList`, oslo\'s ObjectListBase), a tree of `TreeNode`s one `child` deep per level, and one Volume');
-    out.push('decoded through a registry holding 10 or 1,000 classes. CPU time per object in nanoseconds, the best of rounds of');
+    out.push('decoded through a registry holding 10 or 1,000 classes. CPU time per object in nanoseconds, the median of rounds of');
     out.push('about 10 ms within the budget; the backport is `toPrimitive({ targetVersion: \'1.0\' })` of the list or the root node.');
     out.push('The hand-written columns do the same work with code written for the shape (the plain encoder; the validating decoder):');
     out.push('what a large input costs anyway (allocation, garbage collection, caches: at 100,000 volumes the whole result survives');
@@ -271,8 +271,9 @@ export function formatMarkdown(report: BenchReport): string {
     out.push('time per call does. A fixed cost per call cancels out of the marginal cost, on both sides: dividing times per object');
     out.push('(as before issue 17\'s growth fix) did not cancel it, and the hand-written tree\'s per-call set-up made its one-node');
     out.push('figure its dearest per node, so the library seemed to grow from one level to ten. The rounds are also sized on warm');
-    out.push('code now: sized from one interpreted first call, the rounds of the smallest sizes lasted ~0.1 ms, where the CPU clock');
-    out.push('jitters, and their best came out 2-3x below the steady time per call.');
+    out.push('code, and their median counts rather than the best: sized from one interpreted first call, the rounds of the smallest');
+    out.push('sizes lasted ~0.1 ms, and the process\'s CPU clock can stand still for a moment, so their best came out 2-3x below the');
+    out.push('steady time per call (a one-node tree: 15 ns per node, against 50 in a plain loop; once even 0).');
     out.push('');
     out.push(...markdownTable(GROWTH_HEADER, growthRows(report.growth)));
     out.push('');
