@@ -72,8 +72,8 @@ const DECODE_PROFILE =
   'Profile (`node --cpu-prof`, 300,000 Volume.fromPrimitive calls, self time, after issue 17\'s decode work): the UUID regex 23% ' +
   '(the same regex typia runs on the same 7 UUIDs), the date-time read 16% (parseCanonical 10% + DateTimeType.coerce 5%), the ' +
   'compiled decodeData 9% (the scalar checks now inline into it), GC 6%, Decoder.decode 5%, the envelope reader 4%, build 3%, the ' +
-  'dict and the set 4%, constructors 2%, registry lookup 1%. What issue 17 changed (ours ÷ typia 0.72x → about 0.9x, hand-written ' +
-  'validating ÷ ours 1.75x → about 1.2x, in runs on this machine): own keys tested without an Object.hasOwn call per key (a key ' +
+  'dict and the set 4%, constructors 2%, registry lookup 1%. What issue 17 changed (ours ÷ typia 0.72x → 0.81x in the bench run that wrote this page, 0.90x to 0.94x in ' +
+  'standalone runs of the Volume rows before main\'s codegen restructuring was merged; hand-written validating ÷ ours 1.75x → 1.35x): own keys tested without an Object.hasOwn call per key (a key ' +
   'Object.prototype does not hold, on an object whose prototype is Object.prototype, is own: V8 folds the `in` test to a constant, ' +
   'a tenth of the call; any other prototype or a polluted key still goes through Object.hasOwn), a fromPrimitive per scalar type so ' +
   'that V8 inlines its coerce, the envelope reader testing its own name key (no scan with Object.hasOwn first), the registry ' +
@@ -108,8 +108,11 @@ export const WHY_MISSED: Readonly<Record<string, string>> = {
   'backportOldest:versioned':
     'Profile (`node --cpu-prof`, 600,000 backports, self time) before issue 17\'s change: parseVersion 12% and compareVersions 2% on top ' +
     'of the encode: about 15 version comparisons per Volume (the root\'s target, each object\'s version check, the children\'s rule), ' +
-    'each two map lookups. Equal versions now compare without parsing (most of them: each Attachment goes at its own 1.0), 1.41x → ' +
-    'about 1.1x in runs on this machine; what is left is the comparisons between different versions and the rule per object field.',
+    'each two map lookups. Equal versions now compare without parsing (most of them: each Attachment goes at its own 1.0): 1.28x → ' +
+    '1.02x to 1.14x in standalone runs of the Volume rows alone, but 1.22x once the JSON round trip runs in the same process (it ' +
+    'encodes objects decoded from the wire, which carry their wire version, so the encoder\'s call sites see both kinds) and 1.41x ' +
+    'and 1.70x in this bench\'s full runs at load 14 to 19: the full run\'s extra cost was not profiled in the time left. What is ' +
+    'left per call is the comparisons between different versions and the child rule decided per object field.',
 };
 
 export function whyMissed(t: Target): string | undefined {
