@@ -13,13 +13,15 @@ export interface VolumeAPIOptions {
   manifest: () => Manifest | undefined;
   /** What to do when a backport drops a set field on the way out (default: allow). */
   onDataLoss?: DataLossPolicy;
+  /** How long a call waits for its reply (default 5 s: a demo must not hang a minute). */
+  timeoutMs?: number;
 }
 
 /**
  * The volume API of release N+1, calling side.
  *
  * Version history (never edit a line, only add one):
- *   1.0 - Initial version: create_volume(volume), get_volume(volume_id)
+ *   1.0 - Initial version: create_volume(volume), get_volume(volume_id), update_volume(volume) (a cast)
  *   1.1 - create_volume() takes zone; adds extend_volume(volume_id, new_size)
  */
 export class VolumeAPI {
@@ -28,8 +30,8 @@ export class VolumeAPI {
 
   constructor(options: VolumeAPIOptions) {
     this.serializer = new ObjectsRpcSerializer({ registry, manifest: options.manifest, ...(options.onDataLoss ? { onDataLoss: options.onDataLoss } : {}) });
-    // The base version is 1.0; each method prepares the version it needs. A short timeout: a demo must not hang a minute.
-    this.client = new RpcClient({ transport: options.transport, target: { topic: VOLUME_TOPIC, version: '1.0' }, versionCap: options.versionCap, serializer: this.serializer, timeoutMs: 5_000 });
+    // The base version is 1.0; each method prepares the version it needs.
+    this.client = new RpcClient({ transport: options.transport, target: { topic: VOLUME_TOPIC, version: '1.0' }, versionCap: options.versionCap, serializer: this.serializer, timeoutMs: options.timeoutMs ?? 5_000 });
   }
 
   /** The cap in force right now. */
@@ -55,6 +57,11 @@ export class VolumeAPI {
 
   getVolume(ctx: RequestContext, host: string, volumeId: string): Promise<Volume> {
     return this.client.prepare({ server: host }).call(ctx, 'get_volume', { volume_id: volumeId });
+  }
+
+  /** A cast: the host stores the volume's fields; nothing comes back (Cinder casts most of its volume API). */
+  updateVolume(ctx: RequestContext, host: string, volume: Volume): Promise<void> {
+    return this.client.prepare({ server: host }).cast(ctx, 'update_volume', { volume });
   }
 
   /** New in 1.1, with no older form to fall back on: under a 1.0 cap it fails with `version_cap`, unsent. */

@@ -7,7 +7,7 @@ import { registry, Volume } from './release-n.js';
  * The volume manager of release N: it serves 1.0 and reads what release N reads.
  *
  * Version history:
- *   1.0 - Initial version: create_volume(volume), get_volume(volume_id)
+ *   1.0 - Initial version: create_volume(volume), get_volume(volume_id), update_volume(volume) (a cast)
  */
 export class VolumeManagerN {
   readonly target = { version: '1.0' };
@@ -19,6 +19,10 @@ export class VolumeManagerN {
     this.env.rows.set(volume.id, toRow(volume));
     this.env.say(`${this.env.host} (release N) create_volume: got Volume ${volume.objVersion} "${volume.name}", stored it in zone ${this.env.zone}`);
     return volume;
+  }
+
+  update_volume(_ctx: RequestContext, args: { volume: Volume }): void {
+    this.env.rows.set(args.volume.id, toRow(args.volume));
   }
 
   get_volume(_ctx: RequestContext, args: { volume_id: string }): Volume {

