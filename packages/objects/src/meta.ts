@@ -86,8 +86,8 @@ export interface ObjectMeta {
   readonly parent: ObjectMeta | undefined;
   /** The envelope keys, precomputed. */
   readonly keys: EnvelopeKeys;
-  /** @internal Compiled encoders (by target version) and decoder, filled on first use. */
-  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown>; shadowingChecked?: boolean };
+  /** @internal Compiled encoders (at the class's version; by older target version) and decoder, filled on first use. */
+  readonly compiled: { decoder: unknown; encoder?: unknown; readonly encoders: Map<string, unknown>; shadowingChecked?: boolean };
 }
 
 /** The five keys of an envelope under one serial namespace (`versioned_object.name`...). */
