@@ -37,7 +37,7 @@ export class VolumeHost {
     this.server = new RpcServer({
       transport: this.transport,
       target: { topic: VOLUME_TOPIC, server: this.host },
-      endpoints: [release.makeManager(env)],
+      endpoints: release.makeEndpoints(env),
       // No pins of its own: a reply is backported to what the caller says it reads.
       serializer: new ObjectsRpcSerializer({ registry: release.registry }),
     });

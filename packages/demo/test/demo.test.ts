@@ -94,7 +94,7 @@ test('the message shown is version 1.0, carries the pins in its context and the 
 test('extend_volume (1.1) above the 1.0 cap fails with version_cap and sends nothing', async () => {
   const lines = await stepLines('above the cap, the call fails before anything is sent');
   assert.deepEqual(lines, [
-    '   refused (version_cap): message version 1.1 is above the version cap 1.0 (volume.extend_volume)',
+    '   refused (version_cap): volume.extend_volume needs version 1.1, above the version cap 1.0, and declares no degradation (nothing was sent)',
     '   messages host B has sent: 1, as before the call',
   ]);
 });
@@ -102,9 +102,9 @@ test('extend_volume (1.1) above the 1.0 cap fails with version_cap and sends not
 test('a corrupt attachment is refused by the receiving server with the path of the bad value', async () => {
   const lines = await stepLines('refused by the receiving server, with the path of the bad value');
   assert.deepEqual(lines, [
-    '   refused (invalid_value): Volume.attachments[0].instance_uuid: expected a UUID, got "not-a-uuid"',
-    "     (raised by host-b's server before its manager ran; back on the caller as a VersionedError)",
-    '   refused (unsupported_object): no object named "Snapshot" is registered',
+    '   refused (invalid_argument): create_volume.volume.Volume.attachments[0].instance_uuid: expected a UUID, got "not-a-uuid"',
+    "     (raised by host-b's server before its manager ran, naming the method and argument of the declared API)",
+    '   refused (invalid_argument): create_volume.volume: no object named "Snapshot" is registered',
   ]);
 });
 

@@ -1,5 +1,5 @@
 import { isVersionedError } from '@versioned/objects';
-import { NoOpSerializer, RpcClient } from '@versioned/rpc';
+import { NoOpSerializer, RpcClient, isRpcError } from '@versioned/rpc';
 import { VOLUME_BINARY } from '../cluster.js';
 import { OBJECT_VERSIONS } from '../releases/object-versions.js';
 import * as releaseN1 from '../releases/release-n1.js';
@@ -100,11 +100,11 @@ export const refuseCorruptPrimitive: Step = {
     const raw = new RpcClient({ transport: cluster.hostB.transport, target: { topic: VOLUME_TOPIC }, serializer: new NoOpSerializer() });
     const wire = JSON.parse(JSON.stringify(need(volume).toPrimitive())) as Record<string, any>;
     wire['versioned_object.data'].attachments[0]['versioned_object.data'].instance_uuid = 'not-a-uuid';
-    const refusal = await expectRejection(log, 'invalid_value', raw.prepare({ server: cluster.hostB.host }).call(REQUEST, 'create_volume', { volume: wire }));
-    check(isVersionedError(refusal) && refusal.details['remote'] === true, 'the refusal to come from the remote server');
-    log.say(`  (raised by host-b's server before its manager ran; back on the caller as a VersionedError)`);
+    const refusal = await expectRejection(log, 'invalid_argument', raw.prepare({ server: cluster.hostB.host }).call(REQUEST, 'create_volume', { volume: wire }));
+    check(isRpcError(refusal) && refusal.details['remote'] === true && refusal.details['method'] === 'create_volume' && refusal.details['argument'] === 'volume', 'the refusal to come from the remote server, naming the argument');
+    log.say(`  (raised by host-b's server before its manager ran, naming the method and argument of the declared API)`);
     const unknown = { ...wire, 'versioned_object.name': 'Snapshot' };
-    await expectRejection(log, 'unsupported_object', raw.prepare({ server: cluster.hostA.host }).call(REQUEST, 'create_volume', { volume: unknown }));
+    await expectRejection(log, 'invalid_argument', raw.prepare({ server: cluster.hostA.host }).call(REQUEST, 'create_volume', { volume: unknown }));
     check(!cluster.hostB.rows.has(VOLUME_ID), 'the corrupt volume not to be stored');
   },
 };
