@@ -1,7 +1,8 @@
+import { defineOwn } from '@versioned/objects';
 import { RpcClient, type PrepareOptions, type RpcClientOptions } from '../client.js';
 import { RpcError } from '../errors.js';
 import type { RequestContext } from '../serializer.js';
-import { ARGUMENT_DECODE_CONTEXT, argumentError, type CompiledApi } from './declaration.js';
+import { ARGUMENT_DECODE_CONTEXT, argumentError, encodeValue, type CompiledApi } from './declaration.js';
 import { planCall, type PlannedCall } from './plan.js';
 import type { ArgsParam, MethodName, ResultOf } from './types.js';
 
@@ -68,13 +69,14 @@ export class RpcApiClient<H extends readonly unknown[]> {
     await this.rpc.prepare({ version: planned.version }).cast(context, planned.method, planned.args);
   }
 
-  /** Plan the call, then check each argument against its declared type before anything is sent. */
+  /** Plan the call, then check each argument against its declared type and put it in its wire form, before anything is sent. */
   #checked(method: string, args: unknown): PlannedCall {
     if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
       throw new RpcError('invalid_argument', `the arguments of ${this.#api.topic}.${method} must be an object of name -> value`, { details: { method } });
     }
     const planned = planCall(this.#api, method, (args ?? {}) as Record<string, unknown>, this.rpc.versionCap);
     const shape = planned.major.methods.get(planned.method);
+    const wire: Record<string, unknown> = {};
     for (const arg of shape?.args.values() ?? []) {
       const value = planned.args[arg.name];
       if (value === undefined) {
@@ -82,11 +84,11 @@ export class RpcApiClient<H extends readonly unknown[]> {
         throw new RpcError('invalid_argument', `${planned.method}.${arg.name}: missing (a required argument)`, { details: { topic: this.#api.topic, method: planned.method, argument: arg.name } });
       }
       try {
-        arg.type.coerce(value);
+        defineOwn(wire, arg.name, encodeValue(arg.type, value));
       } catch (err) {
         throw argumentError(this.#api.topic, planned.method, arg.name, err);
       }
     }
-    return planned;
+    return { ...planned, args: wire };
   }
 }

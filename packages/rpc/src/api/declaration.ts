@@ -1,4 +1,4 @@
-import { FieldType, VersionedError, formatPath, isVersionedError, isVersionedObject, parseVersion, compareVersions, type DecodeContext } from '@versioned/objects';
+import { FieldType, VersionedError, formatPath, isVersionedError, isVersionedObject, parseVersion, compareVersions, type DecodeContext, type EncodeContext, type Primitive } from '@versioned/objects';
 import { RpcError } from '../errors.js';
 import type { ArgDecl, MethodDecl, VersionSpec, PreviousMethod } from './types.js';
 
@@ -173,7 +173,10 @@ export function compileHistory(topic: string, namespace: string | undefined, his
     if (entry.previous !== undefined) fail(`${where}.previous`, 'only a new major (X.0) maps the previous major');
     for (const [name, decl] of Object.entries(entry.methods ?? {})) {
       if (current.methods.has(name)) fail(`${where}.methods.${name}`, `${name} exists since ${current.methods.get(name)?.since}; add arguments with \`args\`, change it only at a new major`);
-      current.methods.set(name, methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version));
+      const shape = methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version);
+      const alternative = shape.ifCapped?.method;
+      if (alternative !== undefined && !current.methods.has(alternative)) fail(`${where}.methods.${name}.ifCapped.method`, `${JSON.stringify(alternative)} is not a method of an older ${current.major}.x version`);
+      current.methods.set(name, shape);
     }
     for (const [method, added] of Object.entries(entry.args ?? {})) {
       const shape = current.methods.get(method);
@@ -233,9 +236,35 @@ export const ARGUMENT_DECODE_CONTEXT: DecodeContext = Object.freeze({
   limits: { maxDepth: 32, maxListLength: 1_000_000 },
   decodeChild(value: unknown) {
     if (isVersionedObject(value)) return value;
-    throw new VersionedError('invalid_value', 'expected a versioned object (the server needs an ObjectsRpcSerializer to decode envelopes)');
+    throw new VersionedError('invalid_value', 'expected a versioned object (envelopes are decoded by an ObjectsRpcSerializer; give one to the client and the server)');
   },
 });
+
+/**
+ * What field types see when the API encodes a value for the wire: a child object is left as it is, for the
+ * RPC serializer to encode at the pinned versions; the rest takes its wire form (a DateTime its oslo text).
+ */
+export const ARGUMENT_ENCODE_CONTEXT: EncodeContext = Object.freeze({
+  manifest: undefined,
+  encodeChild: (obj: unknown) => obj as Primitive,
+});
+
+/** A value checked by its declared type and put in its wire form; a VersionedError if it does not fit. */
+export function encodeValue(type: FieldType, value: unknown): unknown {
+  return type.toPrimitive(type.coerce(value), ARGUMENT_ENCODE_CONTEXT);
+}
+
+/** The arguments a declaration's mapping function returns, or an RpcError 'invalid_api' naming it. */
+export function mapArgs(fn: (args: Record<string, unknown>) => Record<string, unknown>, args: Record<string, unknown>, where: string): Record<string, unknown> {
+  let out: unknown;
+  try {
+    out = fn({ ...args });
+  } catch (err) {
+    throw new RpcError('invalid_api', `${where} threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { where } });
+  }
+  if (!isPlain(out)) throw new RpcError('invalid_api', `${where} must return an object of argument name -> value, got ${out === null ? 'null' : typeof out}`, { details: { where } });
+  return out;
+}
 
 /** A VersionedError from an argument's field type as the API's typed error: `create_volume.volume.size: expected ...`. */
 export function argumentError(topic: string, method: string, argument: string, err: unknown, version?: string): RpcError {

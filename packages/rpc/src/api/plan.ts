@@ -1,6 +1,6 @@
 import { isCompatible, parseVersion } from '@versioned/objects';
 import { RpcError } from '../errors.js';
-import { maxVersion, type CompiledApi, type MajorShape, type MethodShape } from './declaration.js';
+import { mapArgs, maxVersion, type CompiledApi, type MajorShape, type MethodShape } from './declaration.js';
 
 /** What a call is sent as: the version, the method (another one when degraded) and the arguments. */
 export interface PlannedCall {
@@ -60,7 +60,7 @@ function planIn(api: CompiledApi, major: MajorShape, method: string, args: Recor
       const alternative = shape.ifCapped;
       if (!alternative || seen.has(method)) throw capError(api, method, shape.since, cap);
       seen.add(method);
-      return planIn(api, major, alternative.method, alternative.args ? alternative.args({ ...args }) : args, cap, seen);
+      return planIn(api, major, alternative.method, alternative.args ? mapArgs(alternative.args, args, `${api.topic}.${method}.ifCapped.args`) : args, cap, seen);
     }
     const kept: Record<string, unknown> = {};
     for (const name of names) {
@@ -78,7 +78,7 @@ function planIn(api: CompiledApi, major: MajorShape, method: string, args: Recor
     const oldName = [...older.methods.keys()].find((o) => (api.current.previous.get(o)?.method ?? o) === method);
     if (oldName !== undefined) {
       const downgrade = api.current.previous.get(oldName)?.downgrade;
-      return planIn(api, older, oldName, downgrade ? downgrade({ ...args }) : args, cap, seen);
+      return planIn(api, older, oldName, downgrade ? mapArgs(downgrade, args, `${api.topic} ${api.current.newest} previous.${oldName}.downgrade`) : args, cap, seen);
     }
   }
   throw capError(api, method, needed, cap);

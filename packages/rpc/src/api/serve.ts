@@ -1,7 +1,7 @@
 import { defineOwn } from '@versioned/objects';
 import { RpcError } from '../errors.js';
 import type { RequestContext } from '../serializer.js';
-import { ARGUMENT_DECODE_CONTEXT, argumentError, hasVersion, type CompiledApi, type MajorShape } from './declaration.js';
+import { ARGUMENT_DECODE_CONTEXT, argumentError, encodeValue, hasVersion, mapArgs, type CompiledApi, type MajorShape } from './declaration.js';
 import type { CallInfo } from './types.js';
 
 /** Marks the endpoints an API generates: the server names the argument when the serializer cannot decode it. */
@@ -56,12 +56,23 @@ export function endpointsFor(api: CompiledApi, implementation: object): object[]
     if (typeof fn !== 'function') throw new RpcError('invalid_api', `the ${api.topic} implementation has no method ${name} (${current.newest} declares it)`, { details: { method: name } });
     return fn as ImplementationMethod;
   };
+  /** Run the implementation's method and put its result in its declared type's wire form. */
+  const run = async (name: string, context: RequestContext, args: Record<string, unknown>, call: CallInfo): Promise<unknown> => {
+    const result = await implemented(name).call(implementation, context, args, call);
+    const type = current.methods.get(name)?.result;
+    if (type === undefined) return result;
+    try {
+      return encodeValue(type, result);
+    } catch (err) {
+      throw new RpcError('invalid_message', `the result of ${api.topic}.${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { topic: api.topic, method: name } });
+    }
+  };
   const main = endpointObject(api, current);
   for (const name of current.methods.keys()) {
-    const fn = implemented(name);
+    implemented(name);
     defineOwn(main, name, (context: RequestContext, raw: Record<string, unknown>, call?: CallInfo) => {
       const version = call?.version ?? current.newest;
-      return fn.call(implementation, context, decodeArgs(api, current, name, version, raw, 'wire'), { version, method: name });
+      return run(name, context, decodeArgs(api, current, name, version, raw, 'wire'), { version, method: name });
     });
   }
   const older = api.proxied;
@@ -70,12 +81,11 @@ export function endpointsFor(api: CompiledApi, implementation: object): object[]
   for (const old of older.methods.keys()) {
     const map = current.previous.get(old);
     const target = map?.method ?? old;
-    const fn = implemented(target);
     defineOwn(proxy, old, (context: RequestContext, raw: Record<string, unknown>, call?: CallInfo) => {
       const version = call?.version ?? older.newest;
       const args = decodeArgs(api, older, old, version, raw, 'wire');
-      const mapped = map?.upgrade ? map.upgrade(args) : args;
-      return fn.call(implementation, context, decodeArgs(api, current, target, current.newest, mapped, 'value'), { version, method: old });
+      const mapped = map?.upgrade ? mapArgs(map.upgrade, args, `${api.topic} ${current.newest} previous.${old}.upgrade`) : args;
+      return run(target, context, decodeArgs(api, current, target, current.newest, mapped, 'value'), { version, method: old });
     });
   }
   return [main, proxy];

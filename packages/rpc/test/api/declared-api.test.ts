@@ -212,3 +212,52 @@ test('random histories: the server accepts a call exactly when its version decla
   );
   void compareVersions;
 });
+
+test("arguments and results travel in their field type's wire form: a DateTime as oslo's text, a Set as a list", async () => {
+  const api = defineRpcApi({
+    topic: 'clock',
+    history: [{ version: '1.0', release: 'N', note: 'Initial', methods: { shift: { args: { at: f.dateTime(), tags: f.set(f.string()) }, result: f.dateTime() } } }],
+  });
+  const recording = new RecordingTransport({ result: '2026-01-02T03:04:05Z' });
+  const back = await api.client({ transport: recording }).call({}, 'shift', { at: new Date('2026-01-02T03:04:05.678Z'), tags: new Set(['a', 'b']) });
+  assert.deepEqual(recording.sent[0]?.message.args, { at: '2026-01-02T03:04:05Z', tags: ['a', 'b'] });
+  assert.ok(back instanceof Date && back.getTime() === Date.UTC(2026, 0, 2, 3, 4, 5));
+  const server = new RpcServer({ transport: new RecordingTransport(), target: { topic: 'clock' }, endpoints: api.endpoints({ shift: (_c, { at, tags }) => (assert.ok(tags instanceof Set), new Date(at.getTime() + 1000)) }) });
+  const reply = await server.handle({ method: 'shift', version: '1.0', namespace: null, context: {}, args: { at: '2026-01-02T03:04:05Z', tags: ['x'] } });
+  assert.deepEqual(reply, { result: '2026-01-02T03:04:06Z' });
+});
+
+test('a result that does not fit its declared type is a typed error for the caller, not a crash', async () => {
+  const api = defineRpcApi({ topic: 't', history: [{ version: '1.0', release: 'N', note: 'Initial', methods: { count: { result: f.integer() } } }] });
+  const server = new RpcServer({ transport: new RecordingTransport(), target: { topic: 't' }, endpoints: api.endpoints({ count: () => 'many' as unknown as number }) });
+  const reply = await server.handle({ method: 'count', version: '1.0', namespace: null, context: {}, args: {} });
+  assert.match(String(reply.failure?.message), /the result of t\.count: expected an integer, got "many"/);
+  const client = api.client({ transport: new RecordingTransport({ result: 'many' }) });
+  await assert.rejects(client.call({}, 'count'), (err: unknown) => isRpcError(err, 'invalid_message') && /the result of t\.count/.test(err.message));
+});
+
+test("a declaration's mapping that throws or returns no object is an invalid_api error naming it, never a TypeError", async () => {
+  const api = defineRpcApi({
+    topic: 't',
+    history: [
+      { version: '1.0', release: 'N', note: 'Initial', methods: { old: { args: { a: f.integer() } } } },
+      { version: '2.0', release: 'N+1', note: 'new', methods: { old: { args: { b: f.integer() } } }, previous: { old: { upgrade: () => null as never, downgrade: () => { throw new Error('no way back'); } } } },
+    ],
+  });
+  assert.throws(() => api.client({ transport: new RecordingTransport(), versionCap: '1.0' }).plan('old', { b: 1 }), (err: unknown) => isRpcError(err, 'invalid_api') && /previous\.old\.downgrade threw: no way back/.test(err.message));
+  const server = new RpcServer({ transport: new RecordingTransport(), target: { topic: 't' }, endpoints: api.endpoints({ old: () => undefined }) });
+  const reply = await server.handle({ method: 'old', version: '1.0', namespace: null, context: {}, args: { a: 1 } });
+  assert.match(String(reply.failure?.message), /previous\.old\.upgrade must return an object/);
+  assert.throws(
+    () => defineRpcApi({ topic: 't', history: [{ version: '1.0', release: 'N', note: 'x', methods: { a: {} } }, { version: '1.1', release: 'N', note: 'y', methods: { b: { ifCapped: { method: 'nope' } } } }] }),
+    (err: unknown) => isRpcError(err, 'invalid_api') && /ifCapped\.method: "nope" is not a method/.test(err.message),
+  );
+});
+
+test('hostile argument names never reach the implementation or the prototype', async () => {
+  const server = new RpcServer({ transport: new RecordingTransport(), target: { topic: 'volume' }, endpoints: volumeApi.endpoints(implementation) });
+  const args = JSON.parse('{"__proto__": {"polluted": true}, "id": "9b1a5b84-2f5e-4a55-8d5a-6b8d0f8e5a11", "size": 2}') as Record<string, unknown>;
+  const reply = await server.handle({ method: 'extend', version: '1.1', namespace: null, context: {}, args });
+  assert.match(String(reply.failure?.message), /extend\.__proto__: not an argument of extend/);
+  assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
+});
