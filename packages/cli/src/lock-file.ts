@@ -271,6 +271,7 @@ export function parseLockFile(text: string, path: string, shown = path): LockFil
   const rpcApis = new Map<string, RpcApiRecord>();
   for (const [key, api] of Object.entries(file.rpcApis ?? {})) {
     if (rpcApiKey(api) !== key) throw bad(`rpcApis.${key}`, `is the record of ${rpcApiKey(api)}, not of ${key}`);
+    if (api.majors.some((m, i) => i > 0 && m.major <= (api.majors[i - 1]?.major as number))) throw bad(`rpcApis.${key}.majors`, 'the majors are not in increasing order');
     const newest = api.majors[api.majors.length - 1];
     if (newest?.version !== api.version) throw bad(`rpcApis.${key}.version`, `${api.version} is not the newest major's version ${newest?.version}`);
     rpcApis.set(key, api);

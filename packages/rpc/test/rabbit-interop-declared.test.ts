@@ -1,29 +1,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '@versioned/objects';
+import { f } from '@versioned/objects';
 import { ObjectsRpcSerializer, RpcServer, defineRpcApi, isRpcError } from '../src/index.js';
 import { PythonProcess, TransportPool, deleteQueues, uniqueName } from './rabbit-helpers.js';
 import { RecordingTransport } from './helpers.js';
+import { WIDGET_ID, Widget, registry } from './interop-widget.js';
 
 // Declared APIs on the TypeScript side, the real oslo.messaging on the other, over the real broker: the wire
 // is oslo's. The Python side is test/interop/{server,client}.py (WidgetAPI at 1.3).
-
-const registry = new ObjectRegistry();
-
-@versionedObject({
-  name: 'Widget',
-  version: '1.1',
-  registry,
-  history: [
-    { version: '1.0', note: 'Initial version: id, name' },
-    { version: '1.1', note: 'Adds size', added: ['size'] },
-  ],
-})
-class Widget extends VersionedObject {
-  @field(f.uuid()) declare id: string;
-  @field(f.string()) declare name: string;
-  @field(f.integer(), { default: 0 }) declare size: number;
-}
 
 /** interop_common's WidgetAPI, declared: what each version added. */
 function widgetApi(topic: string) {
@@ -48,7 +32,6 @@ function widgetApi(topic: string) {
   });
 }
 
-const WIDGET_ID = '9b1a5b84-2f5e-4a55-8d5a-6b8d0f8e5a11';
 const pool = new TransportPool();
 const exchange = uniqueName('interop_declared');
 const processes: PythonProcess[] = [];

@@ -28,7 +28,8 @@ function passed(api: CompiledApi, shape: MethodShape, args: Record<string, unkno
 
 function capError(api: CompiledApi, method: string, needed: string, cap: string, argument?: string): RpcError {
   const what = argument ? `argument ${method}.${argument}` : method;
-  return new RpcError('version_cap', `${api.topic}.${what} needs version ${needed}, above the version cap ${cap}, and declares no degradation (nothing was sent)`, {
+  const where = parseVersion(needed)[0] === parseVersion(cap)[0] ? 'above' : 'of another major than';
+  return new RpcError('version_cap', `${api.topic}.${what} needs version ${needed}, ${where} the version cap ${cap}, and declares no degradation (nothing was sent)`, {
     details: { topic: api.topic, method, ...(argument ? { argument } : {}), needed, versionCap: cap },
   });
 }
