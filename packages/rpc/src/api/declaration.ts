@@ -109,6 +109,75 @@ function methodShape(where: string, name: string, decl: MethodDecl, since: strin
   return Object.freeze({ name, since, args, result: decl.result, ifCapped: ifCapped as MethodShape['ifCapped'] });
 }
 
+/** A major as the history builds it (mutable until compileHistory freezes it). */
+type MajorDraft = { major: number; versions: string[]; methods: Map<string, MethodShape>; openedIn: string; previous: Map<string, PreviousMethod>; retiredIn: string | undefined };
+
+/** An X.0 entry: the whole API of the new major, and how each method of the previous one maps onto it. */
+function openMajor(where: string, entry: VersionSpec, majors: readonly MajorDraft[]): MajorDraft {
+  const { version, release } = entry;
+  const last = majors.at(-1);
+  const older = majors.at(-2);
+  if (older && older.retiredIn === undefined) fail(`${where}.version`, `${older.major}.x is still served: retire it (retires: ${older.major}) before opening ${version}`);
+  if (entry.args !== undefined) fail(`${where}.args`, `a new major restates every method in \`methods\`; \`args\` adds to a method of the same major`);
+  if (!entry.methods || Object.keys(entry.methods).length === 0) fail(`${where}.methods`, `${version} must declare the methods it serves`);
+  if (entry.retires !== undefined) fail(`${where}.retires`, `${version} opens a major; the previous one is retired in a later release`);
+  const methods = new Map<string, MethodShape>();
+  for (const [name, decl] of Object.entries(entry.methods)) methods.set(name, methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version));
+  const previous = new Map<string, PreviousMethod>();
+  if (entry.previous !== undefined) {
+    if (!last) fail(`${where}.previous`, 'the first major has no previous major');
+    if (!isPlain(entry.previous)) fail(`${where}.previous`, 'expected an object of old method name -> { method?, upgrade?, downgrade? }');
+    for (const [old, map] of Object.entries(entry.previous as Record<string, PreviousMethod>)) {
+      if (!last.methods.has(old)) fail(`${where}.previous.${old}`, `${old} is not a method of ${last.major}.x`);
+      if (!isPlain(map)) fail(`${where}.previous.${old}`, 'expected { method?, upgrade?, downgrade? }');
+      previous.set(old, map);
+    }
+  }
+  for (const old of last?.methods.keys() ?? []) {
+    const target = previous.get(old)?.method ?? old;
+    if (!methods.has(target)) fail(`${where}.previous`, `${old} of ${last?.major}.x has no ${version} counterpart: the proxy endpoint must serve it; map it with previous: { ${old}: { method, upgrade } }`);
+  }
+  return { major: parseVersion(version)[0], versions: [version], methods, openedIn: release, previous, retiredIn: undefined };
+}
+
+/** A minor entry: new methods, new (omittable) arguments of existing ones, and perhaps the previous major retired. */
+function extendMajor(where: string, entry: VersionSpec, majors: readonly MajorDraft[]): void {
+  const { version, release } = entry;
+  const current = majors.at(-1) as MajorDraft;
+  if (entry.previous !== undefined) fail(`${where}.previous`, 'only a new major (X.0) maps the previous major');
+  for (const [name, decl] of Object.entries(entry.methods ?? {})) {
+    if (current.methods.has(name)) fail(`${where}.methods.${name}`, `${name} exists since ${current.methods.get(name)?.since}; add arguments with \`args\`, change it only at a new major`);
+    const shape = methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version);
+    const alternative = shape.ifCapped?.method;
+    if (alternative !== undefined && !current.methods.has(alternative)) fail(`${where}.methods.${name}.ifCapped.method`, `${JSON.stringify(alternative)} is not a method of an older ${current.major}.x version`);
+    current.methods.set(name, shape);
+  }
+  for (const [method, added] of Object.entries(entry.args ?? {})) {
+    const shape = current.methods.get(method);
+    if (!shape) fail(`${where}.args.${method}`, `${method} is not a method of ${current.major}.x; declare new methods in \`methods\``);
+    if (!isPlain(added)) fail(`${where}.args.${method}`, 'expected an object of argument name -> type');
+    const args = new Map(shape.args);
+    for (const [name, decl] of Object.entries(added)) {
+      const at = `${where}.args.${method}.${name}`;
+      if (args.has(name)) fail(at, `${method} has ${name} since ${args.get(name)?.since}; change it only at a new major`);
+      const a = argShape(at, name, decl as ArgDecl, version);
+      if (a.required) fail(at, `callers older than ${version} do not send ${name}: give it a default, or make it optional`);
+      args.set(name, a);
+    }
+    current.methods.set(method, Object.freeze({ ...shape, args }));
+  }
+  if (entry.retires !== undefined) {
+    const retired = majors.find((m) => m.major === entry.retires);
+    if (typeof entry.retires !== 'number' || retired === undefined || entry.retires !== current.major - 1) fail(`${where}.retires`, `only ${current.major - 1}, the previous major, can be retired`);
+    if (retired.retiredIn !== undefined) fail(`${where}.retires`, `${retired.major}.x is already retired (in ${retired.retiredIn})`);
+    if (release === current.openedIn) {
+      fail(`${where}.retires`, `${current.major}.0 opened in release ${release}: ${retired.major}.x must be served alongside for that whole release, so a rolling upgrade from the release before keeps working; retire it in the next release`);
+    }
+    retired.retiredIn = release;
+  }
+  current.versions.push(version);
+}
+
 /**
  * Check a version history and compile it. Versions go up one minor at a time, or open the next major at X.0;
  * a minor adds methods and arguments (a new argument of an existing method needs a default or `optional`,
@@ -118,11 +187,11 @@ function methodShape(where: string, name: string, decl: MethodDecl, since: strin
  */
 export function compileHistory(topic: string, namespace: string | undefined, history: readonly VersionSpec[]): CompiledApi {
   if (!Array.isArray(history) || history.length === 0) fail(`${topic} API`, 'the version history is empty; declare at least 1.0');
-  const majors: { major: number; versions: string[]; methods: Map<string, MethodShape>; openedIn: string; previous: Map<string, PreviousMethod>; retiredIn: string | undefined }[] = [];
+  const majors: MajorDraft[] = [];
   const releases: { name: string; version: string }[] = [];
   for (const [index, entry] of history.entries()) {
-    const where = `${topic} API history[${index}]${isPlain(entry) && typeof entry.version === 'string' ? ` (${entry.version})` : ''}`;
-    if (!isPlain(entry)) fail(where, 'expected { version, release, note, methods?, args?, previous?, retires? }');
+    const where = `${topic} API history[${index}]${isPlain(entry as unknown) && typeof entry?.version === 'string' ? ` (${entry.version})` : ''}`;
+    if (!isPlain(entry as unknown)) fail(where, 'expected { version, release, note, methods?, args?, previous?, retires? }');
     const { version, release, note } = entry;
     if (typeof version !== 'string' || !/^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/.test(version)) fail(`${where}.version`, `expected "X.Y", got ${JSON.stringify(version)}`);
     if (typeof release !== 'string' || release.trim() === '') fail(`${where}.release`, 'expected the name of the release it ships in');
@@ -142,66 +211,8 @@ export function compileHistory(topic: string, namespace: string | undefined, his
     } else previousRelease.version = version;
     if (entry.methods !== undefined && !isPlain(entry.methods)) fail(`${where}.methods`, 'expected an object of method name -> { args, result }');
     if (entry.args !== undefined && !isPlain(entry.args)) fail(`${where}.args`, 'expected an object of method name -> { argument: type }');
-    if (opens) {
-      const older = majors.at(-2);
-      if (older && older.retiredIn === undefined) fail(`${where}.version`, `${older.major}.x is still served: retire it (retires: ${older.major}) before opening ${version}`);
-      if (entry.args !== undefined) fail(`${where}.args`, `a new major restates every method in \`methods\`; \`args\` adds to a method of the same major`);
-      if (!entry.methods || Object.keys(entry.methods).length === 0) fail(`${where}.methods`, `${version} must declare the methods it serves`);
-      const methods = new Map<string, MethodShape>();
-      for (const [name, decl] of Object.entries(entry.methods)) methods.set(name, methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version));
-      const previous = new Map<string, PreviousMethod>();
-      if (entry.previous !== undefined) {
-        if (!last) fail(`${where}.previous`, 'the first major has no previous major');
-        if (!isPlain(entry.previous)) fail(`${where}.previous`, 'expected an object of old method name -> { method?, upgrade?, downgrade? }');
-        for (const [old, map] of Object.entries(entry.previous as Record<string, PreviousMethod>)) {
-          if (!last.methods.has(old)) fail(`${where}.previous.${old}`, `${old} is not a method of ${last.major}.x`);
-          if (!isPlain(map)) fail(`${where}.previous.${old}`, 'expected { method?, upgrade?, downgrade? }');
-          previous.set(old, map);
-        }
-      }
-      if (last) {
-        for (const old of last.methods.keys()) {
-          const target = previous.get(old)?.method ?? old;
-          if (!methods.has(target)) fail(`${where}.previous`, `${old} of ${last.major}.x has no ${version} counterpart: the proxy endpoint must serve it; map it with previous: { ${old}: { method, upgrade } }`);
-        }
-      }
-      if (entry.retires !== undefined) fail(`${where}.retires`, `${version} opens a major; the previous one is retired in a later release`);
-      majors.push({ major: maj, versions: [version], methods, openedIn: release, previous, retiredIn: undefined });
-      continue;
-    }
-    const current = last as (typeof majors)[number];
-    if (entry.previous !== undefined) fail(`${where}.previous`, 'only a new major (X.0) maps the previous major');
-    for (const [name, decl] of Object.entries(entry.methods ?? {})) {
-      if (current.methods.has(name)) fail(`${where}.methods.${name}`, `${name} exists since ${current.methods.get(name)?.since}; add arguments with \`args\`, change it only at a new major`);
-      const shape = methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version);
-      const alternative = shape.ifCapped?.method;
-      if (alternative !== undefined && !current.methods.has(alternative)) fail(`${where}.methods.${name}.ifCapped.method`, `${JSON.stringify(alternative)} is not a method of an older ${current.major}.x version`);
-      current.methods.set(name, shape);
-    }
-    for (const [method, added] of Object.entries(entry.args ?? {})) {
-      const shape = current.methods.get(method);
-      if (!shape) fail(`${where}.args.${method}`, `${method} is not a method of ${current.major}.x; declare new methods in \`methods\``);
-      if (!isPlain(added)) fail(`${where}.args.${method}`, 'expected an object of argument name -> type');
-      const args = new Map(shape.args);
-      for (const [name, decl] of Object.entries(added)) {
-        const at = `${where}.args.${method}.${name}`;
-        if (args.has(name)) fail(at, `${method} has ${name} since ${args.get(name)?.since}; change it only at a new major`);
-        const a = argShape(at, name, decl as ArgDecl, version);
-        if (a.required) fail(at, `callers older than ${version} do not send ${name}: give it a default, or make it optional`);
-        args.set(name, a);
-      }
-      current.methods.set(method, Object.freeze({ ...shape, args }));
-    }
-    if (entry.retires !== undefined) {
-      const retired = majors.find((m) => m.major === entry.retires);
-      if (typeof entry.retires !== 'number' || retired === undefined || entry.retires !== current.major - 1) fail(`${where}.retires`, `only ${current.major - 1}, the previous major, can be retired`);
-      if (retired.retiredIn !== undefined) fail(`${where}.retires`, `${retired.major}.x is already retired (in ${retired.retiredIn})`);
-      if (release === current.openedIn) {
-        fail(`${where}.retires`, `${current.major}.0 opened in release ${release}: ${retired.major}.x must be served alongside for that whole release, so a rolling upgrade from the release before keeps working; retire it in the next release`);
-      }
-      retired.retiredIn = release;
-    }
-    current.versions.push(version);
+    if (opens) majors.push(openMajor(where, entry, majors));
+    else extendMajor(where, entry, majors);
   }
   const frozen: MajorShape[] = majors.map((m) => Object.freeze({ ...m, versions: Object.freeze([...m.versions]), newest: m.versions.at(-1) as string }));
   const current = frozen.at(-1) as MajorShape;
