@@ -261,3 +261,15 @@ test('hostile argument names never reach the implementation or the prototype', a
   assert.match(String(reply.failure?.message), /extend\.__proto__: not an argument of extend/);
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
 });
+
+test("a namespaced API's client and endpoint meet in their namespace; the default namespace does not reach it", async () => {
+  const admin = defineRpcApi({ topic: 'volume', namespace: 'admin', history: [{ version: '1.0', release: 'N', note: 'Initial', methods: { ping: { result: f.string() } } }] });
+  const transport = new InMemoryTransport();
+  const server = new RpcServer({ transport, target: { topic: 'volume' }, endpoints: admin.endpoints({ ping: () => 'admin-pong' }) });
+  await server.start();
+  assert.equal(await admin.client({ transport }).call({}, 'ping'), 'admin-pong');
+  const plain = defineRpcApi({ topic: 'volume', history: [{ version: '1.0', release: 'N', note: 'Initial', methods: { ping: { result: f.string() } } }] });
+  await assert.rejects(plain.client({ transport, timeoutMs: 1000 }).call({}, 'ping'), (err: unknown) => isRpcError(err, 'unsupported_version'));
+  assert.equal(admin.describe().namespace, 'admin');
+  await transport.close();
+});
