@@ -77,7 +77,7 @@ export class RpcServer {
         try {
           decoded = await this.serializer.deserializeEntity(context, value);
         } catch (err) {
-          // A declared API names the argument: `create_volume.volume: Volume.size: expected an integer`.
+          // A declared API names the argument: `create_volume.volume.Volume.size: expected an integer`.
           throw declared === undefined ? err : argumentError(declared, message.method, name, err, version);
         }
         Object.defineProperty(args, name, { value: decoded, enumerable: true, writable: true, configurable: true });
