@@ -144,10 +144,10 @@ test('inconsistent histories are refused with invalid_api naming the entry', () 
 
 // ---- Randomized: histories, calls and what the server accepts ----
 
-type Arg = { name: string; since: number; required: boolean };
+type Arg = { name: string; since: number; required: boolean; drop?: boolean };
 type Method = { name: string; since: number; args: Arg[] };
 
-/** A random single-major history: each minor adds a method or an argument (with a default) to an older method. */
+/** A random single-major history: each minor adds a method or an argument (with a default, perhaps droppable under a cap) to an older method. */
 const historyArb = fc.array(fc.tuple(fc.boolean(), fc.nat(), fc.boolean()), { minLength: 0, maxLength: 8 }).chain((steps) =>
   fc.tuple(fc.constant(steps), fc.integer({ min: 0, max: 3 })).map(([steps, requiredAt0]) => {
     const methods: Method[] = [{ name: 'm0', since: 0, args: Array.from({ length: requiredAt0 }, (_, i) => ({ name: `a${i}`, since: 0, required: i % 2 === 0 })) }];
@@ -156,8 +156,7 @@ const historyArb = fc.array(fc.tuple(fc.boolean(), fc.nat(), fc.boolean()), { mi
       if (newMethod) methods.push({ name: `m${methods.length}`, since: minor, args: [{ name: 'x', since: minor, required: true }] });
       else {
         const m = methods[pick % methods.length] as Method;
-        m.args.push({ name: `b${minor}`, since: minor, required: false });
-        void optional;
+        m.args.push({ name: `b${minor}`, since: minor, required: false, drop: optional });
       }
     });
     return { methods, newest: steps.length };
@@ -168,7 +167,7 @@ function declare(h: { methods: Method[]; newest: number }) {
   const history: VersionSpec[] = [];
   for (let minor = 0; minor <= h.newest; minor++) {
     const methods = Object.fromEntries(h.methods.filter((m) => m.since === minor).map((m) => [m.name, { args: Object.fromEntries(m.args.filter((a) => a.since === minor).map((a) => [a.name, a.required ? f.integer() : { type: f.integer(), default: 7 }])) }]));
-    const args = Object.fromEntries(h.methods.filter((m) => m.since < minor && m.args.some((a) => a.since === minor)).map((m) => [m.name, Object.fromEntries(m.args.filter((a) => a.since === minor).map((a) => [a.name, { type: f.integer(), default: 7 }]))]));
+    const args = Object.fromEntries(h.methods.filter((m) => m.since < minor && m.args.some((a) => a.since === minor)).map((m) => [m.name, Object.fromEntries(m.args.filter((a) => a.since === minor).map((a) => [a.name, { type: f.integer(), default: 7, ...(a.drop ? { ifCapped: 'drop' as const } : {}) }]))]));
     history.push({ version: `1.${minor}`, release: `R${Math.floor(minor / 3)}`, note: `step ${minor}`, ...(Object.keys(methods).length ? { methods } : {}), ...(Object.keys(args).length ? { args } : {}), ...(minor > 0 && !Object.keys(methods).length && !Object.keys(args).length ? { methods: { [`empty${minor}`]: {} } } : {}) });
     if (minor > 0 && !Object.keys(methods).length && !Object.keys(args).length) h.methods.push({ name: `empty${minor}`, since: minor, args: [] });
   }
@@ -210,7 +209,6 @@ test('random histories: the server accepts a call exactly when its version decla
     }),
     { numRuns: 150 },
   );
-  void compareVersions;
 });
 
 test("arguments and results travel in their field type's wire form: a DateTime as oslo's text, a Set as a list", async () => {
@@ -272,4 +270,31 @@ test("a namespaced API's client and endpoint meet in their namespace; the defaul
   await assert.rejects(plain.client({ transport, timeoutMs: 1000 }).call({}, 'ping'), (err: unknown) => isRpcError(err, 'unsupported_version'));
   assert.equal(admin.describe().namespace, 'admin');
   await transport.close();
+});
+
+test('random histories, calls and caps: a planned call is at or under the cap and the server accepts it; a refused one needs more than the cap', async () => {
+  await fc.assert(
+    fc.asyncProperty(historyArb, fc.nat(), fc.nat(), fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), async (h, pick, capAt, include) => {
+      const api = declare(h);
+      const m = h.methods[pick % h.methods.length] as Method;
+      const cap = `1.${capAt % (h.newest + 1)}`;
+      const args = Object.fromEntries(m.args.filter((a, i) => a.required || include[i % include.length]).map((a) => [a.name, 4]));
+      const impl = Object.fromEntries(h.methods.map((x) => [x.name, (_c: unknown, a: Record<string, unknown>) => a]));
+      const server = new RpcServer({ transport: new RecordingTransport(), target: { topic: 'random' }, endpoints: api.endpoints(impl as never) });
+      let planned;
+      try {
+        planned = api.client({ transport: new RecordingTransport(), versionCap: cap }).plan(m.name as never, args as never);
+      } catch (err) {
+        assert.ok(isRpcError(err, 'version_cap'), String(err));
+        assert.ok(compareVersions(String(err.details['needed']), cap) > 0);
+        return;
+      }
+      assert.ok(compareVersions(planned.version, cap) <= 0);
+      // Only declared-droppable arguments were left out.
+      for (const name of Object.keys(args)) if (!(name in planned.args)) assert.ok(m.args.find((a) => a.name === name)?.drop, name);
+      const reply = await server.handle({ method: planned.method, version: planned.version, namespace: null, context: {}, args: planned.args });
+      assert.equal(reply.failure, undefined, JSON.stringify(reply.failure));
+    }),
+    { numRuns: 150 },
+  );
 });
