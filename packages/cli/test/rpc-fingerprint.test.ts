@@ -1,5 +1,6 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import fc from 'fast-check';
 import { f, type FieldType } from '@versioned/objects';
@@ -96,6 +97,23 @@ describe('versioned fingerprint check on RPC APIs', () => {
     const update = await p.run('fingerprint', 'update');
     assert.equal(update.code, 0, update.stdout);
     assert.equal((await p.run('fingerprint', 'check')).code, 0);
+  });
+
+  test('--against <git ref>: a properly bumped addition passes, an unbumped one fails', async () => {
+    const p = await project();
+    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: p.dir, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    git('commit', '-qm', 'release 1');
+    await p.write('api.mjs', apiModule(`[${V1_0}, ${V1_1}, { version: '1.2', release: 'N+2', note: 'adds stats', methods: { stats: { result: f.integer() } } }]`));
+    const bumped = await p.run('fingerprint', 'check', '--against', 'main');
+    assert.equal(bumped.code, 0, bumped.stdout);
+    assert.match(bumped.stdout, /ok {3}RPC API volume 1\.2 \(locked 1\.1\): the API changed/);
+    await p.write('api.mjs', apiModule(`[${V1_0.replace('get_volume:', 'stats: { result: f.integer() }, get_volume:')}, ${V1_1}]`));
+    const unbumped = await p.run('fingerprint', 'check', '--against', 'main', '--json');
+    assert.equal(unbumped.code, 1, unbumped.stdout);
+    const change = JSON.parse(unbumped.stdout).rpcApis[0].changes[0];
+    assert.deepEqual([change.kind, change.method, change.ok, change.suggested], ['method_added', 'stats', false, '1.2']);
   });
 
   test('a lock file written before RPC APIs were locked is still read: the API shows as new', async () => {
