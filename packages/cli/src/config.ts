@@ -1,6 +1,7 @@
 import { readFile, access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { isRecord } from '@versioned/objects';
 import { UsageError } from './errors.js';
 
 /** A configuration found on disk: the `versioned` settings and where they came from. */
@@ -90,6 +91,3 @@ export function firstLine(err: unknown): string {
   return (text.split('\n')[0] ?? '').slice(0, 500);
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -4,7 +4,8 @@
 // field already changed, marks it read, to be snapshotted at resetChanges()); whatChanged() compares the
 // value with its snapshot. Objects never read pay nothing. Child objects are kept by reference: their own
 // tracking says whether they changed. Cinder's obj_what_changed overrides catch the same for its dicts.
-import { isVersionedObject } from './meta.js';
+import { BASE_HOOKS, isVersionedObject, metaOf } from './meta.js';
+import type { VersionedObject } from './object.js';
 
 /** The state change tracking keeps on an object. */
 export interface Tracked {
@@ -93,4 +94,21 @@ function sameValue(before: unknown, value: unknown): boolean {
     if (!before.has(key) || !sameValue(before.get(key), (value as Record<string, unknown>)[key])) return false;
   }
   return count === before.size;
+}
+
+/** Whether whatChanged() is non-empty, without allocating unless the class overrides it. */
+export function hasChanges(obj: VersionedObject): boolean {
+  if (obj.whatChanged !== BASE_HOOKS.whatChanged) return obj.whatChanged().size > 0;
+  if (obj.$changes.size > 0 || changedInPlace(obj) !== undefined) return true;
+  for (const def of metaOf(obj).objectFields) if (childHasChanges(obj.$values[def.name])) return true;
+  return false;
+}
+
+/** Whether a field's value holds a child object (alone or in a list) with changes. */
+export function childHasChanges(value: unknown): boolean {
+  if (Array.isArray(value)) {
+    for (const item of value) if (isVersionedObject(item) && hasChanges(item as VersionedObject)) return true;
+    return false;
+  }
+  return isVersionedObject(value) && hasChanges(value as VersionedObject);
 }

@@ -1,14 +1,15 @@
-// Per-class encoders and decoders compiled with `new Function` (as ajv compiles schemas): straight-line
-// code with a property access per field is an order of magnitude faster than a loop over field names,
-// and gives each field type its own monomorphic call site. Field names are validated identifiers, so
-// they are safe to write into the generated source; every other value is passed in, never inlined.
-import { VersionedError } from './errors.js';
-import { DROP, fieldExistsAt } from './history.js';
+// Per-class encoders and decoders. Each is a plan, one step a field, that is compiled with `new Function`
+// (as ajv compiles schemas) into straight-line code with a constant-key property access per field and a
+// call site of its own per field type, or, where code generation from strings is disallowed (`node
+// --disallow-code-generation-from-strings`, a CSP), run as it is by a loop over the steps, with the same
+// results. `node scripts/bench-codegen.mjs` measures the one against the other.
+// Safe by construction: text reaches generated source only through lit() (a JSON string literal, never
+// code), a name only through prop() (lit() of a name fieldKey() accepts); other values are passed in.
+import { VersionedError, within } from './errors.js';
+import { DROP, fieldExistsAt } from './backport.js';
+import { isRecord } from './records.js';
 import type { EnvelopeKeys, FieldDef, ObjectMeta, VersionedObjectLike } from './meta.js';
 import type { DecodeContext } from './from-primitive.js';
-
-/** A string literal for generated source. */
-const q = (text: string): string => JSON.stringify(text);
 
 /** What compiled encoders call back into. */
 export interface EncoderHost {
@@ -26,10 +27,47 @@ export type EncodeData = (
 ) => Record<string, unknown>;
 export type DecodeData = (data: Record<string, unknown>, values: Record<string, unknown>, ctx: DecodeContext) => void;
 
+/** A string literal for generated source: the only way text goes into it. */
+const lit = (text: string): string => JSON.stringify(text);
+
+/** A property access for generated source: `["name"]`, a constant-key load as fast as `.name`. */
+const prop = (name: string): string => `[${lit(fieldKey(name))}]`;
+
+/**
+ * A field name as a data key: any string but `__proto__`, which as a key would set the data's prototype.
+ * (A registered class has none such: ObjectRegistry.register checks names as the decorator does.)
+ */
+function fieldKey(name: string): string {
+  if (typeof name !== 'string' || name === '__proto__') {
+    throw new VersionedError('registration', `field name ${JSON.stringify(String(name))} cannot be a data key`);
+  }
+  return name;
+}
+
+/** How the codecs made from now on run: compiled, or interpreted (once code generation turned out to be disallowed). */
+let mode: 'compile' | 'interpret' = 'compile';
+
+/** @internal For the benchmark and tests: how the codecs made from now on run (those made already stay as they are). */
+export function setCodegen(next: 'compile' | 'interpret'): void {
+  mode = next;
+}
+
+/** The compiled function, or the interpreted one where code generation from strings is disallowed. */
+function compileOr<T>(params: readonly string[], body: string, args: readonly unknown[], interpreted: () => T): T {
+  if (mode === 'compile') {
+    try {
+      return new Function(...params, body)(...args) as T;
+    } catch (err) {
+      if (!(err instanceof EvalError)) throw err;
+      mode = 'interpret';
+    }
+  }
+  return interpreted();
+}
 
 /** Add the field's name to the path of an error thrown while it was encoded or decoded. */
 function withField(err: unknown, defs: readonly FieldDef[], index: number): unknown {
-  return err instanceof VersionedError && index >= 0 ? err.within((defs[index] as FieldDef).name) : err;
+  return index >= 0 ? within(err, (defs[index] as FieldDef).name) : err;
 }
 
 /**
@@ -40,44 +78,72 @@ export function encoderFor(meta: ObjectMeta, version: string, hooked: boolean): 
   const encoders = meta.compiled.encoders as Map<string, EncodeData>;
   const key = hooked ? `${version}+hook` : version;
   let fn = encoders.get(key);
-  if (!fn) encoders.set(key, (fn = compileEncoder(meta, version, hooked)));
+  if (!fn) encoders.set(key, (fn = makeEncoder(meta, version, hooked)));
   return fn;
 }
 
-function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): EncodeData {
-  const defs = meta.fields;
+/** What the encoder does with a set field: report it lost, copy it, encode it as a child, or through its type. */
+const enum Encode {
+  Lost,
+  Copy,
+  Child,
+  Value,
+}
+
+interface EncodeStep {
+  readonly kind: Encode;
+  /** The field's index in meta.fields. */
+  readonly index: number;
+  readonly name: string;
+  /** Whether the field exists at the version (a Child kept only for the hook goes as it is). */
+  readonly exists: boolean;
+}
+
+interface EncodePlan {
+  readonly steps: readonly EncodeStep[];
+  /** Whether the class's makeCompatible runs after the steps; then the `absent` fields it left in data are dropped, and lost. */
+  readonly hooked: boolean;
+  readonly absent: readonly EncodeStep[];
+  readonly reason: string;
+}
+
+function planEncoder(meta: ObjectMeta, version: string, hooked: boolean): EncodePlan {
   const backporting = version !== meta.version;
-  const lines: string[] = [];
-  const absent: number[] = [];
-  defs.forEach((def, i) => {
-    const exists = !backporting || fieldExistsAt(meta.history, def.name, version);
-    const name = def.name;
-    if (!exists) {
-      absent.push(i);
-      if (!hooked) {
-        lines.push(`if (values.${name} !== undefined) { cur = ${i}; host.lost(meta, ${JSON.stringify(name)}, version, reason, obj); }`);
-        return;
-      }
-    }
-    if (def.type.identity) {
-      lines.push(`if ((x = values.${name}) !== undefined) data.${name} = x;`);
-    } else if (def.objectTarget !== undefined) {
-      // An absent field kept for the hook is encoded as it is, without the version rules for its children.
-      lines.push(
-        `if ((x = values.${name}) !== undefined) { cur = ${i}; y = host.objectField(x, defs[${i}], meta, version, obj, ${exists}); if (y !== DROP) data.${name} = y; }`,
-      );
-    } else {
-      lines.push(`if ((x = values.${name}) !== undefined) { cur = ${i}; data.${name} = x === null ? null : defs[${i}].type.toPrimitive(x, host); }`);
+  const steps: EncodeStep[] = [];
+  meta.fields.forEach((def, index) => {
+    const name = fieldKey(def.name);
+    const exists = !backporting || fieldExistsAt(meta.history, name, version);
+    const kind = !exists && !hooked ? Encode.Lost : def.type.identity ? Encode.Copy : def.objectTarget !== undefined ? Encode.Child : Encode.Value;
+    steps.push({ kind, index, name, exists });
+  });
+  const absent = hooked ? steps.filter((step) => !step.exists) : [];
+  return { steps, hooked, absent, reason: `${meta.name} ${version} has no such field` };
+}
+
+function makeEncoder(meta: ObjectMeta, version: string, hooked: boolean): EncodeData {
+  const plan = planEncoder(meta, version, hooked);
+  const lines = plan.steps.map(({ kind, index: i, name, exists }) => {
+    const value = `values${prop(name)}`;
+    const into = `data${prop(name)}`;
+    switch (kind) {
+      case Encode.Lost:
+        return `if (${value} !== undefined) { cur = ${i}; host.lost(meta, ${lit(name)}, version, reason, obj); }`;
+      case Encode.Copy:
+        return `if ((x = ${value}) !== undefined) ${into} = x;`;
+      case Encode.Child:
+        return `if ((x = ${value}) !== undefined) { cur = ${i}; y = host.objectField(x, defs[${i}], meta, version, obj, ${exists}); if (y !== DROP) ${into} = y; }`;
+      case Encode.Value:
+        return `if ((x = ${value}) !== undefined) { cur = ${i}; ${into} = x === null ? null : defs[${i}].type.toPrimitive(x, host); }`;
     }
   });
-  if (hooked) {
-    lines.push('obj.makeCompatible(data, version);');
-    // What the hook left of the absent fields is dropped, and lost.
-    for (const i of absent) {
-      const name = (defs[i] as FieldDef).name;
-      lines.push(`if (Object.hasOwn(data, ${JSON.stringify(name)})) { cur = ${i}; delete data.${name}; host.lost(meta, ${JSON.stringify(name)}, version, reason, obj); }`);
+  if (plan.hooked) {
+    // An error the hook throws carries its own path, not the last field's.
+    lines.push('cur = -1;', 'obj.makeCompatible(data, version);');
+    for (const { index: i, name } of plan.absent) {
+      lines.push(`if (hasOwn(data, ${lit(name)})) { cur = ${i}; delete data${prop(name)}; host.lost(meta, ${lit(name)}, version, reason, obj); }`);
     }
   }
+  const k = meta.keys;
   const body = `return function encodeData(values, host, obj) {
   const data = {};
   let x, y, cur = -1;
@@ -86,32 +152,70 @@ function compileEncoder(meta: ObjectMeta, version: string, hooked: boolean): Enc
   } catch (err) {
     throw withField(err, defs, cur);
   }
-  return { ${q(meta.keys.name)}: NAME, ${q(meta.keys.namespace)}: NAMESPACE, ${q(meta.keys.version)}: version, ${q(meta.keys.data)}: data };
+  return { ${lit(k.name)}: NAME, ${lit(k.namespace)}: NAMESPACE, ${lit(k.version)}: version, ${lit(k.data)}: data };
 };`;
-  const reason = `${meta.name} ${version} has no such field`;
-  return new Function('meta', 'defs', 'version', 'reason', 'DROP', 'withField', 'NAME', 'NAMESPACE', body)(
-    meta,
-    defs,
-    version,
-    reason,
-    DROP,
-    withField,
-    meta.name,
-    meta.namespace,
-  ) as EncodeData;
+  return compileOr(
+    ['meta', 'defs', 'version', 'reason', 'DROP', 'withField', 'hasOwn', 'NAME', 'NAMESPACE'],
+    body,
+    [meta, meta.fields, version, plan.reason, DROP, withField, Object.hasOwn, meta.name, meta.namespace],
+    () => interpretEncoder(meta, version, plan),
+  );
+}
+
+/** The plan run as it is: what the compiled encoder does, step by step. */
+function interpretEncoder(meta: ObjectMeta, version: string, plan: EncodePlan): EncodeData {
+  const defs = meta.fields;
+  const { steps, hooked, absent, reason } = plan;
+  const k = meta.keys;
+  return function encodeData(values, host, obj) {
+    const self = obj as unknown as VersionedObjectLike;
+    const data: Record<string, unknown> = {};
+    let cur = -1;
+    try {
+      for (const { kind, index, name, exists } of steps) {
+        const x = values[name];
+        if (x === undefined) continue;
+        if (kind === Encode.Copy) {
+          data[name] = x;
+          continue;
+        }
+        cur = index;
+        const def = defs[index] as FieldDef;
+        if (kind === Encode.Lost) host.lost(meta, name, version, reason, self);
+        else if (kind === Encode.Child) {
+          const y = host.objectField(x, def, meta, version, self, exists);
+          if (y !== DROP) data[name] = y;
+        } else data[name] = x === null ? null : def.type.toPrimitive(x, host as never);
+      }
+      if (hooked) {
+        cur = -1;
+        obj.makeCompatible(data, version);
+        for (const { index, name } of absent) {
+          if (!Object.hasOwn(data, name)) continue;
+          cur = index;
+          delete data[name];
+          host.lost(meta, name, version, reason, self);
+        }
+      }
+    } catch (err) {
+      throw withField(err, defs, cur);
+    }
+    return { [k.name]: meta.name, [k.namespace]: meta.namespace, [k.version]: version, [k.data]: data };
+  };
 }
 
 /** The decoder of `meta`'s data: reads own keys only, validates each field through its type. */
 export function decoderFor(meta: ObjectMeta): DecodeData {
-  return (meta.compiled.decoder ??= compileDecoder(meta)) as DecodeData;
+  return (meta.compiled.decoder ??= makeDecoder(meta)) as DecodeData;
 }
 
-function compileDecoder(meta: ObjectMeta): DecodeData {
+function makeDecoder(meta: ObjectMeta): DecodeData {
   const defs = meta.fields;
-  const lines = defs.map((def, i) => {
-    const name = def.name;
-    return `if ((x = data.${name}) !== undefined && hasOwn(data, ${JSON.stringify(name)})) { cur = ${i}; values.${name} = x === null ? nullFor(defs[${i}]) : defs[${i}].type.fromPrimitive(x, ctx); }`;
-  });
+  const names = defs.map((def) => fieldKey(def.name));
+  const lines = names.map(
+    (name, i) =>
+      `if ((x = data${prop(name)}) !== undefined && hasOwn(data, ${lit(name)})) { cur = ${i}; values${prop(name)} = x === null ? nullFor(defs[${i}]) : defs[${i}].type.fromPrimitive(x, ctx); }`,
+  );
   const body = `return function decodeData(data, values, ctx) {
   let x, cur = -1;
   try {
@@ -120,7 +224,23 @@ function compileDecoder(meta: ObjectMeta): DecodeData {
     throw withField(err, defs, cur);
   }
 };`;
-  return new Function('defs', 'hasOwn', 'nullFor', 'withField', body)(defs, Object.hasOwn, nullFor, withField) as DecodeData;
+  const interpreted = (): DecodeData =>
+    function decodeData(data, values, ctx) {
+      let cur = -1;
+      try {
+        for (let i = 0; i < names.length; i++) {
+          const name = names[i] as string;
+          const x = data[name];
+          if (x === undefined || !Object.hasOwn(data, name)) continue;
+          cur = i;
+          const def = defs[i] as FieldDef;
+          values[name] = x === null ? nullFor(def) : def.type.fromPrimitive(x, ctx);
+        }
+      } catch (err) {
+        throw withField(err, defs, cur);
+      }
+    };
+  return compileOr(['defs', 'hasOwn', 'nullFor', 'withField'], body, [defs, Object.hasOwn, nullFor, withField], interpreted);
 }
 
 /** What a wire null becomes: null on a nullable field, the default on one that has it, else an error. */
@@ -143,25 +263,40 @@ export interface Envelope {
 /** Reads and checks the envelope; calls `fail(key, value)` (which throws) on the first bad part. */
 export type ReadEnvelope = (value: Record<string, unknown>, fail: (key: string, value: unknown) => never) => Envelope;
 
-/** An envelope reader with the keys written in: constant-key loads of own properties, one allocation. */
+/** An envelope reader with the keys written in: constant-key loads of own properties. */
 export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
   let fn = keys.reader as ReadEnvelope | undefined;
   if (!fn) {
-    const read = (key: string): string => `(hasOwn(v, ${q(key)}) ? v[${q(key)}] : undefined)`;
+    const read = (key: string): string => `(hasOwn(v, ${lit(key)}) ? v[${lit(key)}] : undefined)`;
     const body = `return function readEnvelope(v, fail) {
-  const name = v[${q(keys.name)}], namespace = ${read(keys.namespace)}, version = ${read(keys.version)}, data = ${read(keys.data)}, changes = ${read(keys.changes)};
-  if (typeof name !== 'string') fail(${q(keys.name)}, name);
-  if (typeof namespace !== 'string') fail(${q(keys.namespace)}, namespace);
-  if (typeof version !== 'string') fail(${q(keys.version)}, version);
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(${q(keys.data)}, data);
-  if (changes !== undefined) {
-    if (!Array.isArray(changes)) fail(${q(keys.changes)}, changes);
-    for (let i = 0; i < changes.length; i++) if (typeof changes[i] !== 'string') fail(${q(keys.changes)}, changes);
-  }
-  return { serialNamespace: ${q(keys.serialNamespace)}, name, namespace, version, data, changes };
+  return check(keys, v[${lit(keys.name)}], ${read(keys.namespace)}, ${read(keys.version)}, ${read(keys.data)}, ${read(keys.changes)}, fail);
 };`;
-    fn = new Function('hasOwn', body)(Object.hasOwn) as ReadEnvelope;
+    const own = (v: Record<string, unknown>, key: string): unknown => (Object.hasOwn(v, key) ? v[key] : undefined);
+    const interpreted = (): ReadEnvelope => (v, fail) =>
+      checkEnvelope(keys, v[keys.name], own(v, keys.namespace), own(v, keys.version), own(v, keys.data), own(v, keys.changes), fail);
+    fn = compileOr(['hasOwn', 'check', 'keys'], body, [Object.hasOwn, checkEnvelope, keys], interpreted);
     keys.reader = fn;
   }
   return fn;
+}
+
+/** The envelope's parts, checked: `fail(key, value)` (which throws) on the first bad one. */
+function checkEnvelope(
+  keys: EnvelopeKeys,
+  name: unknown,
+  namespace: unknown,
+  version: unknown,
+  data: unknown,
+  changes: unknown,
+  fail: (key: string, value: unknown) => never,
+): Envelope {
+  if (typeof name !== 'string') fail(keys.name, name);
+  if (typeof namespace !== 'string') fail(keys.namespace, namespace);
+  if (typeof version !== 'string') fail(keys.version, version);
+  if (!isRecord(data)) fail(keys.data, data);
+  if (changes !== undefined) {
+    if (!Array.isArray(changes)) fail(keys.changes, changes);
+    for (let i = 0; i < changes.length; i++) if (typeof changes[i] !== 'string') fail(keys.changes, changes);
+  }
+  return { serialNamespace: keys.serialNamespace, name, namespace, version, data: data as Record<string, unknown>, changes: changes as string[] | undefined };
 }

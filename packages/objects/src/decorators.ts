@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { VersionedError } from './errors.js';
 import { parseVersion } from './version.js';
-import { META, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+import { META, checkFieldNames, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
 import { buildHistory, type HistoryEntry } from './history.js';
 import type { FieldType } from './fields/type.js';
 import { VersionedObject, fieldAccessor } from './object.js';
@@ -10,7 +10,6 @@ import { defaultRegistry, type ObjectRegistry } from './registry.js';
 const FIELDS_KEY = Symbol.for('@versioned/objects.fields');
 const EXTRA_KEY = Symbol.for('@versioned/objects.extraFields');
 const REMOTABLE_KEY = Symbol.for('@versioned/objects.remotables');
-const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const DEFAULT_NAMESPACE = 'versionedobjects';
 export const DEFAULT_SERIAL_NAMESPACE = 'versioned_object';
@@ -100,11 +99,7 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     for (const def of (Reflect.getOwnMetadata(FIELDS_KEY, ctor) ?? []) as FieldDef[]) fieldMap.set(def.name, def);
     for (const extra of (Reflect.getOwnMetadata(EXTRA_KEY, ctor) ?? []) as string[]) if (!extraFields.includes(extra)) extraFields.push(extra);
   }
-  const reserved = reservedNames(cls);
-  for (const fieldName of fieldMap.keys()) {
-    if (!FIELD_NAME.test(fieldName)) throw fail(`field name ${JSON.stringify(fieldName)} must match ${FIELD_NAME}`);
-    if (reserved.has(fieldName)) throw fail(`field name ${JSON.stringify(fieldName)} is taken by a method or property of the class`);
-  }
+  checkFieldNames(fieldMap.keys(), cls, fail);
   let parent: ObjectMeta | undefined;
   for (let c = Object.getPrototypeOf(cls); c && c !== VersionedObject; c = Object.getPrototypeOf(c)) {
     if (hasMeta(c)) {
@@ -130,17 +125,6 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     keys: envelopeKeys(serialNamespace),
     compiled: { decoder: undefined, encoders: new Map() },
   };
-}
-
-/** Names of methods and accessors up the prototype chain that are not field accessors of a decorated class. */
-function reservedNames(cls: Function): Set<string> {
-  const names = new Set<string>(['__proto__', 'constructor', 'prototype']);
-  for (let proto = cls.prototype; proto; proto = Object.getPrototypeOf(proto)) {
-    const ctor = proto.constructor;
-    const fieldNames = hasMeta(ctor) ? new Set((ctor as { [META]: ObjectMeta })[META].fieldMap.keys()) : new Set<string>();
-    for (const key of Object.getOwnPropertyNames(proto)) if (!fieldNames.has(key)) names.add(key);
-  }
-  return names;
 }
 
 /** With `useDefineForClassFields`, `size!: number` defines an own property that hides the accessor: refuse it. */

@@ -99,12 +99,16 @@ function formatMessage(path: readonly PathSegment[], detail: string): string {
   return path.length ? `${formatPath(path)}: ${detail}` : detail;
 }
 
+/** `err`, with `segments` put before its path when it is a VersionedError: `catch (err) { throw within(err, i); }`. */
+export function within(err: unknown, ...segments: PathSegment[]): unknown {
+  return isVersionedError(err) ? err.within(...segments) : err;
+}
+
 /** Run `fn`, adding `segments` to the path of a VersionedError it throws. */
 export function atPath<T>(fn: () => T, ...segments: PathSegment[]): T {
   try {
     return fn();
   } catch (err) {
-    if (isVersionedError(err)) throw err.within(...segments);
-    throw err;
+    throw within(err, ...segments);
   }
 }

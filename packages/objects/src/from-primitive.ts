@@ -1,12 +1,12 @@
 import { VersionedError, atPath, isVersionedError } from './errors.js';
-import { defineOwn } from './fields/containers.js';
+import { defineOwn, isRecord } from './records.js';
 import { compareVersions, describeValue } from './version.js';
 import { wireFieldsAt } from './wire-fields.js';
 import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { BASE_HOOKS, markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
-import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
+import type { VersionedObject } from './object.js';
 
 /** Bounds on hostile input. */
 export interface DecodeLimits {
@@ -36,10 +36,6 @@ export interface DecodeContext {
 }
 
 export const DEFAULT_LIMITS: Required<DecodeLimits> = { maxDepth: 32, maxListLength: 1_000_000 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function bad(detail: string): VersionedError {
   return new VersionedError('invalid_primitive', detail);
@@ -113,10 +109,10 @@ class Decoder implements DecodeContext {
   }
 
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
-    const cls = meta.cls as unknown as typeof VersionedObjectBase;
+    const cls = meta.cls as unknown as typeof VersionedObject;
     const obj = new (cls as unknown as new () => VersionedObject)();
     let data = env.data;
-    const upgrading = cls.upgradePrimitive !== VersionedObjectBase.upgradePrimitive && compareVersions(env.version, meta.version) < 0;
+    const upgrading = cls.upgradePrimitive !== BASE_HOOKS.upgradePrimitive && compareVersions(env.version, meta.version) < 0;
     if (upgrading) {
       data = ownCopy(data);
       cls.upgradePrimitive(data, env.version);

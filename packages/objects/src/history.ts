@@ -43,9 +43,6 @@ export interface VersionHistory {
   readonly fills: ReadonlyMap<string, unknown>;
 }
 
-/** Marks a child field dropped because the target precedes its first relationship (oslo's gap rule). */
-export const DROP = Symbol('drop');
-
 /**
  * Check a declared history against the class's fields and derive presence and relationships.
  * Without a declared history, the class has one version: its own.
@@ -147,27 +144,6 @@ export function buildHistory(
     }
   }
   return { entries, fieldSince, removedFields, changedIn, relationships, fills };
-}
-
-/** Whether a current field exists at `target`. */
-export function fieldExistsAt(history: VersionHistory, name: string, target: string): boolean {
-  const since = history.fieldSince.get(name);
-  return since !== undefined && compareVersions(target, since) >= 0;
-}
-
-/**
- * The child version of an object field at a parent version, by oslo's gap rules: before the first
- * pair the field is dropped; otherwise the child version of the latest pair at or below the target.
- */
-export function childVersionAt(history: VersionHistory, field: string, target: string): string | typeof DROP | undefined {
-  const pairs = history.relationships.get(field);
-  if (!pairs || pairs.length === 0) return undefined;
-  let found: string | typeof DROP = DROP;
-  for (const [parent, child] of pairs) {
-    if (compareVersions(target, parent) < 0) break;
-    found = child;
-  }
-  return found;
 }
 
 /** The versions a class declares, oldest first. */

@@ -1,12 +1,14 @@
 export { VersionedError, isVersionedError, formatPath, type ErrorCode, type PathSegment } from './errors.js';
+export { isRecord } from './records.js';
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
 export * from './fields/index.js';
 export { isVersionedObject, metaOf, envelopeKeys, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
 export { VersionedObject, type FieldsOf } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
-export { type Primitive, type ToPrimitiveOptions, type EncodeContext, type Manifest, type DataLoss, type DataLossPolicy } from './to-primitive.js';
-export { fieldExistsAt, childVersionAt, declaredVersions, type HistoryEntry, type FillValue, type VersionHistory, type Relationships } from './history.js';
+export { type Primitive, type ToPrimitiveOptions, type EncodeContext } from './to-primitive.js';
+export { fieldExistsAt, childVersionAt, type Manifest, type DataLoss, type DataLossPolicy } from './backport.js';
+export { declaredVersions, type HistoryEntry, type FillValue, type VersionHistory, type Relationships } from './history.js';
 export { readEnvelope, envelopeKeysOf, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
 export { ObjectSerializer, type ObjectSerializerOptions } from './serializer.js';
 export { ObjectList } from './list.js';

@@ -1,6 +1,7 @@
 import { VersionedError } from './errors.js';
 import type { FieldType } from './fields/type.js';
 import type { VersionHistory } from './history.js';
+import { describeValue, isVersion } from './version.js';
 
 /** Marks every VersionedObject, so instances from two copies of the package are recognised. */
 export const OBJECT_BRAND = Symbol.for('@versioned/objects.VersionedObject');
@@ -134,6 +135,17 @@ export function markChanged(obj: { $changes: Set<string> }, name: string): void 
   else obj.$changes.add(name);
 }
 
+/**
+ * The base class's own hooks. The codec compares an object's hooks with them (to skip a call that does
+ * nothing, or use a faster equivalent) without importing the class, which imports the codec: object.ts sets
+ * them as it loads, before any object can exist.
+ */
+export const BASE_HOOKS: {
+  whatChanged: unknown;
+  makeCompatible: unknown;
+  upgradePrimitive: unknown;
+} = { whatChanged: undefined, makeCompatible: undefined, upgradePrimitive: undefined };
+
 /** The structural face of a VersionedObject that lower layers need, without importing the class. */
 export interface VersionedObjectLike {
   readonly [OBJECT_BRAND]: true;
@@ -158,4 +170,76 @@ export function metaOf(target: object): ObjectMeta {
 
 export function hasMeta(cls: object): boolean {
   return Object.hasOwn(cls, META);
+}
+
+/** What a field name must look like: an identifier, as oslo's are (they are Python attributes). */
+export const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Names of methods and accessors up the prototype chain that are not field accessors of a decorated class. */
+export function reservedNames(cls: Function): Set<string> {
+  const names = new Set<string>(['__proto__', 'constructor', 'prototype']);
+  for (let proto = cls.prototype; proto; proto = Object.getPrototypeOf(proto)) {
+    const ctor = proto.constructor;
+    const fieldNames = hasMeta(ctor) ? new Set((ctor as { [META]: ObjectMeta })[META].fieldMap.keys()) : new Set<string>();
+    for (const key of Object.getOwnPropertyNames(proto)) if (!fieldNames.has(key)) names.add(key);
+  }
+  return names;
+}
+
+/** Field names are identifiers and not taken by the class (the decorator's check, and register()'s). */
+export function checkFieldNames(names: Iterable<string>, cls: Function, fail: (detail: string) => VersionedError): void {
+  const reserved = reservedNames(cls);
+  for (const name of names) {
+    if (typeof name !== 'string' || !FIELD_NAME.test(name)) throw fail(`field name ${JSON.stringify(name)} must match ${FIELD_NAME}`);
+    if (reserved.has(name)) throw fail(`field name ${JSON.stringify(name)} is taken by a method or property of the class`);
+  }
+}
+
+const FIELD_TYPE_METHODS = ['coerce', 'toPrimitive', 'fromPrimitive', 'clone', 'objectTargets'] as const;
+const HISTORY_MAPS = ['fieldSince', 'removedFields', 'changedIn', 'relationships', 'fills'] as const;
+
+/**
+ * Check metadata handed to ObjectRegistry.register as `@versionedObject()` checks what it builds: a hand-built
+ * meta gets a `registration` error saying what is wrong, never a TypeError (or worse) at first use.
+ */
+export function checkMeta(meta: unknown): asserts meta is ObjectMeta {
+  if (typeof meta !== 'object' || meta === null) {
+    throw new VersionedError('registration', `expected the metadata of a class (ObjectMeta), got ${describeValue(meta)}`);
+  }
+  const m = meta as { readonly [K in keyof ObjectMeta]?: unknown };
+  const label = typeof m.name === 'string' && m.name !== '' ? m.name : 'class';
+  const fail = (detail: string): VersionedError => new VersionedError('registration', `${label}: ${detail}`);
+  if (label === 'class') throw fail('a versioned object needs a name');
+  if (!isVersion(m.version)) throw fail(`version must be "X.Y" or "X.Y.Z", got ${JSON.stringify(m.version)}`);
+  for (const key of ['namespace', 'serialNamespace'] as const) {
+    if (typeof m[key] !== 'string' || m[key] === '') throw fail(`${key} must be a non-empty string, got ${describeValue(m[key])}`);
+  }
+  if (typeof m.cls !== 'function') throw fail(`cls must be the class, got ${describeValue(m.cls)}`);
+  if (!Array.isArray(m.fields) || !(m.fieldMap instanceof Map) || !Array.isArray(m.objectFields)) {
+    throw fail('fields, fieldMap and objectFields must be an array, a Map and an array');
+  }
+  const fields = m.fields as unknown[];
+  for (const [i, def] of fields.entries()) {
+    const name = (def as { name?: unknown } | null)?.name;
+    if (typeof def !== 'object' || def === null || typeof name !== 'string') throw fail(`fields[${i}] must be a field with a name`);
+    const type = (def as { type?: unknown }).type as Record<string, unknown> | undefined;
+    if (typeof type !== 'object' || type === null || FIELD_TYPE_METHODS.some((method) => typeof type[method] !== 'function')) {
+      throw fail(`field ${JSON.stringify(name)}: type must be a field type (f.integer(), f.object('Name')...)`);
+    }
+    if (m.fieldMap.get(name) !== def) throw fail(`fieldMap does not hold field ${JSON.stringify(name)} as fields does`);
+  }
+  if (m.fieldMap.size !== fields.length) throw fail('fieldMap and fields do not hold the same fields');
+  checkFieldNames(m.fieldMap.keys() as Iterable<string>, m.cls, fail);
+  const history = m.history as Record<string, unknown> | undefined;
+  if (typeof history !== 'object' || history === null || !Array.isArray(history.entries) || history.entries.length === 0 || HISTORY_MAPS.some((key) => !(history[key] instanceof Map))) {
+    throw fail('history must be a version history (as buildHistory makes it)');
+  }
+  const keys = envelopeKeys(m.serialNamespace as string);
+  const given = m.keys as Partial<EnvelopeKeys> | undefined;
+  if (given !== keys && (['name', 'namespace', 'version', 'data', 'changes', 'serialNamespace'] as const).some((key) => given?.[key] !== keys[key])) {
+    throw fail(`keys must be the envelope keys of "${m.serialNamespace as string}" (envelopeKeys())`);
+  }
+  const compiled = m.compiled as { encoders?: unknown } | undefined;
+  if (typeof compiled !== 'object' || compiled === null || !(compiled.encoders instanceof Map)) throw fail('compiled must be { decoder: undefined, encoders: new Map() }');
+  if (!Array.isArray(m.extraFields) || !Array.isArray(m.remotables)) throw fail('extraFields and remotables must be arrays');
 }

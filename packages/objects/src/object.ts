@@ -1,11 +1,11 @@
 import { inspect } from 'node:util';
-import { VersionedError } from './errors.js';
-import { NO_CHANGES, OBJECT_BRAND, isVersionedObject, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
-import { changedInPlace, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
+import { VersionedError, within } from './errors.js';
+import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { changedInPlace, childHasChanges, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
-import { defineOwn } from './fields/containers.js';
+import { defineOwn } from './records.js';
 import type { FieldType } from './fields/type.js';
 
 /** The field values of an object type, for typed construction: `Volume.create({ size: 1 })`. */
@@ -230,6 +230,9 @@ export class VersionedObject implements VersionedObjectLike {
 }
 
 Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
+BASE_HOOKS.whatChanged = VersionedObject.prototype.whatChanged;
+BASE_HOOKS.makeCompatible = VersionedObject.prototype.makeCompatible;
+BASE_HOOKS.upgradePrimitive = VersionedObject.upgradePrimitive;
 
 /** A value for printing: SensitiveString values masked, inside lists, sets and dicts too (as oslo's stringify does). */
 function masked(type: FieldType, value: unknown): unknown {
@@ -289,7 +292,7 @@ function coerceFor(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value:
     try {
       coerced = def.type.coerce(value, current === null ? undefined : current);
     } catch (err) {
-      throw err instanceof VersionedError ? err.within(meta.name, def.name) : err;
+      throw within(err, meta.name, def.name);
     }
   }
   return coerced;
@@ -321,26 +324,6 @@ function fieldDef(obj: VersionedObject, name: string): FieldDef {
 
 function unknownField(meta: ObjectMeta, name: string): VersionedError {
   return new VersionedError('unknown_field', `is not a field of ${meta.name} ${meta.version}`, { path: [meta.name, name] });
-}
-
-/** @internal */
-export const BASE_WHAT_CHANGED = VersionedObject.prototype.whatChanged;
-
-/** @internal Whether whatChanged() is non-empty, without allocating unless the class overrides it. */
-export function hasChanges(obj: VersionedObject): boolean {
-  if (obj.whatChanged !== BASE_WHAT_CHANGED) return obj.whatChanged().size > 0;
-  if (obj.$changes.size > 0 || changedInPlace(obj) !== undefined) return true;
-  for (const def of metaOf(obj).objectFields) if (childHasChanges(obj.$values[def.name])) return true;
-  return false;
-}
-
-/** @internal Whether a field's value holds a child object (alone or in a list) with changes. */
-export function childHasChanges(value: unknown): boolean {
-  if (Array.isArray(value)) {
-    for (const item of value) if (isVersionedObject(item) && hasChanges(item as VersionedObject)) return true;
-    return false;
-  }
-  return isVersionedObject(value) && hasChanges(value as VersionedObject);
 }
 
 function forEachChild(value: unknown, fn: (child: VersionedObject) => void): void {

@@ -1,7 +1,8 @@
 import { VersionedError } from './errors.js';
 import { compareVersions, describeValue, isCompatible } from './version.js';
-import { envelopeKeys, type EnvelopeKeys, type ObjectMeta } from './meta.js';
+import { checkMeta, envelopeKeys, type EnvelopeKeys, type ObjectMeta } from './meta.js';
 import { decodePrimitive, type FromPrimitiveOptions } from './from-primitive.js';
+import { backportVersions, treeVersions } from './backport.js';
 import type { VersionedObject } from './object.js';
 import type { Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
 
@@ -27,7 +28,9 @@ export class ObjectRegistry {
     return this.keyList;
   }
 
+  /** Add a class (`@versionedObject()` does it); its metadata is checked as the decorator checks it. */
   register(meta: ObjectMeta, options: { replace?: boolean } = {}): void {
+    checkMeta(meta);
     const versions = this.byName.get(meta.name) ?? [];
     const first = versions[0];
     if (first && (first.namespace !== meta.namespace || first.serialNamespace !== meta.serialNamespace)) {
@@ -85,8 +88,8 @@ export class ObjectRegistry {
     return meta;
   }
 
-  /** Every class a field names must be here: `f.object('Nope')` is a registration error, found at first use. */
-  private checkTargets(meta: ObjectMeta): void {
+  /** @internal Every class a field names must be here: `f.object('Nope')` is a registration error, found at first use. */
+  checkTargets(meta: ObjectMeta): void {
     for (const def of meta.fields) {
       for (const target of def.type.objectTargets()) {
         if (!this.byName.has(target)) {
@@ -123,27 +126,14 @@ export class ObjectRegistry {
     return this.names().map((n) => this.newest(n));
   }
 
-  /**
-   * oslo's obj_tree_get_versions: the newest version of `name` and of every object that can appear
-   * inside it, by name. A receiver sends this when it asks for a backport.
-   */
+  /** oslo's obj_tree_get_versions: the versions a receiver asks a backport for (see backport.ts). */
   treeVersions(name: string, tree: Record<string, string> = {}): Manifest {
-    if (Object.hasOwn(tree, name)) return tree;
-    const meta = this.newest(name);
-    this.checkTargets(meta);
-    tree[name] = meta.version;
-    for (const def of meta.fields) for (const child of def.type.objectTargets()) this.treeVersions(child, tree);
-    return tree;
+    return treeVersions(this, name, tree);
   }
 
-  /**
-   * The indirection side of a backport (oslo's object_backport_versions): decode a primitive this
-   * registry can read and re-encode it at the versions a receiver asked for.
-   */
+  /** The indirection side of a backport, oslo's object_backport_versions (see backport.ts). */
   backportVersions(primitive: unknown, versions: Manifest, options: Omit<ToPrimitiveOptions, 'manifest' | 'targetVersion'> = {}): Primitive {
-    const obj = this.fromPrimitive(primitive);
-    const target = versions[obj.objName];
-    return obj.toPrimitive({ ...options, manifest: versions, ...(target !== undefined ? { targetVersion: target } : {}) });
+    return backportVersions(this, primitive, versions, options);
   }
 
   /** Decode an envelope into an instance of the class that reads its version. */

@@ -5,8 +5,8 @@ import { VersionedError, formatPath, isVersionedError, type PathSegment } from '
 import { DEFAULT_LIMITS, envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
 import { WIRE_FORMATS, WIRE_FORMAT_EXPECTED } from './fields/index.js';
 import type { JsonSchema, SchemaContext } from './fields/type.js';
-import type { EnvelopeKeys, ObjectMeta } from './meta.js';
-import { VersionedObject as VersionedObjectBase, type VersionedObject } from './object.js';
+import { BASE_HOOKS, type EnvelopeKeys, type ObjectMeta } from './meta.js';
+import type { VersionedObject } from './object.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';
 import { compareVersions, describeValue, isVersion } from './version.js';
 import { effectiveVersion, wireFieldsAt } from './wire-fields.js';
@@ -93,7 +93,7 @@ function envelopeSchema(meta: ObjectMeta, version: string, ctx: EnvelopeSchemaCo
   const at = effectiveVersion(meta, version);
   const present = wireFieldsAt(meta, version);
   // A class that reshapes old data on the way in (upgradePrimitive) reads a changed field in a form only it knows.
-  const reshapes = (meta.cls as unknown as typeof VersionedObject).upgradePrimitive !== VersionedObjectBase.upgradePrimitive;
+  const reshapes = (meta.cls as unknown as typeof VersionedObject).upgradePrimitive !== BASE_HOOKS.upgradePrimitive;
   const properties: Record<string, JsonSchema> = {};
   for (const def of meta.fields) {
     if (!present.has(def.name)) continue;

@@ -1,5 +1,5 @@
 import { VersionedError, atPath, isVersionedError } from './errors.js';
-import { defineOwn, isPlainObject } from './fields/containers.js';
+import { defineOwn, isPlainObject } from './records.js';
 import { isVersionedObject } from './meta.js';
 import { envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
 import { defaultRegistry, type ObjectRegistry } from './registry.js';

@@ -1,30 +1,18 @@
+// The encoder: an object tree to its envelope (oslo's obj_to_primitive). Which version each object goes at, and
+// what a backport drops, is decided in backport.ts; the per-class field code is made in codegen.ts.
 import { VersionedError } from './errors.js';
-import { DROP, childVersionAt } from './history.js';
 import { encoderFor, type EncoderHost } from './codegen.js';
-import { LIST_BRAND, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
-import { BASE_WHAT_CHANGED, VersionedObject as VersionedObjectBase, hasChanges, type VersionedObject } from './object.js';
-import { changedInPlace } from './changes.js';
-import { compareVersions } from './version.js';
+import { BASE_HOOKS, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import type { VersionedObject } from './object.js';
+import { changedInPlace, hasChanges } from './changes.js';
+import {
+  AS_IS, DROP, childRule, childTarget, isBackport, isResent, reportLoss, rootCompat, rootTarget, usesHook,
+  type ChildRule, type DataLossPolicy, type Manifest, type ParentState,
+} from './backport.js';
+export type { DataLoss, DataLossPolicy, Manifest } from './backport.js';
 
 /** An object envelope, as oslo.versionedobjects emits it. */
 export type Primitive = Record<string, unknown>;
-
-/** Object versions by name (oslo's version manifest). */
-export type Manifest = Readonly<Record<string, string>>;
-
-/** A set field that a backport dropped. */
-export interface DataLoss {
-  readonly object: string;
-  readonly field: string;
-  readonly targetVersion: string;
-  readonly reason: string;
-}
-
-/**
- * What to do when a backport drops a field that is set: `allow` (oslo's behaviour), `log` (a warning
- * through `logger`), `refuse` (a `data_loss` error naming the field), or a function of your own.
- */
-export type DataLossPolicy = 'allow' | 'log' | 'refuse' | ((loss: DataLoss) => void);
 
 export interface ToPrimitiveOptions {
   /** Backport to this version (oslo's target_version). Default: the version the object speaks. */
@@ -48,31 +36,13 @@ export interface EncodeContext {
 }
 
 const MAX_ENCODE_DEPTH = 100;
-/** A child field whose version no rule gives; an error only if a child is actually there. */
-const NO_RULE = Symbol('no rule');
-/** The version an ObjectList's items go at when nothing says otherwise (oslo's ObjectListBase). */
-const LIST_ITEMS_DEFAULT = '1.0';
 
-/**
- * How the children of the field being encoded are sent. `compat` is oslo's obj_make_compatible: the
- * child goes at `target` (its own version when undefined) and applies the rules to its own children in
- * turn. Without it, the child goes as it is: at the version it was received at, or its class's.
- */
-interface ChildRule {
-  readonly target: string | typeof NO_RULE | undefined;
-  readonly compat: boolean;
-  /** Only for children made here (not received): received ones go back as they came. */
-  readonly freshOnly?: boolean;
-}
-
-const AS_IS: ChildRule = { target: undefined, compat: false };
-
-class Encoder implements EncodeContext, EncoderHost {
+class Encoder implements EncodeContext, EncoderHost, ParentState {
   private depth = 0;
   /** Whether the object being encoded applies the version rules to its children. */
-  private compat = false;
+  compat = false;
   /** Whether the object being encoded goes back at the older version it was received at. */
-  private resent = false;
+  resent = false;
   /** The rule decided for children of the field being encoded. */
   private childRule: ChildRule = AS_IS;
   private childOwner = '';
@@ -89,22 +59,9 @@ class Encoder implements EncodeContext, EncoderHost {
   ) {}
 
   encodeChild(child: VersionedObjectLike): Primitive {
-    const obj = child as VersionedObject;
-    const { compat, freshOnly } = this.childRule;
-    if (freshOnly && obj.$wireVersion !== undefined) return this.encode(obj, undefined, false);
-    let target = this.childRule.target;
-    if (target === NO_RULE) {
-      if (obj.$wireVersion === undefined) {
-        throw new VersionedError(
-          'no_backport_rule',
-          `no rule gives the ${obj.objName} version for ${this.childOwner}: record it in the history (children: { field: 'X.Y' }) or pass a manifest`,
-        );
-      }
-      target = obj.$wireVersion;
-    }
-    // A receiver that reads a newer child version reads this older one too.
-    if (target !== undefined && compareVersions(target, metaOf(obj).version) > 0) target = undefined;
-    return this.encode(obj, target, compat);
+    // Without a rule (no backport above), the child goes as it is: the common case, without a call.
+    const { target, compat } = this.childRule === AS_IS ? AS_IS : childTarget(this.childRule, child as VersionedObject, this.childOwner);
+    return this.encode(child as VersionedObject, target, compat);
   }
 
   /**
@@ -114,21 +71,17 @@ class Encoder implements EncodeContext, EncoderHost {
   encode(obj: VersionedObject, target: string | undefined, compat: boolean): Primitive {
     const meta = metaOf(obj);
     const version = target ?? obj.$wireVersion ?? meta.version;
-    let older = version !== meta.version && compareVersions(version, meta.version) < 0;
-    // Sent back at the version it came in at, from before the declared history: nothing is known of that
-    // version's fields, so the object goes out as it is, as oslo would send it.
-    if (older && target === undefined && predatesHistory(meta, version)) older = false;
-    else if (target !== undefined) checkTarget(meta, version);
+    // At the class's own version (the common case) nothing is backported and any target is valid.
+    const older = version !== meta.version && isBackport(meta, version, target !== undefined);
     if (++this.depth > MAX_ENCODE_DEPTH) {
       throw new VersionedError('limit_exceeded', `objects nest deeper than ${MAX_ENCODE_DEPTH} levels (is there a cycle?)`);
     }
-    // A class with its own makeCompatible sees every set field (it may move one into an old shape).
-    const hooked = older && obj.makeCompatible !== VersionedObjectBase.prototype.makeCompatible;
+    const hooked = older && usesHook(obj);
     const encodedAt = older ? version : meta.version;
     const savedCompat = this.compat;
     const savedResent = this.resent;
     this.compat = compat;
-    this.resent = older && target === undefined && !compat;
+    this.resent = older && isResent(target !== undefined, compat);
     let out: Primitive;
     try {
       out = encoderFor(meta, encodedAt, hooked)(obj.$values, this, obj);
@@ -150,7 +103,7 @@ class Encoder implements EncodeContext, EncoderHost {
    */
   private changedFields(obj: VersionedObject, meta: ObjectMeta, data: Record<string, unknown>): string[] | undefined {
     let changes: string[] | undefined;
-    if (obj.whatChanged !== BASE_WHAT_CHANGED) {
+    if (obj.whatChanged !== BASE_HOOKS.whatChanged) {
       const changed = obj.whatChanged();
       this.record(obj, meta, changed.size > 0);
       for (const def of meta.fields) if (changed.has(def.name) && Object.hasOwn(data, def.name)) (changes ??= []).push(def.name);
@@ -177,7 +130,7 @@ class Encoder implements EncodeContext, EncoderHost {
     if (this.depth > 0 && meta.objectFields.length > 0) (this.dirty ??= new Map()).set(obj, dirty);
   }
 
-  /** childHasChanges (object.ts), reading what was recorded for children encoded in this call. */
+  /** childHasChanges (changes.ts), reading what was recorded for children encoded in this call. */
   private childHasChanges(value: unknown): boolean {
     if (Array.isArray(value)) {
       for (const item of value) if (isVersionedObject(item) && this.hasChanges(item as VersionedObject)) return true;
@@ -192,7 +145,7 @@ class Encoder implements EncodeContext, EncoderHost {
 
   /** Called by compiled encoders for fields that hold objects: decide the children's version, then encode. */
   objectField(value: unknown, def: FieldDef, meta: ObjectMeta, version: string, obj: VersionedObject, exists: boolean): unknown {
-    const rule = !exists ? AS_IS : this.compat ? this.childRuleFor(meta, def, version) : this.resent ? this.freshChildRule(meta, def, version) : AS_IS;
+    const rule = this.compat || this.resent ? childRule(meta, def, version, exists, this) : AS_IS;
     if (rule === DROP) {
       // A null child goes too, as in oslo: the field did not exist at that version.
       this.lost(meta, def.name, version, `the child did not exist in ${meta.name} ${version}`, obj);
@@ -211,100 +164,17 @@ class Encoder implements EncodeContext, EncoderHost {
     }
   }
 
-  /**
-   * oslo's order (obj_make_compatible_from_manifest): with a manifest, only the manifest counts: a class
-   * it leaves out goes as it is (a list's items go at 1.0). Without one, the relationships at `version`
-   * (past the last pair, as it is); a backport with no rule is an error, a list's items go at 1.0.
-   */
-  private childRuleFor(meta: ObjectMeta, def: FieldDef, version: string): ChildRule | typeof DROP {
-    const listItems = def.name === 'objects' && isObjectList(meta);
-    if (this.manifest !== undefined) {
-      const pinned = this.manifest[def.objectTarget as string];
-      if (pinned !== undefined) return { target: pinned, compat: true };
-      return listItems ? { target: LIST_ITEMS_DEFAULT, compat: true } : AS_IS;
-    }
-    const pairs = meta.history.relationships.get(def.name);
-    // oslo backports by the pair at or before the version; past the last pair, the child goes as it is.
-    if (pairs !== undefined && pairs.length > 0 && compareVersions(version, (pairs.at(-1) as readonly [string, string])[0]) > 0) return AS_IS;
-    const related = childVersionAt(meta.history, def.name, version);
-    if (related === DROP) return DROP;
-    if (related !== undefined) return { target: related, compat: true };
-    if (listItems) return { target: LIST_ITEMS_DEFAULT, compat: true };
-    return compareVersions(version, meta.version) < 0 ? { target: NO_RULE, compat: true } : AS_IS;
-  }
-
-  /**
-   * Beyond oslo: an object going back at the older version it came at sends a child made here (not
-   * received) at the version its relationships give for that version, so the old receiver reads it too.
-   */
-  private freshChildRule(meta: ObjectMeta, def: FieldDef, version: string): ChildRule {
-    const related = childVersionAt(meta.history, def.name, version);
-    return typeof related === 'string' ? { target: related, compat: true, freshOnly: true } : AS_IS;
-  }
-
   lost(meta: ObjectMeta, field: string, targetVersion: string, reason: string, obj: VersionedObject): void {
-    const policy = this.onDataLoss;
-    if (policy === 'allow' || wasFilled(obj, field)) return;
-    const loss: DataLoss = { object: meta.name, field, targetVersion, reason };
-    if (policy === 'refuse') {
-      throw new VersionedError('data_loss', `is set, but backporting to ${meta.name} ${targetVersion} drops it: ${reason}`, {
-        details: { ...loss },
-      });
-    }
-    if (policy === 'log') this.logger.warn(`${meta.name}.${field}: dropped by the backport to ${targetVersion} (${reason})`);
-    else policy(loss);
-  }
-}
-
-/**
- * Filled in by the decoder and neither assigned (that forgets the fill) nor changed in place since: the
- * sender never had it, so dropping it loses nothing, even when the sender's `changes` names it.
- */
-function wasFilled(obj: VersionedObject, field: string): boolean {
-  return obj.$filled !== undefined && obj.$filled.has(field) && !changedInPlace(obj)?.includes(field);
-}
-
-function isObjectList(meta: ObjectMeta): boolean {
-  return (meta.cls as unknown as Record<symbol, unknown>)[LIST_BRAND] === true;
-}
-
-/**
- * The root's version under a manifest that covers the whole tree: the manifest's, when it is older than
- * what the object speaks (a receiver that reads a newer version reads this one too).
- */
-function manifestTarget(obj: VersionedObject, manifest: Manifest | undefined): string | undefined {
-  const pinned = manifest?.[metaOf(obj).name];
-  return pinned !== undefined && compareVersions(pinned, obj.objVersion) < 0 ? pinned : undefined;
-}
-
-function predatesHistory(meta: ObjectMeta, version: string): boolean {
-  return compareVersions(version, (meta.history.entries[0] as { version: string }).version) < 0;
-}
-
-function checkTarget(meta: ObjectMeta, target: string): void {
-  if (compareVersions(target, meta.version) > 0) {
-    throw new VersionedError('invalid_target_version', `cannot backport ${meta.name} ${meta.version} to the newer version ${target}`, {
-      details: { name: meta.name, version: meta.version, target },
-    });
-  }
-  const oldest = (meta.history.entries[0] as { version: string }).version;
-  if (compareVersions(target, oldest) < 0) {
-    throw new VersionedError('invalid_target_version', `${meta.name} has no history before ${oldest}, so it cannot be backported to ${target}`, {
-      details: { name: meta.name, version: meta.version, target, oldest },
-    });
+    reportLoss(this.onDataLoss, this.logger, meta, field, targetVersion, reason, obj);
   }
 }
 
 export function encodeObject(obj: VersionedObject, options: ToPrimitiveOptions = {}): Primitive {
   const encoder = new Encoder(options.manifest, options.onDataLoss ?? 'allow', options.logger ?? console);
   const name = metaOf(obj).name;
-  const target = options.targetVersion ?? manifestTarget(obj, options.manifest);
-  // As oslo's obj_to_primitive: the rules apply when the version differs from the object's, or under a
-  // manifest (an empty one is no manifest at the root, as Python's truthiness has it).
-  const manifested = options.manifest !== undefined && Object.keys(options.manifest).length > 0;
-  const compat = manifested || (target !== undefined && compareVersions(target, obj.objVersion) !== 0);
+  const target = rootTarget(obj, options);
   try {
-    return encoder.encode(obj, target, compat);
+    return encoder.encode(obj, target, rootCompat(obj, target, options.manifest));
   } catch (err) {
     if (err instanceof VersionedError && err.path[0] !== name) err.within(name);
     throw err;

@@ -1,6 +1,7 @@
 // What a class's envelope holds at a given wire version, shared by the schema and by strict decoding so the
 // two describe the same set. A version before the declared history has the fields of its first entry.
 import { compareVersions } from './version.js';
+import { fieldExistsAt } from './backport.js';
 import type { ObjectMeta } from './meta.js';
 
 /**
@@ -39,10 +40,7 @@ export function wireFieldsAt(meta: ObjectMeta, version: string): ReadonlySet<str
   if (!names) {
     const history = meta.history;
     const found = new Set<string>();
-    for (const def of meta.fields) {
-      const since = history.fieldSince.get(def.name);
-      if (since !== undefined && compareVersions(at, since) >= 0) found.add(def.name);
-    }
+    for (const def of meta.fields) if (fieldExistsAt(history, def.name, at)) found.add(def.name);
     for (const [removed, [since, removedIn]] of history.removedFields) {
       if (compareVersions(at, since) >= 0 && compareVersions(at, removedIn) < 0) found.add(removed);
     }

@@ -1,3 +1,4 @@
+import { isRecord } from '@versioned/objects';
 import { RpcError, isRpcError } from './errors.js';
 import { checkTimeoutMs } from './transport-contract.js';
 import { fromFailure, type RemoteErrorClass } from './failure.js';
@@ -180,7 +181,7 @@ export class RpcClient {
     if (typeof method !== 'string' || method === '') {
       throw new RpcError('invalid_message', `the method name must be a non-empty string, got ${JSON.stringify(method)}`);
     }
-    if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+    if (!isRecord(args)) {
       throw new RpcError('invalid_message', `the arguments of ${method} must be an object of name -> value`);
     }
     const version = s.target.version;

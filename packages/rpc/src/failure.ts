@@ -1,4 +1,4 @@
-import { VersionedError, isVersionedError, type ErrorCode } from '@versioned/objects';
+import { VersionedError, isRecord, isVersionedError, type ErrorCode } from '@versioned/objects';
 import { RpcError, isRpcError, type RpcErrorCode } from './errors.js';
 import type { SerializedFailure } from './transport.js';
 
@@ -139,10 +139,6 @@ const MAX_MESSAGE = 4096;
 function boundedMessage(message: unknown): string {
   const text = typeof message === 'string' ? message : String(message);
   return text.length <= MAX_MESSAGE ? text : `${text.slice(0, MAX_MESSAGE)}... (${text.length - MAX_MESSAGE} more characters)`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function safeString(value: unknown): string {

@@ -1,4 +1,5 @@
-import { VersionedError, atPath } from '../errors.js';
+import { VersionedError, atPath, within } from '../errors.js';
+import { defineOwn, isPlainObject } from '../records.js';
 import { isVersionedObject, metaOf, type VersionedObjectLike } from '../meta.js';
 import type { DecodeContext } from '../from-primitive.js';
 import type { EncodeContext } from '../to-primitive.js';
@@ -21,7 +22,7 @@ function setOf<E>(element: FieldType<E>, items: Iterable<unknown>, read: (item: 
     try {
       value = read(item);
     } catch (err) {
-      throw err instanceof VersionedError ? err.within(i) : err;
+      throw within(err, i);
     }
     i++;
     if (byIdentity) out.add(value);
@@ -40,27 +41,29 @@ function checkLength(length: number, ctx: DecodeContext | undefined): void {
   }
 }
 
-/** A plain object (its prototype Object.prototype or null): what JSON gives, not a class instance. */
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
-/** Set a key on a plain object without ever touching its prototype (`__proto__` becomes an own key). */
-export function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
-
-export class ListType<E> extends FieldType<E[]> {
-  readonly kind = 'List';
+/** List, Set and Dict: a container of values of one element type, `expected` to be "a list of strings". */
+export abstract class ContainerType<E, T> extends FieldType<T> {
   readonly expected: string;
-  override readonly identity: boolean;
-  constructor(readonly element: FieldType<E>) {
+  override readonly identity = false;
+  constructor(
+    readonly element: FieldType<E>,
+    container: string,
+  ) {
     super();
-    this.expected = `a list of ${element.expected.replace(/^an? /, '')}s`;
-    this.identity = false;
+    this.expected = `${container} of ${element.expected.replace(/^an? /, '')}s`;
+  }
+  override describe(): TypeDescription {
+    return { type: this.kind, element: this.element.describe() };
+  }
+  override objectTargets(): string[] {
+    return this.element.objectTargets();
+  }
+}
+
+export class ListType<E> extends ContainerType<E, E[]> {
+  readonly kind = 'List';
+  constructor(element: FieldType<E>) {
+    super(element, 'a list');
   }
   jsonSchema(ctx: SchemaContext): JsonSchema {
     return withLimit({ type: 'array', items: this.element.jsonSchema(ctx) }, 'maxItems', ctx);
@@ -79,7 +82,7 @@ export class ListType<E> extends FieldType<E[]> {
       try {
         out[i] = el.toPrimitive(value[i] as E, ctx);
       } catch (err) {
-        throw err instanceof VersionedError ? err.within(i) : err;
+        throw within(err, i);
       }
     }
     return out;
@@ -93,7 +96,7 @@ export class ListType<E> extends FieldType<E[]> {
       try {
         out[i] = el.fromPrimitive(value[i], ctx);
       } catch (err) {
-        throw err instanceof VersionedError ? err.within(i) : err;
+        throw within(err, i);
       }
     }
     return out;
@@ -101,22 +104,13 @@ export class ListType<E> extends FieldType<E[]> {
   override clone(value: E[], memo: Map<object, unknown>): E[] {
     return value.map((v) => this.element.clone(v, memo));
   }
-  override describe(): TypeDescription {
-    return { type: this.kind, element: this.element.describe() };
-  }
-  override objectTargets(): string[] {
-    return this.element.objectTargets();
-  }
 }
 
 /** A Set; it crosses the wire as an array (oslo sends a tuple). */
-export class SetType<E> extends FieldType<Set<E>> {
+export class SetType<E> extends ContainerType<E, Set<E>> {
   readonly kind = 'Set';
-  readonly expected: string;
-  override readonly identity = false;
-  constructor(readonly element: FieldType<E>) {
-    super();
-    this.expected = `a set (or list) of ${element.expected.replace(/^an? /, '')}s`;
+  constructor(element: FieldType<E>) {
+    super(element, 'a set (or list)');
   }
   jsonSchema(ctx: SchemaContext): JsonSchema {
     // No uniqueItems: a receiver (this one, and oslo's set()) collapses repeated members, so a wire list
@@ -142,22 +136,13 @@ export class SetType<E> extends FieldType<Set<E>> {
     for (const item of value) out.add(this.element.clone(item, memo));
     return out;
   }
-  override describe(): TypeDescription {
-    return { type: this.kind, element: this.element.describe() };
-  }
-  override objectTargets(): string[] {
-    return this.element.objectTargets();
-  }
 }
 
 /** A string-keyed dictionary (a plain object, or a Map with string keys when assigned). */
-export class DictType<E> extends FieldType<Record<string, E>> {
+export class DictType<E> extends ContainerType<E, Record<string, E>> {
   readonly kind = 'Dict';
-  readonly expected: string;
-  override readonly identity = false;
-  constructor(readonly element: FieldType<E>) {
-    super();
-    this.expected = `a dict of ${element.expected.replace(/^an? /, '')}s`;
+  constructor(element: FieldType<E>) {
+    super(element, 'a dict');
   }
   jsonSchema(ctx: SchemaContext): JsonSchema {
     return withLimit({ type: 'object', additionalProperties: this.element.jsonSchema(ctx) }, 'maxProperties', ctx);
@@ -189,7 +174,7 @@ export class DictType<E> extends FieldType<Record<string, E>> {
       try {
         defineOwn(out, key, element.fromPrimitive(value[key], ctx));
       } catch (err) {
-        throw err instanceof VersionedError ? err.within(key) : err;
+        throw within(err, key);
       }
     }
     return out;
@@ -198,12 +183,6 @@ export class DictType<E> extends FieldType<Record<string, E>> {
     const out: Record<string, E> = {};
     for (const key of Object.keys(value)) defineOwn(out, key, this.element.clone(value[key] as E, memo));
     return out;
-  }
-  override describe(): TypeDescription {
-    return { type: this.kind, element: this.element.describe() };
-  }
-  override objectTargets(): string[] {
-    return this.element.objectTargets();
   }
 }
 

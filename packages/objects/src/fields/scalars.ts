@@ -28,13 +28,41 @@ export class SensitiveStringType extends StringType {
 const INTEGER_STRING = /^[+-]?\d{1,16}$/;
 const FLOAT_STRING = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-export class IntegerType extends FieldType<number> {
+/**
+ * Integer and Float: a number, or a decimal string read as one (as oslo's int() and float() read it), held
+ * as a number; `min` 0 makes the NonNegative kind. -0 is held as 0 (JSON has no -0).
+ */
+export abstract class NumberType extends FieldType<number> {
   readonly kind: string;
   readonly expected: string;
-  constructor(readonly min?: number) {
+  /** The decimal strings read as numbers. */
+  protected abstract readonly strings: RegExp;
+  constructor(
+    kind: string,
+    expected: string,
+    readonly min?: number,
+  ) {
     super();
-    this.kind = min === 0 ? 'NonNegativeInteger' : 'Integer';
-    this.expected = min === 0 ? 'a non-negative integer' : 'an integer';
+    this.kind = min === 0 ? `NonNegative${kind}` : kind;
+    this.expected = min === 0 ? `a non-negative ${expected}` : `${/^[aeiou]/.test(expected) ? 'an' : 'a'} ${expected}`;
+  }
+  coerce(value: unknown): number {
+    let n: number;
+    if (typeof value === 'number') n = value;
+    else if (typeof value === 'string' && this.strings.test(value)) n = Number(value);
+    else throw this.invalid(value);
+    this.check(n, value);
+    if (this.min !== undefined && n < this.min) throw this.invalid(value);
+    return n === 0 ? 0 : n;
+  }
+  /** Throws if the number read from `value` is not one of the type's. */
+  protected abstract check(n: number, value: unknown): void;
+}
+
+export class IntegerType extends NumberType {
+  protected readonly strings = INTEGER_STRING;
+  constructor(min?: number) {
+    super('Integer', 'integer', min);
   }
   jsonSchema(): JsonSchema {
     // A decimal string is read as its number, as oslo's int() does; JavaScript holds integers exactly up to 2^53 - 1.
@@ -45,40 +73,25 @@ export class IntegerType extends FieldType<number> {
       format: this.min === 0 ? 'non-negative-integer-string' : 'integer-string',
     };
   }
-  coerce(value: unknown): number {
-    let n: number;
-    if (typeof value === 'number') n = value;
-    else if (typeof value === 'string' && INTEGER_STRING.test(value)) n = Number(value);
-    else throw this.invalid(value);
+  protected check(n: number, value: unknown): void {
     // oslo truncates 1.9 to 1; a silent truncation is data loss, so it is refused here.
     if (!Number.isSafeInteger(n)) throw this.invalid(value, Number.isInteger(n) ? 'outside the safe integer range' : undefined);
-    if (this.min !== undefined && n < this.min) throw this.invalid(value);
-    // JSON has no -0: hold 0, which is what the other side will read.
-    return n === 0 ? 0 : n;
   }
 }
 
-export class FloatType extends FieldType<number> {
-  readonly kind: string;
-  readonly expected: string;
-  constructor(readonly min?: number) {
-    super();
-    this.kind = min === 0 ? 'NonNegativeFloat' : 'Float';
-    this.expected = min === 0 ? 'a non-negative finite number' : 'a finite number';
+export class FloatType extends NumberType {
+  protected readonly strings = FLOAT_STRING;
+  constructor(min?: number) {
+    super('Float', 'finite number', min);
   }
   jsonSchema(): JsonSchema {
     const schema: JsonSchema = { type: ['number', 'string'], format: this.min === 0 ? 'non-negative-float-string' : 'float-string' };
     if (this.min !== undefined) schema['minimum'] = this.min;
     return schema;
   }
-  coerce(value: unknown): number {
-    let n: number;
-    if (typeof value === 'number') n = value;
-    else if (typeof value === 'string' && FLOAT_STRING.test(value)) n = Number(value);
-    else throw this.invalid(value);
+  protected check(n: number, value: unknown): void {
     // JSON cannot carry NaN or Infinity.
-    if (!Number.isFinite(n) || (this.min !== undefined && n < this.min)) throw this.invalid(value);
-    return n === 0 ? 0 : n;
+    if (!Number.isFinite(n)) throw this.invalid(value);
   }
 }
 

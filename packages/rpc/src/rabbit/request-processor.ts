@@ -1,9 +1,10 @@
+import { isRecord } from '@versioned/objects';
 import { RpcError } from '../errors.js';
 import { toFailure } from '../failure.js';
 import { MAX_TIMER_MS } from '../transport-contract.js';
 import type { MessageHandler, RpcReply } from '../transport.js';
 import { RecentIds } from './recent-ids.js';
-import { decodeEnvelope, encodeEnvelope, fromOsloRequest, isPlainObject, toOsloHeartbeat, toOsloReply, type IncomingRequest } from './wire.js';
+import { decodeEnvelope, encodeEnvelope, fromOsloRequest, toOsloHeartbeat, toOsloReply, type IncomingRequest } from './wire.js';
 
 /** What the server half of a transport does with the bytes of a reply. */
 export type SendReply = (replyQueue: string, body: Buffer) => Promise<void>;
@@ -96,10 +97,10 @@ export class RequestProcessor {
 
 /** A handler that resolves with something other than a reply still answers the caller, with a failure. */
 function checkReply(reply: unknown): RpcReply {
-  if (isPlainObject(reply)) {
+  if (isRecord(reply)) {
     const failure = reply['failure'];
     if (failure === undefined || failure === null) return { result: reply['result'] ?? null };
-    if (isPlainObject(failure) && typeof failure['class'] === 'string') return reply as RpcReply;
+    if (isRecord(failure) && typeof failure['class'] === 'string') return reply as RpcReply;
   }
   throw new RpcError('invalid_message', 'the server handler returned something that is not a reply ({result} or {failure})');
 }

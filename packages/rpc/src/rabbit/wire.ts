@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isRecord } from '@versioned/objects';
 import { RpcError } from '../errors.js';
 import type { RpcMessage, RpcReply, SerializedFailure } from '../transport.js';
 import { failureFromOslo, failureToOslo } from './oslo-failures.js';
@@ -85,7 +86,7 @@ export function decodeEnvelope(body: Buffer): Record<string, unknown> {
   } catch (cause) {
     throw new RpcError('invalid_message', 'message body is not JSON', { cause });
   }
-  if (!isPlainObject(outer)) throw new RpcError('invalid_message', `message body must be a JSON object, got ${typeName(outer)}`);
+  if (!isRecord(outer)) throw new RpcError('invalid_message', `message body must be a JSON object, got ${typeName(outer)}`);
   if (!(ENVELOPE_VERSION_KEY in outer) || !(ENVELOPE_MESSAGE_KEY in outer)) return outer;
   const version = outer[ENVELOPE_VERSION_KEY];
   if (typeof version !== 'string' || version.split('.')[0] !== ENVELOPE_VERSION.split('.')[0]) {
@@ -99,7 +100,7 @@ export function decodeEnvelope(body: Buffer): Record<string, unknown> {
   } catch (cause) {
     throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" is not valid JSON`, { cause });
   }
-  if (!isPlainObject(inner)) throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" must hold an object, got ${typeName(inner)}`);
+  if (!isRecord(inner)) throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" must hold an object, got ${typeName(inner)}`);
   return inner;
 }
 
@@ -122,7 +123,7 @@ export function toOsloRequest(message: RpcMessage, call?: { msgId: string; reply
 export function fromOsloRequest(inner: Record<string, unknown>): IncomingRequest {
   const { method, args = {}, namespace = null, version } = inner;
   if (typeof method !== 'string' || method === '') throw new RpcError('invalid_message', `request "method" must be a non-empty string, got ${typeName(method)}`);
-  if (!isPlainObject(args)) throw new RpcError('invalid_message', `request "args" must be an object, got ${typeName(args)}`, { details: { method } });
+  if (!isRecord(args)) throw new RpcError('invalid_message', `request "args" must be an object, got ${typeName(args)}`, { details: { method } });
   if (namespace !== null && typeof namespace !== 'string') throw new RpcError('invalid_message', `request "namespace" must be a string or null, got ${typeName(namespace)}`, { details: { method } });
   if (version !== undefined && version !== null && typeof version !== 'string') throw new RpcError('invalid_message', `request "version" must be a string, got ${typeName(version)}`, { details: { method } });
   const context: Record<string, unknown> = {};
@@ -188,7 +189,7 @@ export function parseFailure(raw: unknown, msgId?: string): SerializedFailure {
       throw new RpcError('invalid_message', 'reply "failure" is not valid JSON', { cause, details: { msgId } });
     }
   }
-  if (!isPlainObject(value) || typeof value.class !== 'string') {
+  if (!isRecord(value) || typeof value.class !== 'string') {
     throw new RpcError('invalid_message', `reply "failure" must describe an exception with a "class", got ${typeName(value)}`, { details: { msgId } });
   }
   const failure: { -readonly [K in keyof SerializedFailure]: SerializedFailure[K] } = {
@@ -197,17 +198,13 @@ export function parseFailure(raw: unknown, msgId?: string): SerializedFailure {
     message: typeof value.message === 'string' ? value.message : '',
   };
   if (Array.isArray(value.args)) failure.args = value.args;
-  if (isPlainObject(value.kwargs)) failure.kwargs = value.kwargs;
+  if (isRecord(value.kwargs)) failure.kwargs = value.kwargs;
   if (Array.isArray(value.tb)) failure.tb = value.tb.map(String);
   return failure;
 }
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function typeName(value: unknown): string {
