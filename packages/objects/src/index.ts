@@ -1,5 +1,5 @@
 export { VersionedError, isVersionedError, formatPath, type ErrorCode, type PathSegment } from './errors.js';
-export { isRecord } from './records.js';
+export { isRecord, defineOwn } from './records.js';
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
 export * from './fields/index.js';
 export { isVersionedObject, metaOf, envelopeKeys, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';

@@ -1,4 +1,4 @@
-import { FieldType, VersionedError, formatPath, isVersionedError, isVersionedObject, parseVersion, compareVersions, type DecodeContext, type EncodeContext, type Primitive } from '@versioned/objects';
+import { FieldType, VersionedError, formatPath, isRecord, isVersionedError, isVersionedObject, parseVersion, compareVersions, type DecodeContext, type EncodeContext, type Primitive } from '@versioned/objects';
 import { RpcError } from '../errors.js';
 import type { ArgDecl, MethodDecl, VersionSpec, PreviousMethod } from './types.js';
 
@@ -65,14 +65,10 @@ function checkName(where: string, name: string, what: string): void {
   if (!NAME_RE.test(name) || RESERVED.has(name)) fail(where, `${JSON.stringify(name)} is not a valid ${what} name (letters, digits and _, starting with a letter)`);
 }
 
-function isPlain(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function argShape(where: string, name: string, decl: ArgDecl, since: string): ArgShape {
   checkName(where, name, 'argument');
   const spec = decl instanceof FieldType ? { type: decl } : decl;
-  if (!isPlain(spec) || !(spec.type instanceof FieldType)) fail(where, 'expected a field type (f.string()) or { type, default?, optional?, ifCapped? }');
+  if (!isRecord(spec) || !(spec.type instanceof FieldType)) fail(where, 'expected a field type (f.string()) or { type, default?, optional?, ifCapped? }');
   const hasDefault = Object.hasOwn(spec, 'default');
   const dflt = (spec as { default?: unknown }).default;
   const type = spec.type as FieldType;
@@ -99,13 +95,13 @@ function argShape(where: string, name: string, decl: ArgDecl, since: string): Ar
 
 function methodShape(where: string, name: string, decl: MethodDecl, since: string): MethodShape {
   checkName(where, name, 'method');
-  if (!isPlain(decl)) fail(where, 'expected { args?, result?, ifCapped? }');
+  if (!isRecord(decl)) fail(where, 'expected { args?, result?, ifCapped? }');
   if (decl.result !== undefined && !(decl.result instanceof FieldType)) fail(`${where}.result`, 'expected a field type');
   const args = new Map<string, ArgShape>();
-  if (decl.args !== undefined && !isPlain(decl.args)) fail(`${where}.args`, 'expected an object of argument name -> type');
+  if (decl.args !== undefined && !isRecord(decl.args)) fail(`${where}.args`, 'expected an object of argument name -> type');
   for (const [arg, a] of Object.entries(decl.args ?? {})) args.set(arg, argShape(`${where}.args.${arg}`, arg, a as ArgDecl, since));
   const ifCapped = decl.ifCapped;
-  if (ifCapped !== undefined && (!isPlain(ifCapped) || typeof ifCapped.method !== 'string')) fail(`${where}.ifCapped`, 'expected { method, args? }');
+  if (ifCapped !== undefined && (!isRecord(ifCapped) || typeof ifCapped.method !== 'string')) fail(`${where}.ifCapped`, 'expected { method, args? }');
   return Object.freeze({ name, since, args, result: decl.result, ifCapped: ifCapped as MethodShape['ifCapped'] });
 }
 
@@ -126,10 +122,10 @@ function openMajor(where: string, entry: VersionSpec, majors: readonly MajorDraf
   const previous = new Map<string, PreviousMethod>();
   if (entry.previous !== undefined) {
     if (!last) fail(`${where}.previous`, 'the first major has no previous major');
-    if (!isPlain(entry.previous)) fail(`${where}.previous`, 'expected an object of old method name -> { method?, upgrade?, downgrade? }');
+    if (!isRecord(entry.previous)) fail(`${where}.previous`, 'expected an object of old method name -> { method?, upgrade?, downgrade? }');
     for (const [old, map] of Object.entries(entry.previous as Record<string, PreviousMethod>)) {
       if (!last.methods.has(old)) fail(`${where}.previous.${old}`, `${old} is not a method of ${last.major}.x`);
-      if (!isPlain(map)) fail(`${where}.previous.${old}`, 'expected { method?, upgrade?, downgrade? }');
+      if (!isRecord(map)) fail(`${where}.previous.${old}`, 'expected { method?, upgrade?, downgrade? }');
       previous.set(old, map);
     }
   }
@@ -155,7 +151,7 @@ function extendMajor(where: string, entry: VersionSpec, majors: readonly MajorDr
   for (const [method, added] of Object.entries(entry.args ?? {})) {
     const shape = current.methods.get(method);
     if (!shape) fail(`${where}.args.${method}`, `${method} is not a method of ${current.major}.x; declare new methods in \`methods\``);
-    if (!isPlain(added)) fail(`${where}.args.${method}`, 'expected an object of argument name -> type');
+    if (!isRecord(added)) fail(`${where}.args.${method}`, 'expected an object of argument name -> type');
     const args = new Map(shape.args);
     for (const [name, decl] of Object.entries(added)) {
       const at = `${where}.args.${method}.${name}`;
@@ -190,8 +186,8 @@ export function compileHistory(topic: string, namespace: string | undefined, his
   const majors: MajorDraft[] = [];
   const releases: { name: string; version: string }[] = [];
   for (const [index, entry] of history.entries()) {
-    const where = `${topic} API history[${index}]${isPlain(entry as unknown) && typeof entry?.version === 'string' ? ` (${entry.version})` : ''}`;
-    if (!isPlain(entry as unknown)) fail(where, 'expected { version, release, note, methods?, args?, previous?, retires? }');
+    const where = `${topic} API history[${index}]${isRecord(entry as unknown) && typeof entry?.version === 'string' ? ` (${entry.version})` : ''}`;
+    if (!isRecord(entry as unknown)) fail(where, 'expected { version, release, note, methods?, args?, previous?, retires? }');
     const { version, release, note } = entry;
     if (typeof version !== 'string' || !/^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/.test(version)) fail(`${where}.version`, `expected "X.Y", got ${JSON.stringify(version)}`);
     if (typeof release !== 'string' || release.trim() === '') fail(`${where}.release`, 'expected the name of the release it ships in');
@@ -209,8 +205,8 @@ export function compileHistory(topic: string, namespace: string | undefined, his
       if (releases.some((r) => r.name === release)) fail(`${where}.release`, `${JSON.stringify(release)} comes again after ${JSON.stringify(previousRelease?.name)}; list versions oldest first`);
       releases.push({ name: release, version });
     } else previousRelease.version = version;
-    if (entry.methods !== undefined && !isPlain(entry.methods)) fail(`${where}.methods`, 'expected an object of method name -> { args, result }');
-    if (entry.args !== undefined && !isPlain(entry.args)) fail(`${where}.args`, 'expected an object of method name -> { argument: type }');
+    if (entry.methods !== undefined && !isRecord(entry.methods)) fail(`${where}.methods`, 'expected an object of method name -> { args, result }');
+    if (entry.args !== undefined && !isRecord(entry.args)) fail(`${where}.args`, 'expected an object of method name -> { argument: type }');
     if (opens) majors.push(openMajor(where, entry, majors));
     else extendMajor(where, entry, majors);
   }
@@ -273,7 +269,7 @@ export function mapArgs(fn: (args: Record<string, unknown>) => Record<string, un
   } catch (err) {
     throw new RpcError('invalid_api', `${where} threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { where } });
   }
-  if (!isPlain(out)) throw new RpcError('invalid_api', `${where} must return an object of argument name -> value, got ${out === null ? 'null' : typeof out}`, { details: { where } });
+  if (!isRecord(out)) throw new RpcError('invalid_api', `${where} must return an object of argument name -> value, got ${out === null ? 'null' : typeof out}`, { details: { where } });
   return out;
 }
 
