@@ -4,7 +4,8 @@
 // first failure). The last row is the heap the validator keeps after 3,000 distinct version strings.
 // Run: ./node_modules/.bin/tsc -b && node --expose-gc scripts/bench-validator.mjs
 import { performance } from 'node:perf_hooks';
-import { ObjectRegistry, SchemaValidator, VersionedObject, f, field, versionedObject } from '../packages/objects/dist/src/index.js';
+import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '../packages/objects/dist/src/index.js';
+import { SchemaValidator } from '../packages/objects/dist/src/schema.js';
 
 const registry = new ObjectRegistry();
 class Part extends VersionedObject {}

@@ -22,6 +22,12 @@ if ! /usr/bin/python3 -c 'import oslo_versionedobjects, oslo_messaging' 2>/dev/n
   apt_install python3-oslo.versionedobjects python3-oslo.messaging
 fi
 
+# The Python volume host of the process fleet (packages/demo/python) writes the services table in PostgreSQL.
+if ! /usr/bin/python3 -c 'import psycopg2' 2>/dev/null; then
+  echo "provision: installing python3-psycopg2"
+  apt_install python3-psycopg2
+fi
+
 # `pnpm bench:instructions` counts instructions with callgrind.
 command -v valgrind >/dev/null || { echo "provision: installing valgrind"; apt_install valgrind; }
 

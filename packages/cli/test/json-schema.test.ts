@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectRegistry, SchemaValidator, VersionedObject, f, field, jsonSchemaFor, schemaVersions, versionedObject } from '@versioned/objects';
+import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '@versioned/objects';
+import { SchemaValidator, jsonSchemaFor, schemaVersions } from '@versioned/objects/schema';
 import { validateAgainst } from '../src/checks/json-schema.js';
 import { sampleObject } from '../src/sample.js';
 

@@ -4,7 +4,7 @@ import { compareVersions, describeValue } from './version.js';
 import { wireFieldsAt } from './wire-fields.js';
 import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { BASE_HOOKS, markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { BASE_HOOKS, checkShadowing, markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import type { ObjectRegistry } from './registry.js';
 import type { VersionedObject } from './object.js';
 
@@ -32,10 +32,12 @@ export interface DecodeContext {
   readonly registry: ObjectRegistry;
   readonly limits: Required<DecodeLimits>;
   /** Decode a nested envelope. */
-  decodeChild(primitive: unknown): VersionedObjectLike;
+  /** Decode a nested envelope (or, from a plain object, a `target` object: see plain.ts). */
+  decodeChild(primitive: unknown, target: string): VersionedObjectLike;
 }
 
-export const DEFAULT_LIMITS: Required<DecodeLimits> = { maxDepth: 32, maxListLength: 1_000_000 };
+export { DEFAULT_LIMITS } from './meta.js';
+import { DEFAULT_LIMITS } from './meta.js';
 
 function bad(detail: string): VersionedError {
   return new VersionedError('invalid_primitive', detail);
@@ -111,6 +113,7 @@ class Decoder implements DecodeContext {
   private build(meta: ObjectMeta, env: Envelope): VersionedObject {
     const cls = meta.cls as unknown as typeof VersionedObject;
     const obj = new (cls as unknown as new () => VersionedObject)();
+    checkShadowing(obj, meta);
     let data = env.data;
     const upgrading = cls.upgradePrimitive !== BASE_HOOKS.upgradePrimitive && compareVersions(env.version, meta.version) < 0;
     if (upgrading) {

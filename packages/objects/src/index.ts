@@ -3,7 +3,7 @@ export { isRecord, defineOwn } from './records.js';
 export { parseVersion, compareVersions, isCompatible, isVersion, stripRevision, type VersionTuple } from './version.js';
 export * from './fields/index.js';
 export { isVersionedObject, metaOf, envelopeKeys, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
-export { VersionedObject, type FieldsOf } from './object.js';
+export { VersionedObject, OptionalFields, type FieldsOf, type FieldName, type FieldKey, type OptionalFieldName, type CreateFields } from './object.js';
 export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
 export { type Primitive, type ToPrimitiveOptions, type EncodeContext } from './to-primitive.js';
@@ -12,8 +12,8 @@ export { declaredVersions, type HistoryEntry, type FillValue, type VersionHistor
 export { readEnvelope, envelopeKeysOf, type Envelope, type FromPrimitiveOptions, type DecodeLimits, type DecodeContext } from './from-primitive.js';
 export { ObjectSerializer, type ObjectSerializerOptions } from './serializer.js';
 export { ObjectList } from './list.js';
+export type { FromPlainOptions } from './plain.js';
 export { Comparable, Timestamped } from './mixins.js';
 export { ManifestHistory } from './manifests.js';
 export { type IndirectionApi } from './serializer.js';
-export { jsonSchemaFor, schemaVersions, exportSchemas, SchemaValidator, type SchemaIssue, type SchemaResult } from './schema.js';
 export type { JsonSchema, SchemaContext } from './fields/type.js';

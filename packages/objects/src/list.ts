@@ -1,12 +1,13 @@
 import { LIST_BRAND } from './meta.js';
-import { VersionedObject } from './object.js';
+import { VersionedObject, type FieldKey, type FieldsOf } from './object.js';
 
 /**
  * The base of list objects (oslo's ObjectListBase): a versioned object whose `objects` field holds the
  * items. Subclasses declare it: `@field(f.listOfObjects('Volume'), { default: [] }) declare objects: Volume[]`.
  */
 export class ObjectList<T extends VersionedObject> extends VersionedObject implements Iterable<T> {
-  declare objects: T[];
+  // No `objects` here: a subclass declares it, `declare objects: T[]` (legacy decorators) or `accessor objects!: T[]`
+  // (standard), and TypeScript refuses an accessor over a base class's property.
   static readonly [LIST_BRAND] = true;
 
   constructor(init?: Record<string, unknown>) {
@@ -53,12 +54,13 @@ export class ObjectList<T extends VersionedObject> extends VersionedObject imple
 
   /** Append items; `objects` counts as changed. */
   push(...items: T[]): number {
-    this.objects = [...this.items(), ...items];
-    return this.objects.length;
+    const all = [...this.items(), ...items];
+    this.update({ objects: all } as unknown as FieldsOf<this>);
+    return all.length;
   }
 
   /** An unset list reads as empty rather than lazy-loading. */
   private items(): T[] {
-    return this.isSet('objects') ? this.objects : [];
+    return this.isSet('objects' as FieldKey<this>) ? (this as unknown as { objects: T[] }).objects : [];
   }
 }

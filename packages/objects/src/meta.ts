@@ -1,6 +1,8 @@
 import { VersionedError } from './errors.js';
 import type { FieldType } from './fields/type.js';
 import type { VersionHistory } from './history.js';
+import type { DecodeLimits } from './from-primitive.js';
+import type { ObjectRegistry } from './registry.js';
 import { describeValue, isVersion } from './version.js';
 
 /** Marks every VersionedObject, so instances from two copies of the package are recognised. */
@@ -54,6 +56,12 @@ export function makeFieldDef<T>(name: string, type: FieldType<T>, options: Field
   };
 }
 
+/** The decoder's default limits (from-primitive.ts), here so that modules below it can use them. */
+export const DEFAULT_LIMITS: Required<DecodeLimits> = { maxDepth: 32, maxListLength: 1_000_000 };
+
+/** The registry each class was registered in by its decorator: where its children's classes are looked up by name. */
+export const HOME_REGISTRY = new WeakMap<ObjectMeta, ObjectRegistry>();
+
 /** Everything known about a decorated class. */
 export interface ObjectMeta {
   readonly name: string;
@@ -79,7 +87,7 @@ export interface ObjectMeta {
   /** The envelope keys, precomputed. */
   readonly keys: EnvelopeKeys;
   /** @internal Compiled encoders (by target version) and decoder, filled on first use. */
-  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown> };
+  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown>; shadowingChecked?: boolean };
 }
 
 /** The five keys of an envelope under one serial namespace (`versioned_object.name`...). */
@@ -176,21 +184,24 @@ export function hasMeta(cls: object): boolean {
 export const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Names of methods and accessors up the prototype chain that are not field accessors of a decorated class. */
-export function reservedNames(cls: Function): Set<string> {
+/** `accessors`: the class's own `accessor` fields (standard decorators), which are not names taken by the class. */
+export function reservedNames(cls: Function, accessors: ReadonlySet<string> = new Set()): Set<string> {
   const names = new Set<string>(['__proto__', 'constructor', 'prototype']);
   for (let proto = cls.prototype; proto; proto = Object.getPrototypeOf(proto)) {
     const ctor = proto.constructor;
     const fieldNames = hasMeta(ctor) ? new Set((ctor as { [META]: ObjectMeta })[META].fieldMap.keys()) : new Set<string>();
-    for (const key of Object.getOwnPropertyNames(proto)) if (!fieldNames.has(key)) names.add(key);
+    const own = proto === cls.prototype ? accessors : fieldNames;
+    for (const key of Object.getOwnPropertyNames(proto)) if (!fieldNames.has(key) && !own.has(key)) names.add(key);
   }
   return names;
 }
 
-/** Field names are identifiers and not taken by the class (the decorator's check, and register()'s). */
-export function checkFieldNames(names: Iterable<string>, cls: Function, fail: (detail: string) => VersionedError): void {
-  const reserved = reservedNames(cls);
+/** Field names are identifiers, not `then`, and not taken by the class (the decorator's check, and register()'s). */
+export function checkFieldNames(names: Iterable<string>, cls: Function, fail: (detail: string) => VersionedError, accessors?: ReadonlySet<string>): void {
+  const reserved = reservedNames(cls, accessors);
   for (const name of names) {
     if (typeof name !== 'string' || !FIELD_NAME.test(name)) throw fail(`field name ${JSON.stringify(name)} must match ${FIELD_NAME}`);
+    if (name === 'then') throw fail('field name "then" is reserved: it would make every object a thenable, and `await obj` would call it');
     if (reserved.has(name)) throw fail(`field name ${JSON.stringify(name)} is taken by a method or property of the class`);
   }
 }
@@ -242,4 +253,22 @@ export function checkMeta(meta: unknown): asserts meta is ObjectMeta {
   const compiled = m.compiled as { encoders?: unknown } | undefined;
   if (typeof compiled !== 'object' || compiled === null || !(compiled.encoders instanceof Map)) throw fail('compiled must be { decoder: undefined, encoders: new Map() }');
   if (!Array.isArray(m.extraFields) || !Array.isArray(m.remotables)) throw fail('extraFields and remotables must be arrays');
+}
+
+/**
+ * @internal With `useDefineForClassFields`, `size!: number` defines an own property on every instance that hides
+ * the field's accessor. The class decorator constructs nothing, so this is checked on a class's first instance
+ * that is created, decoded or encoded.
+ */
+export function checkShadowing(obj: object, meta: ObjectMeta = metaOf(obj)): void {
+  if (meta.compiled.shadowingChecked) return;
+  for (const key of Object.getOwnPropertyNames(obj)) {
+    if (meta.fieldMap.has(key)) {
+      throw new VersionedError(
+        'registration',
+        `${meta.name}.${key}: an instance property hides the field; declare it as \`declare ${key}: T\` (or compile with useDefineForClassFields: false), or with standard decorators as \`accessor ${key}: T\``,
+      );
+    }
+  }
+  meta.compiled.shadowingChecked = true;
 }

@@ -1,15 +1,58 @@
-import { inspect } from 'node:util';
 import { VersionedError, within } from './errors.js';
-import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, checkShadowing, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
 import { changedInPlace, childHasChanges, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
 import { defaultRegistry } from './registry.js';
+import { fromPlain, toPlain, type FromPlainOptions } from './plain.js';
 import { defineOwn } from './records.js';
 import type { FieldType } from './fields/type.js';
 
-/** The field values of an object type, for typed construction: `Volume.create({ size: 1 })`. */
-export type FieldsOf<T> = { [K in keyof T as K extends keyof VersionedObject ? never : T[K] extends (...args: never[]) => unknown ? never : K]?: T[K] };
+/**
+ * Declares which fields of a class may be left out of `create()` although their type has no `null`: the ones
+ * with a `default` (set by setDefaults()), or any a caller may leave unset.
+ * `declare [OptionalFields]?: 'status' | 'metadata'`.
+ */
+export const OptionalFields: unique symbol = Symbol('@versioned/objects.OptionalFields');
+
+/** The names of an object type's fields: its properties that are neither methods nor VersionedObject's own members. */
+export type FieldName<T> = {
+  [K in keyof T]-?: K extends keyof VersionedObject ? never : K extends string ? (T[K] extends (...args: never[]) => unknown ? never : K) : never;
+}[keyof T];
+
+/**
+ * The names `isSet()`, `unset()`, `resetChanges()` and `setDefaults()` take: the fields, or any string for an
+ * object whose type has none known (a `VersionedObject`). Inside a class's own methods, where `this` is
+ * generic, its members' names are accepted (`this.isSet('host')`).
+ */
+export type FieldKey<T> = ([FieldName<T>] extends [never] ? string : FieldName<T>) | (keyof T & string);
+
+/** Every field of an object type, each optional: what `update()` takes. */
+export type FieldsOf<T> = [FieldName<T>] extends [never] ? Record<string, unknown> : { [K in FieldName<T>]?: T[K] };
+
+type IsReadonly<T, K extends keyof T> = (<V>() => V extends { [Q in K]: T[K] } ? 1 : 2) extends <V>() => V extends { -readonly [Q in K]: T[K] } ? 1 : 2 ? false : true;
+
+/**
+ * The fields `create()` may leave out: nullable ones (`T | null`), optional ones (`name?: T`), those named in
+ * `[OptionalFields]`, and read-only properties (getters such as extra fields).
+ */
+export type OptionalFieldName<T> = {
+  [K in FieldName<T>]: null extends T[K] ? K : undefined extends T[K] ? K : K extends OptionalNames<T> ? K : IsReadonly<T, K> extends true ? K : never;
+}[FieldName<T>];
+type OptionalNames<T> = T extends { readonly [OptionalFields]?: infer N } ? N : never;
+
+/** What `create()` takes: every required field, the others optional. */
+export type CreateFields<T> = { [K in Exclude<FieldName<T>, OptionalFieldName<T>>]: T[K] } & { [K in OptionalFieldName<T>]?: T[K] };
+
+/**
+ * The store of an object's field values: a fast-mode object with no Object.prototype behind it, so a polluted
+ * `Object.prototype.size` is not a value of `size` (Object.create(null) would give a slower dictionary-mode object).
+ */
+const FieldValues = function FieldValues(this: Record<string, unknown>) {} as unknown as new () => Record<string, unknown>;
+FieldValues.prototype = Object.create(null);
+
+/** Node's util.inspect.custom, without importing node:util (the default entry runs in a browser too). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /**
  * The base of every versioned object. Subclasses are decorated with `@versionedObject()` and declare
@@ -17,29 +60,79 @@ export type FieldsOf<T> = { [K in keyof T as K extends keyof VersionedObject ? n
  */
 export class VersionedObject implements VersionedObjectLike {
   declare readonly [OBJECT_BRAND]: true;
-  /** @internal Field values; an unset field has no key. */
-  declare $values: Record<string, unknown>;
-  /** @internal Names of fields assigned since the last resetChanges(). */
-  declare $changes: Set<string>;
-  /** @internal The version this instance was decoded at (it is re-sent at that version). */
-  declare $wireVersion: string | undefined;
-  /** @internal Snapshots of container values, to see in-place changes (see changes.ts). */
-  declare $baseline: Map<string, unknown> | undefined;
-  /** @internal Fields the decoder filled in (upgradePrimitive, a history `fill`), not received and not assigned since. */
-  declare $filled: Set<string> | undefined;
+  // The internal state lives in private fields, read through the non-enumerable accessors below: nothing of it
+  // is an own property, so Object.keys(), a spread, JSON and class-transformer see none of it.
+  #values: Record<string, unknown>;
+  #changes: Set<string>;
+  #wireVersion: string | undefined;
+  #baseline: Map<string, unknown> | undefined;
+  #filled: Set<string> | undefined;
 
   constructor(init?: Record<string, unknown>) {
-    this.$values = {};
-    this.$changes = NO_CHANGES;
-    this.$wireVersion = undefined;
-    this.$baseline = undefined;
-    this.$filled = undefined;
-    if (init !== undefined) this.update(init);
+    this.#values = new FieldValues();
+    this.#changes = NO_CHANGES;
+    this.#wireVersion = undefined;
+    this.#baseline = undefined;
+    this.#filled = undefined;
+    if (init !== undefined) this.update(init as FieldsOf<this>);
   }
 
-  /** Construct with typed initial values; each one counts as a change, as in oslo. */
-  static create<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, init: FieldsOf<T> = {}): T {
-    return new this(init as Record<string, unknown>);
+  /** @internal Field values (null-prototype: a polluted Object.prototype is never read as a value); an unset field has no key. */
+  get $values(): Record<string, unknown> {
+    return this.#values;
+  }
+  set $values(values: Record<string, unknown>) {
+    this.#values = values;
+  }
+  /** @internal Names of fields assigned since the last resetChanges(). */
+  get $changes(): Set<string> {
+    return this.#changes;
+  }
+  set $changes(changes: Set<string>) {
+    this.#changes = changes;
+  }
+  /** @internal The version this instance was decoded at (it is re-sent at that version). */
+  get $wireVersion(): string | undefined {
+    return this.#wireVersion;
+  }
+  set $wireVersion(version: string | undefined) {
+    this.#wireVersion = version;
+  }
+  /** @internal Snapshots of container values, to see in-place changes (see changes.ts). */
+  get $baseline(): Map<string, unknown> | undefined {
+    return this.#baseline;
+  }
+  set $baseline(baseline: Map<string, unknown> | undefined) {
+    this.#baseline = baseline;
+  }
+  /** @internal Fields the decoder filled in (upgradePrimitive, a history `fill`), not received and not assigned since. */
+  get $filled(): Set<string> | undefined {
+    return this.#filled;
+  }
+  set $filled(filled: Set<string> | undefined) {
+    this.#filled = filled;
+  }
+
+  /**
+   * Construct with typed initial values; each one counts as a change, as in oslo. Every field whose type has
+   * no `null` is required, unless it is optional (`name?: T`) or named in `[OptionalFields]` (a field with a
+   * default, say); `partial()` leaves any field unset.
+   */
+  static create<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, ...[init]: {} extends CreateFields<T> ? [init?: CreateFields<T>] : [init: CreateFields<T>]): T {
+    const obj = new this(init as Record<string, unknown>);
+    checkShadowing(obj);
+    return obj;
+  }
+
+  /**
+   * Construct with some fields set and the others unset, as oslo allows (an unset field is lazy-loaded or left
+   * out of the envelope). Each value counts as a change. `create()` is the checked form: it requires the
+   * required fields.
+   */
+  static partial<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, init: FieldsOf<T> = {}): T {
+    const obj = new this(init as Record<string, unknown>);
+    checkShadowing(obj);
+    return obj;
   }
 
   /** Decode an envelope (see ObjectRegistry.fromPrimitive) and check it is an object of this class's name. */
@@ -51,6 +144,17 @@ export class VersionedObject implements VersionedObjectLike {
       throw new VersionedError('unsupported_object', `expected a ${meta.name} primitive, got a ${obj.objName}`, { path: [meta.name] });
     }
     return obj as T;
+  }
+
+  /**
+   * An object from its plain form (what `toPlain()` gives, a DTO, a JSON request body): every key must be a
+   * field, every value is checked as the decoder checks it (dates as ISO strings, sets as arrays, children as
+   * plain objects), fields with a default and left out get it, and the others are required unless nullable
+   * (`{ partial: true }` lifts that). Errors are typed, with the path: `Volume.attachments[2].id: expected a UUID`.
+   * Every value counts as a change, as with create().
+   */
+  static fromPlain<T extends VersionedObject>(this: abstract new (...args: never[]) => T, plain: unknown, options?: FromPlainOptions): T {
+    return fromPlain(metaOf(this), plain, options) as T;
   }
 
   /**
@@ -77,25 +181,25 @@ export class VersionedObject implements VersionedObjectLike {
   }
 
   /** Assign several fields at once: every value is checked before any field changes. */
-  update(values: Record<string, unknown>): this {
+  update(values: FieldsOf<this>): this {
     const meta = metaOf(this);
     const checked: [FieldDef, unknown][] = [];
     for (const key of Object.keys(values)) {
       const def = meta.fieldMap.get(key);
       if (!def) throw unknownField(meta, key);
-      checked.push([def, coerceFor(this, meta, def, values[key])]);
+      checked.push([def, coerceFor(this, meta, def, (values as Record<string, unknown>)[key])]);
     }
     for (const [def, value] of checked) store(this, def, value);
     return this;
   }
 
-  isSet(name: string): boolean {
+  isSet(name: FieldKey<this>): boolean {
     fieldDef(this, name);
     return this.$values[name] !== undefined;
   }
 
   /** Forget a field's value (oslo's delattr). */
-  unset(name: string): void {
+  unset(name: FieldKey<this>): void {
     fieldDef(this, name);
     delete this.$values[name];
     this.$changes.delete(name);
@@ -121,8 +225,8 @@ export class VersionedObject implements VersionedObjectLike {
    * Clear change tracking for `fields` (all when omitted or empty, as oslo's obj_reset_changes);
    * `recursive` clears the children's too.
    */
-  resetChanges(fields?: Iterable<string>, options: { recursive?: boolean } = {}): void {
-    let names = fields === undefined ? undefined : [...fields];
+  resetChanges(fields?: Iterable<FieldKey<this>>, options: { recursive?: boolean } = {}): void {
+    let names: string[] | undefined = fields === undefined ? undefined : [...fields];
     if (names) for (const name of names) fieldDef(this, name);
     if (names?.length === 0) names = undefined;
     if (options.recursive) {
@@ -148,7 +252,7 @@ export class VersionedObject implements VersionedObjectLike {
   }
 
   /** Set unset fields that have defaults to a fresh copy of the default: the named ones, or all. */
-  setDefaults(...names: string[]): void {
+  setDefaults(...names: FieldKey<this>[]): void {
     const meta = metaOf(this);
     const defs = names.length ? names.map((n) => fieldDef(this, n)) : meta.fields.filter((d) => d.hasDefault);
     for (const def of defs) {
@@ -175,9 +279,9 @@ export class VersionedObject implements VersionedObjectLike {
   clone(memo: Map<object, unknown> = new Map()): this {
     const seen = memo.get(this);
     if (seen) return seen as this;
-    const copy = Object.create(Object.getPrototypeOf(this)) as this;
+    // The base constructor only (it makes the private state), on this object's prototype: no subclass constructor runs.
+    const copy = Reflect.construct(VersionedObject, [], this.constructor) as this;
     memo.set(this, copy);
-    copy.$values = {};
     const inPlace = changedInPlace(this);
     copy.$changes = this.$changes.size || inPlace ? new Set([...this.$changes, ...(inPlace ?? [])]) : NO_CHANGES;
     copy.$wireVersion = this.$wireVersion;
@@ -200,7 +304,16 @@ export class VersionedObject implements VersionedObjectLike {
 
   /** The oslo.versionedobjects envelope; see ToPrimitiveOptions for backporting. */
   toPrimitive(options?: ToPrimitiveOptions): Primitive {
+    checkShadowing(this);
     return encodeObject(this, options);
+  }
+
+  /**
+   * The set fields as plain JSON values, children included (no envelope, version or changes): for DTOs and
+   * framework responses. `fromPlain()` reads it back.
+   */
+  toPlain(): Record<string, unknown> {
+    return toPlain(this);
   }
 
   /** `JSON.stringify(obj)` gives the envelope. */
@@ -208,24 +321,17 @@ export class VersionedObject implements VersionedObjectLike {
     return this.toPrimitive();
   }
 
-  /** Printed form, with SensitiveString fields masked. */
+  /** Printed form, with SensitiveString fields masked: `Volume@1.2 { size: 1, name: 'db' }`. */
   toString(): string {
-    return inspect(this, { depth: 4, breakLength: Infinity });
+    return printed(this, 4, new Set());
   }
 
-  [inspect.custom](depth: number, options: { stylize: (s: string, style: string) => string }, insp: typeof inspect): string {
-    const meta = metaOf(this);
-    const shown: Record<string, unknown> = {};
-    for (const def of meta.fields) {
-      const value = this.$values[def.name];
-      if (value === undefined) continue;
-      shown[def.name] = value === null ? null : masked(def.type, value);
-    }
-    for (const name of meta.extraFields) shown[name] = (this as unknown as Record<string, unknown>)[name];
-    const label = `${meta.name}@${this.objVersion}`;
+  /** Node's util.inspect (and console.log) print the same fields, SensitiveString values masked. */
+  [INSPECT](depth: number, options: { stylize: (s: string, style: string) => string }, insp: (value: unknown, options: object) => string): string {
+    const label = `${metaOf(this).name}@${this.objVersion}`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
     // The fields print at the object's own depth, so a child's fields show as a nested plain object's would.
-    return `${label} ${insp(shown, { ...options, depth } as Parameters<typeof inspect>[1])}`;
+    return `${label} ${insp(shownFields(this), { ...options, depth })}`;
   }
 }
 
@@ -233,6 +339,45 @@ Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
 BASE_HOOKS.whatChanged = VersionedObject.prototype.whatChanged;
 BASE_HOOKS.makeCompatible = VersionedObject.prototype.makeCompatible;
 BASE_HOOKS.upgradePrimitive = VersionedObject.upgradePrimitive;
+
+
+/** The fields shown when an object is printed: set ones (SensitiveString values masked), then the extra fields. */
+function shownFields(obj: VersionedObject): Record<string, unknown> {
+  const meta = metaOf(obj);
+  const shown: Record<string, unknown> = {};
+  for (const def of meta.fields) {
+    const value = obj.$values[def.name];
+    if (value === undefined) continue;
+    shown[def.name] = value === null ? null : masked(def.type, value);
+  }
+  for (const name of meta.extraFields) shown[name] = (obj as unknown as Record<string, unknown>)[name];
+  return shown;
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A compact one-line rendering for toString(), close to util.inspect's. */
+function printed(value: unknown, depth: number, seen: Set<object>): string {
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (seen.has(value)) return '[Circular]';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
+  const list = (items: string[], open: string, close: string): string => (items.length ? `${open} ${items.join(', ')} ${close}` : `${open}${close}`);
+  if (depth < 0) return value instanceof VersionedObject ? `[${metaOf(value).name}@${value.objVersion}]` : Array.isArray(value) ? '[Array]' : '[Object]';
+  seen.add(value);
+  try {
+    const inner = (v: unknown): string => printed(v, depth - 1, seen);
+    if (value instanceof VersionedObject) return `${metaOf(value).name}@${value.objVersion} ${printed(shownFields(value), depth, seen)}`;
+    if (Array.isArray(value)) return list(value.map(inner), '[', ']');
+    if (value instanceof Set) return `Set(${value.size}) ${list([...value].map(inner), '{', '}')}`;
+    if (value instanceof Map) return `Map(${value.size}) ${list([...value].map(([k, v]) => `${inner(k)} => ${inner(v)}`), '{', '}')}`;
+    const entries = Object.keys(value).map((k) => `${IDENTIFIER.test(k) ? k : printed(k, 0, seen)}: ${inner((value as Record<string, unknown>)[k])}`);
+    return list(entries, '{', '}');
+  } finally {
+    seen.delete(value);
+  }
+}
 
 /** A value for printing: SensitiveString values masked, inside lists, sets and dicts too (as oslo's stringify does). */
 function masked(type: FieldType, value: unknown): unknown {

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// The schema entry, `@versioned/objects/schema`: JSON Schemas of the wire envelopes and a validator built on ajv,
+// which only this entry loads (the default entry stays small and browser-safe).
 import { Ajv, type ValidateFunction, type ErrorObject } from 'ajv';
 import { VersionedError, formatPath, isVersionedError, type PathSegment } from './errors.js';
 import { DEFAULT_LIMITS, envelopeKeysOf, type DecodeLimits } from './from-primitive.js';
@@ -456,17 +456,4 @@ class Lru<V> {
     }
     this.map.set(key, { value, used: ++this.clock });
   }
-}
-
-/** Write every schema as `<dir>/<Name>/<version>.schema.json`, for other languages. Returns the files written. */
-export function exportSchemas(dir: string, registry: ObjectRegistry = defaultRegistry): string[] {
-  const files: string[] = [];
-  for (const { name, version } of schemaVersions(registry)) {
-    const folder = join(dir, name);
-    mkdirSync(folder, { recursive: true });
-    const file = join(folder, `${version}.schema.json`);
-    writeFileSync(file, `${JSON.stringify(jsonSchemaFor(name, version, registry), null, 2)}\n`);
-    files.push(file);
-  }
-  return files;
 }

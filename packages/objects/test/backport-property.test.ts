@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SchemaValidator, compareVersions, metaOf, type ObjectRegistry } from '../src/index.js';
+import { compareVersions, metaOf, type ObjectRegistry } from '../src/index.js';
+import { SchemaValidator } from '../src/schema.js';
 import { objectFor } from './fixtures/arbitraries.js';
 import { current, releaseA, releaseB } from './fixtures/storage.js';
 

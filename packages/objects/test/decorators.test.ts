@@ -192,20 +192,37 @@ describe('@versionedObject: fields', () => {
     });
   }
 
-  it('refuses a class whose instances carry an own property hiding a field (what `size!: number` does under useDefineForClassFields)', () => {
-    const err = refused(() => {
-      class Shadowed extends VersionedObject {
-        @field(f.integer()) declare size: number;
-        constructor(init?: Record<string, unknown>) {
-          super(init);
-          // What TypeScript emits for `size!: number` with useDefineForClassFields: an own data property.
-          Object.defineProperty(this, 'size', { value: undefined, writable: true, enumerable: true, configurable: true });
-        }
+  it('refuses a class whose instances carry an own property hiding a field (what `size!: number` does under useDefineForClassFields), at its first instance', () => {
+    class Shadowed extends VersionedObject {
+      @field(f.integer()) declare size: number;
+      constructor(init?: Record<string, unknown>) {
+        super(init);
+        // What TypeScript emits for `size!: number` with useDefineForClassFields: an own data property.
+        Object.defineProperty(this, 'size', { value: undefined, writable: true, enumerable: true, configurable: true });
       }
-      versionedObject({ name: 'Shadowed', version: '1.0', registry: new ObjectRegistry() })(Shadowed);
-    });
-    assert.equal(err.code, 'registration');
-    assert.match(err.message, /Shadowed\.size: an instance property hides the field; declare it as `declare size: T`/);
+    }
+    // Decorating constructs nothing, so it cannot see the property yet.
+    versionedObject({ name: 'Shadowed', version: '1.0', registry: new ObjectRegistry() })(Shadowed);
+    for (const use of [() => Shadowed.create({ size: 1 }), () => new Shadowed().toPrimitive()]) {
+      const err = refused(use);
+      assert.equal(err.code, 'registration');
+      assert.match(err.message, /Shadowed\.size: an instance property hides the field; declare it as `declare size: T`/);
+    }
+  });
+
+  it('constructs no instance when decorating: a constructor with side effects does not run at import', () => {
+    let constructed = 0;
+    @versionedObject({ name: 'SideEffects', version: '1.0', registry: new ObjectRegistry() })
+    class SideEffects extends VersionedObject {
+      @field(f.integer()) declare size: number;
+      constructor(init?: Record<string, unknown>) {
+        super(init);
+        constructed++;
+      }
+    }
+    assert.equal(constructed, 0);
+    SideEffects.create({ size: 1 });
+    assert.equal(constructed, 1);
   });
 
   it('refuses `size!: number` as TypeScript really emits it with useDefineForClassFields, and accepts `declare size: number`', async () => {
@@ -224,7 +241,8 @@ describe('@versionedObject: fields', () => {
       return import(pathToFileURL(join(dir, file)).href);
     };
     try {
-      await assert.rejects(load('shadowed.mjs', compile('size!: number')), {
+      const shadowed = await load('shadowed.mjs', compile('size!: number'));
+      assert.throws(() => (shadowed.Compiled as unknown as { create(init: object): unknown }).create({ size: 3 }), {
         code: 'registration',
         message: /^Compiled\.size: an instance property hides the field; declare it as `declare size: T`/,
       });
@@ -241,7 +259,7 @@ describe('@versionedObject: fields', () => {
       @field(f.integer()) declare size: number;
       cache = new Map<string, number>();
     }
-    const w = WithCache.create({ size: 2 });
+    const w = WithCache.partial({ size: 2 });
     assert.equal(w.size, 2);
     assert.deepEqual(Object.keys(w.toPrimitive()['versioned_object.data'] as object), ['size']);
   });

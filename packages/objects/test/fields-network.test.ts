@@ -1,5 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { isIPv4, isIPv6 } from 'node:net';
+import fc from 'fast-check';
 import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '../src/index.js';
 
 const registry = new ObjectRegistry();
@@ -49,6 +51,28 @@ function wire(key: Key, value: unknown): [unknown, unknown] {
 }
 
 describe('IPAddress', () => {
+  it('accepts exactly what node:net accepts (the grammar is written out, so the default entry imports no node: module)', () => {
+    const near = fc.oneof(
+      fc.ipV4(),
+      fc.ipV4Extended(),
+      fc.ipV6(),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFg:.%'), maxLength: 45 }),
+      fc.tuple(fc.ipV6(), fc.nat(44), fc.constantFrom('', ':', '::', '.', '0', '00', 'fffff', '1.2.3.4', '%')).map(([ip, at, s]) => ip.slice(0, at) + s + ip.slice(at)),
+    );
+    fc.assert(
+      fc.property(near, (text) => {
+        const expected = isIPv4(text) ? text : isIPv6(text) && !text.includes('%') ? 'v6' : undefined;
+        let got: string | undefined;
+        try {
+          got = Port.partial({ ip: text }).ip;
+        } catch {
+          got = undefined;
+        }
+        assert.equal(got === undefined ? undefined : expected === 'v6' ? 'v6' : got, expected, text);
+      }),
+      { numRuns: 20000 },
+    );
+  });
   it('accepts IPv4 addresses as written', () => {
     assert.equal(coerced('ip', '192.168.0.1'), '192.168.0.1');
   });

@@ -86,7 +86,7 @@ describe('String', () => {
 });
 
 describe('SensitiveString', () => {
-  const obj = Scalars.create({ secret: 'hunter2', text: 'visible' });
+  const obj = Scalars.partial({ secret: 'hunter2', text: 'visible' });
   it('is masked by util.inspect', () => {
     const shown = inspect(obj);
     assert.doesNotMatch(shown, /hunter2/);
@@ -121,7 +121,7 @@ describe('SensitiveString inside containers and children', () => {
     passwords: ['hunter2', 'letmein'],
     tokens: { admin: 's3cr3t' },
     keys: new Set(['k3y']),
-    inner: Scalars.create({ secret: 'n3sted' }),
+    inner: Scalars.partial({ secret: 'n3sted' }),
   });
   it('masks every element of a list, dict or set of sensitive strings when printed, as oslo does', () => {
     for (const shown of [inspect(creds), String(creds), inspect(creds, { depth: Infinity })]) {
@@ -311,7 +311,7 @@ describe('DateTime', () => {
   });
   it('copies an assigned Date, so mutating the original does not change the object', () => {
     const d = new Date('2021-03-04T05:06:07Z');
-    const obj = Scalars.create({ at: d });
+    const obj = Scalars.partial({ at: d });
     d.setUTCFullYear(1999);
     assert.equal(obj.at.getUTCFullYear(), 2021);
   });
@@ -335,7 +335,7 @@ describe('StateMachine', () => {
     assert.equal(coerced('status', 'deleting'), 'deleting');
   });
   it('allows the declared transitions', () => {
-    const obj = Scalars.create({ status: 'creating' });
+    const obj = Scalars.partial({ status: 'creating' });
     obj.status = 'available';
     obj.status = 'in-use';
     obj.status = 'available';
@@ -343,12 +343,12 @@ describe('StateMachine', () => {
     assert.equal(obj.status, 'deleting');
   });
   it('allows staying in the same state', () => {
-    const obj = Scalars.create({ status: 'available' });
+    const obj = Scalars.partial({ status: 'available' });
     obj.status = 'available';
     assert.equal(obj.status, 'available');
   });
   it('refuses an undeclared transition, naming the allowed ones, and keeps the old state', () => {
-    const obj = Scalars.create({ status: 'creating' });
+    const obj = Scalars.partial({ status: 'creating' });
     assert.throws(() => (obj.status = 'in-use'), {
       code: 'invalid_value',
       message: 'Scalars.status: expected one of "creating", "available", "in-use", "error", "deleting", got "in-use" (not allowed to transition from "creating"; allowed: "available", "error")',
@@ -356,7 +356,7 @@ describe('StateMachine', () => {
     assert.equal(obj.status, 'creating');
   });
   it('says a terminal state allows no transition', () => {
-    const obj = Scalars.create({ status: 'deleting' });
+    const obj = Scalars.partial({ status: 'deleting' });
     assert.throws(() => (obj.status = 'available'), { message: /not allowed to transition from "deleting"; allowed: none \(terminal state\)/ });
   });
   it('rejects values that are not states', () => {

@@ -19,7 +19,7 @@ const VO = 'versioned_object';
 const dataOf = (p: Primitive): Record<string, unknown> => p[`${VO}.data`] as Record<string, unknown>;
 
 function volumeWith(data: Record<string, unknown>): Primitive {
-  const base = Volume.create({ id: VOLUME_ID, size: 1 }).toPrimitive();
+  const base = Volume.partial({ id: VOLUME_ID, size: 1 }).toPrimitive();
   return { ...base, [`${VO}.data`]: { ...dataOf(base), ...data } };
 }
 

@@ -16,7 +16,7 @@ after(() => oracle?.close());
 const VO = 'versioned_object';
 
 function volumePrimitive(data: Record<string, unknown> = {}, envelope: Record<string, unknown> = {}): Primitive {
-  const base = Volume.create({ id: VOLUME_ID, size: 1 }).toPrimitive();
+  const base = Volume.partial({ id: VOLUME_ID, size: 1 }).toPrimitive();
   return { ...base, [`${VO}.data`]: { ...(base[`${VO}.data`] as object), ...data }, ...envelope };
 }
 
@@ -45,7 +45,7 @@ describe('envelopes both sides refuse', () => {
     assertBothReject(volumePrimitive({}, { [`${VO}.namespace`]: 'acme' }), { code: 'foreign_namespace', pythonType: 'UnsupportedObjectError' }));
 
   test('a Widget claiming the versionedobjects project, at an acme receiver: foreign_namespace / UnsupportedObjectError', () =>
-    assertBothReject({ ...Widget.create({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.namespace`]: 'versionedobjects' }, {
+    assertBothReject({ ...Widget.partial({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.namespace`]: 'versionedobjects' }, {
       code: 'foreign_namespace',
       pythonType: 'UnsupportedObjectError',
       base: 'acme',
@@ -61,14 +61,14 @@ describe('envelopes both sides refuse', () => {
     assertBothReject(volumePrimitive({}, { [`${VO}.version`]: '1.3.1' }), { code: 'incompatible_version', pythonType: 'IncompatibleObjectVersion' }));
 
   test('an older major (Widget 1.0 where 2.1 is registered): incompatible_version / IncompatibleObjectVersion', () =>
-    assertBothReject({ ...Widget.create({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.version`]: '1.0' }, {
+    assertBothReject({ ...Widget.partial({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.version`]: '1.0' }, {
       code: 'incompatible_version',
       pythonType: 'IncompatibleObjectVersion',
       base: 'acme',
     }));
 
   test('a Flavor under versioned_object keys, at a nova receiver: foreign_namespace / KeyError', () => {
-    const nova = Flavor.create({ id: 1, name: 'm1.tiny', memory_mb: 512 }).toPrimitive();
+    const nova = Flavor.partial({ id: 1, name: 'm1.tiny', memory_mb: 512 }).toPrimitive();
     const renamed = Object.fromEntries(Object.entries(nova).map(([key, value]) => [key.replace(/^nova_object\./, `${VO}.`), value]));
     return assertBothReject(renamed, { code: 'foreign_namespace', pythonType: 'KeyError', base: 'nova' });
   });
@@ -111,7 +111,7 @@ describe('field values both sides refuse', () => {
   }
 
   test('a Volume envelope in the Attachment field: invalid_value at Volume.attachment / ValueError', () =>
-    assertBothReject(volumePrimitive({ attachment: Volume.create({ id: VOLUME_ID, size: 2 }).toPrimitive() }), {
+    assertBothReject(volumePrimitive({ attachment: Volume.partial({ id: VOLUME_ID, size: 2 }).toPrimitive() }), {
       code: 'invalid_value',
       path: 'Volume.attachment',
       pythonType: 'ValueError',

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SchemaValidator } from '../src/index.js';
+import { SchemaValidator } from '../src/schema.js';
 import { interopRegistry } from './interop/classes.js';
 import { buildObject, canonicalJson, reportOf, withoutDroppedChanges, withoutTypes, type ObjectSpec } from './interop/model.js';
 import { PythonOracle } from './interop/oracle.js';

@@ -2,7 +2,8 @@
 // shared objects, at every version of their history, is valid for its version.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SchemaValidator, declaredVersions, metaOf } from '../src/index.js';
+import { declaredVersions, metaOf } from '../src/index.js';
+import { SchemaValidator } from '../src/schema.js';
 import { interopRegistry } from './interop/classes.js';
 import { SHARED_SPECS, VOLUME_ID } from './interop/fixtures.js';
 import { PythonOracle } from './interop/oracle.js';

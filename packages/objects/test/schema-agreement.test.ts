@@ -3,7 +3,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SchemaValidator, isVersionedError, type ObjectRegistry } from '../src/index.js';
+import { isVersionedError, type ObjectRegistry } from '../src/index.js';
+import { SchemaValidator } from '../src/schema.js';
 import { everythingArb, registry } from './support/model.js';
 import { EDGE_NUMBERS, EDGE_STRINGS, TWEAKS, copy, historyRegistry, mutate, mutation, runSeed, treePrimitive } from './support/hostile.js';
 

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SchemaValidator, exportSchemas, isVersionedError, jsonSchemaFor, schemaVersions } from '../src/index.js';
+import { isVersionedError } from '../src/index.js';
+import { SchemaValidator, jsonSchemaFor, schemaVersions } from '../src/schema.js';
+import { exportSchemas } from '../src/node.js';
 import { current, sampleVolume } from './fixtures/storage.js';
 
 const validator = new SchemaValidator(current);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { isRpcError, RabbitTransport, RpcClient } from '../src/index.js';
-import { RabbitNode } from './rabbit-node.js';
+import { RabbitNode } from '../src/testing/rabbit-node.js';
 import { TcpProxy } from './tcp-proxy.js';
 import { sleep } from './helpers.js';
 

@@ -1,4 +1,5 @@
-import { formatPath, isVersionedError, jsonSchemaFor, type JsonSchema, type ObjectMeta, type ObjectRegistry, type PathSegment } from '@versioned/objects';
+import { formatPath, isVersionedError, type JsonSchema, type ObjectMeta, type ObjectRegistry, type PathSegment } from '@versioned/objects';
+import { jsonSchemaFor } from '@versioned/objects/schema';
 import { sampleObject } from '../sample.js';
 import { validateAgainst, type SchemaIssue } from './json-schema.js';
 import type { ManifestHistoryLike } from '../load-modules.js';

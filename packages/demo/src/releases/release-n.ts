@@ -1,5 +1,5 @@
 // Release N, the one running everywhere before the upgrade: Volume 1.0 and VolumeAttachment 1.0.
-import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '@versioned/objects';
+import { ObjectRegistry, VersionedObject, f, field, versionedObject, OptionalFields } from '@versioned/objects';
 import { VOLUME_TRANSITIONS, type VolumeStatus } from './statuses.js';
 
 /** What a release-N service can read. */
@@ -15,6 +15,8 @@ export class VolumeAttachment extends VersionedObject {
 
 @versionedObject({ name: 'Volume', version: '1.0', registry })
 export class Volume extends VersionedObject {
+  /** Fields with a default: create() may leave them out. */
+  declare [OptionalFields]?: 'attachments';
   @field(f.uuid(), { readOnly: true }) declare id: string;
   @field(f.string()) declare name: string;
   /** Gigabytes. */

@@ -1,5 +1,5 @@
 // Release N+1, the one being rolled out: Volume 1.1 adds `tags`, VolumeAttachment 1.1 adds `attach_mode`.
-import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '@versioned/objects';
+import { ObjectRegistry, VersionedObject, f, field, versionedObject, OptionalFields } from '@versioned/objects';
 import { VOLUME_TRANSITIONS, type VolumeStatus } from './statuses.js';
 
 /** What a release-N+1 service can read. */
@@ -15,6 +15,8 @@ export const registry = new ObjectRegistry();
   ],
 })
 export class VolumeAttachment extends VersionedObject {
+  /** Fields with a default: create() may leave them out. */
+  declare [OptionalFields]?: 'attach_mode';
   @field(f.uuid()) declare id: string;
   @field(f.uuid()) declare instance_uuid: string;
   @field(f.string(), { nullable: true }) declare mountpoint: string | null;
@@ -34,6 +36,8 @@ export class VolumeAttachment extends VersionedObject {
   ],
 })
 export class Volume extends VersionedObject {
+  /** Fields with a default: create() may leave them out. */
+  declare [OptionalFields]?: 'attachments' | 'tags';
   @field(f.uuid(), { readOnly: true }) declare id: string;
   @field(f.string()) declare name: string;
   /** Gigabytes. */

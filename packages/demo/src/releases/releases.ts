@@ -25,6 +25,20 @@ export const VOLUME_RELEASES = new Releases(
   { objects: OBJECT_VERSIONS },
 );
 
+/**
+ * The releases of the API service, the volume service's caller: it serves no RPC API of its own here, so its
+ * `api` version only orders its releases; it registers its row like any service, so the table and the demo's
+ * timeline show which release it runs.
+ */
+export const API_RELEASES = new Releases(
+  'api',
+  [
+    { name: 'N', rpc: { api: '1.0' }, objects: 'N' },
+    { name: 'N+1', rpc: { api: '1.1' }, objects: 'N+1' },
+  ],
+  { objects: OBJECT_VERSIONS },
+);
+
 /** What a volume service of one release runs: its declared versions, the objects it reads, its manager. */
 export interface Release {
   readonly name: string;

@@ -14,10 +14,12 @@ export const volumeApi1_0 = <V>(volume: FieldType<V>) =>
   ({
     version: '1.0',
     release: 'N',
-    note: 'Initial version: create_volume(volume), get_volume(volume_id)',
+    note: 'Initial version: create_volume(volume), get_volume(volume_id), update_volume(volume) (a cast)',
     methods: {
       create_volume: { args: { volume }, result: volume },
       get_volume: { args: { volume_id: f.uuid() }, result: volume },
+      /** A cast: the host stores the volume's fields. */
+      update_volume: { args: { volume } },
     },
   }) as const;
 
@@ -44,6 +46,8 @@ export interface VolumeAPIOptions {
   manifest: () => Manifest | undefined;
   /** What to do when a backport drops a set field on the way out (default: allow). */
   onDataLoss?: DataLossPolicy;
+  /** How long a call waits for its reply (default 5 s: a demo must not hang a minute). */
+  timeoutMs?: number;
 }
 
 /**
@@ -57,7 +61,7 @@ export class VolumeAPI {
   constructor(options: VolumeAPIOptions) {
     this.serializer = new ObjectsRpcSerializer({ registry, manifest: options.manifest, ...(options.onDataLoss ? { onDataLoss: options.onDataLoss } : {}) });
     // A short timeout: a demo must not hang a minute.
-    this.client = volumeApi.client({ transport: options.transport, versionCap: options.versionCap, serializer: this.serializer, timeoutMs: 5_000 });
+    this.client = volumeApi.client({ transport: options.transport, versionCap: options.versionCap, serializer: this.serializer, timeoutMs: options.timeoutMs ?? 5_000 });
   }
 
   /** The cap in force right now. */
@@ -82,6 +86,11 @@ export class VolumeAPI {
 
   getVolume(ctx: RequestContext, host: string, volumeId: string): Promise<Volume> {
     return this.client.prepare({ server: host }).call(ctx, 'get_volume', { volume_id: volumeId });
+  }
+
+  /** A cast: the host stores the volume's fields; nothing comes back (Cinder casts most of its volume API). */
+  updateVolume(ctx: RequestContext, host: string, volume: Volume): Promise<void> {
+    return this.client.prepare({ server: host }).cast(ctx, 'update_volume', { volume });
   }
 
   /** New in 1.1, with no degradation declared: under a 1.0 cap it fails with `version_cap`, unsent. */

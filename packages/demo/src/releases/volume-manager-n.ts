@@ -24,6 +24,10 @@ export class VolumeManagerN {
     return volume;
   }
 
+  update_volume(_ctx: RequestContext, args: { volume: Volume }): void {
+    this.env.rows.set(args.volume.id, toRow(args.volume));
+  }
+
   get_volume(_ctx: RequestContext, args: { volume_id: string }): Volume {
     const row = this.env.rows.get(args.volume_id);
     if (row === undefined) throw new Error(`no volume ${args.volume_id} on ${this.env.host}`);

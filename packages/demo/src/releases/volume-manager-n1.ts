@@ -22,6 +22,10 @@ export class VolumeManager {
     return volume;
   }
 
+  update_volume(_ctx: RequestContext, args: { volume: Volume }): void {
+    this.env.rows.set(args.volume.id, toRow(args.volume));
+  }
+
   get_volume(_ctx: RequestContext, args: { volume_id: string }): Volume {
     return this.load(args.volume_id);
   }

@@ -285,7 +285,7 @@ export class ObjectType<T extends VersionedObjectLike = VersionedObjectLike> ext
     return ctx.encodeChild(value);
   }
   override fromPrimitive(value: unknown, ctx: DecodeContext): T {
-    const obj = ctx.decodeChild(value);
+    const obj = ctx.decodeChild(value, this.target);
     if (!this.accepts(obj)) throw this.invalid(obj);
     return obj as T;
   }

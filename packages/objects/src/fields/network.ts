@@ -1,8 +1,21 @@
-import { isIPv4, isIPv6 } from 'node:net';
 import { FieldType, type JsonSchema, type TypeDescription } from './type.js';
 import { PatternType } from './scalars.js';
 
 export type IPFamily = 4 | 6 | 'any';
+
+// The address grammars node:net's isIPv4/isIPv6 accept (dotted quads without leading zeros; IPv6 with at most
+// one `::` and an optional dotted tail), written here so that the default entry imports no `node:` module.
+// test/fields-network.test.ts checks them against node:net on random input.
+const V4_PART = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]\\d|\\d)';
+const V4 = `(?:${V4_PART}\\.){3}${V4_PART}`;
+const H = '[0-9a-fA-F]{1,4}';
+/** `n` groups then one of: the tail after them when the address has `::` there or none. */
+const v6After = (n: number): string =>
+  n === 7 ? `(?:${H}:){7}(?:${H}|:)` : n === 6 ? `(?:${H}:){6}(?:${V4}|:${H}|:)` : `(?:${H}:){${n}}(?:(?::${H}){0,${5 - n}}:${V4}|(?::${H}){1,${7 - n}}|:)`;
+const IPV4 = new RegExp(`^${V4}$`);
+const IPV6 = new RegExp(`^(?:${[7, 6, 5, 4, 3, 2, 1].map(v6After).join('|')}|:(?:(?::${H}){0,5}:${V4}|(?::${H}){1,7}|:))$`);
+const isIPv4 = (text: string): boolean => IPV4.test(text);
+const isIPv6 = (text: string): boolean => IPV6.test(text);
 
 /** IPv6 in the canonical compressed lower-case form that Python's netaddr prints. */
 function canonicalIPv6(text: string): string {

@@ -146,8 +146,8 @@ export const fieldInputs = {
 /** Build an object from values, then forget the changes of the fields in `reset`. */
 function build<T extends VersionedObject>(cls: new () => T, values: Record<string, unknown>, reset: string[]): T {
   const obj = new cls();
-  obj.update(values);
-  obj.resetChanges(reset.filter((name) => name in values));
+  obj.update(values as never);
+  obj.resetChanges(reset.filter((name) => name in values) as never);
   return obj;
 }
 

@@ -1,3 +1,5 @@
+// Test support, exported as @versioned/rpc/testing: a RabbitMQ node of a test's own, for the tests that break a broker
+// (packages/rpc/test/rabbit-faults.test.ts, packages/demo/test/fleet-faults.test.ts) without touching the shared one.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';

@@ -1,0 +1,1 @@
+export { Attachment, Volume, VolumesController, VolumesModule, VersionedErrorFilter, registry } from './volumes.js';
