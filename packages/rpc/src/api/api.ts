@@ -1,4 +1,4 @@
-import { RpcClient } from '../client.js';
+import type { RpcClient } from '../client.js';
 import { RpcError } from '../errors.js';
 import { compileHistory, type CompiledApi } from './declaration.js';
 import { RpcApiClient, type ApiClientOptions } from './client.js';
