@@ -68,7 +68,7 @@ try {
   // Round-robin, after one untimed warm-up each, so that a busy moment hits every command alike.
   for (const c of commands) time(c.args, c.cwd);
   const samples = commands.map(() => []);
-  for (let rep = 0; rep < REPS; rep++) commands.forEach((c, i) => samples[i].push(time(c.args, c.cwd)));
+  for (let rep = 0; rep < REPS; rep++) for (const [i, c] of commands.entries()) samples[i].push(time(c.args, c.cwd));
   const rows = commands.map((c, i) => {
     const sorted = samples[i].sort((a, b) => a - b);
     return { what: c.what, classes: c.classes, ms: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };

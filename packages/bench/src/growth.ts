@@ -63,7 +63,7 @@ export interface GrowthReport {
 }
 
 export interface GrowthOptions {
-  readonly smoke?: boolean;
+  readonly smoke?: boolean | undefined;
   /** CPU time per cell, ms (default 400; smoke 2). */
   readonly timeMs?: number;
 }
@@ -77,23 +77,36 @@ export function growthSizes(smoke: boolean): { list: number[]; tree: number[]; r
 /** Where results go so that V8 cannot drop a call whose value is unused. */
 export let kept: unknown;
 
+/** CPU time of `calls` calls, ms. */
+function timeCalls(fn: () => unknown, calls: number): number {
+  const start = cpuNow();
+  for (let i = 0; i < calls; i++) kept = fn();
+  return cpuNow() - start;
+}
+
 /**
- * Best per-call CPU time over rounds of enough calls to last ~10 ms each, within the budget: the best round is the
- * one the neighbours disturbed least. Always at least two rounds; a call longer than the budget runs twice.
+ * Per-call CPU time: the median over rounds of enough calls to last ~10 ms each (less within a smaller budget), within
+ * the budget; always at least three rounds. The round's length comes from batches doubled until one lasts a round,
+ * which also warms the code up.
+ *
+ * Before issue 17's growth fix this was the best (lowest) round, with the round sized from one first call. Both biased
+ * the smallest sizes low: the first call runs interpreted, tens of times slower, so the rounds of a fast call lasted
+ * ~0.1 ms; and the process's CPU clock (getrusage, which Linux keeps monotonic by holding user and system time while
+ * their split is re-estimated) can stand still for a short window and jump after it, so the lowest of many short
+ * rounds came out below the true time per call (15 ns per node for a one-node tree, 50 ns in a plain loop of a million
+ * calls; one run even printed 0). The median of rounds is not moved by a few frozen or disturbed ones.
  */
 export function bestCallMs(fn: () => unknown, budgetMs: number): number {
-  const first = cpuNow();
-  kept = fn();
-  const once = Math.max(cpuNow() - first, 0.001);
-  const calls = Math.max(1, Math.round(10 / once));
-  let best = Infinity;
+  const roundMs = Math.min(10, budgetMs / 4);
+  let calls = 1;
+  let took = timeCalls(fn, calls);
+  while (took < roundMs) took = timeCalls(fn, (calls *= 2));
+  calls = Math.max(1, Math.round((calls * roundMs) / Math.max(took, 0.001)));
+  const rounds: number[] = [];
   const end = cpuNow() + budgetMs;
-  for (let round = 0; round < 2 || cpuNow() < end; round++) {
-    const start = cpuNow();
-    for (let i = 0; i < calls; i++) kept = fn();
-    best = Math.min(best, (cpuNow() - start) / calls);
-  }
-  return best;
+  while (rounds.length < 3 || cpuNow() < end) rounds.push(timeCalls(fn, calls) / calls);
+  rounds.sort((x, y) => x - y);
+  return rounds[rounds.length >> 1] as number;
 }
 
 function uuidFor(n: number): string {
@@ -230,10 +243,15 @@ export function runGrowth(options: GrowthOptions = {}): GrowthReport {
 export interface GrowthVerdict {
   readonly subject: string;
   readonly operation: GrowthOperation;
-  /** The largest increase of the time per object from a smaller size to a larger one. */
+  /** The largest increase of the time per object from a smaller size to a larger one (as printed in the table). */
   readonly growth: number;
-  /** The same once divided by the hand-written reference's time at each size (undefined without a reference). */
+  /**
+   * The largest increase of the marginal time per object (see marginalIncrease) from one step of sizes to a later one,
+   * divided by the hand-written reference's (undefined without a reference, or where a call handles one object at every size).
+   */
   readonly growthOverReference: number | undefined;
+  /** The marginal time per object, undivided (undefined where a call handles one object at every size). */
+  readonly marginalGrowth: number | undefined;
   /** The library's own growth (over the reference where there is one) stays within `flatWithin`. */
   readonly flat: boolean;
 }
@@ -248,18 +266,37 @@ function increase(values: readonly number[]): number {
   return most;
 }
 
+/**
+ * The marginal cost per object of each step of sizes, (T(n₂) − T(n₁)) / (n₂ − n₁) over whole-call times T: how much
+ * each added object costs as the work grows. A fixed cost per call cancels out of every step, on either side of a
+ * comparison; dividing times per object did not cancel it: the hand-written tree's per-call set-up (an array, two
+ * loops) made its one-node figure its dearest per node, so any subject divided by it seemed to grow from size 1.
+ */
+function marginals(sizes: readonly number[], nsPerObject: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 1; i < sizes.length; i++) out.push((nsPerObject[i]! * sizes[i]! - nsPerObject[i - 1]! * sizes[i - 1]!) / (sizes[i]! - sizes[i - 1]!));
+  return out;
+}
+
 /** Why a subject grows where it does: printed with the verdicts (from `node --cpu-prof` profiles). */
 export const WHY_GROWS: Record<string, string> = {
   'tree:toPrimitive':
     'Before issue 17 the profile (`node --cpu-prof`, 3,000 toPrimitive calls of the 100-level tree, self time) put childHasChanges ' +
     'at 37% and changedFields at 7%: each node walked its whole subtree again to learn whether anything below it changed, O(depth²). ' +
     'The encoder now records, as it encodes each child, whether it has changes, and the parent reads that (1,368 -> 140 ns per node ' +
-    'at 100 levels in one run). What is left is per node and was not profiled since; the hand-written reference is a loop, not a recursion.',
+    'at 100 levels in one run). A node with a child costs more than a leaf (it encodes the child and records it in that memo, a ' +
+    'Map): a one-node tree is all leaf, so its time per node is the lowest; the verdict reads the marginal cost per node, which ' +
+    'such a fixed difference does not move.',
 };
 
 WHY_GROWS['tree:backport'] = 'a backport is an encode: the same subtree walk, gone the same way (1,606 -> 390 ns per node at 100 levels in one run).';
 
-/** Per subject and operation: how much the time per object grows, raw and over the hand-written reference. */
+/**
+ * Per subject and operation: how much the time per object grows (printed), and the verdict. Where a call handles as
+ * many objects as the size (lists, trees) the verdict reads the marginal cost per object (its largest increase from
+ * one step of sizes to a later one), over the hand-written reference's at the same steps; where a call handles one
+ * object at every size (the registry: what grows is the registry), the time per call.
+ */
 export function growthVerdicts(report: GrowthReport): GrowthVerdict[] {
   const out: GrowthVerdict[] = [];
   for (const subject of [...new Set(report.rows.map((r) => r.subject))]) {
@@ -268,12 +305,16 @@ export function growthVerdicts(report: GrowthReport): GrowthVerdict[] {
       const timed = rows.filter((r) => r.nsPerObject[operation] !== undefined);
       if (timed.length < 2) continue;
       const growth = increase(timed.map((r) => r.nsPerObject[operation]!));
+      const objects = timed.map((r) => r.objects);
+      const scaling = timed.every((r) => r.objects === r.size);
+      const ours = scaling ? marginals(objects, timed.map((r) => r.nsPerObject[operation]!)) : undefined;
       // The backport's reference is the plain encode: a backport is an encode that drops fields.
       const refOp = operation === 'fromPrimitive' ? 'fromPrimitive' : 'toPrimitive';
-      const growthOverReference = timed.every((r) => r.referenceNsPerObject)
-        ? increase(timed.map((r) => r.nsPerObject[operation]! / r.referenceNsPerObject![refOp]))
-        : undefined;
-      out.push({ subject, operation, growth, growthOverReference, flat: (growthOverReference ?? growth) <= report.flatWithin });
+      const reference = ours && timed.every((r) => r.referenceNsPerObject) ? marginals(objects, timed.map((r) => r.referenceNsPerObject![refOp])) : undefined;
+      const marginalGrowth = ours && increase(ours);
+      // A later step's increase over an earlier one, divided by the reference's between the same two steps.
+      const growthOverReference = ours && reference && increase(ours.map((m, i) => m / reference[i]!));
+      out.push({ subject, operation, growth, marginalGrowth, growthOverReference, flat: (growthOverReference ?? marginalGrowth ?? growth) <= report.flatWithin });
     }
   }
   return out;

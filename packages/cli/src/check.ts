@@ -6,6 +6,7 @@ import type { HistoryRecord, LockEntry, LockFile, ManifestRecord } from './lock-
 import type { ManifestHistoryLike } from './load-modules.js';
 import { compatProblems, manifestCompatProblems } from './checks/compat.js';
 import { entryText, planChanges, type ClassAdvice, type ManifestAdvice } from './checks/plan.js';
+import { checkRpcApis, type RpcApiRecord, type RpcApiReport } from './rpc-check.js';
 
 /** Which check found a problem. */
 export type ProblemSource = 'children' | 'history' | 'tree' | 'compat' | 'manifest' | 'removal' | 'declaration';
@@ -49,6 +50,8 @@ export interface CheckOptions {
   readonly against?: string | undefined;
   /** Declarations that failed to register (a version without its history entry): failed checks. */
   readonly invalid?: readonly { readonly file: string; readonly message: string }[];
+  /** The RPC APIs the modules declare. */
+  readonly rpcApis?: readonly RpcApiRecord[];
 }
 
 /** What {@link checkRegistry} found: ok, per-object reports, project problems, the plan, and what `update` writes. */
@@ -68,6 +71,17 @@ export interface CheckReport {
   /** What `update` records: each class's history, and the manifests. */
   readonly histories: ReadonlyMap<string, readonly HistoryRecord[]>;
   readonly manifests: readonly ManifestRecord[] | undefined;
+  /** Each declared (or locked) RPC API against its lock file record. */
+  readonly rpcApis: readonly RpcApiReport[];
+  /** The RPC APIs as `update` records them. */
+  readonly rpcRecords: readonly RpcApiRecord[];
+}
+
+/** Whether an RPC API passes: unchanged; or, against a revision, every change accounted for by its versions. */
+export function rpcApiPasses(api: RpcApiReport, against: string | undefined): boolean {
+  if (api.status === 'unchanged') return true;
+  if (against === undefined) return false; // the lock file is stale: `update`
+  return api.changes.every((c) => c.ok);
 }
 
 /** Compare the registry with the lock file (or a revision's) and run the history, tree and compatibility checks. */
@@ -159,9 +173,11 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
     if (o.status === 'removed') return o.removalAcknowledged !== undefined;
     return o.advice === undefined && (o.verdict?.ok ?? true);
   };
-  const ok = objects.length > 0 && objects.every(passes) && problems.length === 0;
+  const rpcRecords = options.rpcApis ?? [];
+  const rpcApis = checkRpcApis(rpcRecords, lock?.rpcApis ?? new Map());
+  const ok = objects.length + rpcApis.length > 0 && objects.every(passes) && rpcApis.every((a) => rpcApiPasses(a, options.against)) && problems.length === 0;
   const histories = new Map([...metas.values()].map((m) => [m.name, m.history.entries.map(historyRecord)]));
-  return { ok, lockFile, lockFileExists: lock !== undefined, against: options.against, objects, problems, manifestAdvice: plan.manifest, computed, histories, manifests: manifestRecords };
+  return { ok, lockFile, lockFileExists: lock !== undefined, against: options.against, objects, problems, manifestAdvice: plan.manifest, computed, histories, manifests: manifestRecords, rpcApis, rpcRecords };
 }
 
 function removedReport(name: string, version: string, fingerprint: string, added: readonly string[], acknowledged: Readonly<Record<string, string>> | undefined): ObjectReport {

@@ -1,7 +1,7 @@
 import { readFile, access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isRecord } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { UsageError } from './errors.js';
 
 /** A configuration found on disk: the `versioned` settings and where they came from. */

@@ -20,6 +20,7 @@ export interface ObjectDescription {
   readonly relationships: readonly RelationshipDescription[];
 }
 
+/** An oslo-style relationship of a field: the child versions for each parent version. */
 export interface RelationshipDescription {
   readonly field: string;
   /** `[parentVersion, childVersion]`, oldest first. */

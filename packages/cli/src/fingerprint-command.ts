@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { checkRegistry, unbumpedObjects, type CheckReport, type ObjectReport } from './check.js';
+import { checkRegistry, rpcApiPasses, unbumpedObjects, type CheckReport, type ObjectReport } from './check.js';
 import type { CommandContext, CommandSpec, OptionSpec } from './command.js';
-import { isRecord } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { isPath, isPathList, setting } from './config.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadObjectModules } from './load-modules.js';
@@ -55,10 +55,10 @@ export async function resolveFingerprintConfig(ctx: CommandContext): Promise<Res
 export async function runCheck(config: ResolvedConfig, options: { against?: string; display?: (p: string) => string; withoutLock?: boolean } = {}): Promise<CheckReport> {
   const display = options.display ?? ((p: string) => p);
   const loaded = await loadObjectModules(config.modules, display);
-  if (loaded.registry.names().length === 0 && loaded.invalid.length === 0) {
+  if (loaded.registry.names().length === 0 && loaded.invalid.length === 0 && loaded.rpcApis.length === 0) {
     throw new UsageError(
       'config',
-      `no versioned objects found in ${config.modules.map(display).join(', ')}: the modules registered no class in the default registry of @versioned/objects and export no registry. ` +
+      `no versioned objects found in ${config.modules.map(display).join(', ')}: the modules registered no class in the default registry of @versioned/objects, export no registry and no RPC API. ` +
         'Export the registry the classes use (`export const registry = new ObjectRegistry()`), or register them in the default one',
       { file: config.modules[0] as string },
     );
@@ -73,6 +73,7 @@ export async function runCheck(config: ResolvedConfig, options: { against?: stri
     removedClasses: config.removedClasses,
     against: options.against,
     invalid: loaded.invalid.map((i) => ({ file: display(i.file), message: i.message })),
+    rpcApis: loaded.rpcApis,
   });
 }
 
@@ -132,8 +133,13 @@ async function update(ctx: CommandContext): Promise<number> {
   };
   const declarations = report.problems.filter((p) => p.check === 'declaration');
   const refused = unbumpedObjects(report);
-  if (declarations.length || (refused.length && !force)) {
-    const reasons = [...declarations.map((p) => ({ name: '(declaration)', reason: p.message })), ...refused.map((o) => ({ name: o.name, reason: refusal(o) }))];
+  const refusedApis = report.rpcApis.filter((a) => !rpcApiPasses(a, 'update'));
+  if (declarations.length || ((refused.length || refusedApis.length) && !force)) {
+    const reasons = [
+      ...declarations.map((p) => ({ name: '(declaration)', reason: p.message })),
+      ...refused.map((o) => ({ name: o.name, reason: refusal(o) })),
+      ...refusedApis.map((a) => ({ name: `RPC API ${a.name}`, reason: a.changes.filter((c) => !c.ok).map((c) => c.message).join('; ') })),
+    ];
     if (ctx.json) {
       ctx.printJson({ ok: false, written: false, lockFile: lockName, refused: reasons, ...counts });
     } else {
@@ -146,21 +152,27 @@ async function update(ctx: CommandContext): Promise<number> {
   const contents = {
     fingerprints: [...report.computed.values()].map((fp) => ({ ...fp, history: report.histories.get(fp.name) ?? [] })),
     manifests: report.manifests,
+    rpcApis: report.rpcRecords,
   };
   const text = formatLockFile(contents);
   const current = report.lockFileExists ? await readFile(report.lockFile, 'utf8').catch(() => undefined) : undefined;
   const written = text !== current;
   if (written) await writeLockFile(report.lockFile, contents, ctx.display);
-  const forced = force ? refused.map((o) => o.name) : [];
+  const forced = force ? [...refused.map((o) => o.name), ...refusedApis.map((a) => `RPC API ${a.name}`)] : [];
   if (ctx.json) {
     ctx.printJson({ ok: true, written, lockFile: lockName, forced, ...counts });
   } else if (!written) {
-    ctx.io.stdout.write(`${lockName} is up to date (${report.computed.size} objects)\n`);
+    ctx.io.stdout.write(`${lockName} is up to date (${report.computed.size} objects${apisText(report)})\n`);
   } else {
-    ctx.io.stdout.write(`updated ${lockName}: ${counts.changed} changed, ${counts.added} added, ${counts.removed} removed (${report.computed.size} objects)\n`);
+    ctx.io.stdout.write(`updated ${lockName}: ${counts.changed} changed, ${counts.added} added, ${counts.removed} removed (${report.computed.size} objects${apisText(report)})\n`);
     if (forced.length) ctx.io.stdout.write(`forced, although their version or history does not account for the change: ${forced.join(', ')}\n`);
   }
   return EXIT.ok;
+}
+
+function apisText(report: CheckReport): string {
+  const n = report.rpcRecords.length;
+  return n ? `, ${n} RPC API${n === 1 ? '' : 's'}` : '';
 }
 
 function refusal(o: ObjectReport): string {

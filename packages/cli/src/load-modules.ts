@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { ObjectRegistry, defaultRegistry, isVersionedError } from '@versioned/objects';
 import { UsageError } from './errors.js';
 import { firstLine } from './config.js';
+import { rpcApiKey, type RpcApiRecord } from './rpc-check.js';
 
 /** The structural face of ManifestHistory (Cinder's OBJ_VERSIONS): a second copy of @versioned/objects has its own class. */
 export interface ManifestHistoryLike {
@@ -22,6 +23,8 @@ export interface LoadedObjects {
   readonly manifests: ManifestHistoryLike | undefined;
   /** Registered classes whose declaration is inconsistent (a version without its history entry): a failed check. */
   readonly invalid: readonly { readonly file: string; readonly message: string }[];
+  /** The RPC APIs the modules export (declared with @versioned/rpc's defineRpcApi), as the lock file records them. */
+  readonly rpcApis: readonly RpcApiRecord[];
 }
 
 /**
@@ -36,6 +39,7 @@ export async function loadObjectModules(modules: readonly string[], display: (p:
   const registries: RegistryLike[] = [];
   const manifests: ManifestHistoryLike[] = [];
   const invalid: { file: string; message: string }[] = [];
+  const apis = new Map<string, { api: RpcApiLike; file: string }>();
   const add = <T>(list: T[], item: T): void => {
     if (!list.includes(item)) list.push(item);
   };
@@ -61,11 +65,18 @@ export async function loadObjectModules(modules: readonly string[], display: (p:
     const values = Object.values(exports);
     const exported = values.filter(isRegistry);
     for (const m of values.filter(isManifestHistory)) add(manifests, m);
-    if (exported.length) exported.forEach((r) => add(registries, r));
-    else add(registries, await defaultRegistryFor(file));
+    const declared = values.filter(isRpcApi);
+    for (const api of declared) {
+      const key = rpcApiKey(api.describe());
+      const other = apis.get(key);
+      if (other && other.api !== api) throw new UsageError('module_load', `two different declarations of the RPC API ${key}: in ${display(other.file)} and ${shown}; export one`, { file });
+      apis.set(key, { api, file });
+    }
+    if (exported.length) for (const r of exported) add(registries, r);
+    else if (declared.length === 0) add(registries, await defaultRegistryFor(file));
   }
   if (manifests.length > 1) throw new UsageError('module_load', 'the object modules export more than one ManifestHistory: export one (the project\'s OBJ_VERSIONS)');
-  return { registry: merge(registries), manifests: manifests[0], invalid };
+  return { registry: registries.length ? merge(registries) : new ObjectRegistry(), manifests: manifests[0], invalid, rpcApis: [...apis.values()].map((a) => a.api.describe()) };
 }
 
 /**
@@ -92,6 +103,15 @@ function isRegistry(value: unknown): value is RegistryLike {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
   return ['names', 'versions', 'lookup', 'newest', 'register', 'newestClasses'].every((m) => typeof r[m] === 'function');
+}
+
+/** The structural face of @versioned/rpc's RpcApi (branded, so that another copy of the package is recognised). */
+interface RpcApiLike {
+  describe(): RpcApiRecord;
+}
+
+function isRpcApi(value: unknown): value is RpcApiLike {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for('@versioned/rpc.RpcApi')] === true && typeof (value as { describe?: unknown }).describe === 'function';
 }
 
 function isManifestHistory(value: unknown): value is ManifestHistoryLike {

@@ -3,6 +3,7 @@ import { Validator, type OutputUnit } from '@cfworker/json-schema';
 import { UsageError } from './errors.js';
 import { hashDescription, type ObjectFingerprint } from './fingerprint.js';
 import type { ObjectDescription } from './describe.js';
+import { rpcApiKey, type RpcApiRecord } from './rpc-check.js';
 
 /** A history entry as the lock file keeps it: what the wire depends on (the note is left out). */
 export interface HistoryRecord {
@@ -34,12 +35,15 @@ export interface LockFile {
   readonly objects: ReadonlyMap<string, LockEntry>;
   /** Absent when the project has no manifest history (or the file predates format 2). */
   readonly manifests?: readonly ManifestRecord[];
+  /** The declared RPC APIs, by `topic` (or `topic:namespace`); absent in lock files written before RPC APIs were locked. */
+  readonly rpcApis?: ReadonlyMap<string, RpcApiRecord>;
 }
 
 /** What `update` writes: the fingerprints, and the manifests when the project has a manifest history. */
 export interface LockContents {
   readonly fingerprints: Iterable<ObjectFingerprint & { readonly history: readonly HistoryRecord[] }>;
   readonly manifests?: readonly ManifestRecord[] | undefined;
+  readonly rpcApis?: readonly RpcApiRecord[] | undefined;
 }
 
 /** The lock file format version this CLI writes and reads. */
@@ -73,8 +77,52 @@ export const LOCK_FILE_SCHEMA = {
         properties: { key: name, updates: { type: 'object', additionalProperties: version } },
       },
     },
+    rpcApis: { type: 'object', additionalProperties: { $ref: '#/definitions/rpcApi' } },
   },
   definitions: {
+    rpcApi: {
+      type: 'object',
+      required: ['topic', 'namespace', 'version', 'majors'],
+      additionalProperties: false,
+      properties: {
+        topic: name,
+        namespace: { anyOf: [name, { type: 'null' }] },
+        version,
+        majors: {
+          type: 'array',
+          minItems: 1,
+          items: {
+            type: 'object',
+            required: ['major', 'version', 'retiredIn', 'methods'],
+            additionalProperties: false,
+            properties: {
+              major: { type: 'integer', minimum: 0 },
+              version,
+              retiredIn: { anyOf: [name, { type: 'null' }] },
+              methods: { type: 'object', additionalProperties: { $ref: '#/definitions/rpcMethod' } },
+            },
+          },
+        },
+      },
+    },
+    rpcMethod: {
+      type: 'object',
+      required: ['since', 'result', 'args'],
+      additionalProperties: false,
+      properties: {
+        since: version,
+        result: { anyOf: [{ $ref: '#/definitions/type' }, { type: 'null' }] },
+        args: {
+          type: 'object',
+          additionalProperties: {
+            type: 'object',
+            required: ['since', 'type', 'required'],
+            additionalProperties: false,
+            properties: { since: version, type: { $ref: '#/definitions/type' }, required: { type: 'boolean' } },
+          },
+        },
+      },
+    },
     entry: {
       type: 'object',
       required: ['fingerprint', 'version', 'description'],
@@ -206,7 +254,7 @@ export function parseLockFile(text: string, path: string, shown = path): LockFil
     const [where, why] = explain(result.errors, data);
     throw bad(where, why);
   }
-  const file = data as { format: number; objects: Record<string, LockEntry>; manifests?: ManifestRecord[] };
+  const file = data as { format: number; objects: Record<string, LockEntry>; manifests?: ManifestRecord[]; rpcApis?: Record<string, RpcApiRecord> };
   const objects = new Map<string, LockEntry>();
   for (const [key, entry] of Object.entries(file.objects)) {
     const where = `objects.${key}`;
@@ -222,7 +270,15 @@ export function parseLockFile(text: string, path: string, shown = path): LockFil
     }
     objects.set(key, { ...entry, description });
   }
-  return { format: file.format, objects, ...(file.manifests ? { manifests: file.manifests } : {}) };
+  const rpcApis = new Map<string, RpcApiRecord>();
+  for (const [key, api] of Object.entries(file.rpcApis ?? {})) {
+    if (rpcApiKey(api) !== key) throw bad(`rpcApis.${key}`, `is the record of ${rpcApiKey(api)}, not of ${key}`);
+    if (api.majors.some((m, i) => i > 0 && m.major <= (api.majors[i - 1]?.major as number))) throw bad(`rpcApis.${key}.majors`, 'the majors are not in increasing order');
+    const newest = api.majors[api.majors.length - 1];
+    if (newest?.version !== api.version) throw bad(`rpcApis.${key}.version`, `${api.version} is not the newest major's version ${newest?.version}`);
+    rpcApis.set(key, api);
+  }
+  return { format: file.format, objects, ...(file.manifests ? { manifests: file.manifests } : {}), ...(file.rpcApis ? { rpcApis } : {}) };
 }
 
 /** The lock file text: keys sorted at every level, two-space indents, so that diffs are small and stable. */
@@ -233,7 +289,9 @@ export function formatLockFile(contents: LockContents): string {
     objects[fp.name] = { fingerprint: fp.fingerprint, version: fp.version, description: sortKeys(fp.description) as ObjectDescription, history: fp.history };
   }
   const manifests = contents.manifests?.length ? { manifests: contents.manifests } : {};
-  return `${JSON.stringify({ comment: HEADER, format: LOCK_FORMAT, objects, ...manifests }, null, 2)}\n`;
+  const apis = [...(contents.rpcApis ?? [])].sort((a, b) => (rpcApiKey(a) < rpcApiKey(b) ? -1 : 1));
+  const rpcApis = apis.length ? { rpcApis: Object.fromEntries(apis.map((a) => [rpcApiKey(a), sortKeys(a)])) } : {};
+  return `${JSON.stringify({ comment: HEADER, format: LOCK_FORMAT, objects, ...manifests, ...rpcApis }, null, 2)}\n`;
 }
 
 /** Write the lock file; a write error is a UsageError `lock_file` naming the file. */
@@ -254,7 +312,7 @@ function tooDeep(root: unknown): string | undefined {
     const [node, depth, where] = stack.pop() as [unknown, number, string];
     if (typeof node !== 'object' || node === null) continue;
     if (depth >= MAX_DEPTH) return where || '(root)';
-    if (Array.isArray(node)) node.forEach((v, i) => stack.push([v, depth + 1, `${where}[${i}]`]));
+    if (Array.isArray(node)) for (const [i, v] of node.entries()) stack.push([v, depth + 1, `${where}[${i}]`]);
     else for (const [k, v] of Object.entries(node)) stack.push([v, depth + 1, where ? `${where}.${k}` : k]);
   }
   return undefined;

@@ -1,4 +1,5 @@
-import type { CheckReport, ObjectReport } from './check.js';
+import { rpcApiPasses, type CheckReport, type ObjectReport } from './check.js';
+import type { RpcApiReport } from './rpc-check.js';
 import { entryText } from './checks/plan.js';
 import { displayPath } from './command.js';
 
@@ -12,6 +13,7 @@ export function formatCheckReport(report: CheckReport, cwd: string): string {
   if (!report.lockFileExists) lines.push(`no lock file at ${against} yet: every object is new`);
   lines.push('');
   for (const object of report.objects) lines.push(...formatObject(object, report.against !== undefined));
+  for (const api of report.rpcApis) lines.push(...formatRpcApi(api, report.against));
   for (const p of report.problems) lines.push(`FAIL ${p.check} check: ${p.message}`);
   const todo = adviceLines(report);
   if (todo.length) lines.push('', 'To pass in one round, make all of these edits, rebuild, then run `versioned fingerprint update`:', ...todo);
@@ -50,6 +52,23 @@ function formatObject(o: ObjectReport, against: boolean): string[] {
   return out;
 }
 
+function formatRpcApi(api: RpcApiReport, against: string | undefined): string[] {
+  const mark = rpcApiPasses(api, against) ? 'ok  ' : 'FAIL';
+  const name = `RPC API ${api.name}`;
+  switch (api.status) {
+    case 'unchanged':
+      return [`${mark} ${name} ${api.version}`];
+    case 'added':
+      return [`${against === undefined ? 'NEW ' : 'new '} ${name} ${api.version}: not in the lock file`];
+    case 'removed':
+      return [`GONE ${name} ${api.lockedVersion}`, ...api.changes.map((c) => `  - ${c.message}`)];
+    case 'changed': {
+      const versions = api.lockedVersion === api.version ? `${api.version}` : `${api.version} (locked ${api.lockedVersion})`;
+      return [`${mark} ${name} ${versions}: the API changed`, ...api.changes.map((c) => `  - ${c.ok ? '' : 'FAIL '}${c.message}${c.ok ? ` [${c.bump}]` : ''}`)];
+    }
+  }
+}
+
 /** Every edit of the cascade, in one list: the version to set and the entry to paste, per class; the manifest entry. */
 function adviceLines(report: CheckReport): string[] {
   const out: string[] = [];
@@ -69,20 +88,24 @@ function adviceLines(report: CheckReport): string[] {
 function summary(report: CheckReport, lockName: string): string {
   if (report.ok) {
     const n = report.objects.length;
-    return report.against === undefined ? `OK: ${countOf(n, 'object')} ${n === 1 ? 'matches' : 'match'} ${lockName}` : `OK: every change since ${report.against} is versioned (${countOf(n, 'object')})`;
+    const apis = report.rpcApis.length ? ` and ${countOf(report.rpcApis.length, 'RPC API')}` : '';
+    const many = n + report.rpcApis.length !== 1;
+    return report.against === undefined ? `OK: ${countOf(n, 'object')}${apis} ${many ? 'match' : 'matches'} ${lockName}` : `OK: every change since ${report.against} is versioned (${countOf(n, 'object')}${apis})`;
   }
-  const failing = report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0);
+  const failingApis = report.rpcApis.filter((a) => !rpcApiPasses(a, report.against));
+  const failing = [...report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0), ...failingApis];
   const advised = report.objects.filter((o) => o.advice);
   const steps: string[] = [];
   const bumps = advised.filter((o) => o.advice?.version !== o.advice?.from).map((o) => `${o.name} to ${o.advice?.version}`);
   if (advised.length) steps.push(bumps.length ? `bump ${bumps.join(', ')} and record the entries listed above` : 'record the entries listed above');
   if (report.manifestAdvice) steps.push('add the manifest entry listed above');
-  if (failing.some((o) => o.problems.some((p) => p.check === 'removal'))) steps.push('restore each removed class or acknowledge it in "removedClasses"');
-  if (failing.some((o) => o.problems.some((p) => !['history', 'tree', 'removal'].includes(p.check))) || report.problems.some((p) => p.check !== 'manifest' || !report.manifestAdvice)) {
+  if (failingApis.some((a) => a.changes.some((c) => !c.ok))) steps.push('declare each RPC API change as its line says (a new minor, a new major, or put the released history back)');
+  if (failing.some((o) => 'problems' in o && o.problems.some((p) => p.check === 'removal'))) steps.push('restore each removed class or acknowledge it in "removedClasses"');
+  if (failing.some((o) => 'problems' in o && o.problems.some((p) => !['history', 'tree', 'removal'].includes(p.check))) || report.problems.some((p) => p.check !== 'manifest' || !report.manifestAdvice)) {
     steps.push('fix the other problems above');
   }
   if (report.against === undefined && failing.some((o) => o.status !== 'unchanged')) steps.push(`run \`versioned fingerprint update\` and commit ${lockName}`);
-  return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}${report.problems.length ? ` and ${countOf(report.problems.length, 'project problem')}` : ''}. Next: ${steps.join(', then ') || 'see above'}.`;
+  return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}${report.rpcApis.length ? ` and ${countOf(report.rpcApis.length, 'RPC API')}` : ''}${report.problems.length ? ` and ${countOf(report.problems.length, 'project problem')}` : ''}. Next: ${steps.join(', then ') || 'see above'}.`;
 }
 
 function countOf(n: number, noun: string): string {
@@ -109,6 +132,7 @@ export function checkReportJson(report: CheckReport, cwd: string): Record<string
       problems: o.problems,
       removalAcknowledged: o.removalAcknowledged ?? null,
     })),
+    rpcApis: report.rpcApis.map((a) => ({ ...a, ok: rpcApiPasses(a, report.against) })),
     problems: report.problems,
     plan: {
       classes: report.objects.flatMap((o) => (o.advice ? [o.advice] : [])),

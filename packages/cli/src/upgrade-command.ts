@@ -35,6 +35,7 @@ function report(status: UpgradeStatus, releases: Releases, settings: UpgradeSett
   const rank = (v: ServiceView): number => releases.rankOf(v);
   const older: OlderRow[] = status.services
     .filter((v) => rank(v) < newest.index)
+    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every state (tsc checks it)
     .map((view) => {
       const forget = forgetCommand(binary, view.host);
       switch (view.state) {

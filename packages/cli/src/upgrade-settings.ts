@@ -4,7 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LivenessRule, Releases, ServiceStore, Upgrade, UpgradeConfig } from '@versioned/upgrade';
 import type { CommandContext, OptionSpec } from './command.js';
-import { isRecord } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { firstLine, type FoundConfig } from './config.js';
 import { UsageError } from './errors.js';
 

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 /** The installed command, as `node_modules/.bin/versioned` runs it. */
 export const CLI_BIN = fileURLToPath(new URL('../../bin/versioned.js', import.meta.url));
 const OBJECTS_PACKAGE = fileURLToPath(new URL('../../../objects', import.meta.url));
+const RPC_PACKAGE = fileURLToPath(new URL('../../../rpc', import.meta.url));
 
 export interface CliResult {
   readonly code: number;
@@ -70,6 +71,11 @@ export class TempProject {
 
   path(name: string): string {
     return join(this.dir, name);
+  }
+
+  /** Make @versioned/rpc resolvable too, for modules that declare RPC APIs. */
+  async linkRpc(): Promise<void> {
+    await symlink(RPC_PACKAGE, join(this.dir, 'node_modules', '@versioned', 'rpc'), 'dir');
   }
 
   async write(name: string, text: string): Promise<void> {

@@ -160,7 +160,7 @@ for (const dialect of DIALECTS) {
       assert.match(live.stdout, /^refusing to forget volume on host-b: it is live \(heartbeat \d+s ago\) and holds the pins; .* Stop it first, or pass --force if the host is gone\n$/);
       const unknown = await p.run('services', 'forget', 'volume', 'host-x');
       assert.equal(unknown.code, 2);
-      assert.match(unknown.stderr, new RegExp(`no services row for volume on host-x in ${escape(shown)} \\(its hosts: host-9, host-a, host-b\\)`));
+      assert.match(unknown.stderr, new RegExp(`no services row for volume on host-x in ${escapeRegExp(shown)} \\(its hosts: host-9, host-a, host-b\\)`));
       const dead = await p.run('services', 'forget', 'volume', 'host-9', '--json');
       assert.equal(dead.code, 0);
       const answer = JSON.parse(dead.stdout);
@@ -175,7 +175,7 @@ for (const dialect of DIALECTS) {
       assert.equal(disabled.code, 0);
       assert.equal(disabled.stdout, 'disabled volume on host-b: now disabled, no longer holding the pins\n');
       const list = await p.run('services', 'list', '--binary', 'volume');
-      assert.match(list.stdout, /volume  host-b  N\+1      volume 1\.1  N\+1      disabled  \d+s ago \(disabled: disk swap\)/);
+      assert.match(list.stdout, /volume {2}host-b {2}N\+1 {6}volume 1\.1 {2}N\+1 {6}disabled {2}\d+s ago \(disabled: disk swap\)/);
       const lifted = await p.run('upgrade', 'status', 'volume');
       assert.equal(lifted.code, 0, lifted.stdout);
       assert.match(lifted.stdout, /^volume: at its newest release N\+2, unpinned$/m);
@@ -191,9 +191,9 @@ for (const dialect of DIALECTS) {
       try {
         const { code, stdout } = await p.run('upgrade', 'status', 'volume');
         assert.equal(code, 1);
-        assert.match(stdout, /\n    host-l +N\+1 +late +1m \d\ds ago +holds the pins until it is dead in \d+s unless it beats again; if the host is gone: versioned services forget volume host-l --force\n/);
-        assert.match(stdout, /\n  next: host-l is late: wait for it to beat or turn dead, or forget it with --force if the host is gone\n/);
-        assert.match(stdout, /\n  next: host-z runs a release the releases module does not know \(N\+3\): point --releases at the newest code\n/);
+        assert.match(stdout, /\n {4}host-l +N\+1 +late +1m \d\ds ago +holds the pins until it is dead in \d+s unless it beats again; if the host is gone: versioned services forget volume host-l --force\n/);
+        assert.match(stdout, /\n {2}next: host-l is late: wait for it to beat or turn dead, or forget it with --force if the host is gone\n/);
+        assert.match(stdout, /\n {2}next: host-z runs a release the releases module does not know \(N\+3\): point --releases at the newest code\n/);
         const json = JSON.parse((await p.run('upgrade', 'status', 'volume', '--json')).stdout);
         assert.deepEqual(json.binaries[0].unknownReleaseRows.map((r: { host: string }) => r.host), ['host-z']);
         const refused = await p.run('services', 'forget', 'volume', 'host-l');
@@ -227,10 +227,10 @@ for (const dialect of DIALECTS) {
         const done = await p.run('upgrade', 'finalize', 'volume');
         assert.equal(done.code, 0, done.stdout);
         const by = `${userInfo().username}@${hostname()}`;
-        assert.match(done.stdout, new RegExp(`^finalized volume at N\\+2 \\(by ${escape(by)} at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\.\\n`));
+        assert.match(done.stdout, new RegExp(`^finalized volume at N\\+2 \\(by ${escapeRegExp(by)} at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\)\\.\\n`));
         const status = await p.run('upgrade', 'status', 'volume');
         assert.equal(status.code, 0, status.stdout);
-        assert.match(status.stdout, new RegExp(`  finalized  N\\+2 by ${escape(by)} at \\d{4}-`));
+        assert.match(status.stdout, new RegExp(`  finalized  N\\+2 by ${escapeRegExp(by)} at \\d{4}-`));
         const json = JSON.parse((await p.run('upgrade', 'status', 'volume', '--json')).stdout);
         assert.equal(json.binaries[0].finalized.by, by);
         assert.equal(json.binaries[0].finalized.release, 'N+2');
@@ -366,7 +366,7 @@ describe('versioned services and upgrade: databases that cannot be reached, bad 
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

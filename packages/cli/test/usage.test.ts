@@ -44,7 +44,7 @@ describe('versioned: usage and load errors exit 2', () => {
       const { code, stderr } = await p.run(...args);
       assert.equal(code, 2);
       assert.match(stderr, message);
-      assert.match(stderr, new RegExp(`Run \`versioned ${escape(hint)}\` for usage`));
+      assert.match(stderr, new RegExp(`Run \`versioned ${escapeRegExp(hint)}\` for usage`));
       assert.doesNotMatch(stderr, /\n\s+at |'[^']*$/m, 'no stack, no unbalanced quote');
     });
   }
@@ -169,6 +169,6 @@ describe('versioned: configuration', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -16,7 +16,7 @@ import { PYTHON, PYTHON_DIR, startPythonHost } from '../src/process-fleet/python
 import type { FleetChild } from '../src/process-fleet/child.js';
 import * as releaseN from '../src/releases/release-n.js';
 import { VOLUME_RELEASES } from '../src/releases/releases.js';
-import { VolumeManagerN } from '../src/releases/volume-manager-n.js';
+import { VolumeManagerN, volumeApiN } from '../src/releases/volume-manager-n.js';
 
 const BROKER_URL = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672/';
 const PG_ADMIN_URL = process.env['PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -73,9 +73,11 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
       transport,
       target: { topic: TOPIC, server: 'ts-n' },
       // The N manager, each delivery recorded by request id (as the fleet's hosts report them).
-      endpoints: [
-        Object.fromEntries([['target', manager.target], ...(['create_volume', 'get_volume', 'update_volume'] as const).map((method) => [method, (ctx: Record<string, unknown>, args: never) => (tsRan.push(String(ctx['request_id'])), manager[method](ctx, args))])]),
-      ],
+      endpoints: volumeApiN.endpoints({
+        create_volume: (ctx, args) => (tsRan.push(String(ctx['request_id'])), manager.create_volume(ctx, args)),
+        get_volume: (ctx, args) => (tsRan.push(String(ctx['request_id'])), manager.get_volume(ctx, args)),
+        update_volume: (ctx, args) => (tsRan.push(String(ctx['request_id'])), manager.update_volume(ctx, args)),
+      }),
       serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }),
     });
     await server.start();

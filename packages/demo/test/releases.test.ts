@@ -6,17 +6,23 @@ import * as releaseN from '../src/releases/release-n.js';
 import * as releaseN1 from '../src/releases/release-n1.js';
 import { assertNewestRelease } from '@versioned/upgrade';
 import { RELEASE_N, RELEASE_N1, VOLUME_RELEASES } from '../src/releases/releases.js';
-import { VOLUME_TOPIC, VolumeAPI } from '../src/releases/volume-api.js';
+import { VOLUME_TOPIC, VolumeAPI, volumeApi } from '../src/releases/volume-api.js';
+import { volumeApiN } from '../src/releases/volume-manager-n.js';
 import type { VolumeRow } from '../src/releases/host-environment.js';
 
 const env = { host: 'host-x', zone: 'az-1', rows: new Map<string, VolumeRow>(), say: () => {} };
 const VOLUME_ID = '7c4d3b2a-1e0f-4a9b-8c7d-6e5f4a3b2c1d';
 
-const served = (release: typeof RELEASE_N): string => (release.makeManager(env) as { target: { version: string } }).target.version;
+const served = (release: typeof RELEASE_N): string => (release.makeEndpoints(env)[0] as { target: { version: string } }).target.version;
 
 test("each release's RPC version is what its manager serves", () => {
   assert.equal(served(RELEASE_N), RELEASE_N.rpcVersion);
   assert.equal(served(RELEASE_N1), RELEASE_N1.rpcVersion);
+});
+
+test("the releases' RPC versions are the volume API's release aliases, derived from its history", () => {
+  assert.deepEqual(volumeApi.aliases(), VOLUME_RELEASES.aliases('volume'));
+  assert.equal(volumeApiN.version, RELEASE_N.rpcVersion);
 });
 
 test('the newest declared release is what the code serves and registers (assertNewestRelease)', () => {
@@ -40,7 +46,7 @@ async function cappedAtReleaseN(): Promise<{ api: VolumeAPI; sent: RpcMessage[];
     listen: (target, handler) => memory.listen(target, handler),
     close: () => memory.close(),
   };
-  const server = new RpcServer({ transport: memory, target: { topic: VOLUME_TOPIC, server: 'host-x' }, endpoints: [RELEASE_N.makeManager(env)], serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }) });
+  const server = new RpcServer({ transport: memory, target: { topic: VOLUME_TOPIC, server: 'host-x' }, endpoints: RELEASE_N.makeEndpoints(env), serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }) });
   await server.start();
   const api = new VolumeAPI({ transport: wire, versionCap: () => RELEASE_N.rpcVersion, manifest: () => OBJECT_VERSIONS.get('N') });
   return { api, sent, close: () => memory.close() };

@@ -70,7 +70,7 @@ export function assembleModule(blocks: readonly CodeBlock[]): AssembledModule {
   emit('export {};', undefined);
   for (const { block, code } of bodies) {
     emit(`// ${block.file}:${block.line}`, undefined);
-    code.split('\n').forEach((line, i) => emit(line, { file: block.file, line: block.line + i }));
+    for (const [i, line] of code.split('\n').entries()) emit(line, { file: block.file, line: block.line + i });
   }
   return { source: `${lines.join('\n')}\n`, lineMap, problems };
 }

@@ -43,8 +43,10 @@ export function projectCompilerOptions(root: string, workDir: string): ts.Compil
   const read = ts.readConfigFile(configPath, ts.sys.readFile);
   if (read.error) throw new Error(`cannot read ${configPath}: ${ts.flattenDiagnosticMessageText(read.error.messageText, '\n')}`);
   const parsed = ts.parseJsonConfigFileContent({ ...read.config, files: [] }, ts.sys, workDir, undefined, configPath);
+  // Out of the parsed options: no outDir (the output lands beside the sources) and no build info.
+  const { outDir: _outDir, tsBuildInfoFile: _buildInfo, ...options } = parsed.options;
   return {
-    ...parsed.options,
+    ...options,
     composite: false,
     incremental: false,
     declaration: false,
@@ -53,7 +55,7 @@ export function projectCompilerOptions(root: string, workDir: string): ts.Compil
     noEmit: false,
     noEmitOnError: false,
     rootDir: workDir,
-    outDir: undefined,
-    tsBuildInfoFile: undefined,
+    // An example may declare what the reader would go on to use (a function to call at start-up).
+    noUnusedLocals: false,
   };
 }

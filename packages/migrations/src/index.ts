@@ -6,5 +6,5 @@ export { ADVICE, FINDING_KINDS, type Finding, type FindingKind } from './finding
 export { applyAllowList, parseAllowList, readAllowList, type AllowEntry, type AllowedFinding } from './allow-list.js';
 export { createPostgresScratch, readPostgresSchema } from './postgres.js';
 export { createSqliteScratch, readSqliteSchema } from './sqlite.js';
-export { resolveSource, type MigrationFile, type MigrationSource } from './sources.js';
+export { resolveSource, type MigrationFile, type MigrationSource, type ResolvedSource } from './sources.js';
 export type { Column, Constraint, Schema, Table, UniqueKey, View } from './schema.js';

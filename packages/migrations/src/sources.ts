@@ -25,6 +25,7 @@ export interface MigrationFile {
   readonly path?: string;
 }
 
+/** A migration source once resolved: the files to apply, or the command to run, with a label for messages. */
 export type ResolvedSource =
   | { readonly kind: 'files'; readonly label: string; readonly files: readonly MigrationFile[] }
   | { readonly kind: 'command'; readonly label: string; readonly command: string };

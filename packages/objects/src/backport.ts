@@ -259,7 +259,7 @@ export function reportLoss(
  * sender never had it, so dropping it loses nothing, even when the sender's `changes` names it.
  */
 function wasFilled(obj: VersionedObject, field: string): boolean {
-  return obj.$filled !== undefined && obj.$filled.has(field) && !changedInPlace(obj)?.includes(field);
+  return obj.$filled?.has(field) === true && !changedInPlace(obj)?.includes(field);
 }
 
 // 7. The indirection side.

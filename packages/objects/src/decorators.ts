@@ -233,6 +233,6 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
     remotables: [...remotables.values()],
     parent,
     keys: envelopeKeys(serialNamespace),
-    compiled: { decoder: undefined, encoders: new Map() },
+    compiled: { decoder: undefined, encoder: undefined, encoders: new Map() },
   };
 }

@@ -124,9 +124,10 @@ class Decoder implements DecodeContext {
       cls.upgradePrimitive(data, env.version);
     }
     decoderFor(meta)(data, obj.$values, this);
-    if (meta.history.fills.size > 0) fillMissing(meta, obj, data);
+    const fills = meta.history.fills.size > 0;
+    if (fills) fillMissing(meta, obj, data);
     // What the upgrade or a history fill gave, the sender did not send: re-sending it at an older version loses nothing.
-    if (upgrading || meta.history.fills.size > 0) {
+    if (upgrading || fills) {
       for (const name of Object.keys(obj.$values)) if (!Object.hasOwn(env.data, name)) (obj.$filled ??= new Set()).add(name);
     }
     if (env.changes) for (const name of env.changes) if (meta.fieldMap.has(name)) markChanged(obj, name);

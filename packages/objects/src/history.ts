@@ -55,7 +55,7 @@ export function buildHistory(
   explicitRelationships: Readonly<Record<string, readonly (readonly [string, string])[]>> = {},
 ): VersionHistory {
   const fail = (detail: string): VersionedError => new VersionedError('registration', `${className} history: ${detail}`);
-  const entries = declared && declared.length ? declared : [{ version, note: 'Initial version' }];
+  const entries = declared?.length ? declared : [{ version, note: 'Initial version' }];
   const fieldSince = new Map<string, string>();
   const removedFields = new Map<string, readonly [string, string]>();
   const changedIn = new Map<string, string>();

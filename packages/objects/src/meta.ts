@@ -88,8 +88,8 @@ export interface ObjectMeta {
   readonly parent: ObjectMeta | undefined;
   /** The envelope keys, precomputed. */
   readonly keys: EnvelopeKeys;
-  /** @internal Compiled encoders (by target version) and decoder, filled on first use. */
-  readonly compiled: { decoder: unknown; readonly encoders: Map<string, unknown>; shadowingChecked?: boolean };
+  /** @internal Compiled encoders (at the class's version; by older target version) and decoder, filled on first use. */
+  readonly compiled: { decoder: unknown; encoder?: unknown; readonly encoders: Map<string, unknown>; shadowingChecked?: boolean };
 }
 
 /** The five keys of an envelope under one serial namespace (`versioned_object.name`...). */
@@ -161,7 +161,9 @@ export const BASE_HOOKS: {
 /** The structural face of a VersionedObject that lower layers need, without importing the class. */
 export interface VersionedObjectLike {
   readonly [OBJECT_BRAND]: true;
+  /** A deep copy of the object. */
   clone(memo?: Map<object, unknown>): VersionedObjectLike;
+  /** The names of the fields changed since the last `resetChanges()` (or creation). */
   whatChanged(): Set<string>;
 }
 

@@ -1,4 +1,4 @@
-// The record checks every package shares (the RPC and CLI packages import them from the index).
+// The record checks every package shares (the RPC and CLI packages import them from @versioned/objects/internal).
 
 /** An object that is neither null nor an array: a record of keys to values, whatever its class. */
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -13,8 +13,8 @@ import type { Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js'
 export class ObjectRegistry {
   /** Versions of each name, newest first. */
   private readonly byName = new Map<string, ObjectMeta[]>();
-  /** name -> incoming version -> the class that reads it. */
-  private readonly resolved = new Map<string, Map<string, ObjectMeta>>();
+  /** name -> incoming version -> the class that reads it, with the version last looked up (most envelopes of a name share one). */
+  private readonly resolved = new Map<string, Resolved>();
   private readonly namespaces = new Set<string>();
   private keyList: EnvelopeKeys[] = [];
 
@@ -58,12 +58,18 @@ export class ObjectRegistry {
 
   /** The class that reads `name` at `version`; typed errors for unknown names, foreign namespaces and versions. */
   lookup(name: string, version: string, namespace?: string): ObjectMeta {
-    let byVersion = this.resolved.get(name);
-    let meta = byVersion?.get(version);
-    if (meta === undefined) {
-      meta = this.resolve(name, version, namespace);
-      if (!byVersion) this.resolved.set(name, (byVersion = new Map()));
-      if (byVersion.size < 1_000) byVersion.set(version, meta);
+    let entry = this.resolved.get(name);
+    let meta: ObjectMeta | undefined;
+    if (entry !== undefined && entry.lastVersion === version) meta = entry.last;
+    else {
+      meta = entry?.byVersion.get(version);
+      if (meta === undefined) {
+        meta = this.resolve(name, version, namespace);
+        if (!entry) this.resolved.set(name, (entry = { lastVersion: version, last: meta, byVersion: new Map() }));
+        if (entry.byVersion.size < 1_000) entry.byVersion.set(version, meta);
+      }
+      (entry as Resolved).lastVersion = version;
+      (entry as Resolved).last = meta;
     }
     if (namespace !== undefined && namespace !== meta.namespace) throw foreignNamespace(name, namespace, meta.namespace);
     return meta;
@@ -142,6 +148,12 @@ export class ObjectRegistry {
   fromPrimitive(primitive: unknown, options: Omit<FromPrimitiveOptions, 'registry'> = {}): VersionedObject {
     return decodePrimitive(primitive, this, options);
   }
+}
+
+interface Resolved {
+  lastVersion: string;
+  last: ObjectMeta;
+  readonly byVersion: Map<string, ObjectMeta>;
 }
 
 function foreignNamespace(name: string, namespace: string, expected: string): VersionedError {

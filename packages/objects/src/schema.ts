@@ -7,7 +7,7 @@ import { WIRE_FORMATS, WIRE_FORMAT_EXPECTED } from './fields/index.js';
 import type { JsonSchema, SchemaContext } from './fields/type.js';
 import { BASE_HOOKS, type EnvelopeKeys, type ObjectMeta } from './meta.js';
 import type { VersionedObject } from './object.js';
-import { defaultRegistry, type ObjectRegistry } from './registry.js';
+import { ObjectRegistry, defaultRegistry } from './registry.js';
 import { compareVersions, describeValue, isVersion } from './version.js';
 import { effectiveVersion, wireFieldsAt } from './wire-fields.js';
 
@@ -200,6 +200,9 @@ export class SchemaValidator {
     readonly registry: ObjectRegistry = defaultRegistry,
     options: SchemaValidatorOptions = {},
   ) {
+    if (!(registry instanceof ObjectRegistry)) {
+      throw new VersionedError('invalid_value', `SchemaValidator: the first argument must be an ObjectRegistry, got ${describeValue(registry)} (the options come second)`);
+    }
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.maxIssues = Math.max(1, options.maxIssues ?? 100);
     this.compiled = new Lru(Math.max(1, options.cacheSize ?? 256));

@@ -49,7 +49,9 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
   resent = false;
   /** The rule decided for children of the field being encoded. */
   private childRule: ChildRule = AS_IS;
-  private childOwner = '';
+  /** The object (and the version it goes at) whose field is being encoded: named in an error only. */
+  private childOwner: ObjectMeta | undefined;
+  private childOwnerVersion = '';
   /**
    * Whether each child encoded so far in this call, that has children of its own, has changes (hasChanges):
    * its parent reads it here rather than walking the subtree again. Leaves answer in constant time anyway.
@@ -64,7 +66,8 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
 
   encodeChild(child: VersionedObjectLike): Primitive {
     // Without a rule (no backport above), the child goes as it is: the common case, without a call.
-    const { target, compat } = this.childRule === AS_IS ? AS_IS : childTarget(this.childRule, child as VersionedObject, this.childOwner);
+    const { target, compat } =
+      this.childRule === AS_IS ? AS_IS : childTarget(this.childRule, child as VersionedObject, `${this.childOwner?.name} ${this.childOwnerVersion}`);
     return this.encode(child as VersionedObject, target, compat);
   }
 
@@ -82,17 +85,14 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
     }
     const hooked = older && usesHook(obj);
     const encodedAt = older ? version : meta.version;
+    // Saved and restored without a finally: an error ends the whole call, and an Encoder serves one call.
     const savedCompat = this.compat;
     const savedResent = this.resent;
     this.compat = compat;
     this.resent = older && isResent(target !== undefined, compat);
-    let out: Primitive;
-    try {
-      out = encoderFor(meta, encodedAt, hooked)(obj.$values, this, obj);
-    } finally {
-      this.compat = savedCompat;
-      this.resent = savedResent;
-    }
+    const out = encoderFor(meta, encodedAt, hooked)(obj.$values, this, obj);
+    this.compat = savedCompat;
+    this.resent = savedResent;
     // The label is the version decided, as written: "1.0.0" received is "1.0.0" re-sent.
     if (version !== encodedAt) out[meta.keys.version] = version;
     this.depth--;
@@ -117,7 +117,8 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
     const own = obj.$changes;
     const inPlace = changedInPlace(obj);
     if (own.size === 0 && inPlace === undefined) {
-      const dirty = meta.objectFields.some((def) => this.childHasChanges(obj.$values[def.name]));
+      let dirty = false;
+      for (const def of meta.objectFields) if (this.childHasChanges(obj.$values[def.name])) { dirty = true; break; }
       this.record(obj, meta, dirty);
       if (!dirty) return undefined;
     } else this.record(obj, meta, true);
@@ -158,14 +159,15 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
     if (value === null) return null;
     const savedRule = this.childRule;
     const savedOwner = this.childOwner;
+    const savedOwnerVersion = this.childOwnerVersion;
     this.childRule = rule;
-    this.childOwner = `${meta.name} ${version}`;
-    try {
-      return def.type.toPrimitive(value, this);
-    } finally {
-      this.childRule = savedRule;
-      this.childOwner = savedOwner;
-    }
+    this.childOwner = meta;
+    this.childOwnerVersion = version;
+    const encoded = def.type.toPrimitive(value, this);
+    this.childRule = savedRule;
+    this.childOwner = savedOwner;
+    this.childOwnerVersion = savedOwnerVersion;
+    return encoded;
   }
 
   lost(meta: ObjectMeta, field: string, targetVersion: string, reason: string, obj: VersionedObject): void {
@@ -175,11 +177,11 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
 
 export function encodeObject(obj: VersionedObject, options: ToPrimitiveOptions = {}): Primitive {
   const encoder = new Encoder(options.manifest, options.onDataLoss ?? 'allow', options.logger ?? console);
-  const name = metaOf(obj).name;
   const target = rootTarget(obj, options);
   try {
     return encoder.encode(obj, target, rootCompat(obj, target, options.manifest));
   } catch (err) {
+    const name = metaOf(obj).name;
     if (err instanceof VersionedError && err.path[0] !== name) err.within(name);
     throw err;
   }

@@ -26,6 +26,8 @@ export function parseVersion(version: string): VersionTuple {
 
 /** Negative when a < b, zero when equal, positive when a > b. */
 export function compareVersions(a: string, b: string): number {
+  // The common case (an object at its own version): no lookups. An invalid version still throws below.
+  if (a === b && cache.has(a)) return 0;
   const x = parseVersion(a);
   const y = parseVersion(b);
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];

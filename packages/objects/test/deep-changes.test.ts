@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ObjectRegistry, VersionedObject, envelopeKeys, f, field, versionedObject, type Primitive } from '../src/index.js';
+import { ObjectRegistry, VersionedObject, f, field, versionedObject, type Primitive } from '../src/index.js';
+import { envelopeKeys } from '../src/meta.js';
 
 // The encoder learns whether a child has changes as it encodes it, rather than walking the subtree again at
 // every level: the envelope's `changes` must still be whatChanged() at every depth, whatever changed where.
@@ -66,7 +67,9 @@ function check(obj: VersionedObject, p: Primitive): void {
     if (values[name] && data[name]) check(values[name] as VersionedObject, data[name] as Primitive);
   }
   const kids = values.kids as Node[] | undefined;
-  kids?.forEach((k, i) => check(k, (data.kids as Primitive[])[i]!));
+  kids?.forEach((k, i) => {
+    check(k, (data.kids as Primitive[])[i]!);
+  });
 }
 
 

@@ -88,6 +88,7 @@ describe('List', () => {
     rejects('sizes', '1,2', { message: /expected a list of integers, got "1,2"/ });
   });
   it('rejects holes in sparse arrays as undefined elements', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the input under test
     rejects('sizes', [1, , 3], { message: 'Volume.sizes[1]: expected an integer, got undefined' });
   });
   it('goes out as a JSON array, date-times as strings', () => {

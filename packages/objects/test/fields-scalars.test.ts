@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '../src/index.js';
 
 const registry = new ObjectRegistry();
@@ -247,6 +248,31 @@ describe('UUID', () => {
       rejects('id', bad, /expected a UUID/);
     }
   });
+  it('accepts exactly what the pattern accepts, normalising upper case (randomized near-UUIDs)', () => {
+    const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const uuid = f.uuid();
+    // A UUID with a few characters replaced, inserted or removed, from an alphabet around the hex digits' edges.
+    const nearUuid = fc
+      .tuple(
+        fc.uuid(),
+        fc.array(fc.tuple(fc.nat(37), fc.constantFrom('', '-', 'g', 'G', 'A', 'f', '0', '9', '/', ':', '@', '`', ' ', '\u0130', '\uff10', '\u0000'), fc.boolean()), { maxLength: 3 }),
+      )
+      .map(([text, edits]) => edits.reduce((t, [at, c, replace]) => t.slice(0, at) + c + t.slice(replace ? at + 1 : at), text));
+    fc.assert(
+      fc.property(fc.oneof(nearUuid, fc.uuid()), (text) => {
+        const lower = text.toLowerCase();
+        const expected = pattern.test(text) ? text : pattern.test(lower) ? lower : undefined;
+        let got: string | undefined;
+        try {
+          got = uuid.fromPrimitive(text);
+        } catch {
+          got = undefined;
+        }
+        assert.equal(got, expected, JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
   it('decodes an upper-case UUID from the wire to lower case', () => {
     const env = { 'versioned_object.name': 'Scalars', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': { id: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' } };
     assert.equal((registry.fromPrimitive(env) as Scalars).id, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
@@ -254,6 +280,40 @@ describe('UUID', () => {
 });
 
 describe('DateTime', () => {
+  it('reads the canonical wire form exactly when its fields make a real instant (randomized, against Date.UTC)', () => {
+    const at = f.dateTime();
+    // Mostly around each field's range (month 13, day 31 of a 30-day month, 29 February, hour 24...), sometimes not digits.
+    const digits = (n: number, max: number) =>
+      fc.oneof(
+        { arbitrary: fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0')), weight: 8 },
+        { arbitrary: fc.integer({ min: 0, max: 10 ** n - 1 }).map((v) => String(v).padStart(n, '0')), weight: 1 },
+        { arbitrary: fc.string({ minLength: n, maxLength: n }), weight: 1 },
+      );
+    const year = fc.oneof(digits(4, 9999), fc.constantFrom('0000', '0001', '0099', '0100', '1900', '2000', '2024', '2100', '9999'));
+    fc.assert(
+      fc.property(year, digits(2, 13), digits(2, 32), digits(2, 24), digits(2, 60), digits(2, 60), fc.constantFrom('', '.000', '.123', '.9x9'), (y, mo, d, h, mi, s, frac) => {
+        const text = `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}Z`;
+        let got: number | undefined;
+        try {
+          got = at.fromPrimitive(text).getTime();
+        } catch {
+          got = undefined;
+        }
+        // The oracle: all-digit fields, and Date.UTC giving back the same fields (no roll-over), year 1 to 9999.
+        const parts = [y, mo, d, h, mi, s];
+        let expected: number | undefined;
+        if (parts.every((p) => /^\d+$/.test(p)) && /^(\.\d{3})?$/.test(frac)) {
+          const [Y, M, D, H, I, S] = parts.map(Number) as [number, number, number, number, number, number];
+          const date = new Date(Date.UTC(2000, M - 1, D, H, I, S));
+          date.setUTCFullYear(Y);
+          const same = date.getUTCFullYear() === Y && date.getUTCMonth() === M - 1 && date.getUTCDate() === D && date.getUTCHours() === H && date.getUTCMinutes() === I && date.getUTCSeconds() === S;
+          if (same && Y >= 1 && M >= 1 && M <= 12) expected = date.getTime();
+        }
+        assert.equal(got, expected, text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
   it('goes out in the oslo wire form YYYY-MM-DDTHH:MM:SSZ', () => {
     assert.equal(wire('at', new Date('2024-02-29T13:14:15.678Z')).primitive, '2024-02-29T13:14:15Z');
   });

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { ObjectSerializer, isVersionedError, type ObjectRegistry, type VersionedObject } from '../src/index.js';
 import { SchemaValidator } from '../src/schema.js';
-import { Everything, everythingArb, everythingFields, fieldInputs, registry } from './support/model.js';
+import { type Everything, everythingArb, everythingFields, fieldInputs, registry } from './support/model.js';
 import { EDGE_NUMBERS, EDGE_STRINGS, TWEAKS, historyRegistry, hostileValue, mutate, mutation, runSeed, treePrimitive } from './support/hostile.js';
 
 const SEED = runSeed();

@@ -4,8 +4,8 @@
 // changed in place as Cinder's obj_what_changed catches it. Set DIFF_SEED to replay; the seed is printed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type Primitive, type VersionedObject } from '../src/index.js';
-import { OBJ_VERSIONS, Volume, cinderRegistry } from './interop/cinder.js';
+import type { Primitive, VersionedObject } from '../src/index.js';
+import { OBJ_VERSIONS, type Volume, cinderRegistry } from './interop/cinder.js';
 import { buildObject, canonicalJson, reportOf, sortedJson, withoutDroppedChanges, withoutTypes, type ObjectSpec } from './interop/model.js';
 import { PythonOracle } from './interop/oracle.js';
 import { Random, prng } from './interop/random-classes.js';
@@ -77,7 +77,7 @@ function volume(): ObjectSpec {
       host: maybe(text),
       display_name: maybe(text),
       attach_status: maybe(() => r.pick(['attached', 'detached'])),
-      migration_status: maybe(() => r.pick(['migrating', 'target:' + uuid(), 'success'])),
+      migration_status: maybe(() => r.pick(['migrating', `target:${uuid()}`, 'success'])),
       launched_at: maybe(when),
       bootable: maybe(() => r.chance(0.5)),
       multiattach: maybe(() => r.chance(0.5)),
@@ -163,7 +163,7 @@ test(`Volumes sent at every Cinder version cap equal Python Cinder’s, and deco
 });
 
 test('a Volume 1.8 from an older Cinder gets use_quota as Cinder fills it, and forwarding it at 1.8 loses nothing', async () => {
-  const spec: ObjectSpec = { $object: 'Volume', values: { id: uuid(), size: 1, migration_status: 'target:' + uuid(), use_quota: false } };
+  const spec: ObjectSpec = { $object: 'Volume', values: { id: uuid(), size: 1, migration_status: `target:${uuid()}`, use_quota: false } };
   const old = await cinder.cinderSerialize(spec, '1.38');
   assert.equal('use_quota' in (old['versioned_object.data'] as object), false);
   const ours = cinderRegistry.fromPrimitive(old) as Volume;

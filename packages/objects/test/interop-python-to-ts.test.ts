@@ -1,7 +1,7 @@
 // Direction (a): oslo.versionedobjects makes the primitive, TypeScript decodes it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Attachment, Flavor, ScsiAttachment, Snapshot, Volume, VolumeList, Widget, interopRegistry } from './interop/classes.js';
+import { Attachment, Flavor, ScsiAttachment, type Snapshot, Volume, VolumeList, Widget, interopRegistry } from './interop/classes.js';
 import { ATTACHMENT_IDS, FULL_VOLUME_VALUES, SHARED_SPECS, VOLUME_ID, attachment } from './interop/fixtures.js';
 import { canonicalJson, reportOf, withoutTypes, type ObjectSpec } from './interop/model.js';
 import { PythonOracle } from './interop/oracle.js';

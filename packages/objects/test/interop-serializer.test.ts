@@ -1,7 +1,7 @@
 // RPC payloads against oslo's VersionedObjectSerializer, the version tree, and the indirection backport.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectSerializer, VersionedObject, isVersionedObject, type Manifest, type Primitive } from '../src/index.js';
+import { ObjectSerializer, type VersionedObject, isVersionedObject, type Manifest, type Primitive } from '../src/index.js';
 import { interopRegistry } from './interop/classes.js';
 import { SHARED_SPECS } from './interop/fixtures.js';
 import { buildObject, canonicalJson, isSpec, reportOf, withoutTypes, type ObjectSpec } from './interop/model.js';

@@ -23,7 +23,7 @@ function assertPythonTypes(obj: VersionedObject, report: PythonReport): void {
     // An Object field open to subclasses holds the subclass: its name is what oslo reports.
     expected[def.name] = value === null ? 'null' : value instanceof VersionedObject ? `object:${value.objName}` : pythonTypeOf(def.type);
     const child = report.fields[def.name];
-    if (value instanceof Array && Array.isArray(child)) {
+    if (Array.isArray(value) && Array.isArray(child)) {
       value.forEach((item, i) => {
         if (typeof item === 'object' && item !== null && '$values' in item) assertPythonTypes(item as VersionedObject, child[i] as PythonReport);
       });

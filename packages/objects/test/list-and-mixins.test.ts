@@ -39,7 +39,9 @@ describe('ObjectList', () => {
     assert.equal(list.includes(Disk.create({ size: 3 })), false);
     assert.equal(list.indexOf(items[2]!), 2);
     let total = 0;
-    list.forEach((d) => (total += d.size));
+    list.forEach((d) => {
+      total += d.size;
+    });
     assert.equal(total, 6);
   });
   it('starts with an empty `objects` that is not a change, and sends it, as oslo\'s ObjectListBase does', () => {

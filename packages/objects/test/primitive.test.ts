@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectList, ObjectRegistry, VersionedObject, envelopeKeys, f, field, readEnvelope, versionedObject, type Primitive } from '../src/index.js';
+import fc from 'fast-check';
+import { ObjectList, ObjectRegistry, VersionedObject, f, field, versionedObject, type Primitive } from '../src/index.js';
+import { readEnvelope } from '../src/from-primitive.js';
+import { envelopeKeys } from '../src/meta.js';
 
 const registry = new ObjectRegistry();
 const UUID = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -209,6 +212,42 @@ describe('fromPrimitive: malformed envelopes', () => {
   it('reads envelope keys that are own properties only, never inherited ones', () => {
     const inherited = Object.create(good());
     assert.throws(() => registry.fromPrimitive(inherited), { code: 'invalid_primitive' });
+  });
+  it('reads data fields and envelope keys that are own only, also once the decoder is optimised and Object.prototype is polluted', () => {
+    // The compiled readers skip Object.hasOwn when the prototype is Object.prototype and does not hold the key:
+    // warm them up so the optimised code runs, then put the keys where only a non-own read would find them.
+    const plain = envelope('Volume', '1.3', { id: UUID(1), size: 2, name: 'n' });
+    for (let i = 0; i < 20_000; i++) registry.fromPrimitive(plain);
+    const fields = ['size', 'name', 'created_at'] as const;
+    const values = { size: 9, name: 'inherited', created_at: '2020-01-01T00:00:00Z' };
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('own', 'prototype', 'polluted', 'absent'), { minLength: 3, maxLength: 3 }), fc.boolean(), (places, pollutedChanges) => {
+        const proto: Record<string, unknown> = {};
+        const data: Record<string, unknown> = Object.create(places.includes('prototype') ? proto : Object.prototype);
+        data.id = UUID(2);
+        const polluted: string[] = [];
+        fields.forEach((name, i) => {
+          if (places[i] === 'own') data[name] = values[name];
+          else if (places[i] === 'prototype') proto[name] = values[name];
+          else if (places[i] === 'polluted') polluted.push(name);
+        });
+        if (pollutedChanges) polluted.push(K.changes);
+        const env = envelope('Volume', '1.3', data);
+        const prototype = Object.prototype as Record<string, unknown>;
+        for (const name of polluted) prototype[name] = name === K.changes ? ['size'] : values[name as keyof typeof values];
+        let v: Volume;
+        try {
+          v = registry.fromPrimitive(env) as Volume;
+        } finally {
+          for (const name of polluted) delete prototype[name];
+        }
+        // Read once the pollution is gone: what was decoded, not what a read finds on the prototype now.
+        assert.deepEqual(fields.filter((name) => v.isSet(name)), fields.filter((_, i) => places[i] === 'own'));
+        assert.deepEqual([...v.whatChanged()], []);
+      }),
+      { numRuns: 200 },
+    );
+    assert.equal((registry.fromPrimitive(plain) as Volume).size, 2);
   });
   it('names the path of a malformed nested envelope', () => {
     const bad = envelope('Volume', '1.3', { attachments: [envelope('Attachment', '1.1', {}), { ...envelope('Attachment', '1.1', {}), [K.data]: 'x' }] });

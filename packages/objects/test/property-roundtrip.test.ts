@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { VersionedObject, isVersionedObject, metaOf } from '../src/index.js';
+import { type VersionedObject, isVersionedObject, metaOf } from '../src/index.js';
 import { Everything, everythingArb, fieldInputs, partArb, registry } from './support/model.js';
 
 const NUM_RUNS = 150;

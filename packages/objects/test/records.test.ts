@@ -3,8 +3,7 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isRecord } from '../src/index.js';
-import { defineOwn, isPlainObject } from '../src/records.js';
+import { defineOwn, isPlainObject, isRecord } from '../src/internal.js';
 
 it('isRecord and isPlainObject tell JSON objects, class instances, arrays and scalars apart (randomized)', () => {
   fc.assert(

@@ -199,3 +199,15 @@ describe('setters', () => {
     assert.throws(() => new Holder({ dt: new Date(8.64e15) }), (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.dt');
   });
 });
+
+describe('construction', () => {
+  it('refuses anything but a registry as its first argument, with a typed error saying what to pass', () => {
+    for (const wrong of [{ registry: new ObjectRegistry() }, null, 'registry', 42, []]) {
+      assert.throws(
+        () => new SchemaValidator(wrong as never),
+        (err: unknown) => isVersionedError(err) && err.code === 'invalid_value' && /must be an ObjectRegistry/.test(err.message),
+      );
+    }
+    assert.ok(new SchemaValidator(undefined) instanceof SchemaValidator);
+  });
+});

@@ -1,4 +1,4 @@
-import { isRecord } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { RpcError, isRpcError } from './errors.js';
 import { checkTimeoutMs } from './transport-contract.js';
 import { fromFailure, type RemoteErrorClass } from './failure.js';

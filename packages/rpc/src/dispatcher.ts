@@ -18,11 +18,8 @@ export interface EndpointTarget {
  */
 export type RpcEndpoint = object;
 
-/**
- * A method an endpoint exposes: called with the request context and the call's keyword arguments; what it returns (or
- * resolves to) is the reply.
- */
-export type EndpointMethod = (context: RequestContext, args: Record<string, unknown>) => unknown;
+/** The third argument says which version and method the caller sent (declared APIs' endpoints use it). */
+export type EndpointMethod = (context: RequestContext, args: Record<string, unknown>, call: { readonly version: string; readonly method: string }) => unknown;
 
 /** Names never callable whatever the endpoint defines: `constructor`, `toString`, `__proto__`, ... */
 const FORBIDDEN = new Set<string>(Object.getOwnPropertyNames(Object.prototype));

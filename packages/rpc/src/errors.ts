@@ -15,11 +15,15 @@ export type RpcErrorCode =
   /** A target or call options are malformed. */
   | 'invalid_target'
   /** A message on the wire is malformed. */
-  | 'invalid_message';
+  | 'invalid_message'
+  /** An argument of a declared API is missing, unknown at the call's version, or does not fit its type. */
+  | 'invalid_argument'
+  /** An RPC API declaration (its version history) is inconsistent. */
+  | 'invalid_api';
 
 const BRAND = Symbol.for('@versioned/rpc.RpcError');
 
-const CODES: ReadonlySet<string> = new Set<RpcErrorCode>(['version_cap', 'timeout', 'no_such_method', 'unsupported_version', 'remote', 'transport', 'invalid_target', 'invalid_message']);
+const CODES: ReadonlySet<string> = new Set<RpcErrorCode>(['version_cap', 'timeout', 'no_such_method', 'unsupported_version', 'remote', 'transport', 'invalid_target', 'invalid_message', 'invalid_argument', 'invalid_api']);
 
 /**
  * The one error class of @versioned/rpc, and the only one `RpcClient.call` rejects with: `code` says

@@ -1,4 +1,5 @@
-import { VersionedError, isRecord, isVersionedError, type ErrorCode } from '@versioned/objects';
+import { VersionedError, isVersionedError, type ErrorCode } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { RpcError, isRpcError, type RpcErrorCode } from './errors.js';
 import type { SerializedFailure } from './transport.js';
 

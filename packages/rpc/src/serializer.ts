@@ -1,6 +1,6 @@
 import {
   ObjectSerializer,
-  ObjectRegistry,
+  type ObjectRegistry,
   isVersion,
   type DataLossPolicy,
   type DecodeLimits,

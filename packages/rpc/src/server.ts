@@ -4,6 +4,9 @@ import { toFailure, type RemoteErrorClass } from './failure.js';
 import { NoOpSerializer, type RpcSerializer } from './serializer.js';
 import { makeTarget, type Target } from './target.js';
 import type { Listener, RpcMessage, RpcReply, Transport } from './transport.js';
+import { DEFAULT_MESSAGE_VERSION } from './version.js';
+import { DECLARED_ENDPOINT } from './api/serve.js';
+import { argumentError } from './api/declaration.js';
 
 /** The options of RpcServer: the transport, its target (topic and server), the endpoints, the serializer. */
 export interface RpcServerOptions {
@@ -62,16 +65,25 @@ export class RpcServer {
     try {
       if (typeof message !== 'object' || message === null) throw new RpcError('invalid_message', 'a message must be an object');
       const { endpoint, method } = this.dispatcher.resolve(message.namespace, message.version, message.method);
+      const version = message.version ?? DEFAULT_MESSAGE_VERSION;
       const rawArgs = message.args ?? {};
       const rawContext = message.context ?? {};
       if (typeof rawArgs !== 'object' || Array.isArray(rawArgs)) throw new RpcError('invalid_message', `the arguments of ${message.method} must be an object`);
       if (typeof rawContext !== 'object' || Array.isArray(rawContext)) throw new RpcError('invalid_message', 'the message context must be an object');
       const context = this.serializer.deserializeContext(rawContext);
+      const declared = DECLARED_ENDPOINT in endpoint ? String((endpoint as Record<symbol, unknown>)[DECLARED_ENDPOINT]) : undefined;
       const args: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(rawArgs)) {
-        Object.defineProperty(args, name, { value: await this.serializer.deserializeEntity(context, value), enumerable: true, writable: true, configurable: true });
+        let decoded: unknown;
+        try {
+          decoded = await this.serializer.deserializeEntity(context, value);
+        } catch (err) {
+          // A declared API names the argument: `create_volume.volume.Volume.size: expected an integer`.
+          throw declared === undefined ? err : argumentError(declared, message.method, name, err, version);
+        }
+        Object.defineProperty(args, name, { value: decoded, enumerable: true, writable: true, configurable: true });
       }
-      const result = await method.call(endpoint, context, args);
+      const result = await method.call(endpoint, context, args, { version, method: message.method });
       if (!meta.expectsReply) return { result: null };
       return { result: result === undefined ? null : this.serializer.serializeEntity(context, result, 'result') };
     } catch (err) {

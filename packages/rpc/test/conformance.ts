@@ -64,7 +64,7 @@ export function transportConformance(name: string, factory: TransportFactory): v
       const t = topic('large');
       await serve(t, 's', { twice: (_c: unknown, a: Record<string, unknown>) => String(a['text']) + String(a['text']) });
       const client = new RpcClient({ transport: await open(), target: { topic: t }, timeoutMs: 20_000 });
-      const text = 'x'.repeat(512 * 1024) + 'é';
+      const text = `${'x'.repeat(512 * 1024)}é`;
       assert.equal(await client.call({}, 'twice', { text }), text + text);
     });
 

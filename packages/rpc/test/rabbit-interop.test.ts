@@ -1,29 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectRegistry, VersionedObject, f, field, versionedObject } from '@versioned/objects';
 import { ObjectsRpcSerializer, RpcClient, RpcServer, isRpcError } from '../src/index.js';
 import { BROKER_URL, deleteQueues, PythonProcess, TransportPool, uniqueName } from './rabbit-helpers.js';
 import { deferred, sleep } from './helpers.js';
+import { WIDGET_ID, Widget, registry } from './interop-widget.js';
 
 // The real oslo.messaging 14 (Debian's python3-oslo.messaging) on the real broker, both directions.
 // The Python side is test/interop/{server,client}.py; the classes below mirror interop_common.py.
-
-const registry = new ObjectRegistry();
-
-@versionedObject({
-  name: 'Widget',
-  version: '1.1',
-  registry,
-  history: [
-    { version: '1.0', note: 'Initial version: id, name' },
-    { version: '1.1', note: 'Adds size', added: ['size'] },
-  ],
-})
-class Widget extends VersionedObject {
-  @field(f.uuid()) declare id: string;
-  @field(f.string()) declare name: string;
-  @field(f.integer(), { default: 0 }) declare size: number;
-}
 
 /** interop_common.WidgetNotFound: raised with kwargs, rebuilt typed when allowed. */
 class WidgetNotFound extends Error {
@@ -36,7 +19,6 @@ class WidgetNotFound extends Error {
   }
 }
 
-const WIDGET_ID = '9b1a5b84-2f5e-4a55-8d5a-6b8d0f8e5a11';
 const pool = new TransportPool();
 const exchange = uniqueName('interop');
 const processes: PythonProcess[] = [];

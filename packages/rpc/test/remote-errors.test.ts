@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VersionedError, isVersionedError } from '@versioned/objects';
-import { InMemoryTransport, RpcClient, RpcError, RpcServer, fromFailure, isRpcError, toFailure, type RemoteErrorClass } from '../src/index.js';
+import { InMemoryTransport, RpcClient, RpcError, RpcServer, isRpcError, type RemoteErrorClass } from '../src/index.js';
+import { fromFailure, toFailure } from '../src/failure.js';
 
 class InstanceNotFound extends Error {
   static readonly rpcModule = 'nova.exception';

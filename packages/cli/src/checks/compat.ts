@@ -117,7 +117,7 @@ function walkEnvelopes(root: unknown, keys: readonly (readonly [string, string, 
     const [node, path] = stack.pop() as [unknown, PathSegment[]];
     if (node === null || typeof node !== 'object') continue;
     if (Array.isArray(node)) {
-      node.forEach((item, i) => stack.push([item, [...path, i]]));
+      for (const [i, item] of node.entries()) stack.push([item, [...path, i]]);
       continue;
     }
     const record = node as Record<string, unknown>;

@@ -99,7 +99,7 @@ export function planChanges(inputs: readonly PlanInput[], registry: ObjectRegist
     const own = changes.filter((c) => c.kind !== 'child_version_moved' && !(c.kind === 'relationships_changed' && c.bump === 'minor'));
     const bump = own.some((c) => c.bump === 'major') ? 'major' : own.length ? 'minor' : undefined;
     bumpOf.set(meta.name, bump);
-    own.forEach((c) => reason(meta.name, c.message));
+    for (const c of own) reason(meta.name, c.message);
     planned.set(meta.name, locked === undefined ? meta.version : enough(locked, meta.version, bump));
   }
 

@@ -12,7 +12,7 @@ const COLORS: Record<string, string> = { N: '#8da0cb', 'N+1': '#66c2a5', down: '
 const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
 
 /** Text as XML carries it: markup characters escaped, characters XML cannot hold (controls, lone surrogates) as U+FFFD. */
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text
     .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
     .replace(/[<>&"']/g, (c) => ENTITIES[c] as string);
@@ -58,17 +58,17 @@ export function renderTimeline(recording: Recording): string {
   const out: string[] = [];
   const height = chartBottom + 50 + steps.length * 16 + 30;
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
-  out.push(`<title>${escape(recording.title)}</title>`);
+  out.push(`<title>${escapeXml(recording.title)}</title>`);
   out.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${LEFT}" y="24" font-size="16" font-weight="bold">${escape(recording.title)}</text>`);
+  out.push(`<text x="${LEFT}" y="24" font-size="16" font-weight="bold">${escapeXml(recording.title)}</text>`);
   // Lanes: each host's release, then the pins of each binary.
   for (const [i, [label, read]] of lanes.entries()) {
     const y = top + i * (LANE + GAP);
-    out.push(`<text x="${LEFT - 8}" y="${y + 14}" text-anchor="end">${escape(label)}</text>`);
+    out.push(`<text x="${LEFT - 8}" y="${y + 14}" text-anchor="end">${escapeXml(label)}</text>`);
     for (const [from, to, value] of segments(samples, read)) {
       const w = Math.max(0.5, Number(x(to)) - Number(x(from)));
-      out.push(`<rect x="${x(from)}" y="${y}" width="${w.toFixed(1)}" height="${LANE}" fill="${color(value)}"><title>${escape(`${label}: ${value}`)}</title></rect>`);
-      if (w > 34) out.push(`<text x="${(Number(x(from)) + 4).toFixed(1)}" y="${y + 14}" fill="#222">${escape(value)}</text>`);
+      out.push(`<rect x="${x(from)}" y="${y}" width="${w.toFixed(1)}" height="${LANE}" fill="${color(value)}"><title>${escapeXml(`${label}: ${value}`)}</title></rect>`);
+      if (w > 34) out.push(`<text x="${(Number(x(from)) + 4).toFixed(1)}" y="${y + 14}" fill="#222">${escapeXml(value)}</text>`);
     }
   }
   // Operations per second (between samples) and failures so far.
@@ -90,7 +90,7 @@ export function renderTimeline(recording: Recording): string {
     out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yRate(r.rate)}`).join(' ')}"/>`);
     out.push(`<polyline fill="none" stroke="#d62728" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yFail(r.failed)}`).join(' ')}"/>`);
   }
-  for (const e of events.filter((e) => e.kind === 'failure')) out.push(`<line x1="${x(e.t)}" x2="${x(e.t)}" y1="${chartBottom - 8}" y2="${chartBottom}" stroke="#d62728"><title>${escape(e.text)}</title></line>`);
+  for (const e of events.filter((e) => e.kind === 'failure')) out.push(`<line x1="${x(e.t)}" x2="${x(e.t)}" y1="${chartBottom - 8}" y2="${chartBottom}" stroke="#d62728"><title>${escapeXml(e.text)}</title></line>`);
   // Steps: a numbered line across the lanes and the chart, listed underneath.
   for (const [i, e] of steps.entries()) {
     const stroke = e.kind === 'fault' ? '#d62728' : '#555';
@@ -102,9 +102,9 @@ export function renderTimeline(recording: Recording): string {
   out.push(`<text x="${LEFT}" y="${legendY - 4}" fill="#555">`
     + `<tspan fill="${COLORS.N}">■</tspan> release N  <tspan fill="${COLORS['N+1']}">■</tspan> release N+1  <tspan fill="${COLORS.down}">■</tspan> down  `
     + `<tspan fill="#1f77b4">—</tspan> operations/s  <tspan fill="#d62728">—</tspan> failed so far</text>`);
-  for (const [i, e] of steps.entries()) out.push(`<text x="${LEFT}" y="${legendY + 16 + i * 16}" fill="${e.kind === 'fault' ? '#d62728' : '#222'}">${i + 1}. +${(e.t / 1000).toFixed(1)} s  ${escape(e.text)}</text>`);
+  for (const [i, e] of steps.entries()) out.push(`<text x="${LEFT}" y="${legendY + 16 + i * 16}" fill="${e.kind === 'fault' ? '#d62728' : '#222'}">${i + 1}. +${(e.t / 1000).toFixed(1)} s  ${escapeXml(e.text)}</text>`);
   out.push('</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function writeTimeline(path: string, recording: Recording): string {

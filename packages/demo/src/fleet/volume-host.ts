@@ -72,7 +72,7 @@ export class VolumeHost {
     const server = new RpcServer({
       transport,
       target: { topic: VOLUME_TOPIC, server: host },
-      endpoints: [release.makeManager({ host, zone, rows: this.rows, say: () => {} })],
+      endpoints: release.makeEndpoints({ host, zone, rows: this.rows, say: () => {} }),
       // No pins of its own: a reply is backported to what the caller says it reads.
       serializer: new ObjectsRpcSerializer({ registry: release.registry }),
       onError: (error, message) => {

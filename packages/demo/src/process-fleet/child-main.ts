@@ -9,7 +9,7 @@ import { Upgrade, type PinsChange } from '@versioned/upgrade';
 import { ApiService, type Operation, type VolumeDirectory } from '../fleet/api-service.js';
 import { releaseNamed } from '../fleet/in-memory.js';
 import { upgradeTimings, type FleetTimings } from '../fleet/timings.js';
-import { VOLUME_BINARY, VolumeHost } from '../fleet/volume-host.js';
+import { VolumeHost } from '../fleet/volume-host.js';
 import { API_RELEASES, VOLUME_RELEASES } from '../releases/releases.js';
 import { FileRows } from './rows-file.js';
 

@@ -6,6 +6,10 @@ import * as releaseN from './release-n.js';
 import * as releaseN1 from './release-n1.js';
 import { VolumeManagerN } from './volume-manager-n.js';
 import { VolumeManager } from './volume-manager-n1.js';
+import { volumeApi } from './volume-api.js';
+
+/** Release name -> the volume API version it ships, from the API's history. */
+const VOLUME_API_AT = volumeApi.aliases();
 
 /**
  * The releases of the volume binary, oldest first, as data (`@versioned/upgrade`): the RPC version each
@@ -15,8 +19,8 @@ import { VolumeManager } from './volume-manager-n1.js';
 export const VOLUME_RELEASES = new Releases(
   'volume',
   [
-    { name: 'N', rpc: { volume: '1.0' }, objects: 'N' },
-    { name: 'N+1', rpc: { volume: '1.1' }, objects: 'N+1' },
+    { name: 'N', rpc: { volume: VOLUME_API_AT['N'] as string }, objects: 'N' },
+    { name: 'N+1', rpc: { volume: VOLUME_API_AT['N+1'] as string }, objects: 'N+1' },
   ],
   { objects: OBJECT_VERSIONS },
 );
@@ -43,13 +47,14 @@ export interface Release {
   /** The key of its object manifest in OBJECT_VERSIONS (from VOLUME_RELEASES). */
   readonly objectsVersion: string;
   readonly registry: ObjectRegistry;
-  makeManager(env: HostEnvironment): object;
+  /** The endpoints its volume service serves. */
+  makeEndpoints(env: HostEnvironment): object[];
 }
 
-function release(name: string, registry: ObjectRegistry, makeManager: (env: HostEnvironment) => object): Release {
+function release(name: string, registry: ObjectRegistry, makeEndpoints: (env: HostEnvironment) => object[]): Release {
   const declared = VOLUME_RELEASES.get(name);
-  return { name, rpcVersion: declared.rpc.volume as string, objectsVersion: declared.objects, registry, makeManager };
+  return { name, rpcVersion: declared.rpc.volume as string, objectsVersion: declared.objects, registry, makeEndpoints };
 }
 
-export const RELEASE_N = release('N', releaseN.registry, (env) => new VolumeManagerN(env));
-export const RELEASE_N1 = release('N+1', releaseN1.registry, (env) => new VolumeManager(env));
+export const RELEASE_N = release('N', releaseN.registry, (env) => new VolumeManagerN(env).endpoints());
+export const RELEASE_N1 = release('N+1', releaseN1.registry, (env) => new VolumeManager(env).endpoints());

@@ -1,18 +1,21 @@
 // The volume service's RPC API, serving side, as release N ships it.
-import type { RequestContext } from '@versioned/rpc';
+import { f } from '@versioned/objects';
+import { defineRpcApi, type RequestContext } from '@versioned/rpc';
 import { fromRow, toRow, type HostEnvironment } from './host-environment.js';
-import { registry, Volume } from './release-n.js';
+import { registry, type Volume } from './release-n.js';
+import { VOLUME_TOPIC, volumeApi1_0 } from './volume-api.js';
 
-/**
- * The volume manager of release N: it serves 1.0 and reads what release N reads.
- *
- * Version history:
- *   1.0 - Initial version: create_volume(volume), get_volume(volume_id), update_volume(volume) (a cast)
- */
+/** The volume API as release N's code declares it: 1.0 only. */
+export const volumeApiN = defineRpcApi({ topic: VOLUME_TOPIC, history: [volumeApi1_0(f.object<Volume>('Volume'))] });
+
+/** The volume manager of release N: its endpoints serve 1.0 and read what release N reads. */
 export class VolumeManagerN {
-  readonly target = { version: '1.0' };
-
   constructor(private readonly env: HostEnvironment) {}
+
+  /** What the RpcServer serves: the manager behind the endpoint the declaration generates. */
+  endpoints(): object[] {
+    return volumeApiN.endpoints(this);
+  }
 
   create_volume(_ctx: RequestContext, args: { volume: Volume }): Volume {
     const { volume } = args;

@@ -1,20 +1,19 @@
 // The volume service's RPC API, serving side, as release N+1 ships it.
 import type { RequestContext } from '@versioned/rpc';
 import { fromRow, toRow, type HostEnvironment } from './host-environment.js';
-import { registry, Volume } from './release-n1.js';
+import { registry, type Volume } from './release-n1.js';
+import { volumeApi } from './volume-api.js';
 
-/**
- * The volume manager of release N+1: it serves 1.1, and so every 1.x caller.
- *
- * Version history (never edit a line, only add one):
- *   1.0 - Initial version: create_volume(volume), get_volume(volume_id), update_volume(volume) (a cast)
- *   1.1 - create_volume() takes zone; adds extend_volume(volume_id, new_size)
- */
+/** The volume manager of release N+1: its endpoints serve 1.1 (from the history), and so every 1.x caller. */
 export class VolumeManager {
-  readonly target = { version: '1.1' };
-
   constructor(private readonly env: HostEnvironment) {}
 
+  /** What the RpcServer serves: the manager behind the endpoint the declaration generates. */
+  endpoints(): object[] {
+    return volumeApi.endpoints(this);
+  }
+
+  /** A 1.0 caller sends no zone: the volume goes to this host's zone. */
   create_volume(_ctx: RequestContext, args: { volume: Volume; zone?: string }): Volume {
     const { volume } = args;
     this.env.rows.set(volume.id, toRow(volume));

@@ -60,6 +60,7 @@ export abstract class ContainerType<E, T> extends FieldType<T> {
   }
 }
 
+/** oslo's List: an array whose elements the element type checks; on the wire, a JSON array of their wire forms. */
 export class ListType<E> extends ContainerType<E, E[]> {
   readonly kind = 'List';
   constructor(element: FieldType<E>) {
@@ -122,6 +123,7 @@ export class SetType<E> extends ContainerType<E, Set<E>> {
     return setOf(this.element, value, (item) => this.element.coerce(item));
   }
   override toPrimitive(value: Set<E>, ctx: EncodeContext): unknown[] {
+    if (this.element.identity) return Array.from(value);
     const out: unknown[] = [];
     for (const item of value) out.push(this.element.toPrimitive(item, ctx));
     return out;
@@ -129,7 +131,18 @@ export class SetType<E> extends ContainerType<E, Set<E>> {
   override fromPrimitive(value: unknown, ctx: DecodeContext): Set<E> {
     if (!Array.isArray(value)) throw this.invalid(value);
     checkLength(value.length, ctx);
-    return setOf(this.element, value, (item) => this.element.fromPrimitive(item, ctx));
+    const element = this.element;
+    if (element.setKey !== FieldType.prototype.setKey) return setOf(element, value, (item) => element.fromPrimitive(item, ctx));
+    // Members told apart by identity (setOf's common case), without its closure and iterator.
+    const out = new Set<E>();
+    for (let i = 0; i < value.length; i++) {
+      try {
+        out.add(element.fromPrimitive(value[i], ctx));
+      } catch (err) {
+        throw within(err, i);
+      }
+    }
+    return out;
   }
   override clone(value: Set<E>, memo: Map<object, unknown>): Set<E> {
     const out = new Set<E>();
@@ -159,6 +172,8 @@ export class DictType<E> extends ContainerType<E, Record<string, E>> {
     return out;
   }
   override toPrimitive(value: Record<string, E>, ctx: EncodeContext): Record<string, unknown> {
+    // A spread defines own data properties (`__proto__` included, as an own key), as defineOwn does.
+    if (this.element.identity) return { ...value };
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) defineOwn(out, key, this.element.toPrimitive(value[key] as E, ctx));
     return out;

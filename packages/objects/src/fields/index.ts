@@ -15,11 +15,6 @@ import {
 } from './scalars.js';
 import type { FieldType } from './type.js';
 
-export * from './type.js';
-export * from './scalars.js';
-export * from './network.js';
-export * from './containers.js';
-
 /**
  * The field types, as factories: `@field(f.uuid())`, `@field(f.list(f.string()))`,
  * `@field(f.listOfObjects('Attachment'))`. Each names the oslo type it matches. Every factory returns a

@@ -5,7 +5,7 @@ import {
   ListType,
   ObjectType,
   SetType,
-  VersionedObject,
+  type VersionedObject,
   isVersionedObject,
   metaOf,
   type FieldType,

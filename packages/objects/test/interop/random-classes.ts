@@ -243,7 +243,7 @@ export function randomSpec(r: Random, world: readonly ClassDesc[], name: string,
   else if (state < 0.6) spec.reset = 'recursive';
   if (spec.reset && r.chance(0.5)) spec.after = randomValues(r, desc, world, depth, 0.25);
   // An ObjectList with its objects unset cannot be sent by oslo at all (see the differences page).
-  const set = Object.keys({ ...spec.values, ...spec.after }).filter((n) => !desc.list);
+  const set = Object.keys({ ...spec.values, ...spec.after }).filter(() => !desc.list);
   if (set.length && r.chance(0.15)) Object.assign(spec, { unset: [r.pick(set)], unset_forgets_change: true });
   return spec;
 }

@@ -54,9 +54,12 @@ function build(mod: typeof legacy | typeof standard, init: VolumeInit, reset: bo
 
 describe('decorator modes: legacy and standard side by side', () => {
   it('give the same metadata: fields, defaults, extra fields, remotables, history', () => {
-    for (const name of ['TwinAttachment', 'TwinVolume', 'TwinVolumeList'] as const) {
-      assert.deepEqual(described(metaOf(standard[name])), described(metaOf(legacy[name])), name);
-    }
+    const pairs = [
+      ['TwinAttachment', standard.TwinAttachment, legacy.TwinAttachment],
+      ['TwinVolume', standard.TwinVolume, legacy.TwinVolume],
+      ['TwinVolumeList', standard.TwinVolumeList, legacy.TwinVolumeList],
+    ] as const;
+    for (const [name, ours, theirs] of pairs) assert.deepEqual(described(metaOf(ours)), described(metaOf(theirs)), name);
   });
 
   it('give identical envelopes at every version, and each decodes the other', () => {

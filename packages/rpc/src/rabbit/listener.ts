@@ -48,7 +48,7 @@ export class RabbitListener implements Listener {
   constructor(
     private readonly host: ListenerHost,
     readonly target: Target,
-    private readonly handler: MessageHandler,
+    handler: MessageHandler,
   ) {
     this.processor = new RequestProcessor(handler, host.duplicateWindow, (queue, body) => host.sendReply(queue, body), (error) => host.onError(error));
     this.fanoutQueue = fanoutQueueName(target.topic);

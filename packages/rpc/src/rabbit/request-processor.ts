@@ -1,4 +1,4 @@
-import { isRecord } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { RpcError } from '../errors.js';
 import { toFailure } from '../failure.js';
 import { MAX_TIMER_MS } from '../transport-contract.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { isRecord } from '@versioned/objects';
+import { isRecord } from '@versioned/objects/internal';
 import { RpcError } from '../errors.js';
 import type { RpcMessage, RpcReply, SerializedFailure } from '../transport.js';
 import { failureFromOslo, failureToOslo } from './oslo-failures.js';
