@@ -12,7 +12,7 @@ export const LIST_BRAND = Symbol.for('@versioned/objects.ObjectList');
 /** The static key under which a decorated class keeps its ObjectMeta. */
 export const META = Symbol.for('@versioned/objects.meta');
 
-/** The options of {@link field}: nullable, a default, read-only. */
+/** The options of `@field`: nullable, a default, read-only. */
 export interface FieldOptions<T> {
   /** `null` is a valid value. */
   nullable?: boolean;

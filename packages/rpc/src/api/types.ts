@@ -91,8 +91,8 @@ export type CallArgs<D> = Simplify<{ -readonly [K in keyof D as Omittable<D[K]> 
 /** What the implementation receives: defaults filled in, only `optional` arguments may be absent. */
 export type ServedArgs<D> = Simplify<{ [K in keyof D as Absent<D[K]> extends true ? never : K]: ValueOf<D[K]> } & { [K in keyof D as Absent<D[K]> extends true ? K : never]?: ValueOf<D[K]> }>;
 
-// biome-ignore lint/suspicious/noConfusingVoidType: a method without a result returns nothing, and an implementation returning void must fit
 /** The TypeScript type of a declared method's result (void without one). */
+// biome-ignore lint/suspicious/noConfusingVoidType: a method without a result returns nothing, and an implementation returning void must fit
 export type ResultOf<H extends readonly unknown[], M extends string> = Table<H>['methods'] extends Record<M, { readonly result: FieldType<infer R> }> ? R : void;
 
 /** The arguments parameter of a call: optional when the method needs none. */
