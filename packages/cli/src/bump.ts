@@ -26,6 +26,7 @@ export function historyEntryFor(version: string, changes: readonly SchemaChange[
   return `{ ${parts.join(', ')} }`;
 }
 
+/** The version after `version` for a bump: `1.3` minor is `1.4`, major is `2.0`. */
 export function nextVersion(version: string, bump: Bump): string {
   const [major, minor] = parseVersion(version);
   return bump === 'major' ? `${major + 1}.0` : `${major}.${minor + 1}`;

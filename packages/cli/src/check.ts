@@ -11,11 +11,13 @@ import { checkRpcApis, type RpcApiRecord, type RpcApiReport } from './rpc-check.
 /** Which check found a problem. */
 export type ProblemSource = 'children' | 'history' | 'tree' | 'compat' | 'manifest' | 'removal' | 'declaration';
 
+/** A problem one of the checks found, for a class or for the project. */
 export interface Problem {
   readonly check: ProblemSource;
   readonly message: string;
 }
 
+/** How an object compares with the lock file: unchanged, changed, added (not locked yet) or removed (locked but not loaded). */
 export type ObjectStatus = 'unchanged' | 'changed' | 'added' | 'removed';
 
 /** What the check found for one object name. */
@@ -38,6 +40,7 @@ export interface ObjectReport {
   readonly removalAcknowledged?: string;
 }
 
+/** The options of {@link checkRegistry}: the manifest history, the acknowledged removals, the `--against` mode. */
 export interface CheckOptions {
   /** The project's manifest history: children without per-parent child versions move through it. */
   readonly manifests?: ManifestHistoryLike | undefined;
@@ -51,6 +54,7 @@ export interface CheckOptions {
   readonly rpcApis?: readonly RpcApiRecord[];
 }
 
+/** What {@link checkRegistry} found: ok, per-object reports, project problems, the plan, and what `update` writes. */
 export interface CheckReport {
   /** True when the lock file matches the code and no check found a problem. */
   readonly ok: boolean;

@@ -18,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'migrations', summary: "check: whether release N+1's migrations break code written for N (`versioned migrations --help`)", options: {}, raw: async (argv, io) => (await optional(() => import('./migrations.js'), '@versioned/migrations', 'versioned migrations')).runMigrations(argv, io) },
 ];
 
+/** The text of `versioned --help`. */
 export const HELP = globalHelp(COMMANDS);
 
 /** Import a command's module, which needs an optional package: a clear message when it is not installed. */

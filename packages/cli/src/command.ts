@@ -13,11 +13,18 @@ import { findConfig, type FoundConfig } from './config.js';
 
 /** Where the command writes; a test or an embedding tool can pass its own. */
 export interface CliIO {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
+  readonly stdout: {
+    /** Write text as it is (no newline added). */
+    write(text: string): unknown;
+  };
+  readonly stderr: {
+    /** Write text as it is (no newline added). */
+    write(text: string): unknown;
+  };
   readonly cwd: string;
 }
 
+/** One option of a command: its type, whether it repeats, its short letter, its help line. */
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';
   readonly multiple?: boolean;
@@ -27,8 +34,10 @@ export interface OptionSpec {
   readonly help: string;
 }
 
+/** The parsed options of a command line, by option name: strings, booleans, arrays for repeated options. */
 export type OptionValues = Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 
+/** What a command's `run` receives: the IO, the parsed options and arguments, `--json`, the configuration. */
 export interface CommandContext {
   readonly io: CliIO;
   readonly values: OptionValues;
@@ -42,6 +51,7 @@ export interface CommandContext {
   printJson(value: unknown): void;
 }
 
+/** A subcommand of `versioned`: its words, help texts, options, the settings it reads, and what it runs. */
 export interface CommandSpec {
   /** The words that select it: `fingerprint check`. */
   readonly name: string;
@@ -196,6 +206,7 @@ function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
   return heads.map(([h, text]) => `  ${h.padEnd(width)}${text}`);
 }
 
+/** The `--help` text of a command: usage, summary, description, options (its own and the common ones), exit codes. */
 export function commandHelp(command: CommandSpec): string {
   const lines = [`Usage: versioned ${command.name}${command.args ? ` ${command.args}` : ''} [options]`, '', command.summary];
   if (command.description) lines.push('', command.description);
@@ -203,6 +214,7 @@ export function commandHelp(command: CommandSpec): string {
   return lines.join('\n');
 }
 
+/** The text of `versioned --help`: one line per command. */
 export function globalHelp(commands: readonly CommandSpec[]): string {
   const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return [

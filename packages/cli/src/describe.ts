@@ -20,12 +20,14 @@ export interface ObjectDescription {
   readonly relationships: readonly RelationshipDescription[];
 }
 
+/** An oslo-style relationship of a field: the child versions for each parent version. */
 export interface RelationshipDescription {
   readonly field: string;
   /** `[parentVersion, childVersion]`, oldest first. */
   readonly pairs: readonly (readonly [string, string])[];
 }
 
+/** A field as the fingerprint sees it: name, type description, nullable, read-only, default. */
 export interface FieldDescription {
   readonly name: string;
   readonly type: TypeDescription;
@@ -38,6 +40,7 @@ export interface FieldDescription {
   readonly default?: { readonly value: unknown } | { readonly factory: true };
 }
 
+/** A field holding child objects: the target class and its newest registered version. */
 export interface ChildDescription {
   readonly field: string;
   readonly target: string;
@@ -45,6 +48,7 @@ export interface ChildDescription {
   readonly version: string | null;
 }
 
+/** The canonical description of a class (its fields, children, relationships, remotable methods): what the fingerprint hashes. */
 export function describeObject(meta: ObjectMeta, registry: ObjectRegistry): ObjectDescription {
   const fields = [...meta.fields].sort((a, b) => compareNames(a.name, b.name));
   const children: ChildDescription[] = [];
@@ -75,6 +79,7 @@ export function describeObject(meta: ObjectMeta, registry: ObjectRegistry): Obje
   };
 }
 
+/** The canonical description of one field. */
 export function describeField(def: FieldDef): FieldDescription {
   const out: { -readonly [K in keyof FieldDescription]: FieldDescription[K] } = {
     name: def.name,

@@ -6,6 +6,7 @@ import type { ChildDescription, FieldDescription, ObjectDescription, Relationshi
 /** How much of a version a change needs: `minor` for what old readers can live with, `major` for a break. */
 export type Bump = 'minor' | 'major';
 
+/** The kinds of schema change between the lock file and the code, each with the bump it needs (see {@link requiredBump}). */
 export type ChangeKind =
   | 'identity_changed'
   | 'description_changed'

@@ -1,6 +1,7 @@
 /** Exit codes of the `versioned` command. */
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
 
+/** Why the CLI exits 2: usage, configuration, a module that fails to load, a damaged lock file, an invalid class, git, internal. */
 export type UsageErrorCode = 'usage' | 'config' | 'module_load' | 'lock_file' | 'invalid_class' | 'git' | 'internal' | (string & {});
 
 /**

@@ -20,6 +20,7 @@ export interface ResolvedConfig {
   readonly source: string;
 }
 
+/** The lock file's name unless configured: `object-hashes.json`. */
 export const DEFAULT_LOCK_FILE = 'object-hashes.json';
 export const FINGERPRINT_SETTINGS = ['modules', 'lockFile', 'removedClasses'] as const;
 
@@ -184,6 +185,7 @@ const SETTINGS_TEXT = `Settings ("versioned" in package.json, or versioned.confi
   lockFile        the lock file, relative to the config file (default object-hashes.json)
   removedClasses  { "ClassName": "<release>" }: classes whose removal is acknowledged, from that release on`;
 
+/** The `versioned fingerprint check` and `versioned fingerprint update` commands. */
 export const FINGERPRINT_COMMANDS: readonly CommandSpec[] = [
   {
     name: 'fingerprint check',

@@ -16,6 +16,7 @@ export function hashDescription(description: ObjectDescription): string {
   return createHash('sha256').update(stableStringify(description), 'utf8').digest('hex');
 }
 
+/** The fingerprint of a class: its name and version, `<version>-<sha256>` of its canonical description, and the description. */
 export function fingerprintOf(meta: ObjectMeta, registry: ObjectRegistry): ObjectFingerprint {
   const description = describeObject(meta, registry);
   return { name: meta.name, version: meta.version, fingerprint: `${meta.version}-${hashDescription(description)}`, description };

@@ -8,11 +8,15 @@ import { rpcApiKey, type RpcApiRecord } from './rpc-check.js';
 
 /** The structural face of ManifestHistory (Cinder's OBJ_VERSIONS): a second copy of @versioned/objects has its own class. */
 export interface ManifestHistoryLike {
+  /** Manifest keys, oldest first. */
   keys(): string[];
+  /** The manifest under a key. */
   get(key: string): Readonly<Record<string, string>>;
+  /** The newest key. */
   latestKey(): string;
 }
 
+/** What loading the configured modules gave: the registry of their classes, a manifest history, the declarations that failed. */
 export interface LoadedObjects {
   readonly registry: ObjectRegistry;
   /** The manifest history a module exports, when one does. */

@@ -29,6 +29,7 @@ export interface ManifestRecord {
   readonly updates: Readonly<Record<string, string>>;
 }
 
+/** A parsed lock file (`object-hashes.json`): per object its fingerprint, version, description and history; the manifests. */
 export interface LockFile {
   readonly format: number;
   readonly objects: ReadonlyMap<string, LockEntry>;
@@ -45,6 +46,7 @@ export interface LockContents {
   readonly rpcApis?: readonly RpcApiRecord[] | undefined;
 }
 
+/** The lock file format version this CLI writes and reads. */
 export const LOCK_FORMAT = 2;
 const HEADER = 'Written by `versioned fingerprint update`: the fingerprint, schema and history of every versioned object. Commit it; do not edit by hand.';
 
@@ -292,6 +294,7 @@ export function formatLockFile(contents: LockContents): string {
   return `${JSON.stringify({ comment: HEADER, format: LOCK_FORMAT, objects, ...manifests, ...rpcApis }, null, 2)}\n`;
 }
 
+/** Write the lock file; a write error is a UsageError `lock_file` naming the file. */
 export async function writeLockFile(path: string, contents: LockContents, display: (p: string) => string = (p) => p): Promise<void> {
   try {
     await writeFile(path, formatLockFile(contents), 'utf8');

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import { applyEdit, applyPlan, domain, initialManifests, manifestSource, toSpecs
  */
 
 const PACKAGES = fileURLToPath(new URL('../../../', import.meta.url));
+const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 function exec(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -54,7 +56,7 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
       name: 'app',
       private: true,
       type: 'module',
-      dependencies: Object.fromEntries(['cli', 'objects'].map((pkg) => [`@versioned/${pkg}`, `file:${join(packs, `versioned-${pkg}-0.1.0.tgz`)}`])),
+      dependencies: Object.fromEntries(['cli', 'objects'].map((pkg) => [`@versioned/${pkg}`, `file:${join(packs, `versioned-${pkg}-${versionOf(pkg)}.tgz`)}`])),
     }));
     const installed = await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app, { npm_config_cache: join(root, 'npm-cache') });
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
@@ -64,9 +66,9 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  test('pnpm pack rewrote workspace:* to the version, and the install is a plain npm tree', async () => {
+  test('pnpm pack rewrote workspace:^ to a ^ range of the version, and the install is a plain npm tree', async () => {
     const manifest = JSON.parse(await readFile(join(app, 'node_modules', '@versioned', 'cli', 'package.json'), 'utf8'));
-    assert.equal(manifest.dependencies['@versioned/objects'], '0.1.0');
+    assert.equal(manifest.dependencies['@versioned/objects'], `^${versionOf('objects')}`);
     // `versioned migrations` needs @versioned/migrations (and its native SQLite driver): an optional peer, not installed here.
     assert.equal(manifest.peerDependenciesMeta['@versioned/migrations'].optional, true);
     const migrations = await versioned(app, 'migrations', 'check', '--help');

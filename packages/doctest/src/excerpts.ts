@@ -5,7 +5,7 @@ import type { CodeBlock } from './extract.js';
 
 const TESTED_BY = /<!--\s*doccheck:\s*tested-by\s+(\S+)\s*-->/;
 
-/** `<!-- doccheck: tested-by packages/rpc/test/docs-examples.test.ts -->`: the file whose code the page's examples are excerpts of. */
+/** `<!-- doccheck: tested-by packages/<pkg>/test/<file>.test.ts -->`: the file whose code the page's examples are excerpts of. */
 export function testedByDirective(markdown: string): string | undefined {
   return TESTED_BY.exec(proseOf(markdown))?.[1];
 }

@@ -11,6 +11,7 @@ export interface AllowEntry {
   readonly from: string;
 }
 
+/** A finding the allow-list accepts, with the entry that accepts it. */
 export interface AllowedFinding {
   readonly finding: Finding;
   readonly entry: AllowEntry;
@@ -51,6 +52,10 @@ export function parseAllowList(text: string, file = 'allow-list'): AllowEntry[] 
   });
 }
 
+/**
+ * Read and check an allow-list file (JSON: `[{ change, reason, from }]`); a missing or malformed file is a
+ * MigrationCheckError `allow_list` naming it.
+ */
 export async function readAllowList(file: string): Promise<AllowEntry[]> {
   let text: string;
   try {

@@ -7,6 +7,7 @@ import { createPostgresScratch } from './postgres.js';
 import { resolveSource, runCommand, type MigrationFile, type MigrationSource, type ResolvedSource } from './sources.js';
 import { createSqliteScratch } from './sqlite.js';
 
+/** The options of {@link checkMigrations}: the dialect, release N's and N+1's migrations, the allow-list. */
 export interface CheckMigrationsOptions {
   readonly dialect: Dialect;
   /** Release N's migrations: the schema the running code was written for. */
@@ -23,6 +24,7 @@ export interface CheckMigrationsOptions {
   readonly cwd?: string;
 }
 
+/** What {@link checkMigrations} found: ok, the breaking changes, those the allow-list accepts, stale allow-list entries. */
 export interface MigrationReport {
   /** No finding left once the allow-list is applied. */
   readonly ok: boolean;

@@ -1,6 +1,8 @@
 import type { Schema } from './schema.js';
 
+/** The databases the guard migrates: SQLite (a temporary file) or PostgreSQL (a scratch database it creates and drops). */
 export type Dialect = 'sqlite' | 'postgres';
+/** Every dialect, for option parsing. */
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
 
 /** A throwaway database the check migrates and reads back; `dispose` deletes it. */
@@ -14,6 +16,8 @@ export interface ScratchDatabase {
   readonly env: Readonly<Record<string, string>>;
   /** Run one migration file's SQL; throws the database's error. */
   apply(sql: string): Promise<void>;
+  /** Read the database's schema back. */
   introspect(): Promise<Schema>;
+  /** Delete the scratch database (file or PostgreSQL database). */
   dispose(): Promise<void>;
 }

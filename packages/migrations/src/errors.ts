@@ -9,6 +9,10 @@ export type MigrationErrorCode =
   /** The allow-list file is unreadable or malformed; `file` names it. */
   | 'allow_list';
 
+/**
+ * Why a check could not run (exit 2 in the CLI): bad usage, a migration that fails, an unreachable database, a bad allow-
+ * list. Its `code` says which.
+ */
 export class MigrationCheckError extends Error {
   readonly code: MigrationErrorCode;
   /** The file (or command) at fault, when there is one. */

@@ -19,8 +19,10 @@ export const FINDING_KINDS = [
   'view_column_type_changed',
 ] as const;
 
+/** The kinds of breaking change the guard reports (`column_dropped`, `not_null_added`...): {@link FINDING_KINDS}. */
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
+/** One breaking change: its kind, where, and what to do instead. */
 export interface Finding {
   /** `<kind> <target>`: what an allow-list entry names to accept this change. */
   readonly change: string;

@@ -122,6 +122,7 @@ interface ColumnRow { oid: string; attnum: number; name: string; type: string; n
 interface ConstraintRow { oid: string; name: string; contype: 'c' | 'f'; definition: string; keys: number[] | null }
 interface IndexRow { oid: string; name: string; primary: boolean; where: string | null; items: string[] }
 
+/** Read the schema of the database `client` is connected to (every schema but the system ones). */
 export async function readPostgresSchema(client: pg.Client): Promise<Schema> {
   const relations = (await client.query<RelationRow>(`SELECT oid::text AS oid, relkind, name FROM (${RELATIONS}) r ORDER BY name`)).rows;
   const columns = (await client.query<ColumnRow>(`

@@ -7,6 +7,7 @@ export interface Schema {
   readonly views: ReadonlyMap<string, View>;
 }
 
+/** A table as read from the database: its columns, unique keys, checks and foreign keys, and what identifies it across a rename. */
 export interface Table {
   readonly name: string;
   /**
@@ -29,6 +30,7 @@ export interface Table {
   readonly foreignKeys: readonly Constraint[];
 }
 
+/** A column: its name, type, whether it is generated, and its identity within the table. */
 export interface Column {
   readonly name: string;
   /** As the database spells it (PostgreSQL's format_type, SQLite's declared type, upper-cased). */
@@ -42,6 +44,7 @@ export interface Column {
   readonly identity: string;
 }
 
+/** A primary key, unique constraint or unique index. */
 export interface UniqueKey {
   /** The constraint's or index's name (null for SQLite's rowid primary key). */
   readonly name: string | null;
@@ -52,6 +55,7 @@ export interface UniqueKey {
   readonly primaryKey: boolean;
 }
 
+/** A CHECK constraint or a foreign key. */
 export interface Constraint {
   readonly name: string | null;
   /** The constraint's definition, normalised (what tells two constraints apart). */
@@ -60,6 +64,7 @@ export interface Constraint {
   readonly columns: readonly string[];
 }
 
+/** A view and the columns it gives. */
 export interface View {
   readonly name: string;
   readonly identity: string | null;

@@ -17,6 +17,7 @@ export type MigrationSource =
   /** A shell command that migrates the database named by DATABASE_URL (any migration tool). */
   | { readonly command: string };
 
+/** One migration: its file name (applied in name order) and its SQL. */
 export interface MigrationFile {
   readonly name: string;
   readonly sql: string;
@@ -24,6 +25,7 @@ export interface MigrationFile {
   readonly path?: string;
 }
 
+/** A migration source once resolved: the files to apply, or the command to run, with a label for messages. */
 export type ResolvedSource =
   | { readonly kind: 'files'; readonly label: string; readonly files: readonly MigrationFile[] }
   | { readonly kind: 'command'; readonly label: string; readonly command: string };

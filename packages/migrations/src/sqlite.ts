@@ -38,6 +38,7 @@ interface IndexRow { name: string; unique: number; origin: string; partial: numb
 interface IndexColumnRow { cid: number; name: string | null; key: number }
 interface ForeignKeyRow { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
 
+/** Read the schema of an open SQLite database. */
 export function readSqliteSchema(db: Database.Database): Schema {
   const rows = db
     .prepare(`SELECT type, name, sql, rootpage FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)

@@ -11,9 +11,12 @@ const FIELDS_KEY = Symbol.for('@versioned/objects.fields');
 const EXTRA_KEY = Symbol.for('@versioned/objects.extraFields');
 const REMOTABLE_KEY = Symbol.for('@versioned/objects.remotables');
 
+/** oslo's `OBJ_PROJECT_NAMESPACE` default, the envelope's `versioned_object.namespace`: `versionedobjects`. */
 export const DEFAULT_NAMESPACE = 'versionedobjects';
+/** oslo's `OBJ_SERIAL_NAMESPACE` default, the prefix of the envelope's keys: `versioned_object` (`versioned_object.name`...). */
 export const DEFAULT_SERIAL_NAMESPACE = 'versioned_object';
 
+/** The options of {@link versionedObject}: the wire name and version, the registry, the version history. */
 export interface VersionedObjectOptions {
   /** The wire name; defaults to the class name. */
   name?: string;

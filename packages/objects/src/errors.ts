@@ -31,6 +31,7 @@ export type ErrorCode =
 
 const BRAND = Symbol.for('@versioned/objects.VersionedError');
 
+/** One step of an error's path: a field or dict key (a string), or a list index (a number). */
 export type PathSegment = string | number;
 
 /**
@@ -68,11 +69,16 @@ export class VersionedError extends Error {
     return this;
   }
 
+  /** Marks a VersionedError, also one thrown by another copy of this package: what {@link isVersionedError} checks. */
   get [BRAND](): true {
     return true;
   }
 }
 
+/**
+ * Whether `value` is a VersionedError (from any copy of the package), and with `code` whether it has that code:
+ * `isVersionedError(err, 'incompatible_version')`.
+ */
 export function isVersionedError(value: unknown, code?: ErrorCode): value is VersionedError {
   return (
     typeof value === 'object' &&
@@ -84,6 +90,7 @@ export function isVersionedError(value: unknown, code?: ErrorCode): value is Ver
 
 const MAX_SEGMENT = 60;
 
+/** A path as errors print it: `['attachments', 2, 'id']` is `attachments[2].id`; odd or very long keys are quoted (and cut). */
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';
   for (const seg of path) {

@@ -16,8 +16,11 @@ export interface DecodeLimits {
   maxListLength?: number;
 }
 
+/** The options of `fromPrimitive`: the registry to find classes in, the decoder's limits, strict mode. */
 export interface FromPrimitiveOptions {
+  /** Where `VersionedObject.fromPrimitive` looks the envelope's classes up (default: the default registry). */
   registry?: ObjectRegistry;
+  /** The decoder's limits (depth, list lengths...): input beyond them is a VersionedError `limit_exceeded`. */
   limits?: DecodeLimits;
   /**
    * Read exactly what the SchemaValidator accepts: refuse data keys that are not fields at the envelope's

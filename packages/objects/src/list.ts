@@ -16,38 +16,47 @@ export class ObjectList<T extends VersionedObject> extends VersionedObject imple
     if (this.$values.objects === undefined) this.$values.objects = [];
   }
 
+  /** The number of items (0 while `objects` is unset). */
   get length(): number {
     return this.items().length;
   }
 
+  /** The item at `index` (negative counts from the end), as Array's `at`. */
   at(index: number): T | undefined {
     return this.items().at(index);
   }
 
+  /** Iterates over the items: `for (const volume of volumes)`. */
   [Symbol.iterator](): Iterator<T> {
     return this.items()[Symbol.iterator]();
   }
 
+  /** Whether the list holds this very item. */
   includes(item: T): boolean {
     return this.items().includes(item);
   }
 
+  /** The index of this very item, or -1. */
   indexOf(item: T): number {
     return this.items().indexOf(item);
   }
 
+  /** The items mapped, as an array. */
   map<U>(fn: (item: T, index: number) => U): U[] {
     return this.items().map(fn);
   }
 
+  /** The items `fn` accepts, as an array (not a list object). */
   filter(fn: (item: T, index: number) => boolean): T[] {
     return this.items().filter(fn);
   }
 
+  /** The first item `fn` accepts. */
   find(fn: (item: T, index: number) => boolean): T | undefined {
     return this.items().find(fn);
   }
 
+  /** Calls `fn` for each item. */
   forEach(fn: (item: T, index: number) => void): void {
     this.items().forEach(fn);
   }

@@ -41,6 +41,7 @@ export class ManifestHistory {
     return manifest;
   }
 
+  /** Whether a manifest has this key or alias. */
   has(keyOrAlias: string): boolean {
     return this.manifests.has(this.aliases.get(keyOrAlias) ?? keyOrAlias);
   }
@@ -56,12 +57,14 @@ export class ManifestHistory {
     return [...this.order];
   }
 
+  /** The key of the newest manifest (an error when there is none). */
   latestKey(): string {
     const key = this.order[this.order.length - 1];
     if (key === undefined) throw new VersionedError('invalid_version', 'the manifest history is empty');
     return key;
   }
 
+  /** The newest manifest. */
   latest(): Manifest {
     return this.get(this.latestKey());
   }

@@ -12,6 +12,7 @@ export const LIST_BRAND = Symbol.for('@versioned/objects.ObjectList');
 /** The static key under which a decorated class keeps its ObjectMeta. */
 export const META = Symbol.for('@versioned/objects.meta');
 
+/** The options of `@field`: nullable, a default, read-only. */
 export interface FieldOptions<T> {
   /** `null` is a valid value. */
   nullable?: boolean;
@@ -32,6 +33,7 @@ export interface FieldDef<T = unknown> {
   readonly objectTarget: string | undefined;
   /** The declared default (a value or a factory); use makeDefault() for a fresh copy. */
   readonly default: T | (() => T) | undefined;
+  /** A fresh default value (a factory's result, or a clone of the declared value), so no two objects share one. */
   makeDefault(): T;
 }
 
@@ -80,7 +82,7 @@ export interface ObjectMeta {
   readonly extraFields: readonly string[];
   /** The declared version history, checked against the fields, with presence and relationships derived. */
   readonly history: VersionHistory;
-  /** Methods marked @remotable (oslo's remotable / remotable_classmethod), for the fingerprint. */
+  /** Methods marked `@remotable` (oslo's remotable / remotable_classmethod), for the fingerprint. */
   readonly remotables: readonly RemotableMethod[];
   /** The nearest decorated ancestor class. */
   readonly parent: ObjectMeta | undefined;
@@ -104,6 +106,7 @@ export interface EnvelopeKeys {
 
 const keysCache = new Map<string, EnvelopeKeys>();
 
+/** The envelope's keys for a serial namespace: `envelopeKeys('nova_object').name` is `nova_object.name`. */
 export function envelopeKeys(serialNamespace: string): EnvelopeKeys {
   let keys = keysCache.get(serialNamespace);
   if (!keys) {
@@ -121,6 +124,7 @@ export function envelopeKeys(serialNamespace: string): EnvelopeKeys {
   return keys;
 }
 
+/** A method marked `@remotable`, as the fingerprint records it. */
 export interface RemotableMethod {
   readonly name: string;
   /** `static` for class methods (oslo's remotable_classmethod). */
@@ -157,10 +161,13 @@ export const BASE_HOOKS: {
 /** The structural face of a VersionedObject that lower layers need, without importing the class. */
 export interface VersionedObjectLike {
   readonly [OBJECT_BRAND]: true;
+  /** A deep copy of the object. */
   clone(memo?: Map<object, unknown>): VersionedObjectLike;
+  /** The names of the fields changed since the last `resetChanges()` (or creation). */
   whatChanged(): Set<string>;
 }
 
+/** Whether `value` is a versioned object (an instance of a decorated class, from any copy of the package). */
 export function isVersionedObject(value: unknown): value is VersionedObjectLike {
   return typeof value === 'object' && value !== null && (value as { [OBJECT_BRAND]?: unknown })[OBJECT_BRAND] === true;
 }

@@ -168,14 +168,17 @@ export class VersionedObject implements VersionedObjectLike {
    */
   static upgradePrimitive(_data: Record<string, unknown>, _fromVersion: string): void {}
 
+  /** The class's wire name (`versioned_object.name`). */
   static get objName(): string {
     return metaOf(this).name;
   }
 
+  /** The class's version, the newest it speaks. */
   static get objVersion(): string {
     return metaOf(this).version;
   }
 
+  /** The wire name of the object's class (`versioned_object.name`). */
   get objName(): string {
     return metaOf(this).name;
   }
@@ -198,6 +201,7 @@ export class VersionedObject implements VersionedObjectLike {
     return this;
   }
 
+  /** Whether the field `name` holds a value (null counts as set); an unknown field name is an error. */
   isSet(name: FieldKey<this>): boolean {
     fieldDef(this, name);
     return this.$values[name] !== undefined;

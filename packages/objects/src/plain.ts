@@ -10,6 +10,7 @@ import type { EncodeContext, Primitive } from './to-primitive.js';
 import type { ObjectRegistry } from './registry.js';
 import { describeValue } from './version.js';
 
+/** The options of `fromPlain`: whether fields may be left out, the registry of the children's classes, the decoder's limits. */
 export interface FromPlainOptions {
   /** Leave out any field (as `partial()` does); by default a field that is neither nullable nor defaulted is required. */
   partial?: boolean;

@@ -107,6 +107,7 @@ export class ObjectRegistry {
     }
   }
 
+  /** Whether any version of the class `name` is registered. */
   has(name: string): boolean {
     return this.byName.has(name);
   }
@@ -123,6 +124,7 @@ export class ObjectRegistry {
     return (this.byName.get(name) ?? []).map((m) => m.version);
   }
 
+  /** The names of the registered classes, sorted. */
   names(): string[] {
     return [...this.byName.keys()].sort();
   }

@@ -39,6 +39,10 @@ export function schemaVersions(registry: ObjectRegistry = defaultRegistry): { na
   return out;
 }
 
+/**
+ * The JSON Schema (draft 2020-12) of the envelope of `name` at `version`, its children's schemas at the versions the
+ * relationships give, in `$defs`.
+ */
 export function jsonSchemaFor(name: string, version: string, registry: ObjectRegistry = defaultRegistry): JsonSchema {
   const definitions: Record<string, JsonSchema> = {};
   const build = (objName: string, objVersion: string): string => {
@@ -137,17 +141,20 @@ function subclassesOf(registry: ObjectRegistry, target: string): string[] {
   });
 }
 
+/** One problem SchemaValidator found: where (the path into the envelope), what, and the JSON Schema keyword that failed. */
 export interface SchemaIssue {
   readonly path: PathSegment[];
   readonly message: string;
   readonly keyword: string;
 }
 
+/** What SchemaValidator.validate returns: valid, or the issues found. */
 export type SchemaResult =
   | { readonly valid: true; readonly issues: readonly [] }
   /** `truncated`: more issues exist than were collected (past `maxIssues`, or an input too large to list them all). */
   | { readonly valid: false; readonly issues: readonly SchemaIssue[]; readonly truncated?: boolean };
 
+/** The options of SchemaValidator: the decoder's limits, how many issues to collect, how many compiled schemas to cache. */
 export interface SchemaValidatorOptions {
   /** The decoder's limits, which the validator applies the same way (default: the decoder's defaults). */
   limits?: DecodeLimits;

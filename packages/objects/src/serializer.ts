@@ -13,9 +13,11 @@ import { describeValue, stripRevision } from './version.js';
  * object_backport_versions): usually an RPC call to a service running the newer release.
  */
 export interface IndirectionApi {
+  /** Return `primitive` backported to `versions` (a manifest), by a process that has the newer class. */
   backportVersions(primitive: Primitive, versions: Manifest): Promise<Primitive> | Primitive;
 }
 
+/** The options of ObjectSerializer: registry, limits, the receiver's manifest, the data-loss policy, the indirection API. */
 export interface ObjectSerializerOptions {
   registry?: ObjectRegistry;
   limits?: DecodeLimits;
@@ -26,7 +28,11 @@ export interface ObjectSerializerOptions {
   manifest?: Manifest | (() => Manifest | undefined);
   /** When a backport drops a set field (see ToPrimitiveOptions). */
   onDataLoss?: DataLossPolicy;
-  logger?: { warn(message: string): void };
+  /** Where the `log` data-loss policy writes (default: console). */
+  logger?: {
+    /** Called with one line per dropped field. */
+    warn(message: string): void;
+  };
   /** Asked to backport objects this side cannot read (used by deserializeEntityAsync). */
   indirection?: IndirectionApi;
 }
@@ -60,11 +66,19 @@ export class ObjectSerializer {
     return typeof this.manifest === 'function' ? this.manifest() : this.manifest;
   }
 
+  /**
+   * Encode `entity` for a message: versioned objects (anywhere inside arrays and plain objects) become envelopes,
+   * backported to the manifest; other values are copied.
+   */
   serializeEntity(entity: unknown, options: { manifest?: Manifest } = {}): unknown {
     const manifest = this.currentManifest(options.manifest);
     return this.walkOut(entity, manifest, 0);
   }
 
+  /**
+   * Decode a message value: every envelope inside it becomes a versioned object of the registry; an envelope this side
+   * cannot read is an error (see deserializeEntityAsync).
+   */
   deserializeEntity(primitive: unknown): unknown {
     return this.walkIn(primitive, 0, (envelope) => this.decodeObject(envelope));
   }

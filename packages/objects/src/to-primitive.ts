@@ -14,6 +14,7 @@ export type { DataLoss, DataLossPolicy, Manifest } from './backport.js';
 /** An object envelope, as oslo.versionedobjects emits it. */
 export type Primitive = Record<string, unknown>;
 
+/** The options of `toPrimitive`: the version (or manifest) to backport to, and what to do when a backport drops data. */
 export interface ToPrimitiveOptions {
   /** Backport to this version (oslo's target_version). Default: the version the object speaks. */
   targetVersion?: string;
@@ -25,7 +26,10 @@ export interface ToPrimitiveOptions {
   /** Default `allow`. */
   onDataLoss?: DataLossPolicy;
   /** Where `log` writes; default console. */
-  logger?: { warn(message: string): void };
+  logger?: {
+    /** Called with one line per dropped field. */
+    warn(message: string): void;
+  };
 }
 
 /** What field types see while encoding. */

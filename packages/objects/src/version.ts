@@ -6,10 +6,12 @@ export type VersionTuple = readonly [major: number, minor: number, revision: num
 const VERSION_RE = /^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})(?:\.(0|[1-9]\d{0,8}))?$/;
 const cache = new Map<string, VersionTuple>();
 
+/** Whether `value` is a version string, `X.Y` or `X.Y.Z` (decimal integers, no leading zeros). */
 export function isVersion(value: unknown): value is string {
   return typeof value === 'string' && VERSION_RE.test(value);
 }
 
+/** Parse `X.Y` or `X.Y.Z` (a missing revision is 0); anything else is a VersionedError `invalid_version`. */
 export function parseVersion(version: string): VersionTuple {
   const hit = cache.get(version);
   if (hit) return hit;

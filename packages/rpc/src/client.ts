@@ -11,10 +11,17 @@ import { DEFAULT_MESSAGE_VERSION, isVersion, parseVersion, requireVersion, versi
  * Where the client reads its version cap, on every call: a reload (SIGHUP, a new minimum service version)
  * takes effect on the next message without rebuilding the client. `undefined` means no cap.
  */
-export type VersionCapSource = (() => string | undefined) | { current(): string | undefined };
+export type VersionCapSource =
+  | (() => string | undefined)
+  | {
+      /** The cap now, or undefined for no cap. */
+      current(): string | undefined;
+    };
 
+/** How long `call()` waits for a reply unless told otherwise: 60 s, as oslo.messaging. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** The options of RpcClient: the transport, the target, the version cap, the serializer, the timeout. */
 export interface RpcClientOptions {
   transport: Transport;
   /** topic (+ server, namespace, version, fanout): where calls go and the version they claim. */
@@ -80,14 +87,17 @@ export class RpcClient {
     });
   }
 
+  /** The target messages go to (topic, server, version, namespace, fanout), as prepared. */
   get target(): Target {
     return this.#settings.target;
   }
 
+  /** How long `call()` waits for a reply, in milliseconds. */
   get timeoutMs(): number {
     return this.#settings.timeoutMs;
   }
 
+  /** The serializer arguments, results and the context go through. */
   get serializer(): RpcSerializer {
     return this.#settings.serializer;
   }

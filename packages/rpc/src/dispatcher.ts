@@ -25,14 +25,17 @@ export type EndpointMethod = (context: RequestContext, args: Record<string, unkn
 const FORBIDDEN = new Set<string>(Object.getOwnPropertyNames(Object.prototype));
 
 interface Entry {
+  /** The endpoint object. */
   readonly endpoint: object;
   readonly version: string;
   readonly namespaces: ReadonlySet<string | null>;
   readonly namespace: string | null;
 }
 
+/** Where a message goes: the endpoint chosen by the version rule and the method to call. */
 export interface Dispatch {
   readonly endpoint: object;
+  /** Its method, bound to nothing: call it with the endpoint as `this`. */
   readonly method: EndpointMethod;
   /** The version the chosen endpoint implements. */
   readonly endpointVersion: string;

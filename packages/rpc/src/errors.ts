@@ -53,11 +53,16 @@ export class RpcError extends Error {
     return new RpcError(code, text, { cause: value });
   }
 
+  /** Marks an RpcError, also one thrown by another copy of this package: what {@link isRpcError} checks. */
   get [BRAND](): true {
     return true;
   }
 }
 
+/**
+ * Whether `value` is an RpcError (from any copy of the package), and with `code` whether it has that code:
+ * `isRpcError(err, 'version_cap')`.
+ */
 export function isRpcError(value: unknown, code?: RpcErrorCode): value is RpcError {
   return (
     typeof value === 'object' &&

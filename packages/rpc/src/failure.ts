@@ -5,6 +5,7 @@ import type { SerializedFailure } from './transport.js';
 
 /** The `module` RpcError and VersionedError carry on the wire. */
 export const RPC_ERROR_MODULE = '@versioned/rpc';
+/** The `module` a VersionedError of @versioned/objects carries on the wire, so the client rebuilds it as one. */
 export const OBJECTS_ERROR_MODULE = '@versioned/objects';
 /** Built-in JavaScript errors go out under Python's name for the module of built-in exceptions. */
 export const BUILTIN_ERROR_MODULE = 'builtins';

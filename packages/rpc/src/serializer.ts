@@ -25,7 +25,9 @@ export interface RpcSerializer {
   serializeEntity(context: RequestContext, entity: unknown, role: EntityRole): unknown;
   /** May return a promise (an object backported through an indirection API, say); it is awaited. */
   deserializeEntity(context: RequestContext, primitive: unknown): unknown;
+  /** The request context as it crosses the wire (oslo's serialize_context): JSON-safe. */
   serializeContext(context: RequestContext): Record<string, unknown>;
+  /** The request context back from the wire (oslo's deserialize_context). */
   deserializeContext(primitive: Readonly<Record<string, unknown>>): RequestContext;
 }
 
@@ -51,8 +53,10 @@ export class NoOpSerializer implements RpcSerializer {
  */
 export const OBJ_MANIFEST_CONTEXT_KEY = 'obj_manifest';
 
+/** The object versions to send: a manifest, or a function asked on every message (so a pin that moves applies to the next one). */
 export type ManifestSource = Manifest | (() => Manifest | undefined);
 
+/** The options of ObjectsRpcSerializer: the registry, the decoder's limits, the pins, what the context advertises. */
 export interface ObjectsRpcSerializerOptions {
   registry?: ObjectRegistry;
   limits?: DecodeLimits;
@@ -71,7 +75,10 @@ export interface ObjectsRpcSerializerOptions {
   contextSerializer?: RpcSerializer;
   /** When a backport drops a set field (see @versioned/objects' ToPrimitiveOptions). */
   onDataLoss?: DataLossPolicy;
-  logger?: { warn(message: string): void };
+  logger?: {
+    /** Called with one line per dropped field. */
+    warn(message: string): void;
+  };
   /** Asked to backport incoming objects this process cannot read (oslo's indirection API). */
   indirection?: IndirectionApi;
 }

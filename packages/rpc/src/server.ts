@@ -8,6 +8,7 @@ import { DEFAULT_MESSAGE_VERSION } from './version.js';
 import { DECLARED_ENDPOINT } from './api/serve.js';
 import { argumentError } from './api/declaration.js';
 
+/** The options of RpcServer: the transport, its target (topic and server), the endpoints, the serializer. */
 export interface RpcServerOptions {
   transport: Transport;
   /** topic and server this server listens on (it also receives the topic's fanout casts). */

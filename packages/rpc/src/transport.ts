@@ -31,6 +31,7 @@ export type RpcReply = { readonly result: unknown; readonly failure?: undefined 
 /** How a listener hands an incoming message to the server; resolves with the reply (ignored for casts). */
 export type MessageHandler = (message: RpcMessage, meta: { readonly expectsReply: boolean }) => Promise<RpcReply>;
 
+/** What a transport's `listen()` returns: the handle to stop a server's subscription. */
 export interface Listener {
   /** Stop receiving; messages in flight are finished. */
   stop(): Promise<void>;

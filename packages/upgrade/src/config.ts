@@ -22,6 +22,7 @@ export type ResolvedLevel =
   /** A version for the binary's only API; `release` is the newest release serving at most that version. */
   | { readonly kind: 'version'; readonly option: string; readonly api: string; readonly version: string; readonly release: Release };
 
+/** A binary's configuration once checked against its releases: the upgrade level it is held at, and its lift policy. */
 export interface ResolvedBinaryConfig {
   readonly level: ResolvedLevel;
   readonly lift: LiftPolicy;

@@ -31,6 +31,7 @@ export class UpgradeError extends Error {
     this.details = options.details ?? {};
   }
 
+  /** Marks an UpgradeError, also one thrown by another copy of this package: what {@link isUpgradeError} checks. */
   get [BRAND](): true {
     return true;
   }

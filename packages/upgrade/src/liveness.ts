@@ -17,8 +17,11 @@ export interface LivenessRule {
   readonly lateGraceMs: number;
 }
 
+/** How old a heartbeat may be for its row to be live: 60 s (Nova's `service_down_time`). */
 export const DEFAULT_DOWN_TIME_MS = 60_000;
+/** How long a row stays late (still holding the pins) after the down time, before it is dead: 60 s. */
 export const DEFAULT_LATE_GRACE_MS = 60_000;
+/** How often a running service writes its heartbeat: every 10 s (Nova's `report_interval`). */
 export const DEFAULT_REPORT_INTERVAL_MS = 10_000;
 
 /** A row with its state and heartbeat age, as an operator's listing shows it. */
@@ -30,6 +33,7 @@ export interface ServiceView extends ServiceRow {
   readonly holdsPins: boolean;
 }
 
+/** A row's state at `now`: disabled, stopped, else live, late or dead by its heartbeat's age against the rule. */
 export function serviceState(row: ServiceRow, now: number, rule: LivenessRule): ServiceState {
   if (row.disabled) return 'disabled';
   if (row.stoppedAt !== null) return 'stopped';
@@ -38,6 +42,7 @@ export function serviceState(row: ServiceRow, now: number, rule: LivenessRule): 
   return age < rule.downTimeMs + rule.lateGraceMs ? 'late' : 'dead';
 }
 
+/** A row with its state, its heartbeat age and whether it holds the pins, at `now`: what an operator's listing shows. */
 export function viewOf(row: ServiceRow, now: number, rule: LivenessRule): ServiceView {
   const state = serviceState(row, now, rule);
   return Object.freeze({ ...row, state, heartbeatAgeMs: Math.max(0, now - row.heartbeatAt), holdsPins: state === 'live' || state === 'late' });

@@ -92,6 +92,7 @@ export class Releases {
     this.list = Object.freeze(list);
   }
 
+  /** The oldest release of the binary (the first declared). */
   get oldest(): Release {
     return this.list[0] as Release;
   }
@@ -118,6 +119,7 @@ export class Releases {
     return release;
   }
 
+  /** The release names, oldest first. */
   names(): string[] {
     return this.list.map((release) => release.name);
   }

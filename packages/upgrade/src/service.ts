@@ -2,7 +2,9 @@ import type { ServiceRegistration, ServiceStore } from './store/types.js';
 
 /** Where the package says what it does: a pin change (info), a failure it survives (warn). */
 export interface UpgradeLogger {
+  /** Routine events: a service registered, pins lifted. */
   info(message: string): void;
+  /** Problems that need no caller's attention but an operator's: failed heartbeats, a refresh that failed. */
   warn(message: string): void;
 }
 
@@ -46,6 +48,7 @@ export class RunningService {
     this.#timer.unref();
   }
 
+  /** Whether the service no longer beats: `stop()` or `abandon()` was called. */
   get stopped(): boolean {
     return this.#stopped;
   }

@@ -12,6 +12,7 @@ export type { UpgradeLogger };
 import { openServiceStore } from './store/open.js';
 import type { FinalizedState, PinSnapshot, ReleaseGroup, ServiceRow, ServiceStore } from './store/types.js';
 
+/** The options of {@link Upgrade.open}: the database, the binaries' releases, the configuration, liveness timings, the logger. */
 export interface UpgradeOptions {
   /** `sqlite:<path>`, `sqlite::memory:`, `postgres://...`; or a store already open (shared by several Upgrades, not closed by them). */
   database: string | ServiceStore;
@@ -47,6 +48,7 @@ export interface PinsChange {
   readonly message: string;
 }
 
+/** The options of `register()`: the release the service runs (default: this code's newest), and the start-up checks' overrides. */
 export interface RegisterOptions {
   /** The release this service runs (default: the newest release of its binary, the code's own). */
   release?: string;
@@ -195,11 +197,17 @@ export class Upgrade {
   }
 
   /** The RPC version cap of `api` (default: the binary's only API), for RpcClient's `versionCap`: read from memory on every call. */
-  versionCap(binary: string, api?: string): VersionCapSource & { current(): string } {
+  versionCap(binary: string, api?: string): VersionCapSource & {
+    /** The cap now, from the pins in memory. */
+    current(): string;
+  } {
     const releases = this.releasesOf(binary);
     const name = api ?? releases.soleApi('versionCap()');
     if (!releases.apis.includes(name)) throw new UpgradeError('invalid_config', `${binary} serves no API ${JSON.stringify(name)}; its APIs: ${releases.apis.join(', ')}`);
-    return { current: () => this.pins(binary).rpc[name] as string };
+    return {
+      /** The cap now, from the pins in memory. */
+      current: () => this.pins(binary).rpc[name] as string,
+    };
   }
 
   /** The object pins of a binary, for ObjectsRpcSerializer's `manifest`: read from memory on every call. */
@@ -288,6 +296,7 @@ export class Upgrade {
     await this.#refresh(false);
   }
 
+  /** Put a disabled row back: it counts for the pins again (if live). */
   async enable(binary: string, host: string): Promise<void> {
     if (!(await this.store.setDisabled(binary, host, false, null))) throw this.#unknown(binary, host);
     await this.#refresh(false);

@@ -65,6 +65,7 @@ export interface ManifestAdvice {
   readonly updates: Readonly<Record<string, string>>;
 }
 
+/** Everything to do in one round for the check to pass: per class the version and history entry, and the manifest entry. */
 export interface Plan {
   /** Per class name, what to do (classes with nothing to do are left out). */
   readonly classes: ReadonlyMap<string, ClassAdvice>;

@@ -60,6 +60,7 @@ export abstract class ContainerType<E, T> extends FieldType<T> {
   }
 }
 
+/** oslo's List: an array whose elements the element type checks; on the wire, a JSON array of their wire forms. */
 export class ListType<E> extends ContainerType<E, E[]> {
   readonly kind = 'List';
   constructor(element: FieldType<E>) {

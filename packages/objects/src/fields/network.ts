@@ -1,6 +1,7 @@
 import { FieldType, type JsonSchema, type TypeDescription } from './type.js';
 import { PatternType } from './scalars.js';
 
+/** Which addresses an IP field type accepts: IPv4 (`4`), IPv6 (`6`) or both (`'any'`). */
 export type IPFamily = 4 | 6 | 'any';
 
 // The address grammars node:net's isIPv4/isIPv6 accept (dotted quads without leading zeros; IPv6 with at most
@@ -39,6 +40,7 @@ const NETWORK_KINDS = { 4: 'IPV4Network', 6: 'IPV6Network', any: 'IPNetwork' } a
 const NETWORK_FORMATS = { 4: 'ipv4-network', 6: 'ipv6-network', any: 'ip-network' } as const;
 const FAMILY_WORDS = { 4: 'an IPv4', 6: 'an IPv6', any: 'an IP' } as const;
 
+/** oslo's IPAddress, IPV4Address, IPV6Address: an address of the family, IPv6 in netaddr's canonical form. */
 export class IPAddressType extends FieldType<string> {
   readonly kind: string;
   readonly expected: string;
@@ -62,6 +64,7 @@ export class IPAddressType extends FieldType<string> {
   }
 }
 
+/** oslo's IPNetwork, IPV4Network, IPV6Network: `address/prefix`, a bare address getting the full prefix. */
 export class IPNetworkType extends FieldType<string> {
   readonly kind: string;
   readonly expected: string;
@@ -93,16 +96,19 @@ export class IPNetworkType extends FieldType<string> {
   }
 }
 
+/** oslo's MACAddress: six hex pairs, held in lower case with colons. */
 export class MACAddressType extends PatternType {
   readonly kind = 'MACAddress';
   readonly expected = 'a MAC address';
   protected readonly pattern = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
   protected readonly schema = { type: 'string', pattern: '^[0-9a-fA-F]{2}([:-][0-9a-fA-F]{2}){5}$' };
+  /** Lower case, with `-` separators turned into `:`. */
   protected override normalise(text: string): string {
     return text.toLowerCase().replaceAll('-', ':');
   }
 }
 
+/** oslo's PCIAddress: `dddd:bb:ss.f`, held in lower case. */
 export class PCIAddressType extends PatternType {
   readonly kind = 'PCIAddress';
   readonly expected = 'a PCI address (dddd:bb:ss.f)';

@@ -3,6 +3,7 @@ import { VersionedError } from '../errors.js';
 import { describeValue } from '../version.js';
 import type { EncodeContext } from '../to-primitive.js';
 
+/** oslo's String: a string, or a finite number kept as its text; a boolean is refused. */
 export class StringType extends FieldType<string> {
   readonly kind: string = 'String';
   readonly expected: string = 'a string';
@@ -64,6 +65,7 @@ export abstract class NumberType extends FieldType<number> {
   protected abstract check(n: number, value: unknown): void;
 }
 
+/** oslo's Integer (`min` 0: NonNegativeInteger): a safe integer or a decimal string of one; never truncated. */
 export class IntegerType extends NumberType {
   protected readonly strings = INTEGER_STRING;
   constructor(min?: number) {
@@ -87,6 +89,7 @@ export class IntegerType extends NumberType {
   }
 }
 
+/** oslo's Float (`min` 0: NonNegativeFloat): a finite number or a numeric string. */
 export class FloatType extends NumberType {
   protected readonly strings = FLOAT_STRING;
   constructor(min?: number) {
@@ -103,6 +106,7 @@ export class FloatType extends NumberType {
   }
 }
 
+/** oslo's Boolean, strict: only `true` and `false` are accepted (oslo's truthiness would read `'no'` as true). */
 export class BooleanType extends FieldType<boolean> {
   readonly kind = 'Boolean';
   readonly expected = 'a boolean';
@@ -146,6 +150,7 @@ export class FlexibleBooleanType extends FieldType<boolean> {
 export abstract class PatternType extends FieldType<string> {
   protected abstract readonly pattern: RegExp;
   protected abstract readonly schema: JsonSchema;
+  /** The spelling a value is tried again in when it does not match the pattern as given (lower case by default). */
   protected normalise(text: string): string {
     return text.toLowerCase();
   }
@@ -173,6 +178,7 @@ export class UUIDType extends PatternType {
   protected readonly schema = { type: 'string', format: 'uuid' };
 }
 
+/** What {@link f.dateTime} keeps: whole seconds (`second`, oslo's wire form) or milliseconds. */
 export type DateTimePrecision = 'second' | 'millisecond';
 
 const MIN_INSTANT = Date.parse('0001-01-01T00:00:00.000Z');

@@ -3,6 +3,7 @@ import { describeValue } from '../version.js';
 import type { DecodeContext } from '../from-primitive.js';
 import type { EncodeContext } from '../to-primitive.js';
 
+/** A JSON Schema document (draft 2020-12), as a plain object. */
 export type JsonSchema = Record<string, unknown>;
 
 /** What field types see while a JSON Schema is generated. */
@@ -31,10 +32,19 @@ export abstract class FieldType<T = unknown> {
   /** Check and normalise an assigned value. `current` is the field's value before the assignment, if set. */
   abstract coerce(value: unknown, current?: T): T;
 
+  /**
+   * The wire form of a (coerced) value: what goes into `versioned_object.data`, JSON-able. The default is
+   * the value itself; a type whose wire form differs (a Date as an ISO string, a Set as an array, a child
+   * object as its envelope) overrides it.
+   */
   toPrimitive(value: T, _ctx: EncodeContext): unknown {
     return value;
   }
 
+  /**
+   * Read a value from its wire form, refusing what the type does not accept (a VersionedError
+   * `invalid_value`). The default is `coerce`; a type whose wire form differs from its value overrides it.
+   */
   fromPrimitive(value: unknown, _ctx: DecodeContext): T {
     return this.coerce(value);
   }
@@ -52,6 +62,11 @@ export abstract class FieldType<T = unknown> {
     return value;
   }
 
+  /**
+   * The canonical description of the type, hashed by the fingerprint: `{ type: kind }`, plus whatever
+   * changes what the type accepts (an enum's values, a container's element). Two types with the same
+   * description must accept the same values.
+   */
   describe(): TypeDescription {
     return { type: this.kind };
   }
@@ -67,6 +82,7 @@ export abstract class FieldType<T = unknown> {
     return [];
   }
 
+  /** The error for a refused value: `expected <this.expected>, got <value>` (and the hint), code `invalid_value`. */
   protected invalid(value: unknown, hint?: string): VersionedError {
     return new VersionedError('invalid_value', `expected ${this.expected}, got ${describeValue(value)}${hint ? ` (${hint})` : ''}`, {
       details: { expected: this.expected, type: this.kind },

@@ -23,6 +23,7 @@ export interface RpcApiDescription {
   }[];
 }
 
+/** The declaration of an RPC API: its topic, namespace and version history (each version's methods and arguments). */
 export interface RpcApiSpec<H extends readonly VersionSpec[]> {
   readonly topic: string;
   /** The API's namespace (unset: the default one). */
@@ -50,10 +51,12 @@ export class RpcApi<H extends readonly VersionSpec[] = readonly VersionSpec[]> {
     this.history = spec.history;
   }
 
+  /** The topic the API's servers listen on. */
   get topic(): string {
     return this.compiled.topic;
   }
 
+  /** The API's namespace, when it has one. */
   get namespace(): string | undefined {
     return this.compiled.namespace;
   }
@@ -108,6 +111,7 @@ export class RpcApi<H extends readonly VersionSpec[] = readonly VersionSpec[]> {
     };
   }
 
+  /** Marks an RpcApi, also one made by another copy of this package. */
   get [BRAND](): true {
     return true;
   }

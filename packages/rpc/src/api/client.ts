@@ -49,6 +49,7 @@ export class RpcApiClient<H extends readonly unknown[]> {
     return planCall(this.#api, method, (args ?? {}) as Record<string, unknown>, this.rpc.versionCap);
   }
 
+  /** Call `method` at the newest version the cap allows, with its typed arguments; resolves to its typed result. */
   async call<M extends MethodName<H>>(context: RequestContext, method: M, ...[args]: ArgsParam<H, M>): Promise<ResultOf<H, M>> {
     const planned = this.#checked(method, args);
     const result = await this.rpc.prepare({ version: planned.version }).call(context, planned.method, planned.args);
@@ -64,6 +65,7 @@ export class RpcApiClient<H extends readonly unknown[]> {
     }
   }
 
+  /** Send `method` without waiting for a result, at the newest version the cap allows. */
   async cast<M extends MethodName<H>>(context: RequestContext, method: M, ...[args]: ArgsParam<H, M>): Promise<void> {
     const planned = this.#checked(method, args);
     await this.rpc.prepare({ version: planned.version }).cast(context, planned.method, planned.args);

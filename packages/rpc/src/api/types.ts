@@ -7,6 +7,7 @@ import type { RequestContext } from '../serializer.js';
  */
 export type ArgDecl<T = any> = FieldType<T> | ArgSpec<T>;
 
+/** One declared argument of a method: its field type, whether it may be omitted, what an older cap does with it. */
 export interface ArgSpec<T = any> {
   readonly type: FieldType<T>;
   /** What the server passes when the caller omits it (a function is called for each call). */
@@ -17,12 +18,18 @@ export interface ArgSpec<T = any> {
   readonly ifCapped?: 'drop';
 }
 
+/** One declared method at a version: its arguments, its result, and what a client under an older cap sends instead. */
 export interface MethodDecl {
   readonly args?: Readonly<Record<string, ArgDecl>>;
   /** What the method returns; without one, the result is ignored (`void`). */
   readonly result?: FieldType;
   /** Under a cap older than the method, call this (older) method instead, with `args` mapping the arguments. */
-  readonly ifCapped?: { readonly method: string; readonly args?: (args: Record<string, unknown>) => Record<string, unknown> };
+  readonly ifCapped?: {
+    /** The older method to call instead. */
+    readonly method: string;
+    /** How to turn the arguments into the older method's. */
+    readonly args?: (args: Record<string, unknown>) => Record<string, unknown>;
+  };
 }
 
 /** How a method of the previous major maps onto the new one: served by the proxy, used by capped clients. */
@@ -84,6 +91,7 @@ export type CallArgs<D> = Simplify<{ -readonly [K in keyof D as Omittable<D[K]> 
 /** What the implementation receives: defaults filled in, only `optional` arguments may be absent. */
 export type ServedArgs<D> = Simplify<{ [K in keyof D as Absent<D[K]> extends true ? never : K]: ValueOf<D[K]> } & { [K in keyof D as Absent<D[K]> extends true ? K : never]?: ValueOf<D[K]> }>;
 
+/** The TypeScript type of a declared method's result (void without one). */
 // biome-ignore lint/suspicious/noConfusingVoidType: a method without a result returns nothing, and an implementation returning void must fit
 export type ResultOf<H extends readonly unknown[], M extends string> = Table<H>['methods'] extends Record<M, { readonly result: FieldType<infer R> }> ? R : void;
 

@@ -17,12 +17,14 @@ export class InMemoryBroker {
   private readonly nextIndex = new Map<string, number>();
   private readonly replyQueues = new Map<string, (body: Buffer) => void>();
 
+  /** Start delivering the subscription's topic (and its server's, and fanout) messages to it. */
   subscribe(subscription: Subscription): void {
     const list = this.byTopic.get(subscription.topic) ?? [];
     list.push(subscription);
     this.byTopic.set(subscription.topic, list);
   }
 
+  /** Stop delivering to the subscription. */
   unsubscribe(subscription: Subscription): void {
     const list = this.byTopic.get(subscription.topic);
     if (!list) return;
@@ -49,10 +51,12 @@ export class InMemoryBroker {
     for (const receiver of this.route(topic, server, fanout)) setImmediate(() => receiver.deliver(Buffer.from(body)));
   }
 
+  /** Receive the replies sent to the reply queue `queue`. */
   bindReplyQueue(queue: string, receive: (body: Buffer) => void): void {
     this.replyQueues.set(queue, receive);
   }
 
+  /** Delete the reply queue: replies to it are dropped from now on. */
   unbindReplyQueue(queue: string): void {
     this.replyQueues.delete(queue);
   }

@@ -7,6 +7,7 @@ import { DEFAULT_TOPOLOGY, replyQueueName } from '../rabbit/topology.js';
 import { encodeEnvelope, newHexId, toOsloRequest } from '../rabbit/wire.js';
 import { InMemoryBroker, type Subscription } from './broker.js';
 
+/** The options of InMemoryTransport: a broker to share with other transports, a handler of background errors. */
 export interface InMemoryTransportOptions {
   /** Share one broker between transports to simulate several processes; default: a private broker. */
   broker?: InMemoryBroker | undefined;

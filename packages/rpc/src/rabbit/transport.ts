@@ -11,6 +11,7 @@ import { DEFAULT_TOPOLOGY, FANOUT_EXCHANGE, fanoutExchangeName, publishOptions, 
 import { encodeEnvelope, newHexId, toOsloRequest } from './wire.js';
 import { checkCallTarget, checkTimeoutMs, closedError, describeCall, MAX_TIMER_MS } from '../transport-contract.js';
 
+/** The options of RabbitTransport: the broker URL(s), the exchange and queue options, timeouts and the reconnection policy. */
 export interface RabbitTransportOptions {
   /** AMQP URL; default `amqp://guest:guest@127.0.0.1:5672/`. */
   readonly url?: string;

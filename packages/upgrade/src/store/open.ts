@@ -8,6 +8,7 @@ import { SqliteDriver } from './sqlite.js';
 import { SqlServiceStore } from './sql-store.js';
 import type { ServiceStore } from './types.js';
 
+/** The options of {@link openServiceStore}: timeouts, and whether a missing table may be created. */
 export interface OpenStoreOptions {
   /** How long to wait for PostgreSQL to accept the connection (default 5 s). */
   connectTimeoutMs?: number;

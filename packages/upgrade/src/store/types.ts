@@ -119,5 +119,6 @@ export interface ServiceStore {
    * Resolves once watching; the returned function stops it.
    */
   watch(onChange: (binary: string | undefined) => void, options?: { pollIntervalMs?: number }): Promise<() => Promise<void>>;
+  /** Close the database connection. */
   close(): Promise<void>;
 }
