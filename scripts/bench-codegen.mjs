@@ -42,7 +42,12 @@ const rows = [['operation', 'compiled ops/s', 'interpreted ops/s', 'compiled / i
 for (const op of Object.keys(compiled)) {
   const c = results.get(`${op} compiled`);
   const i = results.get(`${op} interpreted`);
-  rows.push([op, `${Math.round(c.opsPerSecond).toLocaleString('en')} ±${c.rme.toFixed(1)}%`, `${Math.round(i.opsPerSecond).toLocaleString('en')} ±${i.rme.toFixed(1)}%`, `${(c.opsPerSecond / i.opsPerSecond).toFixed(2)}x`]);
+  rows.push([
+    op,
+    `${Math.round(c.opsPerSecond).toLocaleString('en')} ±${c.rme.toFixed(1)}%`,
+    `${Math.round(i.opsPerSecond).toLocaleString('en')} ±${i.rme.toFixed(1)}%`,
+    `${(c.opsPerSecond / i.opsPerSecond).toFixed(2)}x`,
+  ]);
 }
 const widths = rows[0].map((_, k) => Math.max(...rows.map((r) => r[k].length)));
 console.log(`Compiled vs interpreted codecs (node ${process.version}, CPU time, ${timing.timeMs} ms a task)`);

@@ -76,11 +76,15 @@ try {
   const base = rows[1].ms;
   const bare = rows[0].ms;
   console.log(`versioned fingerprint check, whole process, median of ${REPS} runs (Node ${process.version})`);
-  console.log(`${'command'.padEnd(30)} ${'classes'.padStart(7)} ${'median ms'.padStart(10)} ${'min-max ms'.padStart(14)} ${'vs node'.padStart(8)} ${'ms/class over --version'.padStart(24)}`);
+  console.log(
+    `${'command'.padEnd(30)} ${'classes'.padStart(7)} ${'median ms'.padStart(10)} ${'min-max ms'.padStart(14)} ${'vs node'.padStart(8)} ${'ms/class over --version'.padStart(24)}`,
+  );
   for (const r of rows) {
     const perClass = r.classes ? ((r.ms - base) / r.classes).toFixed(3) : '';
     const spread = `${r.min.toFixed(0)}-${r.max.toFixed(0)}`;
-    console.log(`${r.what.padEnd(30)} ${String(r.classes).padStart(7)} ${r.ms.toFixed(1).padStart(10)} ${spread.padStart(14)} ${`${(r.ms / bare).toFixed(2)}x`.padStart(8)} ${perClass.padStart(24)}`);
+    console.log(
+      `${r.what.padEnd(30)} ${String(r.classes).padStart(7)} ${r.ms.toFixed(1).padStart(10)} ${spread.padStart(14)} ${`${(r.ms / bare).toFixed(2)}x`.padStart(8)} ${perClass.padStart(24)}`,
+    );
   }
   const checks = rows.filter((r) => r.classes > 0);
   // Linear growth shows as a flat marginal cost per added class from one size to the next.
@@ -90,7 +94,11 @@ try {
   }
   const large = checks[checks.length - 1];
   const limit = 2000;
-  console.log(large.ms < limit ? `1000 classes: ${large.ms.toFixed(0)} ms, under the ${limit} ms budget` : `1000 classes: ${large.ms.toFixed(0)} ms, OVER the ${limit} ms budget`);
+  console.log(
+    large.ms < limit
+      ? `1000 classes: ${large.ms.toFixed(0)} ms, under the ${limit} ms budget`
+      : `1000 classes: ${large.ms.toFixed(0)} ms, OVER the ${limit} ms budget`,
+  );
   if (large.ms >= limit) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // INSTRUCTIONS_BASELINE points elsewhere (to try --check against another baseline).
-const BASELINE = process.env.INSTRUCTIONS_BASELINE ?? fileURLToPath(new URL('../packages/bench/instructions-baseline.json', import.meta.url));
+const BASELINE =
+  process.env.INSTRUCTIONS_BASELINE ?? fileURLToPath(new URL('../packages/bench/instructions-baseline.json', import.meta.url));
 const LOOP = fileURLToPath(new URL('./instructions-loop.mjs', import.meta.url));
 /** Calls timed per operation, and warm-up calls of each operation before them. */
 const CALLS = 200;
@@ -61,11 +62,23 @@ function countOnce() {
     const out = join(dir, 'cg.out');
     const result = spawnSync(
       'valgrind',
-      ['--tool=callgrind', '--dump-before=uv_os_getpriority', '--dump-instr=no', `--callgrind-out-file=${out}`, process.execPath, ...NODE_FLAGS, LOOP, String(CALLS), String(WARMUP)],
+      [
+        '--tool=callgrind',
+        '--dump-before=uv_os_getpriority',
+        '--dump-instr=no',
+        `--callgrind-out-file=${out}`,
+        process.execPath,
+        ...NODE_FLAGS,
+        LOOP,
+        String(CALLS),
+        String(WARMUP),
+      ],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) {
-      console.error(`bench:instructions: the callgrind run failed (exit ${result.status})\n${result.stderr.split('\n').slice(-15).join('\n')}`);
+      console.error(
+        `bench:instructions: the callgrind run failed (exit ${result.status})\n${result.stderr.split('\n').slice(-15).join('\n')}`,
+      );
       process.exit(2);
     }
     const phases = JSON.parse(result.stdout.trim().split('\n').pop());
@@ -73,7 +86,9 @@ function countOnce() {
     const totals = (n) => Number(/^totals:\s*(\d+)/m.exec(readFileSync(`${out}.${n}`, 'utf8'))?.[1] ?? NaN);
     const dumps = readdirSync(dir).filter((f) => /^cg\.out\.\d+$/.test(f)).length;
     if (dumps !== phases.length + 1) {
-      console.error(`bench:instructions: expected ${phases.length + 1} callgrind dumps, found ${dumps}: is something else calling uv_os_getpriority?`);
+      console.error(
+        `bench:instructions: expected ${phases.length + 1} callgrind dumps, found ${dumps}: is something else calling uv_os_getpriority?`,
+      );
       process.exit(2);
     }
     return Object.fromEntries(phases.flatMap((name, k) => (name === 'gc' ? [] : [[name, Math.round(totals(k + 2) / CALLS)]])));
@@ -88,7 +103,9 @@ const samples = [];
 for (let i = 0; i < runs; i++) samples.push(countOnce());
 const ops = Object.keys(samples[0]);
 const perCall = Object.fromEntries(ops.map((op) => [op, Math.min(...samples.map((s) => s[op]))]));
-const spread = Object.fromEntries(ops.map((op) => [op, Math.max(...samples.map((s) => s[op])) / Math.min(...samples.map((s) => s[op])) - 1]));
+const spread = Object.fromEntries(
+  ops.map((op) => [op, Math.max(...samples.map((s) => s[op])) / Math.min(...samples.map((s) => s[op])) - 1]),
+);
 const current = { node: process.versions.node, valgrind, nodeFlags: NODE_FLAGS, calls: CALLS, warmup: WARMUP, perCall };
 
 let baseline;
@@ -97,7 +114,12 @@ try {
 } catch {
   baseline = undefined;
 }
-const comparable = baseline && baseline.node === current.node && baseline.calls === CALLS && baseline.warmup === WARMUP && baseline.nodeFlags.join(' ') === NODE_FLAGS.join(' ');
+const comparable =
+  baseline &&
+  baseline.node === current.node &&
+  baseline.calls === CALLS &&
+  baseline.warmup === WARMUP &&
+  baseline.nodeFlags.join(' ') === NODE_FLAGS.join(' ');
 
 const rows = ops.map((op) => {
   const base = baseline?.perCall?.[op];
@@ -113,16 +135,28 @@ if (json) {
 } else {
   const pct = (x) => (x === undefined ? '—' : `${x >= 0 ? '+' : ''}${(x * 100).toFixed(2)}%`);
   const num = (x) => (x === undefined ? '—' : x.toLocaleString('en-US'));
-  const header = ['operation', 'instructions/call', 'baseline', 'change', ...(runs > 1 ? [`spread over ${runs} runs`] : []), `verdict (limit +${LIMIT * 100}%)`];
+  const header = [
+    'operation',
+    'instructions/call',
+    'baseline',
+    'change',
+    ...(runs > 1 ? [`spread over ${runs} runs`] : []),
+    `verdict (limit +${LIMIT * 100}%)`,
+  ];
   const body = rows.map((r) => [r.op, num(r.perCall), num(r.baseline), pct(r.change), ...(runs > 1 ? [pct(r.spread)] : []), r.verdict]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');
-  console.log(`Instructions per call (callgrind; node ${NODE_FLAGS.join(' ')}; ${CALLS} calls after ${WARMUP} warm-up calls; ${valgrind}; Node ${current.node})`);
+  console.log(
+    `Instructions per call (callgrind; node ${NODE_FLAGS.join(' ')}; ${CALLS} calls after ${WARMUP} warm-up calls; ${valgrind}; Node ${current.node})`,
+  );
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('   '));
   for (const b of body) console.log(line(b));
   if (!baseline) console.log('No baseline yet: write one with --update.');
-  else if (!comparable) console.log(`The baseline was counted with Node ${baseline.node} (${baseline.nodeFlags.join(' ')}, ${baseline.calls} calls): not comparable, nothing judged; write a new one with --update.`);
+  else if (!comparable)
+    console.log(
+      `The baseline was counted with Node ${baseline.node} (${baseline.nodeFlags.join(' ')}, ${baseline.calls} calls): not comparable, nothing judged; write a new one with --update.`,
+    );
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
@@ -135,7 +169,12 @@ if (check && !comparable) {
   process.exit(2);
 }
 if (failed) {
-  console.error(`bench:instructions: ${rows.filter((r) => r.verdict === 'FAIL').map((r) => `${r.op} grew ${pct2(r.change)}`).join(', ')} over the baseline (limit +${LIMIT * 100}%)`);
+  console.error(
+    `bench:instructions: ${rows
+      .filter((r) => r.verdict === 'FAIL')
+      .map((r) => `${r.op} grew ${pct2(r.change)}`)
+      .join(', ')} over the baseline (limit +${LIMIT * 100}%)`,
+  );
   process.exit(1);
 }
 function pct2(x) {

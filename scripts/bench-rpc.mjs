@@ -146,7 +146,10 @@ async function main() {
   for (const c of CONCURRENCIES) record('in-memory', 'ts -> ts', c, await measureTs(memory.client, c));
   await memory.close();
 
-  const rabbit = (exchange, confirmAcks = true) => () => RabbitTransport.connect({ url: URL, exchange, confirmAcks });
+  const rabbit =
+    (exchange, confirmAcks = true) =>
+    () =>
+      RabbitTransport.connect({ url: URL, exchange, confirmAcks });
   const exchange = unique('bench');
   const ours = await tsPair(rabbit(exchange));
   topics.push(ours.topic);
@@ -176,10 +179,18 @@ async function main() {
   printTable(results);
 }
 
-
 function printTable(results) {
   const header = ['transport', 'client -> server', 'concurrency', 'calls', 'calls/s', 'p50 ms', 'p95 ms', 'p99 ms'];
-  const rows = results.map((r) => [r.transport, r.pair, String(r.concurrency), String(r.calls), r.perSecond.toFixed(0), r.p50.toFixed(3), r.p95.toFixed(3), r.p99.toFixed(3)]);
+  const rows = results.map((r) => [
+    r.transport,
+    r.pair,
+    String(r.concurrency),
+    String(r.calls),
+    r.perSecond.toFixed(0),
+    r.p50.toFixed(3),
+    r.p95.toFixed(3),
+    r.p99.toFixed(3),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells) => cells.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   console.log(`\nRPC round trips (${CALLS} calls per row after ${WARMUP} warm-up calls, echo of a small dict)\n`);

@@ -27,8 +27,20 @@ const POLL_MS = 500;
 const WINDOW_MS = 5000;
 
 const history = new ManifestHistory().add('N', { Volume: '1.0' }).add('N+1', { Volume: '1.1' });
-const volume = new Releases('volume', [{ name: 'N', rpc: { volume: '1.0' }, objects: 'N' }, { name: 'N+1', rpc: { volume: '1.1' }, objects: 'N+1' }], { objects: history });
-const quiet = { info() {}, warn(message) { console.error(`  warn: ${message}`); } };
+const volume = new Releases(
+  'volume',
+  [
+    { name: 'N', rpc: { volume: '1.0' }, objects: 'N' },
+    { name: 'N+1', rpc: { volume: '1.1' }, objects: 'N+1' },
+  ],
+  { objects: history },
+);
+const quiet = {
+  info() {},
+  warn(message) {
+    console.error(`  warn: ${message}`);
+  },
+};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function freshDatabase(dialect) {
@@ -60,7 +72,8 @@ async function measureDialect(dialect) {
   let beating = true;
   try {
     const n1 = volume.get('N+1');
-    for (let i = 0; i < ROWS - 1; i++) await seed.register({ binary: 'volume', host: `host-${i}`, release: 'N+1', rpcVersions: n1.rpc, objects: n1.objects }, Date.now());
+    for (let i = 0; i < ROWS - 1; i++)
+      await seed.register({ binary: 'volume', host: `host-${i}`, release: 'N+1', rpcVersions: n1.rpc, objects: n1.objects }, Date.now());
     const old = await Upgrade.open({ database: db.url, binaries: [volume], logger: quiet, reloadOnSighup: false }); // its own connection, as a process has
     const oldService = await old.register('volume', 'host-old', { release: 'N' });
 
@@ -102,21 +115,30 @@ async function measureDialect(dialect) {
       await Promise.all(pending);
     })();
 
-    const refresherQueries = () => (dialect === 'postgres' ? stores : upgrades.map((u) => u.store)).reduce((sum, store) => sum + store.queries, 0);
+    const refresherQueries = () =>
+      (dialect === 'postgres' ? stores : upgrades.map((u) => u.store)).reduce((sum, store) => sum + store.queries, 0);
     const q0 = refresherQueries();
     const s0 = seed.queries;
     const b0 = beat;
     const t0 = performance.now();
     await sleep(WINDOW_MS);
     const seconds = (performance.now() - t0) / 1000;
-    const idle = { refresherQps: (refresherQueries() - q0) / seconds, heartbeatQps: (seed.queries - s0) / seconds, beatsPerSecond: (beat - b0) / seconds };
+    const idle = {
+      refresherQps: (refresherQueries() - q0) / seconds,
+      heartbeatQps: (seed.queries - s0) / seconds,
+      beatsPerSecond: (beat - b0) / seconds,
+    };
 
     const cap = upgrades[0].versionCap('volume');
     const config = resolveConfig({}, new Map([['volume', volume]])).get('volume');
     const reader = dialect === 'postgres' ? stores[0] : upgrades[0].store;
     const bench = new Bench({ time: 1000, warmupTime: 200 });
     bench.add('cached', () => cap.current());
-    bench.add('table', async () => computePins(volume, config, await reader.pinSnapshot('volume', Date.now() - 120_000), Date.now(), upgrades[0].rule).rpc.volume);
+    bench.add(
+      'table',
+      async () =>
+        computePins(volume, config, await reader.pinSnapshot('volume', Date.now() - 120_000), Date.now(), upgrades[0].rule).rpc.volume,
+    );
     await bench.run();
     const [cached, table] = bench.tasks.map((task) => task.result.latency.mean * 1e6); // ns
 
@@ -154,7 +176,11 @@ const rows = [
   ['lift after the last N stops, all 100', (r) => `${fmt(r.liftMaxMs)} ms`],
 ];
 const width = Math.max(...rows.map(([label]) => label.length));
-console.log(`\n${ROWS} service rows, ${REFRESHERS} refreshers (SQLite poll every ${POLL_MS} ms; PostgreSQL LISTEN/NOTIFY over ${PG_CONNECTIONS} connections)\n`);
+console.log(
+  `\n${ROWS} service rows, ${REFRESHERS} refreshers (SQLite poll every ${POLL_MS} ms; PostgreSQL LISTEN/NOTIFY over ${PG_CONNECTIONS} connections)\n`,
+);
 console.log(`${''.padEnd(width)}  ${'SQLite'.padEnd(24)}PostgreSQL`);
 for (const [label, cell] of rows) console.log(`${label.padEnd(width)}  ${cell(results.sqlite).padEnd(24)}${cell(results.postgres)}`);
-console.log(`\ntargets: cached read >= 1000x cheaper than a table read; lift within 1 s on PostgreSQL, within two polls (${2 * POLL_MS} ms) on SQLite`);
+console.log(
+  `\ntargets: cached read >= 1000x cheaper than a table read; lift within 1 s on PostgreSQL, within two polls (${2 * POLL_MS} ms) on SQLite`,
+);

@@ -15,10 +15,23 @@ class Holder extends VersionedObject {}
 field(f.list(f.integer()))(Holder.prototype, 'numbers');
 field(f.set(f.object('Part')))(Holder.prototype, 'partSet');
 field(f.object('Holder'), { nullable: true })(Holder.prototype, 'next');
-versionedObject({ name: 'Holder', version: '1.1', registry, history: [{ version: '1.0', note: 'Initial' }, { version: '1.1', note: 'Nothing' }] })(Holder);
+versionedObject({
+  name: 'Holder',
+  version: '1.1',
+  registry,
+  history: [
+    { version: '1.0', note: 'Initial' },
+    { version: '1.1', note: 'Nothing' },
+  ],
+})(Holder);
 
 const NS = 'versioned_object';
-const env = (name, data, version = '1.0') => ({ [`${NS}.name`]: name, [`${NS}.namespace`]: 'versionedobjects', [`${NS}.version`]: version, [`${NS}.data`]: data });
+const env = (name, data, version = '1.0') => ({
+  [`${NS}.name`]: name,
+  [`${NS}.namespace`]: 'versionedobjects',
+  [`${NS}.version`]: version,
+  [`${NS}.data`]: data,
+});
 const chain = (depth) => {
   let p = env('Holder', { next: null });
   for (let i = 1; i < depth; i++) p = env('Holder', { next: p });
@@ -33,7 +46,10 @@ const cyclic = () => {
 
 const cases = [
   ['1,000,000 wrong items in a list', () => env('Holder', { numbers: new Array(1_000_000).fill('x') })],
-  ['a Set of 4,000 distinct objects', () => env('Holder', { partSet: Array.from({ length: 4000 }, (_, i) => env('Part', { label: `p${i}` })) })],
+  [
+    'a Set of 4,000 distinct objects',
+    () => env('Holder', { partSet: Array.from({ length: 4000 }, (_, i) => env('Part', { label: `p${i}` })) }),
+  ],
   ['a Set of objects with valueOf keys', () => env('Holder', { partSet: [env('Part', {}), env('Part', { valueOf: {} })] })],
   ['{"partSet":[{},{"valueOf":{}}]}', () => env('Holder', { partSet: [{}, { valueOf: {} }] })],
   ['an envelope chain 20,000 deep', () => chain(20_000)],
@@ -79,4 +95,6 @@ const fresh = new SchemaValidator(registry);
 for (let i = 0; i < 3000; i++) fresh.validate(env('Holder', {}, `1.0.${i}`));
 const ms = performance.now() - start;
 globalThis.gc?.();
-console.log(`3,000 version strings 1.0.0 ... 1.0.2999 | ${ms.toFixed(0)} ms | heap +${((process.memoryUsage().heapUsed - before) / 1e6).toFixed(1)} MB${globalThis.gc ? '' : ' (run with --expose-gc for a stable figure)'}`);
+console.log(
+  `3,000 version strings 1.0.0 ... 1.0.2999 | ${ms.toFixed(0)} ms | heap +${((process.memoryUsage().heapUsed - before) / 1e6).toFixed(1)} MB${globalThis.gc ? '' : ' (run with --expose-gc for a stable figure)'}`,
+);

@@ -27,4 +27,5 @@ for (let round = 0; round < rounds; round++) {
   for (const [name, t] of timings) if (!best.has(name) || best.get(name).opsPerSecond < t.opsPerSecond) best.set(name, t);
 }
 console.log(`Volume rows, best of ${rounds} rounds, ${time} ms per task per round`);
-for (const [name, t] of best) console.log(`${name.padEnd(40)} ${Math.round(t.opsPerSecond).toLocaleString('en-US').padStart(12)} ops/s  ±${t.rme.toFixed(1)}%`);
+for (const [name, t] of best)
+  console.log(`${name.padEnd(40)} ${Math.round(t.opsPerSecond).toLocaleString('en-US').padStart(12)} ops/s  ±${t.rme.toFixed(1)}%`);

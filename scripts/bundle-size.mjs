@@ -70,7 +70,13 @@ async function measure(name, contents) {
     const pkg = m ? m[1] : file.includes('packages/objects/') ? '@versioned/objects' : '(the use)';
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
   }
-  return { name, minified: code.length, gzip: gzipSync(code).length, packages: Object.fromEntries([...byPackage].sort((a, b) => b[1] - a[1])), builtins: [...pulled] };
+  return {
+    name,
+    minified: code.length,
+    gzip: gzipSync(code).length,
+    packages: Object.fromEntries([...byPackage].sort((a, b) => b[1] - a[1])),
+    builtins: [...pulled],
+  };
 }
 
 const results = [];
@@ -78,14 +84,20 @@ for (const [name, contents] of Object.entries(USES)) results.push(await measure(
 const failures = [];
 for (const r of results) if (r.builtins.length) failures.push(`the ${r.name} bundle pulls in Node builtins: ${r.builtins.join(', ')}`);
 const core = results.find((r) => r.name === 'core');
-if (core.minified > limits.coreMinifiedBytes) failures.push(`the minimal bundle is ${core.minified} bytes minified, over the limit of ${limits.coreMinifiedBytes} (scripts/bundle-size.json)`);
+if (core.minified > limits.coreMinifiedBytes)
+  failures.push(
+    `the minimal bundle is ${core.minified} bytes minified, over the limit of ${limits.coreMinifiedBytes} (scripts/bundle-size.json)`,
+  );
 
 if (args.includes('--json')) console.log(JSON.stringify({ limits, results, ok: failures.length === 0 }, null, 2));
 else {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   console.log('bundle          minified    gzip   largest parts');
   for (const r of results) {
-    const parts = Object.entries(r.packages).slice(0, 4).map(([p, n]) => `${p} ${kb(n)}`).join(', ');
+    const parts = Object.entries(r.packages)
+      .slice(0, 4)
+      .map(([p, n]) => `${p} ${kb(n)}`)
+      .join(', ');
     console.log(`${r.name.padEnd(14)} ${kb(r.minified).padStart(9)} ${kb(r.gzip).padStart(8)}   ${parts}`);
   }
   console.log(`limit (core, minified): ${kb(limits.coreMinifiedBytes)}`);

@@ -71,7 +71,9 @@ export interface GrowthOptions {
 export const FLAT_WITHIN = 1.5;
 
 export function growthSizes(smoke: boolean): { list: number[]; tree: number[]; registry: number[] } {
-  return smoke ? { list: [10, 100], tree: [1, 10], registry: [10, 100] } : { list: [10, 1_000, 100_000], tree: [1, 10, 100], registry: [10, 1_000] };
+  return smoke
+    ? { list: [10, 100], tree: [1, 10], registry: [10, 100] }
+    : { list: [10, 1_000, 100_000], tree: [1, 10, 100], registry: [10, 1_000] };
 }
 
 /** Where results go so that V8 cannot drop a call whose value is unused. */
@@ -123,7 +125,8 @@ export function buildVolumeList(count: number): VolumeList {
 
 export function buildTree(levels: number): TreeNode {
   let node: TreeNode | null = null;
-  for (let depth = levels - 1; depth >= 0; depth--) node = TreeNode.create({ id: uuidFor(depth), depth, label: `level ${depth}`, child: node });
+  for (let depth = levels - 1; depth >= 0; depth--)
+    node = TreeNode.create({ id: uuidFor(depth), depth, label: `level ${depth}`, child: node });
   node!.resetChanges(undefined, { recursive: true });
   return node!;
 }
@@ -176,9 +179,11 @@ function plainTreeToPrimitive(root: PlainNode): unknown {
 function plainTreeFromPrimitive(primitive: unknown): PlainNode {
   const levels: Record<string, any>[] = [];
   for (let e = primitive as Record<string, any> | null; e !== null; e = e['versioned_object.data'].child) {
-    if (typeof e !== 'object' || e['versioned_object.name'] !== 'TreeNode' || e['versioned_object.version'] !== '1.1') throw new TypeError('TreeNode: expected a TreeNode 1.1 envelope');
+    if (typeof e !== 'object' || e['versioned_object.name'] !== 'TreeNode' || e['versioned_object.version'] !== '1.1')
+      throw new TypeError('TreeNode: expected a TreeNode 1.1 envelope');
     const d = e['versioned_object.data'];
-    if (typeof d.id !== 'string' || !UUID.test(d.id) || !Number.isSafeInteger(d.depth) || typeof d.label !== 'string') throw new TypeError('TreeNode: bad field');
+    if (typeof d.id !== 'string' || !UUID.test(d.id) || !Number.isSafeInteger(d.depth) || typeof d.label !== 'string')
+      throw new TypeError('TreeNode: bad field');
     levels.push(d);
   }
   let node: PlainNode | null = null;
@@ -213,7 +218,10 @@ export function runGrowth(options: GrowthOptions = {}): GrowthReport {
         fromPrimitive: per(() => VolumeList.fromPrimitive(primitive, { registry })),
         backport: per(() => list.toPrimitive(oldest)),
       },
-      referenceNsPerObject: { toPrimitive: per(() => plain.map(codec.toPrimitive)), fromPrimitive: per(() => plainPrimitive.map(handDecodeVolume)) },
+      referenceNsPerObject: {
+        toPrimitive: per(() => plain.map(codec.toPrimitive)),
+        fromPrimitive: per(() => plainPrimitive.map(handDecodeVolume)),
+      },
     });
   }
   for (const levels of sizes.tree) {
@@ -230,7 +238,10 @@ export function runGrowth(options: GrowthOptions = {}): GrowthReport {
         fromPrimitive: per(() => TreeNode.fromPrimitive(primitive, { registry, limits })),
         backport: per(() => tree.toPrimitive(oldest)),
       },
-      referenceNsPerObject: { toPrimitive: per(() => plainTreeToPrimitive(plainTree)), fromPrimitive: per(() => plainTreeFromPrimitive(primitive)) },
+      referenceNsPerObject: {
+        toPrimitive: per(() => plainTreeToPrimitive(plainTree)),
+        fromPrimitive: per(() => plainTreeFromPrimitive(primitive)),
+      },
     });
   }
   for (const count of sizes.registry) {
@@ -274,7 +285,8 @@ function increase(values: readonly number[]): number {
  */
 function marginals(sizes: readonly number[], nsPerObject: readonly number[]): number[] {
   const out: number[] = [];
-  for (let i = 1; i < sizes.length; i++) out.push((nsPerObject[i]! * sizes[i]! - nsPerObject[i - 1]! * sizes[i - 1]!) / (sizes[i]! - sizes[i - 1]!));
+  for (let i = 1; i < sizes.length; i++)
+    out.push((nsPerObject[i]! * sizes[i]! - nsPerObject[i - 1]! * sizes[i - 1]!) / (sizes[i]! - sizes[i - 1]!));
   return out;
 }
 
@@ -289,7 +301,8 @@ export const WHY_GROWS: Record<string, string> = {
     'such a fixed difference does not move.',
 };
 
-WHY_GROWS['tree:backport'] = 'a backport is an encode: the same subtree walk, gone the same way (1,606 -> 390 ns per node at 100 levels in one run).';
+WHY_GROWS['tree:backport'] =
+  'a backport is an encode: the same subtree walk, gone the same way (1,606 -> 390 ns per node at 100 levels in one run).';
 
 /**
  * Per subject and operation: how much the time per object grows (printed), and the verdict. Where a call handles as
@@ -307,14 +320,32 @@ export function growthVerdicts(report: GrowthReport): GrowthVerdict[] {
       const growth = increase(timed.map((r) => r.nsPerObject[operation]!));
       const objects = timed.map((r) => r.objects);
       const scaling = timed.every((r) => r.objects === r.size);
-      const ours = scaling ? marginals(objects, timed.map((r) => r.nsPerObject[operation]!)) : undefined;
+      const ours = scaling
+        ? marginals(
+            objects,
+            timed.map((r) => r.nsPerObject[operation]!),
+          )
+        : undefined;
       // The backport's reference is the plain encode: a backport is an encode that drops fields.
       const refOp = operation === 'fromPrimitive' ? 'fromPrimitive' : 'toPrimitive';
-      const reference = ours && timed.every((r) => r.referenceNsPerObject) ? marginals(objects, timed.map((r) => r.referenceNsPerObject![refOp])) : undefined;
+      const reference =
+        ours && timed.every((r) => r.referenceNsPerObject)
+          ? marginals(
+              objects,
+              timed.map((r) => r.referenceNsPerObject![refOp]),
+            )
+          : undefined;
       const marginalGrowth = ours && increase(ours);
       // A later step's increase over an earlier one, divided by the reference's between the same two steps.
       const growthOverReference = ours && reference && increase(ours.map((m, i) => m / reference[i]!));
-      out.push({ subject, operation, growth, marginalGrowth, growthOverReference, flat: (growthOverReference ?? marginalGrowth ?? growth) <= report.flatWithin });
+      out.push({
+        subject,
+        operation,
+        growth,
+        marginalGrowth,
+        growthOverReference,
+        flat: (growthOverReference ?? marginalGrowth ?? growth) <= report.flatWithin,
+      });
     }
   }
   return out;

@@ -88,16 +88,18 @@ function checkPeersAgree(prepared: ReadonlyMap<PeerId, PreparedPeer>, oslo: Oslo
   const envelope = parsed(ours.wire!());
   for (const [id, peer] of prepared) {
     if (peer.wire && id !== 'classTransformer') agree(parsed(peer.wire()), envelope, `the ${id} envelope differs from @versioned/objects'`);
-    if (peer.wireAfterRoundTrip) agree(parsed(peer.wireAfterRoundTrip()), parsed(peer.wire!()), `${id}'s JSON round trip does not give back what it sent`);
+    if (peer.wireAfterRoundTrip)
+      agree(parsed(peer.wireAfterRoundTrip()), parsed(peer.wire!()), `${id}'s JSON round trip does not give back what it sent`);
   }
-  agree(oslo.primitive, withSortedTags(envelope), 'oslo\'s envelope differs from @versioned/objects\'');
+  agree(oslo.primitive, withSortedTags(envelope), "oslo's envelope differs from @versioned/objects'");
   const backport = ours.operations.backportOldest;
-  if (backport) agree(withSortedTags(backport()), oslo.backportOldest, 'the backport to 1.0 differs from oslo\'s');
+  if (backport) agree(withSortedTags(backport()), oslo.backportOldest, "the backport to 1.0 differs from oslo's");
 
   const expected = prepared.get('handWritten')!.operations.fromPrimitive!();
   for (const [id, peer] of prepared) {
     if (!peer.decode) continue;
-    if (id !== 'versioned') agree(peer.decode(structuredClone(envelope)), expected, `${id} decodes another object than the hand-written copy`);
+    if (id !== 'versioned')
+      agree(peer.decode(structuredClone(envelope)), expected, `${id} decodes another object than the hand-written copy`);
     for (const [what, breakIt] of BAD_INPUTS) {
       const bad = structuredClone(envelope) as Mutable;
       breakIt(bad['versioned_object.data']);
@@ -170,7 +172,7 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
     rme[op]![peerId] = t.rme;
   }
   const notes = [
-    'issue 17\'s optimisations (packages/objects: own keys without Object.hasOwn where Object.prototype cannot hold them, a ' +
+    "issue 17's optimisations (packages/objects: own keys without Object.hasOwn where Object.prototype cannot hold them, a " +
       'fromPrimitive per scalar type, the envelope reader and registry lookup, the encoder on the meta, equal versions compared ' +
       'without parsing, identity containers copied in one call) moved the instruction counts below; the baseline was re-recorded ' +
       'after them (after merging the internals codegen work: decode 227,593 -> 223,663, encode 95,088 -> 84,645, backport 135,388 -> 109,476 per call; an interpreted count, so the JIT-only gains, such as the own-key test, show less there).',

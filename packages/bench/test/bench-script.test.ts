@@ -40,8 +40,14 @@ test('the bench script in smoke mode prints a row for every operation and a colu
 test('the bench script in smoke mode prints the growth tables with a FLAT or GROWS verdict for each', async () => {
   const out = await smokeOutput();
   for (const subject of ['list of volumes', 'tree', 'registry']) {
-    assert.ok(out.split('\n').some((line) => line.startsWith(subject)), `no ${subject} row in:\n${out}`);
-    assert.ok(out.split('\n').some((line) => new RegExp(`^\\s+(FLAT|GROWS)\\s+${subject}, `).test(line)), `no verdict for ${subject} in:\n${out}`);
+    assert.ok(
+      out.split('\n').some((line) => line.startsWith(subject)),
+      `no ${subject} row in:\n${out}`,
+    );
+    assert.ok(
+      out.split('\n').some((line) => new RegExp(`^\\s+(FLAT|GROWS)\\s+${subject}, `).test(line)),
+      `no verdict for ${subject} in:\n${out}`,
+    );
   }
 });
 
@@ -69,11 +75,14 @@ test('every validating peer decodes the envelope to what the hand-written copy b
 });
 
 test('the instruction-count script refuses unknown arguments with exit code 2, before running valgrind', async () => {
-  await assert.rejects(run(process.execPath, ['scripts/bench-instructions.mjs', '--bogus'], { cwd: root }), (err: { code?: number; stderr?: string }) => {
-    assert.equal(err.code, 2);
-    assert.match(err.stderr ?? '', /unknown argument/);
-    return true;
-  });
+  await assert.rejects(
+    run(process.execPath, ['scripts/bench-instructions.mjs', '--bogus'], { cwd: root }),
+    (err: { code?: number; stderr?: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr ?? '', /unknown argument/);
+      return true;
+    },
+  );
 });
 
 test('the bench script in smoke mode prints PASS or MISS for every target', async () => {
@@ -83,9 +92,12 @@ test('the bench script in smoke mode prints PASS or MISS for every target', asyn
 });
 
 test('the bench script refuses to write smoke figures into the docs', async () => {
-  await assert.rejects(run(process.execPath, ['scripts/bench.mjs', '--smoke', '--write-docs'], { cwd: root }), (err: { code?: number; stderr?: string }) => {
-    assert.equal(err.code, 2);
-    assert.match(err.stderr ?? '', /refusing/);
-    return true;
-  });
+  await assert.rejects(
+    run(process.execPath, ['scripts/bench.mjs', '--smoke', '--write-docs'], { cwd: root }),
+    (err: { code?: number; stderr?: string }) => {
+      assert.equal(err.code, 2);
+      assert.match(err.stderr ?? '', /refusing/);
+      return true;
+    },
+  );
 });

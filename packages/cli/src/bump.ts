@@ -11,12 +11,22 @@ export interface BumpVerdict {
 
 /** The history entry the changes call for, as code to paste: ` { version: '1.3', added: ['bootable'], note: '...' }`. */
 export function historyEntryFor(version: string, changes: readonly SchemaChange[]): string {
-  const pick = (kinds: readonly string[]): string[] => [...new Set(changes.filter((c) => kinds.includes(c.kind) && c.field).map((c) => c.field as string))];
+  const pick = (kinds: readonly string[]): string[] => [
+    ...new Set(changes.filter((c) => kinds.includes(c.kind) && c.field).map((c) => c.field as string)),
+  ];
   const list = (names: string[]): string => `[${names.map((n) => `'${n}'`).join(', ')}]`;
   const parts = [`version: '${version}'`];
   const added = pick(['field_added']);
   const removed = pick(['field_removed']);
-  const changed = pick(['field_retyped', 'enum_values_added', 'enum_values_removed', 'made_nullable', 'made_non_nullable', 'subclasses_allowed', 'subclasses_refused']);
+  const changed = pick([
+    'field_retyped',
+    'enum_values_added',
+    'enum_values_removed',
+    'made_nullable',
+    'made_non_nullable',
+    'subclasses_allowed',
+    'subclasses_refused',
+  ]);
   const children = changes.filter((c) => c.kind === 'child_version_moved' && typeof c.to === 'string');
   if (added.length) parts.push(`added: ${list(added)}`);
   if (removed.length) parts.push(`removed: ${list(removed)}`);
@@ -42,7 +52,8 @@ export function judgeBump(locked: string, current: string, required: Bump | unde
       : { ok: false, message: `version went backwards from ${locked} to ${current}`, suggested: locked };
   }
   const suggested = nextVersion(locked, required);
-  if (order < 0) return { ok: false, message: `version went backwards from ${locked} to ${current}: bump to ${suggested} instead`, suggested };
+  if (order < 0)
+    return { ok: false, message: `version went backwards from ${locked} to ${current}: bump to ${suggested} instead`, suggested };
   if (order === 0) {
     return { ok: false, message: `version is still ${locked}: bump to ${suggested} and add the history entry listed below`, suggested };
   }

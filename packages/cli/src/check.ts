@@ -85,7 +85,12 @@ export function rpcApiPasses(api: RpcApiReport, against: string | undefined): bo
 }
 
 /** Compare the registry with the lock file (or a revision's) and run the history, tree and compatibility checks. */
-export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefined, lockFile: string, options: CheckOptions = {}): CheckReport {
+export function checkRegistry(
+  registry: ObjectRegistry,
+  lock: LockFile | undefined,
+  lockFile: string,
+  options: CheckOptions = {},
+): CheckReport {
   const computed = fingerprintRegistry(registry);
   const locked: ReadonlyMap<string, LockEntry> = lock?.objects ?? new Map();
   const manifests = options.manifests;
@@ -99,10 +104,19 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
     if (!now || !was || was.fingerprint === now.fingerprint) continue;
     const meta = metas.get(name) as ObjectMeta;
     let changes = softenRenames(diffDescriptions(was.description, now.description), meta);
-    if (manifests) changes = changes.map((c) => (c.kind === 'child_version_moved' && c.field && !meta.history.relationships.has(c.field) ? { ...c, viaManifest: true, message: `${c.message} (through the manifest history)` } : c));
+    if (manifests)
+      changes = changes.map((c) =>
+        c.kind === 'child_version_moved' && c.field && !meta.history.relationships.has(c.field)
+          ? { ...c, viaManifest: true, message: `${c.message} (through the manifest history)` }
+          : c,
+      );
     if (changes.length === 0 && was.version === now.version) {
       // The hashes differ, yet no difference the diff knows: a description from another CLI version.
-      changes.push({ kind: 'description_changed', bump: 'major', message: 'the schema description changed in a way this version of the CLI cannot name (compare the lock file entry)' });
+      changes.push({
+        kind: 'description_changed',
+        bump: 'major',
+        message: 'the schema description changed in a way this version of the CLI cannot name (compare the lock file entry)',
+      });
     }
     changesOf.set(name, changes);
   }
@@ -115,7 +129,9 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
         locked: was?.version,
         changes: changesOf.get(meta.name) ?? [],
         lockedHistory: was?.history,
-        lockedChildren: was ? new Map(was.description.children.flatMap((c) => (c.version === null ? [] : [[c.field, c.version] as const]))) : undefined,
+        lockedChildren: was
+          ? new Map(was.description.children.flatMap((c) => (c.version === null ? [] : [[c.field, c.version] as const])))
+          : undefined,
       };
     }),
     registry,
@@ -130,7 +146,15 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
     if (!now && was) {
       // A module that stopped loading halfway registers only part of the classes: those are not removals.
       if (options.invalid?.length) continue;
-      objects.push(removedReport(name, was.version, was.fingerprint, names.filter((n) => !locked.has(n)), options.removedClasses));
+      objects.push(
+        removedReport(
+          name,
+          was.version,
+          was.fingerprint,
+          names.filter((n) => !locked.has(n)),
+          options.removedClasses,
+        ),
+      );
       continue;
     }
     if (!now) continue;
@@ -138,11 +162,17 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
     const advice = plan.classes.get(name);
     const problems: Problem[] = [];
     for (const child of now.description.children) {
-      if (child.version === null) problems.push({ check: 'children', message: `field \`${child.field}\` refers to ${child.target}, which no loaded module registers` });
+      if (child.version === null)
+        problems.push({
+          check: 'children',
+          message: `field \`${child.field}\` refers to ${child.target}, which no loaded module registers`,
+        });
     }
     if (was) problems.push(...releasedHistoryProblems(meta, was.version, was.history));
     if (advice) problems.push(...adviceProblems(advice, meta, was?.version));
-    problems.push(...compatProblems(meta, registry, (field) => plan.viaManifest(meta, field)).map((message) => ({ check: 'compat' as const, message })));
+    problems.push(
+      ...compatProblems(meta, registry, (field) => plan.viaManifest(meta, field)).map((message) => ({ check: 'compat' as const, message })),
+    );
     const base = { name, version: now.version, fingerprint: now.fingerprint, ...(advice ? { advice } : {}) };
     if (!was) {
       objects.push({ ...base, status: 'added', changes: [], problems });
@@ -160,7 +190,8 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
   }
 
   const problems: Problem[] = [];
-  for (const bad of options.invalid ?? []) problems.push({ check: 'declaration', message: `${bad.message} (in ${bad.file}): give the class version its own history entry` });
+  for (const bad of options.invalid ?? [])
+    problems.push({ check: 'declaration', message: `${bad.message} (in ${bad.file}): give the class version its own history entry` });
   const manifestRecords = manifests ? recordManifests(manifests) : undefined;
   if (manifests) {
     problems.push(...manifestProblems(manifests, manifestRecords as ManifestRecord[], lock?.manifests, registry, plan.manifest));
@@ -175,16 +206,41 @@ export function checkRegistry(registry: ObjectRegistry, lock: LockFile | undefin
   };
   const rpcRecords = options.rpcApis ?? [];
   const rpcApis = checkRpcApis(rpcRecords, lock?.rpcApis ?? new Map());
-  const ok = objects.length + rpcApis.length > 0 && objects.every(passes) && rpcApis.every((a) => rpcApiPasses(a, options.against)) && problems.length === 0;
+  const ok =
+    objects.length + rpcApis.length > 0 &&
+    objects.every(passes) &&
+    rpcApis.every((a) => rpcApiPasses(a, options.against)) &&
+    problems.length === 0;
   const histories = new Map([...metas.values()].map((m) => [m.name, m.history.entries.map(historyRecord)]));
-  return { ok, lockFile, lockFileExists: lock !== undefined, against: options.against, objects, problems, manifestAdvice: plan.manifest, computed, histories, manifests: manifestRecords, rpcApis, rpcRecords };
+  return {
+    ok,
+    lockFile,
+    lockFileExists: lock !== undefined,
+    against: options.against,
+    objects,
+    problems,
+    manifestAdvice: plan.manifest,
+    computed,
+    histories,
+    manifests: manifestRecords,
+    rpcApis,
+    rpcRecords,
+  };
 }
 
-function removedReport(name: string, version: string, fingerprint: string, added: readonly string[], acknowledged: Readonly<Record<string, string>> | undefined): ObjectReport {
+function removedReport(
+  name: string,
+  version: string,
+  fingerprint: string,
+  added: readonly string[],
+  acknowledged: Readonly<Record<string, string>> | undefined,
+): ObjectReport {
   const release = acknowledged?.[name];
   const base = { name, status: 'removed' as const, lockedVersion: version, lockedFingerprint: fingerprint, changes: [] };
   if (release !== undefined) return { ...base, problems: [], removalAcknowledged: release };
-  const renamed = added.length ? ` If it was renamed (to ${added.join(' or ')}?), the wire name changed too: old releases still send "${name}".` : '';
+  const renamed = added.length
+    ? ` If it was renamed (to ${added.join(' or ')}?), the wire name changed too: old releases still send "${name}".`
+    : '';
   return {
     ...base,
     problems: [
@@ -204,7 +260,10 @@ function releasedHistoryProblems(meta: ObjectMeta, lockedVersion: string, record
   const entries = meta.history.entries;
   const oldest = entries[0] as HistoryEntry;
   if (compareVersions(oldest.version, lockedVersion) > 0) {
-    out.push({ check: 'history', message: `the history starts at ${oldest.version}, but ${lockedVersion} was released (the lock file records it): declare every version from ${lockedVersion} on` });
+    out.push({
+      check: 'history',
+      message: `the history starts at ${oldest.version}, but ${lockedVersion} was released (the lock file records it): declare every version from ${lockedVersion} on`,
+    });
   }
   // Declaring child versions for a field that had none is allowed (the relationships diff calls it minor); the rest is frozen.
   const hadChildren = new Set((recorded ?? []).flatMap((r) => Object.keys(r.children ?? {})));
@@ -216,12 +275,17 @@ function releasedHistoryProblems(meta: ObjectMeta, lockedVersion: string, record
   for (const was of recorded ?? []) {
     const now = entries.find((e) => e.version === was.version);
     if (!now) {
-      if (compareVersions(was.version, oldest.version) >= 0) out.push({ check: 'history', message: `the released history entry ${was.version} was removed: put it back` });
+      if (compareVersions(was.version, oldest.version) >= 0)
+        out.push({ check: 'history', message: `the released history entry ${was.version} was removed: put it back` });
       continue;
     }
     const a = JSON.stringify(frozen(historyRecord(now)));
     const b = JSON.stringify(frozen(was));
-    if (a !== b) out.push({ check: 'history', message: `the released history entry ${was.version} was rewritten (${b} became ${a}): released versions cannot change; record the change in a new version` });
+    if (a !== b)
+      out.push({
+        check: 'history',
+        message: `the released history entry ${was.version} was rewritten (${b} became ${a}): released versions cannot change; record the change in a new version`,
+      });
   }
   return out;
 }
@@ -229,23 +293,39 @@ function releasedHistoryProblems(meta: ObjectMeta, lockedVersion: string, record
 /** The advice as problems: each missing record, each child version to declare. */
 function adviceProblems(advice: ClassAdvice, meta: ObjectMeta, locked: string | undefined): Problem[] {
   const out: Problem[] = [];
-  const where = advice.extend ? `the ${advice.extends} entry${advice.extends !== advice.version ? ` (to become ${advice.version})` : ''}` : `a new ${advice.version} entry`;
+  const where = advice.extend
+    ? `the ${advice.extends} entry${advice.extends !== advice.version ? ` (to become ${advice.version})` : ''}`
+    : `a new ${advice.version} entry`;
   const since = locked ? ` since ${locked}` : '';
-  for (const f of advice.missing.added ?? []) out.push({ check: 'history', message: `no history entry${since} records field \`${f}\` (add it to \`added\` in ${where})` });
-  for (const f of advice.missing.removed ?? []) out.push({ check: 'history', message: `no history entry${since} records the removal of field \`${f}\` (add it to \`removed\` in ${where})` });
-  for (const f of advice.missing.changed ?? []) out.push({ check: 'history', message: `no history entry${since} records the change to field \`${f}\` (add it to \`changed\` in ${where})` });
+  for (const f of advice.missing.added ?? [])
+    out.push({ check: 'history', message: `no history entry${since} records field \`${f}\` (add it to \`added\` in ${where})` });
+  for (const f of advice.missing.removed ?? [])
+    out.push({
+      check: 'history',
+      message: `no history entry${since} records the removal of field \`${f}\` (add it to \`removed\` in ${where})`,
+    });
+  for (const f of advice.missing.changed ?? [])
+    out.push({
+      check: 'history',
+      message: `no history entry${since} records the change to field \`${f}\` (add it to \`changed\` in ${where})`,
+    });
   for (const [field, version] of Object.entries(advice.missing.children ?? {})) {
     const target = meta.fields.find((d) => d.name === field)?.type.objectTargets()[0] ?? field;
-    out.push({ check: 'tree', message: `field \`${field}\` must declare ${target} ${version}, ${target}'s version after this change: children: { ${field}: '${version}' } in ${where}` });
+    out.push({
+      check: 'tree',
+      message: `field \`${field}\` must declare ${target} ${version}, ${target}'s version after this change: children: { ${field}: '${version}' } in ${where}`,
+    });
   }
-  if (out.length === 0 && advice.version !== meta.version) out.push({ check: 'history', message: `add ${where}: ${entryText(advice.entry)}` });
+  if (out.length === 0 && advice.version !== meta.version)
+    out.push({ check: 'history', message: `add ${where}: ${entryText(advice.entry)}` });
   return out;
 }
 
 function historyRecord(entry: HistoryEntry): HistoryRecord {
   const out: Record<string, unknown> = { version: entry.version };
   for (const key of ['added', 'changed', 'removed'] as const) if (entry[key]?.length) out[key] = [...(entry[key] as string[])].sort();
-  if (entry.children && Object.keys(entry.children).length) out.children = Object.fromEntries(Object.entries(entry.children).sort(([a], [b]) => (a < b ? -1 : 1)));
+  if (entry.children && Object.keys(entry.children).length)
+    out.children = Object.fromEntries(Object.entries(entry.children).sort(([a], [b]) => (a < b ? -1 : 1)));
   return out as unknown as HistoryRecord;
 }
 
@@ -254,31 +334,48 @@ function recordManifests(manifests: ManifestHistoryLike): ManifestRecord[] {
   let previous: Readonly<Record<string, string>> = {};
   return manifests.keys().map((key) => {
     const manifest = manifests.get(key);
-    const updates = Object.fromEntries(Object.entries(manifest).filter(([name, v]) => previous[name] !== v).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const updates = Object.fromEntries(
+      Object.entries(manifest)
+        .filter(([name, v]) => previous[name] !== v)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
     previous = manifest;
     return { key, updates };
   });
 }
 
-function manifestProblems(manifests: ManifestHistoryLike, now: readonly ManifestRecord[], locked: readonly ManifestRecord[] | undefined, registry: ObjectRegistry, advice: ManifestAdvice | undefined): Problem[] {
+function manifestProblems(
+  manifests: ManifestHistoryLike,
+  now: readonly ManifestRecord[],
+  locked: readonly ManifestRecord[] | undefined,
+  registry: ObjectRegistry,
+  advice: ManifestAdvice | undefined,
+): Problem[] {
   const out: Problem[] = [];
   const current = new Map(now.map((m) => [m.key, m]));
   for (const was of locked ?? []) {
     const is = current.get(was.key);
-    if (!is) out.push({ check: 'manifest', message: `the released manifest ${was.key} was removed from the manifest history: put it back` });
+    if (!is)
+      out.push({ check: 'manifest', message: `the released manifest ${was.key} was removed from the manifest history: put it back` });
     else if (JSON.stringify(is.updates) !== JSON.stringify(was.updates)) {
-      out.push({ check: 'manifest', message: `the released manifest ${was.key} was rewritten (${JSON.stringify(was.updates)} became ${JSON.stringify(is.updates)}): add a new manifest instead` });
+      out.push({
+        check: 'manifest',
+        message: `the released manifest ${was.key} was rewritten (${JSON.stringify(was.updates)} became ${JSON.stringify(is.updates)}): add a new manifest instead`,
+      });
     }
   }
   for (const key of manifests.keys()) {
     for (const [name, version] of Object.entries(manifests.get(key))) {
       if (!registry.has(name)) continue;
       const declared = registry.versions(name).some((v) => registry.lookup(name, v).history.entries.some((e) => e.version === version));
-      if (!declared) out.push({ check: 'manifest', message: `manifest ${key} names ${name} ${version}, a version no ${name} history declares` });
+      if (!declared)
+        out.push({ check: 'manifest', message: `manifest ${key} names ${name} ${version}, a version no ${name} history declares` });
     }
   }
   if (advice) {
-    const text = `${Object.entries(advice.updates).map(([n, v]) => `${n}: '${v}'`).join(', ')}`;
+    const text = `${Object.entries(advice.updates)
+      .map(([n, v]) => `${n}: '${v}'`)
+      .join(', ')}`;
     out.push({
       check: 'manifest',
       message: advice.extend

@@ -15,7 +15,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SERVICES_COMMANDS,
   ...UPGRADE_COMMANDS,
   // `versioned migrations check`: parses its own arguments (see migrations.ts); loaded only when used.
-  { name: 'migrations', summary: "check: whether release N+1's migrations break code written for N (`versioned migrations --help`)", options: {}, raw: async (argv, io) => (await optional(() => import('./migrations.js'), '@versioned/migrations', 'versioned migrations')).runMigrations(argv, io) },
+  {
+    name: 'migrations',
+    summary: "check: whether release N+1's migrations break code written for N (`versioned migrations --help`)",
+    options: {},
+    raw: async (argv, io) =>
+      (await optional(() => import('./migrations.js'), '@versioned/migrations', 'versioned migrations')).runMigrations(argv, io),
+  },
 ];
 
 /** The text of `versioned --help`. */

@@ -74,7 +74,11 @@ export interface CommandSpec {
 /** On every command. */
 const COMMON: Readonly<Record<string, OptionSpec>> = {
   json: { type: 'boolean', help: 'Print a machine-readable answer on stdout (errors too)' },
-  config: { type: 'string', value: '<file>', help: 'The config file (default: versioned.config.json, versioned.config.mjs or the "versioned" key of package.json, searched upward from the current directory)' },
+  config: {
+    type: 'string',
+    value: '<file>',
+    help: 'The config file (default: versioned.config.json, versioned.config.mjs or the "versioned" key of package.json, searched upward from the current directory)',
+  },
   help: { type: 'boolean', short: 'h', help: 'Show this help' },
 };
 
@@ -100,7 +104,10 @@ export async function runCommands(commands: readonly CommandSpec[], argv: readon
     if (!command) {
       if (words.length === 0 && (args.includes('--help') || args.includes('-h'))) return help(globalHelp(commands));
       if (words.length === 0 && args.length) {
-        throw new UsageError('usage', `unknown option ${String(args[0]).slice(0, 60)}: the command comes first (versioned <command> [options])`);
+        throw new UsageError(
+          'usage',
+          `unknown option ${String(args[0]).slice(0, 60)}: the command comes first (versioned <command> [options])`,
+        );
       }
       throw unknownCommand(commands, words);
     }
@@ -111,7 +118,9 @@ export async function runCommands(commands: readonly CommandSpec[], argv: readon
     json = values.json === true;
     if (values.help) return help(commandHelp(command));
     if (positionals.length > (command.maxPositionals ?? 0)) {
-      throw new UsageError('usage', `unexpected argument "${positionals[command.maxPositionals ?? 0]}" for \`versioned ${command.name}\``, { command: command.name });
+      throw new UsageError('usage', `unexpected argument "${positionals[command.maxPositionals ?? 0]}" for \`versioned ${command.name}\``, {
+        command: command.name,
+      });
     }
     const known = new Set(commands.flatMap((c) => c.settings ?? []));
     let found: Promise<FoundConfig | undefined> | undefined;
@@ -156,12 +165,15 @@ function longestMatch(commands: readonly CommandSpec[], words: readonly string[]
 }
 
 function unknownCommand(commands: readonly CommandSpec[], words: readonly string[]): UsageError {
-  if (words.length === 0) return new UsageError('usage', `missing command: expected one of ${commands.map((c) => `\`versioned ${c.name}\``).join(', ')}`);
+  if (words.length === 0)
+    return new UsageError('usage', `missing command: expected one of ${commands.map((c) => `\`versioned ${c.name}\``).join(', ')}`);
   // The longest prefix that some command starts with: `fingerprint` of `fingerprint verify`.
   let depth = 0;
   while (depth < words.length && commands.some((c) => words.slice(0, depth + 1).every((w, i) => c.name.split(' ')[i] === w))) depth++;
   const group = words.slice(0, depth).join(' ');
-  const next = [...new Set(commands.filter((c) => c.name.startsWith(group ? `${group} ` : '')).map((c) => c.name.split(' ')[depth]))].filter(Boolean);
+  const next = [
+    ...new Set(commands.filter((c) => c.name.startsWith(group ? `${group} ` : '')).map((c) => c.name.split(' ')[depth])),
+  ].filter(Boolean);
   if (depth === words.length) return new UsageError('usage', `missing subcommand after "${group}": expected ${orList(next)}`);
   const bad = words[depth] as string;
   const what = depth === 0 ? 'command' : 'subcommand';
@@ -174,12 +186,23 @@ function orList(items: readonly string[]): string {
 }
 
 /** parseArgs with messages that say which command, which option and what it wants. */
-function parseOptions(command: CommandSpec, options: Readonly<Record<string, OptionSpec>>, args: string[]): { values: OptionValues; positionals: string[] } {
+function parseOptions(
+  command: CommandSpec,
+  options: Readonly<Record<string, OptionSpec>>,
+  args: string[],
+): { values: OptionValues; positionals: string[] } {
   const fail = (message: string): UsageError => new UsageError('usage', message, { command: command.name });
   const shorts = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
-  const config = Object.fromEntries(Object.entries(options).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]));
+  const config = Object.fromEntries(
+    Object.entries(options).map(([name, o]) => [
+      name,
+      { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) },
+    ]),
+  );
   const { tokens } = parseArgs({ args, options: config, allowPositionals: true, strict: false, tokens: true });
-  const known = Object.keys(options).map((n) => `--${n}`).join(', ');
+  const known = Object.keys(options)
+    .map((n) => `--${n}`)
+    .join(', ');
   for (const token of tokens) {
     if (token.kind !== 'option') continue;
     const name = token.name.length === 1 ? (shorts.get(token.name) ?? token.name) : token.name;
@@ -201,7 +224,13 @@ function parseOptions(command: CommandSpec, options: Readonly<Record<string, Opt
 }
 
 function optionLines(options: Readonly<Record<string, OptionSpec>>): string[] {
-  const heads = Object.entries(options).map(([name, o]) => [`${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}${o.multiple ? ' (repeatable)' : ''}`, o.help] as const);
+  const heads = Object.entries(options).map(
+    ([name, o]) =>
+      [
+        `${o.short ? `-${o.short}, ` : '    '}--${name}${o.value ? ` ${o.value}` : ''}${o.multiple ? ' (repeatable)' : ''}`,
+        o.help,
+      ] as const,
+  );
   const width = Math.max(...heads.map(([h]) => h.length)) + 2;
   return heads.map(([h, text]) => `  ${h.padEnd(width)}${text}`);
 }

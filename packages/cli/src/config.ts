@@ -21,7 +21,12 @@ const CONFIG_FILES = ['versioned.config.json', 'versioned.config.mjs'] as const;
  * the first of `versioned.config.json`, `versioned.config.mjs` or a `package.json` with a `"versioned"` key.
  * A key no command reads (`known`) is an error, not a silent no-op.
  */
-export async function findConfig(cwd: string, explicit: string | undefined, known: ReadonlySet<string>, display: (p: string) => string): Promise<FoundConfig | undefined> {
+export async function findConfig(
+  cwd: string,
+  explicit: string | undefined,
+  known: ReadonlySet<string>,
+  display: (p: string) => string,
+): Promise<FoundConfig | undefined> {
   if (explicit !== undefined) {
     const file = resolve(cwd, explicit);
     if (!(await exists(file))) throw new UsageError('config', `the config file ${display(file)} does not exist`, { file });
@@ -41,7 +46,13 @@ export async function findConfig(cwd: string, explicit: string | undefined, know
   }
 }
 
-async function loadConfigFile(file: string, source: string, isPackageJson: boolean, known: ReadonlySet<string>, display: (p: string) => string): Promise<FoundConfig | undefined> {
+async function loadConfigFile(
+  file: string,
+  source: string,
+  isPackageJson: boolean,
+  known: ReadonlySet<string>,
+  display: (p: string) => string,
+): Promise<FoundConfig | undefined> {
   let raw: unknown;
   try {
     if (file.endsWith('.mjs') || file.endsWith('.js')) {
@@ -74,7 +85,8 @@ export function setting<T>(config: FoundConfig, key: string, check: (value: unkn
   return value;
 }
 
-export const isPathList = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && m.length > 0);
+export const isPathList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && m.length > 0);
 export const isPath = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 
 async function exists(file: string): Promise<boolean> {
@@ -90,4 +102,3 @@ export function firstLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return (text.split('\n')[0] ?? '').slice(0, 500);
 }
-

@@ -65,7 +65,11 @@ export function describeObject(meta: ObjectMeta, registry: ObjectRegistry): Obje
       try {
         return describeField(def);
       } catch (err) {
-        throw new UsageError('invalid_class', `${meta.name}.${def.name}: the default does not fit the field: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        throw new UsageError(
+          'invalid_class',
+          `${meta.name}.${def.name}: the default does not fit the field: ${err instanceof Error ? err.message : String(err)}`,
+          { cause: err },
+        );
       }
     }),
     remotable: [...meta.remotables]

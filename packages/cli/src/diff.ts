@@ -50,7 +50,13 @@ export function diffDescriptions(before: ObjectDescription, after: ObjectDescrip
   const changes: SchemaChange[] = [];
   for (const key of ['namespace', 'serialNamespace'] as const) {
     if (before[key] !== after[key]) {
-      changes.push({ kind: 'identity_changed', bump: 'major', message: `${key} changed from "${before[key]}" to "${after[key]}"`, from: before[key], to: after[key] });
+      changes.push({
+        kind: 'identity_changed',
+        bump: 'major',
+        message: `${key} changed from "${before[key]}" to "${after[key]}"`,
+        from: before[key],
+        to: after[key],
+      });
     }
   }
   const oldFields = byName(before.fields);
@@ -61,7 +67,13 @@ export function diffDescriptions(before: ObjectDescription, after: ObjectDescrip
     if (!was && now) {
       changes.push({ kind: 'field_added', bump: 'minor', field: name, message: `field \`${name}\` added (${fieldText(now)})`, to: now });
     } else if (was && !now) {
-      changes.push({ kind: 'field_removed', bump: 'major', field: name, message: `field \`${name}\` removed (was ${fieldText(was)})`, from: was });
+      changes.push({
+        kind: 'field_removed',
+        bump: 'major',
+        field: name,
+        message: `field \`${name}\` removed (was ${fieldText(was)})`,
+        from: was,
+      });
     } else if (was && now) {
       changes.push(...diffField(was, now));
     }
@@ -93,9 +105,21 @@ function diffField(was: FieldDescription, now: FieldDescription): SchemaChange[]
   const newDefault = now.default === undefined ? undefined : stableStringify(now.default);
   if (oldDefault !== newDefault) {
     if (oldDefault === undefined) {
-      out.push({ kind: 'default_added', bump: 'minor', field: name, message: `field \`${name}\` gained a default (${defaultText(now.default)})`, to: now.default });
+      out.push({
+        kind: 'default_added',
+        bump: 'minor',
+        field: name,
+        message: `field \`${name}\` gained a default (${defaultText(now.default)})`,
+        to: now.default,
+      });
     } else if (newDefault === undefined) {
-      out.push({ kind: 'default_removed', bump: 'major', field: name, message: `field \`${name}\` lost its default (was ${defaultText(was.default)})`, from: was.default });
+      out.push({
+        kind: 'default_removed',
+        bump: 'major',
+        field: name,
+        message: `field \`${name}\` lost its default (was ${defaultText(was.default)})`,
+        from: was.default,
+      });
     } else {
       out.push({
         kind: 'default_changed',
@@ -121,7 +145,14 @@ function diffField(was: FieldDescription, now: FieldDescription): SchemaChange[]
 function diffType(name: string, was: TypeDescription, now: TypeDescription, where: string): SchemaChange[] {
   const subject = `field \`${name}\`${where ? ` (${where.trim()})` : ''}`;
   const retyped = (): SchemaChange[] => [
-    { kind: 'field_retyped', bump: 'major', field: name, message: `${subject} retyped from ${typeText(was)} to ${typeText(now)}`, from: was, to: now },
+    {
+      kind: 'field_retyped',
+      bump: 'major',
+      field: name,
+      message: `${subject} retyped from ${typeText(was)} to ${typeText(now)}`,
+      from: was,
+      to: now,
+    },
   ];
   if (was.type !== now.type) return retyped();
   const rest = (d: TypeDescription, ...known: string[]): string => {
@@ -140,18 +171,53 @@ function diffType(name: string, was: TypeDescription, now: TypeDescription, wher
     const newValues = new Set(now.values as string[]);
     const added = [...newValues].filter((v) => !oldValues.has(v));
     const removed = [...oldValues].filter((v) => !newValues.has(v));
-    if (added.length) out.push({ kind: 'enum_values_added', bump: 'minor', field: name, message: `${subject} gained ${was.type} values ${quoteList(added)}`, to: added });
-    if (removed.length) out.push({ kind: 'enum_values_removed', bump: 'major', field: name, message: `${subject} lost ${was.type} values ${quoteList(removed)}`, from: removed });
+    if (added.length)
+      out.push({
+        kind: 'enum_values_added',
+        bump: 'minor',
+        field: name,
+        message: `${subject} gained ${was.type} values ${quoteList(added)}`,
+        to: added,
+      });
+    if (removed.length)
+      out.push({
+        kind: 'enum_values_removed',
+        bump: 'major',
+        field: name,
+        message: `${subject} lost ${was.type} values ${quoteList(removed)}`,
+        from: removed,
+      });
     if (stableStringify(was.transitions ?? null) !== stableStringify(now.transitions ?? null)) {
       // Transitions constrain assignments, not the wire: old readers are unaffected.
-      out.push({ kind: 'transitions_changed', bump: 'minor', field: name, message: `${subject} state transitions changed`, from: was.transitions, to: now.transitions });
+      out.push({
+        kind: 'transitions_changed',
+        bump: 'minor',
+        field: name,
+        message: `${subject} state transitions changed`,
+        from: was.transitions,
+        to: now.transitions,
+      });
     }
     return out;
   }
   if (was.type === 'Object' && was.target === now.target && was.subclasses !== now.subclasses) {
     return now.subclasses
-      ? [{ kind: 'subclasses_allowed', bump: 'minor', field: name, message: `${subject} now also accepts subclasses of ${String(now.target)}` }]
-      : [{ kind: 'subclasses_refused', bump: 'major', field: name, message: `${subject} no longer accepts subclasses of ${String(now.target)}` }];
+      ? [
+          {
+            kind: 'subclasses_allowed',
+            bump: 'minor',
+            field: name,
+            message: `${subject} now also accepts subclasses of ${String(now.target)}`,
+          },
+        ]
+      : [
+          {
+            kind: 'subclasses_refused',
+            bump: 'major',
+            field: name,
+            message: `${subject} no longer accepts subclasses of ${String(now.target)}`,
+          },
+        ];
   }
   return stableStringify(was) === stableStringify(now) ? [] : retyped();
 }
@@ -189,10 +255,19 @@ function diffRemotables(before: readonly RemotableMethod[], after: readonly Remo
   for (const name of unionSorted(old.keys(), now.keys())) {
     const was = old.get(name);
     const is = now.get(name);
-    if (!was && is) out.push({ kind: 'remotable_added', bump: 'minor', field: name, message: `remotable method \`${name}\` added`, to: is });
-    else if (was && !is) out.push({ kind: 'remotable_removed', bump: 'major', field: name, message: `remotable method \`${name}\` removed`, from: was });
+    if (!was && is)
+      out.push({ kind: 'remotable_added', bump: 'minor', field: name, message: `remotable method \`${name}\` added`, to: is });
+    else if (was && !is)
+      out.push({ kind: 'remotable_removed', bump: 'major', field: name, message: `remotable method \`${name}\` removed`, from: was });
     else if (was && is && stableStringify(was) !== stableStringify(is)) {
-      out.push({ kind: 'remotable_changed', bump: 'major', field: name, message: `remotable method \`${name}\` signature changed`, from: was, to: is });
+      out.push({
+        kind: 'remotable_changed',
+        bump: 'major',
+        field: name,
+        message: `remotable method \`${name}\` signature changed`,
+        from: was,
+        to: is,
+      });
     }
   }
   return out;
@@ -247,7 +322,10 @@ function pairText(pairs: readonly (readonly [string, string])[]): string {
 export function typeText(d: TypeDescription): string {
   const known = new Set(['type', 'element', 'target', 'subclasses', 'values', 'transitions']);
   // Every other option a type describes (a DateTime's precision, a network's family, a custom type's own).
-  const options = Object.keys(d).filter((k) => !known.has(k)).sort().map((k) => `${k}: ${JSON.stringify(d[k])}`);
+  const options = Object.keys(d)
+    .filter((k) => !known.has(k))
+    .sort()
+    .map((k) => `${k}: ${JSON.stringify(d[k])}`);
   if (Array.isArray(d.values) && d.transitions !== undefined) options.unshift(`transitions: ${JSON.stringify(d.transitions)}`);
   const suffix = options.length ? `(${options.join(', ')})` : '';
   if (isContainer(d)) return `${d.type}<${typeText(d.element as TypeDescription)}>${suffix}`;

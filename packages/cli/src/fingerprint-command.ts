@@ -24,8 +24,17 @@ export interface ResolvedConfig {
 export const DEFAULT_LOCK_FILE = 'object-hashes.json';
 export const FINGERPRINT_SETTINGS = ['modules', 'lockFile', 'removedClasses'] as const;
 
-const MODULE: OptionSpec = { type: 'string', multiple: true, value: '<file>', help: 'A compiled object module to load (replaces the configured modules)' };
-const LOCK: OptionSpec = { type: 'string', value: '<file>', help: 'The lock file (default: the configured lockFile, else object-hashes.json)' };
+const MODULE: OptionSpec = {
+  type: 'string',
+  multiple: true,
+  value: '<file>',
+  help: 'A compiled object module to load (replaces the configured modules)',
+};
+const LOCK: OptionSpec = {
+  type: 'string',
+  value: '<file>',
+  help: 'The lock file (default: the configured lockFile, else object-hashes.json)',
+};
 
 /** Resolve the fingerprint settings: flags (relative to the current directory) over the configuration (relative to its file). */
 export async function resolveFingerprintConfig(ctx: CommandContext): Promise<ResolvedConfig> {
@@ -33,7 +42,9 @@ export async function resolveFingerprintConfig(ctx: CommandContext): Promise<Res
   const found = await ctx.config();
   const flagModules = ctx.values.module as readonly string[] | undefined;
   const configured = found ? setting(found, 'modules', isPathList, 'a non-empty array of module paths') : undefined;
-  const modules = flagModules?.length ? flagModules.map((m) => resolve(cwd, m)) : (configured ?? []).map((m) => resolve(found?.dir ?? cwd, m));
+  const modules = flagModules?.length
+    ? flagModules.map((m) => resolve(cwd, m))
+    : (configured ?? []).map((m) => resolve(found?.dir ?? cwd, m));
   if (modules.length === 0) {
     throw new UsageError(
       'config',
@@ -46,13 +57,20 @@ export async function resolveFingerprintConfig(ctx: CommandContext): Promise<Res
   const lockFlag = ctx.values['lock-file'] as string | undefined;
   const lockSetting = found ? setting(found, 'lockFile', isPath, 'a path') : undefined;
   const lockFile = lockFlag ? resolve(cwd, lockFlag) : resolve(found?.dir ?? cwd, lockSetting ?? DEFAULT_LOCK_FILE);
-  const isReleases = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every((r) => typeof r === 'string' && r.length > 0);
-  const removedClasses = (found ? setting(found, 'removedClasses', isReleases, 'an object of class name -> the release from which its removal is allowed') : undefined) ?? {};
+  const isReleases = (v: unknown): v is Record<string, string> =>
+    isRecord(v) && Object.values(v).every((r) => typeof r === 'string' && r.length > 0);
+  const removedClasses =
+    (found
+      ? setting(found, 'removedClasses', isReleases, 'an object of class name -> the release from which its removal is allowed')
+      : undefined) ?? {};
   return { modules, lockFile, removedClasses, source: flagModules?.length ? '--module' : (found?.source ?? '--module') };
 }
 
 /** Load the modules and the baseline (the lock file, or its version at a git revision), and compare them. */
-export async function runCheck(config: ResolvedConfig, options: { against?: string; display?: (p: string) => string; withoutLock?: boolean } = {}): Promise<CheckReport> {
+export async function runCheck(
+  config: ResolvedConfig,
+  options: { against?: string; display?: (p: string) => string; withoutLock?: boolean } = {},
+): Promise<CheckReport> {
   const display = options.display ?? ((p: string) => p);
   const loaded = await loadObjectModules(config.modules, display);
   if (loaded.registry.names().length === 0 && loaded.invalid.length === 0 && loaded.rpcApis.length === 0) {
@@ -79,15 +97,25 @@ export async function runCheck(config: ResolvedConfig, options: { against?: stri
 
 /** The lock file as it was at a git revision (`git show <ref>:<path>`); undefined when it did not exist there. */
 async function lockAtRevision(lockFile: string, ref: string, display: (p: string) => string): Promise<LockFile | undefined> {
-  if (ref.startsWith('-') || ref.includes(':')) throw new UsageError('usage', `--against needs a git revision (a branch, tag or commit), got "${ref}"`, { command: 'fingerprint check' });
+  if (ref.startsWith('-') || ref.includes(':'))
+    throw new UsageError('usage', `--against needs a git revision (a branch, tag or commit), got "${ref}"`, {
+      command: 'fingerprint check',
+    });
   const git = (args: string[]): Promise<string> =>
     new Promise((ok, fail) => {
-      execFile('git', args, { cwd: dirname(lockFile), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => (err ? fail(Object.assign(err, { stderr })) : ok(stdout)));
+      execFile('git', args, { cwd: dirname(lockFile), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) =>
+        err ? fail(Object.assign(err, { stderr })) : ok(stdout),
+      );
     });
   try {
     await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch (err) {
-    const why = (err as { code?: unknown }).code === 'ENOENT' ? 'git is not installed' : /not a git repository/i.test(String((err as { stderr?: string }).stderr)) ? `${display(dirname(lockFile))} is not in a git repository` : `no revision "${ref}" in this repository`;
+    const why =
+      (err as { code?: unknown }).code === 'ENOENT'
+        ? 'git is not installed'
+        : /not a git repository/i.test(String((err as { stderr?: string }).stderr))
+          ? `${display(dirname(lockFile))} is not in a git repository`
+          : `no revision "${ref}" in this repository`;
     throw new UsageError('git', `cannot compare against ${ref}: ${why}`);
   }
   let text: string;
@@ -138,7 +166,13 @@ async function update(ctx: CommandContext): Promise<number> {
     const reasons = [
       ...declarations.map((p) => ({ name: '(declaration)', reason: p.message })),
       ...refused.map((o) => ({ name: o.name, reason: refusal(o) })),
-      ...refusedApis.map((a) => ({ name: `RPC API ${a.name}`, reason: a.changes.filter((c) => !c.ok).map((c) => c.message).join('; ') })),
+      ...refusedApis.map((a) => ({
+        name: `RPC API ${a.name}`,
+        reason: a.changes
+          .filter((c) => !c.ok)
+          .map((c) => c.message)
+          .join('; '),
+      })),
     ];
     if (ctx.json) {
       ctx.printJson({ ok: false, written: false, lockFile: lockName, refused: reasons, ...counts });
@@ -164,8 +198,11 @@ async function update(ctx: CommandContext): Promise<number> {
   } else if (!written) {
     ctx.io.stdout.write(`${lockName} is up to date (${report.computed.size} objects${apisText(report)})\n`);
   } else {
-    ctx.io.stdout.write(`updated ${lockName}: ${counts.changed} changed, ${counts.added} added, ${counts.removed} removed (${report.computed.size} objects${apisText(report)})\n`);
-    if (forced.length) ctx.io.stdout.write(`forced, although their version or history does not account for the change: ${forced.join(', ')}\n`);
+    ctx.io.stdout.write(
+      `updated ${lockName}: ${counts.changed} changed, ${counts.added} added, ${counts.removed} removed (${report.computed.size} objects${apisText(report)})\n`,
+    );
+    if (forced.length)
+      ctx.io.stdout.write(`forced, although their version or history does not account for the change: ${forced.join(', ')}\n`);
   }
   return EXIT.ok;
 }
@@ -176,7 +213,10 @@ function apisText(report: CheckReport): string {
 }
 
 function refusal(o: ObjectReport): string {
-  const texts = [...(o.verdict && !o.verdict.ok ? [o.verdict.message] : []), ...o.problems.filter((p) => ['history', 'tree', 'removal'].includes(p.check)).map((p) => p.message)];
+  const texts = [
+    ...(o.verdict && !o.verdict.ok ? [o.verdict.message] : []),
+    ...o.problems.filter((p) => ['history', 'tree', 'removal'].includes(p.check)).map((p) => p.message),
+  ];
   return texts.join('; ') || 'its history does not record the change';
 }
 
@@ -195,7 +235,11 @@ a change passes when its version and history account for it, so a rewritten rele
 version fails, and the lock file need not be current.
 
 ${SETTINGS_TEXT}`,
-    options: { module: MODULE, 'lock-file': LOCK, against: { type: 'string', value: '<git ref>', help: 'Compare with the lock file at this git revision (a branch, tag or commit)' } },
+    options: {
+      module: MODULE,
+      'lock-file': LOCK,
+      against: { type: 'string', value: '<git ref>', help: 'Compare with the lock file at this git revision (a branch, tag or commit)' },
+    },
     settings: FINGERPRINT_SETTINGS,
     run: check,
   },
@@ -203,7 +247,11 @@ ${SETTINGS_TEXT}`,
     name: 'fingerprint update',
     summary: 'Rewrite the lock file; refuses objects whose version or history does not account for their changes, unless --force',
     description: SETTINGS_TEXT,
-    options: { module: MODULE, 'lock-file': LOCK, force: { type: 'boolean', help: 'Lock changed objects even when their version or history does not account for the change' } },
+    options: {
+      module: MODULE,
+      'lock-file': LOCK,
+      force: { type: 'boolean', help: 'Lock changed objects even when their version or history does not account for the change' },
+    },
     settings: FINGERPRINT_SETTINGS,
     run: update,
   },

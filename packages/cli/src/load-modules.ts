@@ -69,14 +69,25 @@ export async function loadObjectModules(modules: readonly string[], display: (p:
     for (const api of declared) {
       const key = rpcApiKey(api.describe());
       const other = apis.get(key);
-      if (other && other.api !== api) throw new UsageError('module_load', `two different declarations of the RPC API ${key}: in ${display(other.file)} and ${shown}; export one`, { file });
+      if (other && other.api !== api)
+        throw new UsageError(
+          'module_load',
+          `two different declarations of the RPC API ${key}: in ${display(other.file)} and ${shown}; export one`,
+          { file },
+        );
       apis.set(key, { api, file });
     }
     if (exported.length) for (const r of exported) add(registries, r);
     else if (declared.length === 0) add(registries, await defaultRegistryFor(file));
   }
-  if (manifests.length > 1) throw new UsageError('module_load', 'the object modules export more than one ManifestHistory: export one (the project\'s OBJ_VERSIONS)');
-  return { registry: registries.length ? merge(registries) : new ObjectRegistry(), manifests: manifests[0], invalid, rpcApis: [...apis.values()].map((a) => a.api.describe()) };
+  if (manifests.length > 1)
+    throw new UsageError('module_load', "the object modules export more than one ManifestHistory: export one (the project's OBJ_VERSIONS)");
+  return {
+    registry: registries.length ? merge(registries) : new ObjectRegistry(),
+    manifests: manifests[0],
+    invalid,
+    rpcApis: [...apis.values()].map((a) => a.api.describe()),
+  };
 }
 
 /**
@@ -86,7 +97,14 @@ export async function loadObjectModules(modules: readonly string[], display: (p:
 async function importSettling(file: string, shown: string): Promise<unknown> {
   let onIdle: (() => void) | undefined;
   const stuck = new Promise<never>((_, reject) => {
-    onIdle = () => reject(new UsageError('module_load', `cannot load object module ${shown}: its top-level await never settles (nothing is left that could resolve it)`, { file }));
+    onIdle = () =>
+      reject(
+        new UsageError(
+          'module_load',
+          `cannot load object module ${shown}: its top-level await never settles (nothing is left that could resolve it)`,
+          { file },
+        ),
+      );
     process.once('beforeExit', onIdle);
   });
   try {
@@ -111,7 +129,12 @@ interface RpcApiLike {
 }
 
 function isRpcApi(value: unknown): value is RpcApiLike {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[Symbol.for('@versioned/rpc.RpcApi')] === true && typeof (value as { describe?: unknown }).describe === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[Symbol.for('@versioned/rpc.RpcApi')] === true &&
+    typeof (value as { describe?: unknown }).describe === 'function'
+  );
 }
 
 function isManifestHistory(value: unknown): value is ManifestHistoryLike {
@@ -143,7 +166,9 @@ function merge(registries: RegistryLike[]): ObjectRegistry {
           merged.register(registry.lookup(name, version));
         } catch (err) {
           if (isVersionedError(err, 'registration')) {
-            throw new UsageError('module_load', `${name} ${version} is registered in two different registries: ${firstLine(err)}`, { cause: err });
+            throw new UsageError('module_load', `${name} ${version} is registered in two different registries: ${firstLine(err)}`, {
+              cause: err,
+            });
           }
           throw err;
         }

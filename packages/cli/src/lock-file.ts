@@ -48,7 +48,8 @@ export interface LockContents {
 
 /** The lock file format version this CLI writes and reads. */
 export const LOCK_FORMAT = 2;
-const HEADER = 'Written by `versioned fingerprint update`: the fingerprint, schema and history of every versioned object. Commit it; do not edit by hand.';
+const HEADER =
+  'Written by `versioned fingerprint update`: the fingerprint, schema and history of every versioned object. Commit it; do not edit by hand.';
 
 /** Deeper than any description a class produces (a list of lists of ... 200 levels): refused before validating. */
 const MAX_DEPTH = 200;
@@ -254,16 +255,26 @@ export function parseLockFile(text: string, path: string, shown = path): LockFil
     const [where, why] = explain(result.errors, data);
     throw bad(where, why);
   }
-  const file = data as { format: number; objects: Record<string, LockEntry>; manifests?: ManifestRecord[]; rpcApis?: Record<string, RpcApiRecord> };
+  const file = data as {
+    format: number;
+    objects: Record<string, LockEntry>;
+    manifests?: ManifestRecord[];
+    rpcApis?: Record<string, RpcApiRecord>;
+  };
   const objects = new Map<string, LockEntry>();
   for (const [key, entry] of Object.entries(file.objects)) {
     const where = `objects.${key}`;
-    if (entry.description.name !== key) throw bad(`${where}.description.name`, `is ${JSON.stringify(entry.description.name)}, but the entry is for ${key}`);
-    if (!entry.fingerprint.startsWith(`${entry.version}-`)) throw bad(`${where}.fingerprint`, `${entry.fingerprint} does not start with the entry's version ${entry.version}`);
-    const description = { relationships: [], ...(entry.description as Omit<ObjectDescription, "relationships">) } as ObjectDescription;
+    if (entry.description.name !== key)
+      throw bad(`${where}.description.name`, `is ${JSON.stringify(entry.description.name)}, but the entry is for ${key}`);
+    if (!entry.fingerprint.startsWith(`${entry.version}-`))
+      throw bad(`${where}.fingerprint`, `${entry.fingerprint} does not start with the entry's version ${entry.version}`);
+    const description = { relationships: [], ...(entry.description as Omit<ObjectDescription, 'relationships'>) } as ObjectDescription;
     // Lock files written before relationships were described have none; their hash is of what they hold.
     if (`${entry.version}-${hashDescription(entry.description)}` !== entry.fingerprint) {
-      throw bad(`${where}.description`, 'does not hash to the recorded fingerprint: the entry was edited by hand (restore it from git, or run `versioned fingerprint update`)');
+      throw bad(
+        `${where}.description`,
+        'does not hash to the recorded fingerprint: the entry was edited by hand (restore it from git, or run `versioned fingerprint update`)',
+      );
     }
     if (entry.history && entry.history[entry.history.length - 1]?.version !== entry.version) {
       throw bad(`${where}.history`, `the newest entry is not the locked version ${entry.version}`);
@@ -273,9 +284,11 @@ export function parseLockFile(text: string, path: string, shown = path): LockFil
   const rpcApis = new Map<string, RpcApiRecord>();
   for (const [key, api] of Object.entries(file.rpcApis ?? {})) {
     if (rpcApiKey(api) !== key) throw bad(`rpcApis.${key}`, `is the record of ${rpcApiKey(api)}, not of ${key}`);
-    if (api.majors.some((m, i) => i > 0 && m.major <= (api.majors[i - 1]?.major as number))) throw bad(`rpcApis.${key}.majors`, 'the majors are not in increasing order');
+    if (api.majors.some((m, i) => i > 0 && m.major <= (api.majors[i - 1]?.major as number)))
+      throw bad(`rpcApis.${key}.majors`, 'the majors are not in increasing order');
     const newest = api.majors[api.majors.length - 1];
-    if (newest?.version !== api.version) throw bad(`rpcApis.${key}.version`, `${api.version} is not the newest major's version ${newest?.version}`);
+    if (newest?.version !== api.version)
+      throw bad(`rpcApis.${key}.version`, `${api.version} is not the newest major's version ${newest?.version}`);
     rpcApis.set(key, api);
   }
   return { format: file.format, objects, ...(file.manifests ? { manifests: file.manifests } : {}), ...(file.rpcApis ? { rpcApis } : {}) };
@@ -286,7 +299,12 @@ export function formatLockFile(contents: LockContents): string {
   const objects: Record<string, LockEntry> = {};
   for (const fp of [...contents.fingerprints].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     // The hash and version first, for people reading diffs; the description with its keys sorted.
-    objects[fp.name] = { fingerprint: fp.fingerprint, version: fp.version, description: sortKeys(fp.description) as ObjectDescription, history: fp.history };
+    objects[fp.name] = {
+      fingerprint: fp.fingerprint,
+      version: fp.version,
+      description: sortKeys(fp.description) as ObjectDescription,
+      history: fp.history,
+    };
   }
   const manifests = contents.manifests?.length ? { manifests: contents.manifests } : {};
   const apis = [...(contents.rpcApis ?? [])].sort((a, b) => (rpcApiKey(a) < rpcApiKey(b) ? -1 : 1));
@@ -321,13 +339,19 @@ function tooDeep(root: unknown): string | undefined {
 /** The innermost schema failure, as a path (`objects.Volume.description.fields[2](size).type`) and a reason. */
 function explain(errors: readonly OutputUnit[], root: unknown): [string, string] {
   const innermost = errors.reduce((a, b) => (b.instanceLocation.length > a.instanceLocation.length ? b : a));
-  const segments = innermost.instanceLocation.split('/').slice(1).map((s) => decodeURIComponent(s).replaceAll('~1', '/').replaceAll('~0', '~'));
+  const segments = innermost.instanceLocation
+    .split('/')
+    .slice(1)
+    .map((s) => decodeURIComponent(s).replaceAll('~1', '/').replaceAll('~0', '~'));
   let node: unknown = root;
   let where = '';
   for (const seg of segments) {
     if (Array.isArray(node)) {
       node = node[Number(seg)];
-      const label = typeof node === 'object' && node !== null && typeof (node as { name?: unknown }).name === 'string' ? `(${(node as { name: string }).name.slice(0, 80)})` : '';
+      const label =
+        typeof node === 'object' && node !== null && typeof (node as { name?: unknown }).name === 'string'
+          ? `(${(node as { name: string }).name.slice(0, 80)})`
+          : '';
       where += `[${seg}]${label}`;
     } else {
       node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[seg] : undefined;
@@ -342,7 +366,11 @@ function explain(errors: readonly OutputUnit[], root: unknown): [string, string]
   if (extra) return [where, 'is not a key of the lock file format'];
   const typed = sameSpot.find((e) => e.keyword === 'type');
   if (typed) return [where, `expected ${/Expected "([^"]*)"/.exec(typed.error)?.[1] ?? 'another type'}, got ${got}`];
-  if (sameSpot.some((e) => e.keyword === 'pattern')) return [where, `${got} is not of the expected form${/version/.test(where) || /\.updates\./.test(where) ? ' (a version "X.Y" or "X.Y.Z")' : ''}`];
+  if (sameSpot.some((e) => e.keyword === 'pattern'))
+    return [
+      where,
+      `${got} is not of the expected form${/version/.test(where) || /\.updates\./.test(where) ? ' (a version "X.Y" or "X.Y.Z")' : ''}`,
+    ];
   if (sameSpot.some((e) => e.keyword === 'enum' || e.keyword === 'const')) return [where, `${got} is not one of the allowed values`];
   return [where, `${got}: ${innermost.error.replace(/\.$/, '')}`];
 }

@@ -79,7 +79,8 @@ export async function runMigrations(argv: readonly string[], io: CliIO): Promise
     if (command !== 'check') throw new MigrationsUsage(`unknown subcommand "migrations ${command}": expected check`);
     if (extra.length) throw new MigrationsUsage(`unexpected argument "${extra[0]}"`);
     if (values.dialect === undefined) throw new MigrationsUsage(`--dialect is required: ${DIALECTS.join(' or ')}`);
-    if (!(DIALECTS as readonly string[]).includes(values.dialect)) throw new MigrationsUsage(`unknown dialect "${values.dialect}": expected ${DIALECTS.join(' or ')}`);
+    if (!(DIALECTS as readonly string[]).includes(values.dialect))
+      throw new MigrationsUsage(`unknown dialect "${values.dialect}": expected ${DIALECTS.join(' or ')}`);
     const missingIsEmpty = values['missing-before-is-empty'] ?? false;
     const before = await source('before', values.before, values['before-command'], io.cwd, missingIsEmpty);
     const after = await source('after', values.after, values['after-command'], io.cwd, false);
@@ -101,13 +102,21 @@ export async function runMigrations(argv: readonly string[], io: CliIO): Promise
     const message = err instanceof Error ? err.message : String(err);
     const code = known?.code ?? 'unexpected';
     if (json) io.stdout.write(`${JSON.stringify({ ok: false, error: { code, message, file: known?.file ?? null } }, null, 2)}\n`);
-    io.stderr.write(`versioned migrations: ${known ? '' : 'unexpected error: '}${message}\n${code === 'usage' ? 'Run `versioned migrations --help` for usage.\n' : ''}`);
+    io.stderr.write(
+      `versioned migrations: ${known ? '' : 'unexpected error: '}${message}\n${code === 'usage' ? 'Run `versioned migrations --help` for usage.\n' : ''}`,
+    );
     return EXIT.usage;
   }
 }
 
 /** A source option: a folder, `<git-revision>:<folder>`, or a command. */
-async function source(which: 'before' | 'after', value: string | undefined, command: string | undefined, cwd: string, missingIsEmpty: boolean): Promise<MigrationSource> {
+async function source(
+  which: 'before' | 'after',
+  value: string | undefined,
+  command: string | undefined,
+  cwd: string,
+  missingIsEmpty: boolean,
+): Promise<MigrationSource> {
   if (value !== undefined && command !== undefined) throw new MigrationsUsage(`give --${which} or --${which}-command, not both`);
   if (command !== undefined) return { command };
   if (value === undefined) throw new MigrationsUsage(`--${which} is required (a folder, <git-revision>:<folder>, or --${which}-command)`);
@@ -134,8 +143,24 @@ export function reportJson(report: MigrationReport) {
     before: report.before,
     after: report.after,
     release: report.release,
-    findings: report.findings.map((f) => ({ change: f.change, kind: f.kind, table: f.table, column: f.column, target: f.target, message: f.message, advice: f.advice })),
-    allowed: report.allowed.map(({ finding, entry }) => ({ change: finding.change, kind: finding.kind, table: finding.table, column: finding.column, message: finding.message, reason: entry.reason, from: entry.from })),
+    findings: report.findings.map((f) => ({
+      change: f.change,
+      kind: f.kind,
+      table: f.table,
+      column: f.column,
+      target: f.target,
+      message: f.message,
+      advice: f.advice,
+    })),
+    allowed: report.allowed.map(({ finding, entry }) => ({
+      change: finding.change,
+      kind: finding.kind,
+      table: finding.table,
+      column: finding.column,
+      message: finding.message,
+      reason: entry.reason,
+      from: entry.from,
+    })),
     unusedAllowEntries: report.unusedAllowEntries.map((e) => ({ change: e.change, reason: e.reason, from: e.from })),
     warnings: report.warnings,
   };
@@ -166,8 +191,10 @@ export function formatReport(report: MigrationReport): string {
   for (const w of report.warnings) lines.push(`warning: ${w}`);
   if (report.warnings.length) lines.push('');
   const n = report.findings.length;
-  lines.push(n
-    ? `FAIL: ${n} change${n === 1 ? '' : 's'} break${n === 1 ? 's' : ''} code written for release N. Expand now, contract in the release after (or allow-list a deliberate contraction).`
-    : `ok: no change breaks code written for release N${report.allowed.length ? ` (${report.allowed.length} allowed by the allow-list)` : ''}`);
+  lines.push(
+    n
+      ? `FAIL: ${n} change${n === 1 ? '' : 's'} break${n === 1 ? 's' : ''} code written for release N. Expand now, contract in the release after (or allow-list a deliberate contraction).`
+      : `ok: no change breaks code written for release N${report.allowed.length ? ` (${report.allowed.length} allowed by the allow-list)` : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }

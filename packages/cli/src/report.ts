@@ -16,7 +16,8 @@ export function formatCheckReport(report: CheckReport, cwd: string): string {
   for (const api of report.rpcApis) lines.push(...formatRpcApi(api, report.against));
   for (const p of report.problems) lines.push(`FAIL ${p.check} check: ${p.message}`);
   const todo = adviceLines(report);
-  if (todo.length) lines.push('', 'To pass in one round, make all of these edits, rebuild, then run `versioned fingerprint update`:', ...todo);
+  if (todo.length)
+    lines.push('', 'To pass in one round, make all of these edits, rebuild, then run `versioned fingerprint update`:', ...todo);
   lines.push('');
   lines.push(summary(report, lockName));
   return `${lines.join('\n')}\n`;
@@ -34,12 +35,17 @@ function formatObject(o: ObjectReport, against: boolean): string[] {
       out.push(`${against && o.problems.length === 0 ? 'new ' : 'NEW '} ${o.name} ${o.version}: not in the lock file`, ...problems);
       break;
     case 'removed':
-      if (o.removalAcknowledged !== undefined) out.push(`GONE ${o.name} ${o.lockedVersion}: removal acknowledged from release ${o.removalAcknowledged}`);
+      if (o.removalAcknowledged !== undefined)
+        out.push(`GONE ${o.name} ${o.lockedVersion}: removal acknowledged from release ${o.removalAcknowledged}`);
       else out.push(`GONE ${o.name} ${o.lockedVersion}: in the lock file, but no loaded module registers it`, ...problems);
       break;
     case 'changed': {
       const versions = o.lockedVersion === o.version ? `${o.version}` : `${o.version} (locked ${o.lockedVersion})`;
-      const head = o.requiredBump ? `schema changed, needs a ${o.requiredBump} bump` : o.lockedVersion === o.version ? 'schema changed (children moved through the manifest history)' : 'version changed';
+      const head = o.requiredBump
+        ? `schema changed, needs a ${o.requiredBump} bump`
+        : o.lockedVersion === o.version
+          ? 'schema changed (children moved through the manifest history)'
+          : 'version changed';
       const fine = against && o.problems.length === 0 && o.advice === undefined && (o.verdict?.ok ?? true);
       out.push(`${mark(fine)} ${o.name} ${versions}: ${head}`);
       for (const c of o.changes) out.push(`  - ${c.message}${c.viaManifest ? '' : ` [${c.bump}]`}`);
@@ -64,7 +70,10 @@ function formatRpcApi(api: RpcApiReport, against: string | undefined): string[] 
       return [`GONE ${name} ${api.lockedVersion}`, ...api.changes.map((c) => `  - ${c.message}`)];
     case 'changed': {
       const versions = api.lockedVersion === api.version ? `${api.version}` : `${api.version} (locked ${api.lockedVersion})`;
-      return [`${mark} ${name} ${versions}: the API changed`, ...api.changes.map((c) => `  - ${c.ok ? '' : 'FAIL '}${c.message}${c.ok ? ` [${c.bump}]` : ''}`)];
+      return [
+        `${mark} ${name} ${versions}: the API changed`,
+        ...api.changes.map((c) => `  - ${c.ok ? '' : 'FAIL '}${c.message}${c.ok ? ` [${c.bump}]` : ''}`),
+      ];
     }
   }
 }
@@ -78,10 +87,18 @@ function adviceLines(report: CheckReport): string[] {
     const bump = a.version !== a.from ? `set the version to '${a.version}' and ` : '';
     const what = a.extend ? `make its ${a.extends} entry${a.extends !== a.version ? ` (now ${a.version})` : ''}` : 'add the history entry';
     out.push(`  ${a.name}: ${bump}${what} ${entryText(a.entry)}`);
-    if (!a.declaresHistory || a.completesReleased) out.push(`    (the whole history afterwards: history: [${a.history.map(entryText).join(', ')}])`);
+    if (!a.declaresHistory || a.completesReleased)
+      out.push(`    (the whole history afterwards: history: [${a.history.map(entryText).join(', ')}])`);
   }
   const m = report.manifestAdvice;
-  if (m) out.push(`  the manifest history: ${m.extend ? `add to the unreleased manifest '${m.key}'` : `add .add('${m.key}', ...) with`} { ${Object.entries(m.updates).map(([n, v]) => `${n}: '${v}'`).join(', ')} }`);
+  if (m)
+    out.push(
+      `  the manifest history: ${m.extend ? `add to the unreleased manifest '${m.key}'` : `add .add('${m.key}', ...) with`} { ${Object.entries(
+        m.updates,
+      )
+        .map(([n, v]) => `${n}: '${v}'`)
+        .join(', ')} }`,
+    );
   return out;
 }
 
@@ -90,21 +107,30 @@ function summary(report: CheckReport, lockName: string): string {
     const n = report.objects.length;
     const apis = report.rpcApis.length ? ` and ${countOf(report.rpcApis.length, 'RPC API')}` : '';
     const many = n + report.rpcApis.length !== 1;
-    return report.against === undefined ? `OK: ${countOf(n, 'object')}${apis} ${many ? 'match' : 'matches'} ${lockName}` : `OK: every change since ${report.against} is versioned (${countOf(n, 'object')}${apis})`;
+    return report.against === undefined
+      ? `OK: ${countOf(n, 'object')}${apis} ${many ? 'match' : 'matches'} ${lockName}`
+      : `OK: every change since ${report.against} is versioned (${countOf(n, 'object')}${apis})`;
   }
   const failingApis = report.rpcApis.filter((a) => !rpcApiPasses(a, report.against));
   const failing = [...report.objects.filter((o) => o.status !== 'unchanged' || o.problems.length > 0), ...failingApis];
   const advised = report.objects.filter((o) => o.advice);
   const steps: string[] = [];
   const bumps = advised.filter((o) => o.advice?.version !== o.advice?.from).map((o) => `${o.name} to ${o.advice?.version}`);
-  if (advised.length) steps.push(bumps.length ? `bump ${bumps.join(', ')} and record the entries listed above` : 'record the entries listed above');
+  if (advised.length)
+    steps.push(bumps.length ? `bump ${bumps.join(', ')} and record the entries listed above` : 'record the entries listed above');
   if (report.manifestAdvice) steps.push('add the manifest entry listed above');
-  if (failingApis.some((a) => a.changes.some((c) => !c.ok))) steps.push('declare each RPC API change as its line says (a new minor, a new major, or put the released history back)');
-  if (failing.some((o) => 'problems' in o && o.problems.some((p) => p.check === 'removal'))) steps.push('restore each removed class or acknowledge it in "removedClasses"');
-  if (failing.some((o) => 'problems' in o && o.problems.some((p) => !['history', 'tree', 'removal'].includes(p.check))) || report.problems.some((p) => p.check !== 'manifest' || !report.manifestAdvice)) {
+  if (failingApis.some((a) => a.changes.some((c) => !c.ok)))
+    steps.push('declare each RPC API change as its line says (a new minor, a new major, or put the released history back)');
+  if (failing.some((o) => 'problems' in o && o.problems.some((p) => p.check === 'removal')))
+    steps.push('restore each removed class or acknowledge it in "removedClasses"');
+  if (
+    failing.some((o) => 'problems' in o && o.problems.some((p) => !['history', 'tree', 'removal'].includes(p.check))) ||
+    report.problems.some((p) => p.check !== 'manifest' || !report.manifestAdvice)
+  ) {
     steps.push('fix the other problems above');
   }
-  if (report.against === undefined && failing.some((o) => o.status !== 'unchanged')) steps.push(`run \`versioned fingerprint update\` and commit ${lockName}`);
+  if (report.against === undefined && failing.some((o) => o.status !== 'unchanged'))
+    steps.push(`run \`versioned fingerprint update\` and commit ${lockName}`);
   return `FAILED: ${failing.length} of ${countOf(report.objects.length, 'object')}${report.rpcApis.length ? ` and ${countOf(report.rpcApis.length, 'RPC API')}` : ''}${report.problems.length ? ` and ${countOf(report.problems.length, 'project problem')}` : ''}. Next: ${steps.join(', then ') || 'see above'}.`;
 }
 

@@ -93,7 +93,13 @@ export function checkRpcApis(declared: readonly RpcApiRecord[], locked: Readonly
     const was = locked.get(name);
     if (!api) {
       const message = `the RPC API ${name} ${was?.version} is in the lock file but no loaded module declares it: services of older releases still call it. Restore it (or its module in the configuration)`;
-      reports.push({ name, status: 'removed', version: null, lockedVersion: was?.version ?? null, changes: [{ kind: 'major_removed', bump: 'revert', ok: false, message }] });
+      reports.push({
+        name,
+        status: 'removed',
+        version: null,
+        lockedVersion: was?.version ?? null,
+        changes: [{ kind: 'major_removed', bump: 'revert', ok: false, message }],
+      });
       continue;
     }
     if (!was) {
@@ -113,7 +119,12 @@ function diffApi(was: RpcApiRecord, api: RpcApiRecord): RpcChange[] {
   for (const old of was.majors) {
     const cur = majors.get(old.major);
     if (!cur) {
-      out.push({ kind: 'major_removed', bump: 'revert', ok: false, message: `the history of ${old.major}.x (up to ${old.version}) was removed: a released version stays in the history; put it back` });
+      out.push({
+        kind: 'major_removed',
+        bump: 'revert',
+        ok: false,
+        message: `the history of ${old.major}.x (up to ${old.version}) was removed: a released version stays in the history; put it back`,
+      });
       continue;
     }
     out.push(...diffMajor(old, cur, old.major === newestLocked));
@@ -121,7 +132,14 @@ function diffApi(was: RpcApiRecord, api: RpcApiRecord): RpcChange[] {
   for (const cur of api.majors) {
     if (was.majors.some((m) => m.major === cur.major)) continue;
     const ok = cur.major > newestLocked;
-    out.push({ kind: 'major_added', bump: 'major', ok, message: ok ? `new major ${cur.major}.0 (newest ${cur.version}); the previous major is served alongside until it is retired` : `${cur.major}.x is older than the locked ${newestLocked}.x` });
+    out.push({
+      kind: 'major_added',
+      bump: 'major',
+      ok,
+      message: ok
+        ? `new major ${cur.major}.0 (newest ${cur.version}); the previous major is served alongside until it is retired`
+        : `${cur.major}.x is older than the locked ${newestLocked}.x`,
+    });
   }
   return out;
 }
@@ -141,12 +159,27 @@ function diffMajor(was: RpcMajorRecord, cur: RpcMajorRecord, open: boolean): Rpc
     message: `${what} in ${k}.x breaks callers of ${was.version}: it needs a new major (${needMajor}, restating the API with the change) — the released ${k}.x stays as locked`,
   });
   if (compareVersions(cur.version, was.version) < 0) {
-    out.push({ kind: 'version_backwards', bump: 'revert', ok: false, message: `${k}.x went back from ${was.version} to ${cur.version}: released versions stay in the history` });
+    out.push({
+      kind: 'version_backwards',
+      bump: 'revert',
+      ok: false,
+      message: `${k}.x went back from ${was.version} to ${cur.version}: released versions stay in the history`,
+    });
   }
   if (was.retiredIn !== null && cur.retiredIn !== was.retiredIn) {
-    out.push({ kind: 'history_rewritten', bump: 'revert', ok: false, message: `${k}.x was retired in ${was.retiredIn}; the history now says ${cur.retiredIn ?? 'it is served'}` });
+    out.push({
+      kind: 'history_rewritten',
+      bump: 'revert',
+      ok: false,
+      message: `${k}.x was retired in ${was.retiredIn}; the history now says ${cur.retiredIn ?? 'it is served'}`,
+    });
   } else if (was.retiredIn === null && cur.retiredIn !== null) {
-    out.push({ kind: 'major_retired', bump: 'major', ok: true, message: `${k}.x is retired from release ${cur.retiredIn} (its proxy endpoint is gone)` });
+    out.push({
+      kind: 'major_retired',
+      bump: 'major',
+      ok: true,
+      message: `${k}.x is retired from release ${cur.retiredIn} (its proxy endpoint is gone)`,
+    });
   }
   const added = (kind: RpcChangeKind, what: string, since: string, method: string, argument?: string): RpcChange => {
     const ok = open && compareVersions(since, was.version) > 0;
@@ -158,7 +191,9 @@ function diffMajor(was: RpcMajorRecord, cur: RpcMajorRecord, open: boolean): Rpc
       bump: open ? 'minor' : 'major',
       ok,
       ...(ok ? {} : { suggested: open ? nextMinor(was.version) : needMajor }),
-      message: ok ? `${what} in ${since}` : `${what} in ${since}, a version already released (locked ${was.version}): it needs a minor bump — declare it in a new ${where} entry`,
+      message: ok
+        ? `${what} in ${since}`
+        : `${what} in ${since}, a version already released (locked ${was.version}): it needs a minor bump — declare it in a new ${where} entry`,
     };
   };
   for (const name of [...new Set([...Object.keys(was.methods), ...Object.keys(cur.methods)])].sort()) {
@@ -173,8 +208,16 @@ function diffMajor(was: RpcMajorRecord, cur: RpcMajorRecord, open: boolean): Rpc
       continue;
     }
     if (!a || !b) continue;
-    if (a.since !== b.since) out.push({ kind: 'history_rewritten', method: name, bump: 'revert', ok: false, message: `method ${name} was added in ${a.since}; the history now says ${b.since}: put it back` });
-    if (!same(a.result, b.result)) out.push(breaking('result_retyped', `the result of ${name} changed from ${typeText(a.result)} to ${typeText(b.result)}`, name));
+    if (a.since !== b.since)
+      out.push({
+        kind: 'history_rewritten',
+        method: name,
+        bump: 'revert',
+        ok: false,
+        message: `method ${name} was added in ${a.since}; the history now says ${b.since}: put it back`,
+      });
+    if (!same(a.result, b.result))
+      out.push(breaking('result_retyped', `the result of ${name} changed from ${typeText(a.result)} to ${typeText(b.result)}`, name));
     for (const arg of [...new Set([...Object.keys(a.args), ...Object.keys(b.args)])].sort()) {
       const x = a.args[arg];
       const y = b.args[arg];
@@ -182,10 +225,25 @@ function diffMajor(was: RpcMajorRecord, cur: RpcMajorRecord, open: boolean): Rpc
       if (x && !y) out.push(breaking('argument_removed', `argument ${label} was removed (or renamed)`, name, arg));
       else if (!x && y) out.push(added('argument_added', `argument ${label} added (${typeText(y.type)})`, y.since, name, arg));
       else if (x && y) {
-        if (!same(x.type, y.type)) out.push(breaking('argument_retyped', `argument ${label} changed type from ${typeText(x.type)} to ${typeText(y.type)}`, name, arg));
-        if (x.since !== y.since) out.push({ kind: 'history_rewritten', method: name, argument: arg, bump: 'revert', ok: false, message: `argument ${label} was added in ${x.since}; the history now says ${y.since}: put it back` });
-        if (!x.required && y.required) out.push(breaking('argument_made_required', `argument ${label} became required (callers of ${was.version} may omit it)`, name, arg));
-        if (x.required && !y.required) out.push(added('argument_made_optional', `argument ${label} became optional`, cur.version, name, arg));
+        if (!same(x.type, y.type))
+          out.push(
+            breaking('argument_retyped', `argument ${label} changed type from ${typeText(x.type)} to ${typeText(y.type)}`, name, arg),
+          );
+        if (x.since !== y.since)
+          out.push({
+            kind: 'history_rewritten',
+            method: name,
+            argument: arg,
+            bump: 'revert',
+            ok: false,
+            message: `argument ${label} was added in ${x.since}; the history now says ${y.since}: put it back`,
+          });
+        if (!x.required && y.required)
+          out.push(
+            breaking('argument_made_required', `argument ${label} became required (callers of ${was.version} may omit it)`, name, arg),
+          );
+        if (x.required && !y.required)
+          out.push(added('argument_made_optional', `argument ${label} became optional`, cur.version, name, arg));
       }
     }
   }

@@ -1,7 +1,16 @@
 import type { ServiceState, ServiceStore, ServiceView } from '@versioned/upgrade';
 import type { CommandContext, CommandSpec } from './command.js';
 import { EXIT, UsageError } from './errors.js';
-import { DATABASE_OPTION, UPGRADE_SETTING, UPGRADE_SETTINGS_TEXT, openStore, resolveUpgradeSettings, shownUrl, upgradeLib, type UpgradeSettings } from './upgrade-settings.js';
+import {
+  DATABASE_OPTION,
+  UPGRADE_SETTING,
+  UPGRADE_SETTINGS_TEXT,
+  openStore,
+  resolveUpgradeSettings,
+  shownUrl,
+  upgradeLib,
+  type UpgradeSettings,
+} from './upgrade-settings.js';
 
 /** `4s`, `2m 5s`, `3h 20m`, `3d 4h`: the age of a heartbeat as a person reads it. */
 export function formatAge(ms: number): string {
@@ -15,10 +24,15 @@ export function formatAge(ms: number): string {
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(rows: readonly (readonly string[])[], indent = ''): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => `${indent}${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] as number))).join('  ')}`.trimEnd());
+  return rows.map((r) =>
+    `${indent}${r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] as number))).join('  ')}`.trimEnd(),
+  );
 }
 
-export const rpcText = (rpc: Readonly<Record<string, string>>): string => Object.entries(rpc).map(([api, v]) => `${api} ${v}`).join(', ');
+export const rpcText = (rpc: Readonly<Record<string, string>>): string =>
+  Object.entries(rpc)
+    .map(([api, v]) => `${api} ${v}`)
+    .join(', ');
 
 /** A row in the `--json` answers (documented in docs/upgrade-commands.md): times as ISO strings. */
 export function serviceJson(view: ServiceView): Record<string, unknown> {
@@ -42,7 +56,10 @@ export function serviceJson(view: ServiceView): Record<string, unknown> {
 export const forgetCommand = (binary: string, host: string): string => `versioned services forget ${binary} ${host}`;
 
 /** Run `work` with the store open, closed afterwards whatever happens. */
-export async function withStore<T>(ctx: CommandContext, work: (store: ServiceStore, settings: UpgradeSettings, url: string) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  ctx: CommandContext,
+  work: (store: ServiceStore, settings: UpgradeSettings, url: string) => Promise<T>,
+): Promise<T> {
   const settings = await resolveUpgradeSettings(ctx);
   const store = await openStore(settings, ctx.display);
   try {
@@ -72,11 +89,21 @@ async function list(ctx: CommandContext): Promise<number> {
     if (rows.length === 0) {
       out.push(`no services rows${binary ? ` for ${binary}` : ''} in ${url}`);
     } else {
-      const heartbeat = (v: ServiceView): string => `${formatAge(v.heartbeatAgeMs)} ago${v.disabled && v.disabledReason ? ` (disabled: ${v.disabledReason})` : ''}`;
-      out.push(...table([['BINARY', 'HOST', 'RELEASE', 'RPC', 'OBJECTS', 'STATE', 'HEARTBEAT'], ...rows.map((v) => [v.binary, v.host, v.release, rpcText(v.rpcVersions), v.objects, v.state, heartbeat(v)])]));
+      const heartbeat = (v: ServiceView): string =>
+        `${formatAge(v.heartbeatAgeMs)} ago${v.disabled && v.disabledReason ? ` (disabled: ${v.disabledReason})` : ''}`;
+      out.push(
+        ...table([
+          ['BINARY', 'HOST', 'RELEASE', 'RPC', 'OBJECTS', 'STATE', 'HEARTBEAT'],
+          ...rows.map((v) => [v.binary, v.host, v.release, rpcText(v.rpcVersions), v.objects, v.state, heartbeat(v)]),
+        ]),
+      );
       const counts = STATES.map((state) => [state, rows.filter((v) => v.state === state).length] as const).filter(([, n]) => n > 0);
-      out.push('', `${rows.length} service${rows.length === 1 ? '' : 's'} in ${url}: ${counts.map(([state, n]) => `${n} ${state}`).join(', ')}`);
-      if (rows.some((v) => v.state === 'dead')) out.push(`a dead row no longer holds the pins; if its host is gone for good, clear it: ${forgetCommand('<binary>', '<host>')}`);
+      out.push(
+        '',
+        `${rows.length} service${rows.length === 1 ? '' : 's'} in ${url}: ${counts.map(([state, n]) => `${n} ${state}`).join(', ')}`,
+      );
+      if (rows.some((v) => v.state === 'dead'))
+        out.push(`a dead row no longer holds the pins; if its host is gone for good, clear it: ${forgetCommand('<binary>', '<host>')}`);
     }
     ctx.io.stdout.write(`${out.join('\n')}\n`);
     return EXIT.ok;
@@ -94,7 +121,8 @@ async function rowOf(store: ServiceStore, settings: UpgradeSettings, binary: str
 
 function binaryAndHost(ctx: CommandContext, command: string): [string, string] {
   const [binary, host] = ctx.positionals;
-  if (binary === undefined || host === undefined) throw new UsageError('usage', `\`versioned ${command}\` needs a binary and a host: versioned ${command} <binary> <host>`, { command });
+  if (binary === undefined || host === undefined)
+    throw new UsageError('usage', `\`versioned ${command}\` needs a binary and a host: versioned ${command} <binary> <host>`, { command });
   return [binary, host];
 }
 
@@ -113,7 +141,10 @@ async function forget(ctx: CommandContext): Promise<number> {
     }
     await store.forget(binary, host);
     if (ctx.json) ctx.printJson({ ok: true, forgotten: true, service: serviceJson(row) });
-    else ctx.io.stdout.write(`forgot ${binary} on ${host} (release ${row.release}, ${row.state}, heartbeat ${formatAge(row.heartbeatAgeMs)} ago)\n`);
+    else
+      ctx.io.stdout.write(
+        `forgot ${binary} on ${host} (release ${row.release}, ${row.state}, heartbeat ${formatAge(row.heartbeatAgeMs)} ago)\n`,
+      );
     return EXIT.ok;
   });
 }
@@ -128,8 +159,12 @@ function toggle(disabled: boolean): (ctx: CommandContext) => Promise<number> {
       await store.setDisabled(binary, host, disabled, reason);
       const after = await rowOf(store, settings, binary, host, url);
       if (ctx.json) ctx.printJson({ ok: true, changed: before.disabled !== disabled, service: serviceJson(after) });
-      else if (before.disabled === disabled) ctx.io.stdout.write(`${binary} on ${host} was already ${disabled ? 'disabled' : 'enabled'}: ${after.state}\n`);
-      else ctx.io.stdout.write(`${disabled ? 'disabled' : 'enabled'} ${binary} on ${host}: now ${after.state}${disabled ? ', no longer holding the pins' : ''}\n`);
+      else if (before.disabled === disabled)
+        ctx.io.stdout.write(`${binary} on ${host} was already ${disabled ? 'disabled' : 'enabled'}: ${after.state}\n`);
+      else
+        ctx.io.stdout.write(
+          `${disabled ? 'disabled' : 'enabled'} ${binary} on ${host}: now ${after.state}${disabled ? ', no longer holding the pins' : ''}\n`,
+        );
       return EXIT.ok;
     });
   };
@@ -158,7 +193,10 @@ export const SERVICES_COMMANDS: readonly CommandSpec[] = [
     description: DESCRIPTION,
     args: '<binary> <host>',
     maxPositionals: 2,
-    options: { database: DATABASE_OPTION, force: { type: 'boolean', help: 'Forget the row although it is live or late (its host is gone, its heartbeat not yet expired)' } },
+    options: {
+      database: DATABASE_OPTION,
+      force: { type: 'boolean', help: 'Forget the row although it is live or late (its host is gone, its heartbeat not yet expired)' },
+    },
     settings: SETTINGS,
     run: forget,
   },

@@ -2,7 +2,17 @@ import type { Releases, ServiceView, Upgrade, UpgradeStatus } from '@versioned/u
 import type { CommandContext, CommandSpec } from './command.js';
 import { EXIT, UsageError } from './errors.js';
 import { forgetCommand, formatAge, rpcText, serviceJson, table, withStore } from './services-command.js';
-import { DATABASE_OPTION, RELEASES_OPTION, UPGRADE_SETTING, UPGRADE_SETTINGS_TEXT, loadReleases, openUpgrade, operator, upgradeLib, type UpgradeSettings } from './upgrade-settings.js';
+import {
+  DATABASE_OPTION,
+  RELEASES_OPTION,
+  UPGRADE_SETTING,
+  UPGRADE_SETTINGS_TEXT,
+  loadReleases,
+  openUpgrade,
+  operator,
+  upgradeLib,
+  type UpgradeSettings,
+} from './upgrade-settings.js';
 
 /** A row of an older release, and what it does to the pins. */
 interface OlderRow {
@@ -43,12 +53,20 @@ function report(status: UpgradeStatus, releases: Releases, settings: UpgradeSett
           return { view, advice: `holds the pins: upgrade it to ${newest.name}, or stop it`, clear: null };
         case 'late': {
           const left = settings.rule.downTimeMs + settings.rule.lateGraceMs - view.heartbeatAgeMs;
-          return { view, advice: `holds the pins until it is dead in ${formatAge(left)} unless it beats again; if the host is gone: ${forget} --force`, clear: `${forget} --force` };
+          return {
+            view,
+            advice: `holds the pins until it is dead in ${formatAge(left)} unless it beats again; if the host is gone: ${forget} --force`,
+            clear: `${forget} --force`,
+          };
         }
         case 'dead':
           return { view, advice: `does not hold the pins (dead); if the host is gone for good, clear it: ${forget}`, clear: forget };
         case 'stopped':
-          return { view, advice: `does not hold the pins (stopped); clear it: ${forget}, or record it as ${newest.name}: versioned upgrade finish ${binary}`, clear: forget };
+          return {
+            view,
+            advice: `does not hold the pins (stopped); clear it: ${forget}, or record it as ${newest.name}: versioned upgrade finish ${binary}`,
+            clear: forget,
+          };
         case 'disabled':
           return { view, advice: `does not hold the pins (disabled); clear it: ${forget}`, clear: forget };
       }
@@ -57,19 +75,32 @@ function report(status: UpgradeStatus, releases: Releases, settings: UpgradeSett
   const next: string[] = [];
   const configured = settings.found ? `${settings.found.source}` : 'the configuration';
   if (pins.source === 'config' && !atNewest) {
-    next.push(`remove "${UPGRADE_SETTING}.upgradeLevels.${binary}" (${status.level}) from ${configured} and reload the services (SIGHUP), so that the services table decides`);
+    next.push(
+      `remove "${UPGRADE_SETTING}.upgradeLevels.${binary}" (${status.level}) from ${configured} and reload the services (SIGHUP), so that the services table decides`,
+    );
   } else if (pins.source === 'config') {
-    next.push(`"${UPGRADE_SETTING}.upgradeLevels.${binary}" pins ${binary} to ${status.level} in ${configured}: remove it before the next upgrade, or it holds that one down`);
+    next.push(
+      `"${UPGRADE_SETTING}.upgradeLevels.${binary}" pins ${binary} to ${status.level} in ${configured}: remove it before the next upgrade, or it holds that one down`,
+    );
   }
   const liveOlder = status.olderLive.filter((v) => v.state === 'live');
   const lateOlder = status.olderLive.filter((v) => v.state === 'late');
-  if (liveOlder.length) next.push(`upgrade or stop ${hostList(liveOlder)} (release ${[...new Set(liveOlder.map((v) => v.release))].join(', ')})`);
-  if (lateOlder.length) next.push(`${hostList(lateOlder)} ${lateOlder.length === 1 ? 'is' : 'are'} late: wait for ${lateOlder.length === 1 ? 'it' : 'them'} to beat or turn dead, or forget ${lateOlder.length === 1 ? 'it' : 'them'} with --force if the host is gone`);
+  if (liveOlder.length)
+    next.push(`upgrade or stop ${hostList(liveOlder)} (release ${[...new Set(liveOlder.map((v) => v.release))].join(', ')})`);
+  if (lateOlder.length)
+    next.push(
+      `${hostList(lateOlder)} ${lateOlder.length === 1 ? 'is' : 'are'} late: wait for ${lateOlder.length === 1 ? 'it' : 'them'} to beat or turn dead, or forget ${lateOlder.length === 1 ? 'it' : 'them'} with --force if the host is gone`,
+    );
   if (pins.source === 'finalize-hold' && status.canFinalize) {
-    next.push(`every live ${binary} service runs ${newest.name}: watch it, then \`versioned upgrade finalize ${binary}\` to lift the pins (until then, a rollback to ${pins.release} is safe)`);
+    next.push(
+      `every live ${binary} service runs ${newest.name}: watch it, then \`versioned upgrade finalize ${binary}\` to lift the pins (until then, a rollback to ${pins.release} is safe)`,
+    );
   }
   if (pins.source === 'no-live-service' && !atNewest) next.push(`no live ${binary} service: the pins follow the services once they start`);
-  if (unknown.length) next.push(`${hostList(unknown)} run${unknown.length === 1 ? 's' : ''} a release the releases module does not know (${[...new Set(unknown.map((v) => v.release))].join(', ')}): point --releases at the newest code`);
+  if (unknown.length)
+    next.push(
+      `${hostList(unknown)} run${unknown.length === 1 ? 's' : ''} a release the releases module does not know (${[...new Set(unknown.map((v) => v.release))].join(', ')}): point --releases at the newest code`,
+    );
   return { status, releases, atNewest, older, unknown, next };
 }
 
@@ -130,7 +161,15 @@ function reportText(r: BinaryReport, settings: UpgradeSettings): string[] {
   ];
   if (r.older.length) {
     lines.push('  rows of older releases:');
-    lines.push(...table([['HOST', 'RELEASE', 'STATE', 'HEARTBEAT', ''], ...r.older.map((o) => [o.view.host, o.view.release, o.view.state, `${formatAge(o.view.heartbeatAgeMs)} ago`, o.advice])], '    '));
+    lines.push(
+      ...table(
+        [
+          ['HOST', 'RELEASE', 'STATE', 'HEARTBEAT', ''],
+          ...r.older.map((o) => [o.view.host, o.view.release, o.view.state, `${formatAge(o.view.heartbeatAgeMs)} ago`, o.advice]),
+        ],
+        '    ',
+      ),
+    );
   }
   for (const step of r.next) lines.push(`  next: ${step}`);
   return lines;
@@ -140,12 +179,16 @@ function reportText(r: BinaryReport, settings: UpgradeSettings): string[] {
 function selected(binaries: readonly Releases[], name: string | undefined): Releases[] {
   if (name === undefined) return [...binaries];
   const found = binaries.find((b) => b.binary === name);
-  if (!found) throw new UsageError('usage', `unknown binary "${name}": the releases module declares ${binaries.map((b) => b.binary).join(', ')}`);
+  if (!found)
+    throw new UsageError('usage', `unknown binary "${name}": the releases module declares ${binaries.map((b) => b.binary).join(', ')}`);
   return [found];
 }
 
 /** Load the releases, open the store and an Upgrade over it; run `work`; close everything. */
-async function withUpgrade<T>(ctx: CommandContext, work: (upgrade: Upgrade, binaries: Releases[], settings: UpgradeSettings, url: string) => Promise<T>): Promise<T> {
+async function withUpgrade<T>(
+  ctx: CommandContext,
+  work: (upgrade: Upgrade, binaries: Releases[], settings: UpgradeSettings, url: string) => Promise<T>,
+): Promise<T> {
   return withStore(ctx, async (store, settings, url) => {
     const binaries = await loadReleases(settings, ctx.display);
     const upgrade = await openUpgrade(settings, store, binaries, ctx.display);
@@ -160,17 +203,29 @@ async function withUpgrade<T>(ctx: CommandContext, work: (upgrade: Upgrade, bina
 async function status(ctx: CommandContext): Promise<number> {
   return withUpgrade(ctx, async (upgrade, binaries, settings, url) => {
     const reports: BinaryReport[] = [];
-    for (const releases of selected(binaries, ctx.positionals[0])) reports.push(report(await upgrade.status(releases.binary), releases, settings));
+    for (const releases of selected(binaries, ctx.positionals[0]))
+      reports.push(report(await upgrade.status(releases.binary), releases, settings));
     const declared = new Set(binaries.map((b) => b.binary));
     const undeclared = new Map<string, number>();
-    if (ctx.positionals[0] === undefined) for (const row of await upgrade.store.rows()) if (!declared.has(row.binary)) undeclared.set(row.binary, (undeclared.get(row.binary) ?? 0) + 1);
+    if (ctx.positionals[0] === undefined)
+      for (const row of await upgrade.store.rows())
+        if (!declared.has(row.binary)) undeclared.set(row.binary, (undeclared.get(row.binary) ?? 0) + 1);
     const held = reports.filter((r) => !r.atNewest);
     if (ctx.json) {
-      ctx.printJson({ ok: held.length === 0, database: url, binaries: reports.map(reportJson), undeclaredBinaries: [...undeclared].map(([binary, rows]) => ({ binary, rows })) });
+      ctx.printJson({
+        ok: held.length === 0,
+        database: url,
+        binaries: reports.map(reportJson),
+        undeclaredBinaries: [...undeclared].map(([binary, rows]) => ({ binary, rows })),
+      });
     } else {
       const lines = [`versioned upgrade status: ${url}`, ''];
       for (const r of reports) lines.push(...reportText(r, settings), '');
-      if (undeclared.size) lines.push(`not checked (the releases module does not declare them): ${[...undeclared].map(([b, n]) => `${b} (${n} row${n === 1 ? '' : 's'})`).join(', ')}`, '');
+      if (undeclared.size)
+        lines.push(
+          `not checked (the releases module does not declare them): ${[...undeclared].map(([b, n]) => `${b} (${n} row${n === 1 ? '' : 's'})`).join(', ')}`,
+          '',
+        );
       lines.push(
         held.length === 0
           ? `OK: ${reports.length === 1 ? `${reports[0]?.status.binary} runs its` : 'every binary runs its'} newest release, unpinned`
@@ -190,17 +245,31 @@ async function finish(ctx: CommandContext): Promise<number> {
     if (refused.length) {
       const what = refused.map((s) => `${s.binary}: ${s.olderLive.map((v) => `${v.host} (release ${v.release}, ${v.state})`).join(', ')}`);
       const message = `refusing to finish: older services still run (${what.join('; ')}). An offline upgrade stops every service first; for a rolling one, upgrade or stop them, then let the pins lift`;
-      if (ctx.json) ctx.printJson({ ok: false, finished: [], refused: refused.map((s) => ({ binary: s.binary, services: s.olderLive.map((v) => ({ host: v.host, release: v.release, state: v.state })) })), message });
+      if (ctx.json)
+        ctx.printJson({
+          ok: false,
+          finished: [],
+          refused: refused.map((s) => ({
+            binary: s.binary,
+            services: s.olderLive.map((v) => ({ host: v.host, release: v.release, state: v.state })),
+          })),
+          message,
+        });
       else ctx.io.stdout.write(`${message}\n`);
       return EXIT.checkFailed;
     }
     const finished: { binary: string; release: string; rows: number }[] = [];
-    for (const releases of chosen) finished.push({ binary: releases.binary, release: releases.newest.name, rows: await upgrade.finish(releases.binary) });
+    for (const releases of chosen)
+      finished.push({ binary: releases.binary, release: releases.newest.name, rows: await upgrade.finish(releases.binary) });
     if (ctx.json) ctx.printJson({ ok: true, finished, refused: [] });
     else {
-      for (const f of finished) ctx.io.stdout.write(`${f.binary}: ${f.rows} row${f.rows === 1 ? '' : 's'} recorded as release ${f.release}\n`);
+      for (const f of finished)
+        ctx.io.stdout.write(`${f.binary}: ${f.rows} row${f.rows === 1 ? '' : 's'} recorded as release ${f.release}\n`);
       const policy = statuses.filter((s) => s.liftPolicy === 'finalize').map((s) => s.binary);
-      if (policy.length) ctx.io.stdout.write(`lift policy finalize: the pins of ${policy.join(', ')} stay down until \`versioned upgrade finalize <binary>\`\n`);
+      if (policy.length)
+        ctx.io.stdout.write(
+          `lift policy finalize: the pins of ${policy.join(', ')} stay down until \`versioned upgrade finalize <binary>\`\n`,
+        );
     }
     return EXIT.ok;
   });
@@ -208,12 +277,18 @@ async function finish(ctx: CommandContext): Promise<number> {
 
 async function finalize(ctx: CommandContext): Promise<number> {
   const binary = ctx.positionals[0];
-  if (binary === undefined) throw new UsageError('usage', '`versioned upgrade finalize` needs a binary: versioned upgrade finalize <binary>', { command: 'upgrade finalize' });
+  if (binary === undefined)
+    throw new UsageError('usage', '`versioned upgrade finalize` needs a binary: versioned upgrade finalize <binary>', {
+      command: 'upgrade finalize',
+    });
   return withUpgrade(ctx, async (upgrade, binaries) => {
     const releases = selected(binaries, binary)[0] as Releases;
     const name = ctx.values.release as string | undefined;
     const release = name === undefined ? releases.newest : releases.find(name);
-    if (!release) throw new UsageError('usage', `unknown release "${name}" of ${binary}: known ${releases.names().join(', ')}`, { command: 'upgrade finalize' });
+    if (!release)
+      throw new UsageError('usage', `unknown release "${name}" of ${binary}: known ${releases.names().join(', ')}`, {
+        command: 'upgrade finalize',
+      });
     const { finalized } = await upgrade.status(binary);
     const at = finalized ? releases.find(finalized.release) : undefined;
     const refuse = (message: string, services: readonly unknown[] = []): number => {
@@ -222,7 +297,9 @@ async function finalize(ctx: CommandContext): Promise<number> {
       return EXIT.checkFailed;
     };
     if (finalized && at && at.index > release.index) {
-      return refuse(`refusing to finalize ${binary} at ${release.name}: it is finalized at ${finalized.release} already (by ${finalized.by} at ${iso(finalized.at)}), and a finalization never goes back`);
+      return refuse(
+        `refusing to finalize ${binary} at ${release.name}: it is finalized at ${finalized.release} already (by ${finalized.by} at ${iso(finalized.at)}), and a finalization never goes back`,
+      );
     }
     if (finalized && at && at.index === release.index) {
       const state = { release: finalized.release, at: iso(finalized.at), by: finalized.by };
@@ -251,7 +328,8 @@ async function finalize(ctx: CommandContext): Promise<number> {
   });
 }
 
-const EXIT_NOTE = 'Exit codes: 0 done (status: every binary at its newest release, unpinned), 1 refused (status: a pin is held down), 2 usage, configuration or database error.';
+const EXIT_NOTE =
+  'Exit codes: 0 done (status: every binary at its newest release, unpinned), 1 refused (status: a pin is held down), 2 usage, configuration or database error.';
 const DESCRIPTION = `${EXIT_NOTE}
 
 ${UPGRADE_SETTINGS_TEXT}`;
@@ -295,7 +373,10 @@ rollback to the previous release is safe; after, an older service refuses to sta
 ${DESCRIPTION}`,
     args: '<binary>',
     maxPositionals: 1,
-    options: { ...OPTIONS, release: { type: 'string', value: '<name>', help: 'The release to finalize at (default: the newest the releases module declares)' } },
+    options: {
+      ...OPTIONS,
+      release: { type: 'string', value: '<name>', help: 'The release to finalize at (default: the newest the releases module declares)' },
+    },
     settings: SETTINGS,
     run: finalize,
   },

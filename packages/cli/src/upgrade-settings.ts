@@ -16,9 +16,13 @@ export async function upgradeLib(): Promise<UpgradeLib> {
   try {
     return await import('@versioned/upgrade');
   } catch (err) {
-    const missing = (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('@versioned/upgrade');
+    const missing =
+      (err as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('@versioned/upgrade');
     if (!missing) throw err;
-    throw new UsageError('module_load', 'the services and upgrade commands need @versioned/upgrade, the package your services use: install it next to @versioned/cli (npm install @versioned/upgrade)');
+    throw new UsageError(
+      'module_load',
+      'the services and upgrade commands need @versioned/upgrade, the package your services use: install it next to @versioned/cli (npm install @versioned/upgrade)',
+    );
   }
 }
 type UpgradeLib = typeof import('@versioned/upgrade');
@@ -38,8 +42,17 @@ found upward from the current directory; the services can read the same object):
   downTimeMs    a heartbeat older than this makes a row late (default ${DEFAULT_RULE.downTimeMs})
   lateGraceMs   how long a late row still holds the pins before it is dead (default ${DEFAULT_RULE.lateGraceMs})`;
 
-export const DATABASE_OPTION: OptionSpec = { type: 'string', value: '<url>', help: 'The services database: sqlite:<path> or postgres://... (default: the "upgrade.database" setting)' };
-export const RELEASES_OPTION: OptionSpec = { type: 'string', multiple: true, value: '<file>', help: 'A compiled module exporting the Releases of the binaries (replaces the "upgrade.releases" setting)' };
+export const DATABASE_OPTION: OptionSpec = {
+  type: 'string',
+  value: '<url>',
+  help: 'The services database: sqlite:<path> or postgres://... (default: the "upgrade.database" setting)',
+};
+export const RELEASES_OPTION: OptionSpec = {
+  type: 'string',
+  multiple: true,
+  value: '<file>',
+  help: 'A compiled module exporting the Releases of the binaries (replaces the "upgrade.releases" setting)',
+};
 
 /** The operator's settings in force: the database URL (SQLite paths absolute), and where each came from. */
 export interface UpgradeSettings {
@@ -70,16 +83,23 @@ export async function resolveUpgradeSettings(ctx: CommandContext): Promise<Upgra
   const cwd = ctx.io.cwd;
   const found = await ctx.config();
   const raw = found?.settings[UPGRADE_SETTING];
-  if (found && raw !== undefined && !isRecord(raw)) throw new UsageError('config', `${found.source}: "${UPGRADE_SETTING}" must be an object ({ "database": ..., "releases": ... })`, { file: found.file });
+  if (found && raw !== undefined && !isRecord(raw))
+    throw new UsageError('config', `${found.source}: "${UPGRADE_SETTING}" must be an object ({ "database": ..., "releases": ... })`, {
+      file: found.file,
+    });
   const section = (raw ?? {}) as Record<string, unknown>;
   const known = ['database', 'releases', 'upgradeLevels', 'liftPolicy', 'downTimeMs', 'lateGraceMs'];
   const unknown = Object.keys(section).find((k) => !known.includes(k));
-  if (found && unknown !== undefined) throw new UsageError('config', `${found.source}: unknown setting "${UPGRADE_SETTING}.${unknown}" (known: ${known.join(', ')})`, { file: found.file });
+  if (found && unknown !== undefined)
+    throw new UsageError('config', `${found.source}: unknown setting "${UPGRADE_SETTING}.${unknown}" (known: ${known.join(', ')})`, {
+      file: found.file,
+    });
   const dir = found?.dir ?? cwd;
   const cfg = found as FoundConfig;
 
   const flag = ctx.values.database as string | undefined;
-  if (section.database !== undefined && (typeof section.database !== 'string' || section.database === '')) throw bad(cfg, 'database', 'a URL (sqlite:<path> or postgres://...)');
+  if (section.database !== undefined && (typeof section.database !== 'string' || section.database === ''))
+    throw bad(cfg, 'database', 'a URL (sqlite:<path> or postgres://...)');
   const configured = section.database as string | undefined;
   if (flag === undefined && configured === undefined) {
     throw new UsageError(
@@ -92,15 +112,19 @@ export async function resolveUpgradeSettings(ctx: CommandContext): Promise<Upgra
   const urlSource = flag !== undefined ? '--database' : `"${UPGRADE_SETTING}.database" in ${cfg.source}`;
 
   const flagModules = ctx.values.releases as readonly string[] | undefined;
-  const isPaths = (v: unknown): v is string | string[] => (typeof v === 'string' && v !== '') || (Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && m !== ''));
+  const isPaths = (v: unknown): v is string | string[] =>
+    (typeof v === 'string' && v !== '') || (Array.isArray(v) && v.length > 0 && v.every((m) => typeof m === 'string' && m !== ''));
   if (section.releases !== undefined && !isPaths(section.releases)) throw bad(cfg, 'releases', 'a module path or a non-empty list of them');
   const setting = section.releases === undefined ? [] : [section.releases as string | string[]].flat();
   const releaseModules = flagModules?.length ? flagModules.map((m) => resolve(cwd, m)) : setting.map((m) => resolve(dir, m));
 
   const isLevels = (v: unknown): v is Record<string, string> => isRecord(v) && Object.values(v).every((x) => typeof x === 'string');
-  if (section.upgradeLevels !== undefined && !isLevels(section.upgradeLevels)) throw bad(cfg, 'upgradeLevels', 'an object of binary -> "auto", a release name or a version');
-  if (section.liftPolicy !== undefined && !isLevels(section.liftPolicy)) throw bad(cfg, 'liftPolicy', 'an object of binary -> "auto" or "finalize"');
-  for (const key of ['downTimeMs', 'lateGraceMs'] as const) if (section[key] !== undefined && !positiveMs(section[key])) throw bad(cfg, key, 'a positive number of milliseconds');
+  if (section.upgradeLevels !== undefined && !isLevels(section.upgradeLevels))
+    throw bad(cfg, 'upgradeLevels', 'an object of binary -> "auto", a release name or a version');
+  if (section.liftPolicy !== undefined && !isLevels(section.liftPolicy))
+    throw bad(cfg, 'liftPolicy', 'an object of binary -> "auto" or "finalize"');
+  for (const key of ['downTimeMs', 'lateGraceMs'] as const)
+    if (section[key] !== undefined && !positiveMs(section[key])) throw bad(cfg, key, 'a positive number of milliseconds');
   const config: UpgradeConfig = {
     ...(section.upgradeLevels ? { upgradeLevels: section.upgradeLevels as Record<string, string> } : {}),
     ...(section.liftPolicy ? { liftPolicy: section.liftPolicy as Record<string, 'auto' | 'finalize'> } : {}),
@@ -132,16 +156,20 @@ export async function openStore(settings: UpgradeSettings, display: (path: strin
   }
 }
 
-
 /** An UpgradeError from the database as the CLI reports it: which URL, what went wrong, what to do. */
 function databaseError(lib: UpgradeLib, err: unknown, settings: UpgradeSettings, shown: string): unknown {
   if (!lib.isUpgradeError(err)) return err;
   const fix = `check ${settings.urlSource}`;
-  if (err.code === 'invalid_config') return new UsageError('config', `${err.message.replace(/^database: /, '')} (${settings.urlSource})`, settingsFile(settings));
+  if (err.code === 'invalid_config')
+    return new UsageError('config', `${err.message.replace(/^database: /, '')} (${settings.urlSource})`, settingsFile(settings));
   if (err.code !== 'database') return err;
   const missing = err.details.missing;
   if (missing === 'file') {
-    return new UsageError('database', `cannot open the services database ${shown}: the file does not exist. Point ${settings.urlSource} at the file your services use (they create it when they first start)`, settingsFile(settings));
+    return new UsageError(
+      'database',
+      `cannot open the services database ${shown}: the file does not exist. Point ${settings.urlSource} at the file your services use (they create it when they first start)`,
+      settingsFile(settings),
+    );
   }
   if (missing === 'table') {
     return new UsageError(
@@ -151,7 +179,11 @@ function databaseError(lib: UpgradeLib, err: unknown, settings: UpgradeSettings,
     );
   }
   const why = err.message.replace(/^cannot (connect to|open) \S+: /, '').replace(/^\S+: /, '');
-  return new UsageError('database', `cannot reach the services database ${shown}: ${firstLine(why)}. Check that the database runs and accepts connections, and ${fix}`, settingsFile(settings));
+  return new UsageError(
+    'database',
+    `cannot reach the services database ${shown}: ${firstLine(why)}. Check that the database runs and accepts connections, and ${fix}`,
+    settingsFile(settings),
+  );
 }
 
 function settingsFile(settings: UpgradeSettings): { file?: string } {
@@ -168,8 +200,14 @@ function isReleases(value: unknown): value is Releases {
 /** Import the release modules; every exported Releases (or array of them) is a binary. */
 export async function loadReleases(settings: UpgradeSettings, display: (path: string) => string): Promise<Releases[]> {
   if (settings.releaseModules.length === 0) {
-    const where = settings.found ? `set "${UPGRADE_SETTING}": { "releases": "<module.js>" } in ${settings.found.source}` : 'set "upgrade": { "releases": "<module.js>" } in the configuration';
-    throw new UsageError('config', `no release table: pass --releases <module.js> (a compiled module exporting the Releases of each binary), or ${where}`, settings.found ? { file: settings.found.file } : {});
+    const where = settings.found
+      ? `set "${UPGRADE_SETTING}": { "releases": "<module.js>" } in ${settings.found.source}`
+      : 'set "upgrade": { "releases": "<module.js>" } in the configuration';
+    throw new UsageError(
+      'config',
+      `no release table: pass --releases <module.js> (a compiled module exporting the Releases of each binary), or ${where}`,
+      settings.found ? { file: settings.found.file } : {},
+    );
   }
   const out = new Map<string, Releases>();
   for (const file of settings.releaseModules) {
@@ -185,11 +223,19 @@ export async function loadReleases(settings: UpgradeSettings, display: (path: st
     } catch (err) {
       throw new UsageError('module_load', `cannot load the releases module ${shown}: ${firstLine(err)}`, { file, cause: err });
     }
-    const found = Object.values(exports).flatMap((v) => (Array.isArray(v) ? v : [v])).filter(isReleases);
-    if (found.length === 0) throw new UsageError('module_load', `the releases module ${shown} exports no Releases (export const volume = new Releases('volume', [...], { objects }))`, { file });
+    const found = Object.values(exports)
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter(isReleases);
+    if (found.length === 0)
+      throw new UsageError(
+        'module_load',
+        `the releases module ${shown} exports no Releases (export const volume = new Releases('volume', [...], { objects }))`,
+        { file },
+      );
     for (const releases of found) {
       const other = out.get(releases.binary);
-      if (other && other !== releases) throw new UsageError('module_load', `the releases of binary "${releases.binary}" are exported twice (in ${shown})`, { file });
+      if (other && other !== releases)
+        throw new UsageError('module_load', `the releases of binary "${releases.binary}" are exported twice (in ${shown})`, { file });
       out.set(releases.binary, releases);
     }
   }
@@ -197,7 +243,12 @@ export async function loadReleases(settings: UpgradeSettings, display: (path: st
 }
 
 /** Open an Upgrade over the store for status, finish and finalize: quiet, no SIGHUP handler, the configured liveness. */
-export async function openUpgrade(settings: UpgradeSettings, store: ServiceStore, binaries: readonly Releases[], display: (path: string) => string): Promise<Upgrade> {
+export async function openUpgrade(
+  settings: UpgradeSettings,
+  store: ServiceStore,
+  binaries: readonly Releases[],
+  display: (path: string) => string,
+): Promise<Upgrade> {
   const lib = await upgradeLib();
   try {
     return await lib.Upgrade.open({
@@ -212,7 +263,11 @@ export async function openUpgrade(settings: UpgradeSettings, store: ServiceStore
   } catch (err) {
     if (lib.isUpgradeError(err, 'invalid_config')) {
       const where = settings.found ? `${settings.found.source}: "${UPGRADE_SETTING}.` : '';
-      throw new UsageError('config', where ? `${where}${err.message.replace(/^([^:]+): /, '$1": ')}` : err.message, settings.found ? { file: settings.found.file } : {});
+      throw new UsageError(
+        'config',
+        where ? `${where}${err.message.replace(/^([^:]+): /, '$1": ')}` : err.message,
+        settings.found ? { file: settings.found.file } : {},
+      );
     }
     if (lib.isUpgradeError(err, 'invalid_release')) throw new UsageError('module_load', `the releases module: ${err.message}`);
     throw databaseError(lib, err, settings, shownUrl(settings, display));

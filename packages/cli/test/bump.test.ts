@@ -41,7 +41,10 @@ describe('judging a version bump', () => {
     const verdict = judgeBump('1.2', '1.3', 'major', [added, removed]);
     assert.equal(verdict.ok, false);
     assert.equal(verdict.suggested, '2.0');
-    assert.match(verdict.message, /version 1\.3 only bumps the minor, but a major change \(field `kind` removed\) breaks old readers: bump to 2\.0/);
+    assert.match(
+      verdict.message,
+      /version 1\.3 only bumps the minor, but a major change \(field `kind` removed\) breaks old readers: bump to 2\.0/,
+    );
   });
 
   test('a version that went backwards is refused even without a schema change', () => {

@@ -29,12 +29,23 @@ export interface Manifest {
 export function domain(style: 'oslo' | 'manifest'): Model[] {
   const rel = (children: Record<string, string>): { children?: Record<string, string> } => (style === 'oslo' ? { children } : {});
   return [
-    { name: 'Port', version: '1.1', fields: { id: 'f.uuid()', speed: 'f.integer()' }, history: [{ version: '1.0', note: 'Initial' }, { version: '1.1', added: ['speed'], note: 'Speed' }] },
+    {
+      name: 'Port',
+      version: '1.1',
+      fields: { id: 'f.uuid()', speed: 'f.integer()' },
+      history: [
+        { version: '1.0', note: 'Initial' },
+        { version: '1.1', added: ['speed'], note: 'Speed' },
+      ],
+    },
     {
       name: 'Target',
       version: '1.1',
       fields: { iqn: 'f.string()', port: ['f.object("Port")', '{ nullable: true }'] },
-      history: [{ version: '1.0', note: 'Initial', ...rel({ port: '1.0' }) }, { version: '1.1', note: 'Port 1.1', ...rel({ port: '1.1' }) }],
+      history: [
+        { version: '1.0', note: 'Initial', ...rel({ port: '1.0' }) },
+        { version: '1.1', note: 'Port 1.1', ...rel({ port: '1.1' }) },
+      ],
     },
     {
       name: 'Connector',
@@ -117,4 +128,3 @@ export function applyPlan(models: Model[], manifests: Manifest[], plan: JsonPlan
     else manifests.push({ key: plan.manifest.key, updates: { ...plan.manifest.updates } });
   }
 }
-

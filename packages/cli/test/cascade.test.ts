@@ -2,7 +2,17 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { TempProject } from './helpers.js';
-import { applyEdit, applyPlan, domain, initialManifests, manifestSource, toSpecs, type Edit, type JsonPlan, type Model } from './cascade-model.js';
+import {
+  applyEdit,
+  applyPlan,
+  domain,
+  initialManifests,
+  manifestSource,
+  toSpecs,
+  type Edit,
+  type JsonPlan,
+  type Model,
+} from './cascade-model.js';
 
 /**
  * The promise of one report: following the advice of `versioned fingerprint check --json` once, mechanically
@@ -17,7 +27,10 @@ describe('the whole cascade in one run: following one report once makes the chec
     for (const p of projects) await p.remove();
   });
 
-  async function scenario(style: 'oslo' | 'manifest', edits: readonly { cls: string; edit: Edit }[]): Promise<{ plan: JsonPlan; rounds: number }> {
+  async function scenario(
+    style: 'oslo' | 'manifest',
+    edits: readonly { cls: string; edit: Edit }[],
+  ): Promise<{ plan: JsonPlan; rounds: number }> {
     const p = await TempProject.create();
     projects.push(p);
     const models = domain(style);
@@ -39,7 +52,11 @@ describe('the whole cascade in one run: following one report once makes the chec
     applyPlan(models, manifests, report.plan);
     await write();
     const updated = await p.run('fingerprint', 'update');
-    assert.equal(updated.code, 0, `update after following the advice once:\n${updated.stdout}${updated.stderr}\nplan: ${JSON.stringify(report.plan, null, 1)}`);
+    assert.equal(
+      updated.code,
+      0,
+      `update after following the advice once:\n${updated.stdout}${updated.stderr}\nplan: ${JSON.stringify(report.plan, null, 1)}`,
+    );
     const passed = await p.run('fingerprint', 'check');
     assert.equal(passed.code, 0, `check after following the advice once:\n${passed.stdout}${passed.stderr}`);
     return { plan: report.plan, rounds: 1 };
@@ -47,10 +64,13 @@ describe('the whole cascade in one run: following one report once makes the chec
 
   test('oslo style: a field added to the leaf bumps the leaf and every ancestor, the cycle included, in one report', async () => {
     const { plan } = await scenario('oslo', [{ cls: 'Port', edit: { kind: 'add', field: 'mtu' } }]);
-    assert.deepEqual(
-      Object.fromEntries(plan.classes.map((c) => [c.name, c.version])),
-      { Port: '1.2', Target: '1.2', Connector: '1.1', VolumeAttachment: '1.3', Volume: '1.2' },
-    );
+    assert.deepEqual(Object.fromEntries(plan.classes.map((c) => [c.name, c.version])), {
+      Port: '1.2',
+      Target: '1.2',
+      Connector: '1.1',
+      VolumeAttachment: '1.3',
+      Volume: '1.2',
+    });
     // The cycle closed: each new entry declares the other's new version.
     const va = plan.classes.find((c) => c.name === 'VolumeAttachment')?.history.at(-1);
     const vol = plan.classes.find((c) => c.name === 'Volume')?.history.at(-1);
@@ -60,18 +80,30 @@ describe('the whole cascade in one run: following one report once makes the chec
 
   test('manifest style: a leaf change needs the leaf bump and one manifest entry, no parent bumps', async () => {
     const { plan } = await scenario('manifest', [{ cls: 'Port', edit: { kind: 'add', field: 'mtu' } }]);
-    assert.deepEqual(plan.classes.map((c) => [c.name, c.version]), [['Port', '1.2']]);
+    assert.deepEqual(
+      plan.classes.map((c) => [c.name, c.version]),
+      [['Port', '1.2']],
+    );
     assert.deepEqual(plan.manifest, { key: '1.2', extend: false, updates: { Port: '1.2' } });
   });
 
   test('manifest style: a change inside the Volume <-> VolumeAttachment cycle asks for one bump and one manifest entry', async () => {
     const { plan } = await scenario('manifest', [{ cls: 'Volume', edit: { kind: 'add', field: 'bootable' } }]);
-    assert.deepEqual(plan.classes.map((c) => [c.name, c.version]), [['Volume', '1.2']]);
+    assert.deepEqual(
+      plan.classes.map((c) => [c.name, c.version]),
+      [['Volume', '1.2']],
+    );
     assert.deepEqual(plan.manifest?.updates, { Volume: '1.2' });
   });
 
   test('randomized: any set of edits anywhere in the tree, in both styles, is fixed by one round of advice', async () => {
-    const fields: Record<string, string[]> = { Port: ['speed'], Target: ['iqn'], Connector: ['host'], VolumeAttachment: ['mountpoint'], Volume: ['size'] };
+    const fields: Record<string, string[]> = {
+      Port: ['speed'],
+      Target: ['iqn'],
+      Connector: ['host'],
+      VolumeAttachment: ['mountpoint'],
+      Volume: ['size'],
+    };
     const editArb = fc.constantFrom(...Object.keys(fields)).chain((cls) =>
       fc.record({
         cls: fc.constant(cls),
@@ -85,9 +117,13 @@ describe('the whole cascade in one run: following one report once makes the chec
     const seed = Number(process.env.CASCADE_SEED ?? Date.now() % 1_000_000);
     console.log(`cascade seed ${seed} (CASCADE_SEED=${seed} to repeat)`);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom<'oslo' | 'manifest'>('oslo', 'manifest'), fc.uniqueArray(editArb, { minLength: 1, maxLength: 3, selector: (e) => e.cls }), async (style, edits) => {
-        await scenario(style, edits);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom<'oslo' | 'manifest'>('oslo', 'manifest'),
+        fc.uniqueArray(editArb, { minLength: 1, maxLength: 3, selector: (e) => e.cls }),
+        async (style, edits) => {
+          await scenario(style, edits);
+        },
+      ),
       { seed, numRuns: 6, endOnFailure: true, includeErrorInReport: true },
     );
   });

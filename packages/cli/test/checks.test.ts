@@ -70,7 +70,10 @@ describe('the history, tree and compatibility checks', () => {
     await p.writeObjects([ATTACHMENT_1_1, VOLUME]);
     const { code, stdout } = await p.run('fingerprint', 'check');
     assert.equal(code, 1);
-    assert.match(stdout, /tree check: field `attachments` must declare Attachment 1\.1, Attachment's version after this change: children: \{ attachments: '1\.1' \} in a new 1\.2 entry/);
+    assert.match(
+      stdout,
+      /tree check: field `attachments` must declare Attachment 1\.1, Attachment's version after this change: children: \{ attachments: '1\.1' \} in a new 1\.2 entry/,
+    );
   });
 
   test('recording the child move in a new parent version satisfies the tree and history checks', async () => {
@@ -103,7 +106,10 @@ describe('the history, tree and compatibility checks', () => {
     await p.writeObjects([ATTACHMENT, leaky]);
     const { code, stdout } = await p.run('fingerprint', 'check');
     assert.equal(code, 1);
-    assert.match(stdout, /compat check: a sample Volume 1\.1 backported to 1\.0 does not validate against the 1\.0 schema: Volume\.is_bootable: is not part of this version/);
+    assert.match(
+      stdout,
+      /compat check: a sample Volume 1\.1 backported to 1\.0 does not validate against the 1\.0 schema: Volume\.is_bootable: is not part of this version/,
+    );
   });
 
   test('a backport hook that crashes on a null field fails the compatibility check with the sample that broke it', async () => {
@@ -119,7 +125,10 @@ describe('the history, tree and compatibility checks', () => {
     await p.writeObjects([fragile]);
     const { code, stdout } = await p.run('fingerprint', 'check');
     assert.equal(code, 1);
-    assert.match(stdout, /compat check: backporting a sample Mount 1\.1 with its nullable fields null to 1\.0 fails: Cannot read properties of null/);
+    assert.match(
+      stdout,
+      /compat check: backporting a sample Mount 1\.1 with its nullable fields null to 1\.0 fails: Cannot read properties of null/,
+    );
     assert.doesNotMatch(stdout, /compat check: backporting a sample Mount 1\.1 to/);
   });
 
@@ -150,7 +159,14 @@ describe('the history, tree and compatibility checks', () => {
 
   test('the same removal without the hooks needs a major bump', async () => {
     const p = await locked([{ name: 'Share', version: '1.0', fields: { id: 'f.uuid()', display_name: 'f.string()' } }]);
-    await p.writeObjects([{ name: 'Share', version: '1.1', fields: { id: 'f.uuid()' }, history: `[{ version: '1.0', note: 'i' }, { version: '1.1', removed: ['display_name'], note: 'drop' }]` }]);
+    await p.writeObjects([
+      {
+        name: 'Share',
+        version: '1.1',
+        fields: { id: 'f.uuid()' },
+        history: `[{ version: '1.0', note: 'i' }, { version: '1.1', removed: ['display_name'], note: 'drop' }]`,
+      },
+    ]);
     const { code, stdout } = await p.run('fingerprint', 'check');
     assert.equal(code, 1);
     assert.match(stdout, /field `display_name` removed \(was String\) \[major\]/);

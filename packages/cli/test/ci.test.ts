@@ -9,11 +9,16 @@ import { ATTACHMENT_1_0, TempProject, objectModule, runCli, type ClassSpec } fro
 const VOLUME: ClassSpec = {
   name: 'Volume',
   version: '1.1',
-  fields: { id: 'f.uuid()', size: 'f.integer()', bootable: 'f.boolean()', attachments: ['f.listOfObjects("Attachment")', '{ default: [] }'] },
+  fields: {
+    id: 'f.uuid()',
+    size: 'f.integer()',
+    bootable: 'f.boolean()',
+    attachments: ['f.listOfObjects("Attachment")', '{ default: [] }'],
+  },
   history: `[{ version: '1.0', note: 'Initial', children: { attachments: '1.0' } }, { version: '1.1', added: ['bootable', 'size'], note: 'Boot' }]`,
 };
 
-describe('the fingerprint check in a project\'s CI', () => {
+describe("the fingerprint check in a project's CI", () => {
   const projects: TempProject[] = [];
   const project = async (classes: ClassSpec[] = [ATTACHMENT_1_0, VOLUME]): Promise<TempProject> => {
     const p = await TempProject.create();
@@ -32,7 +37,10 @@ describe('the fingerprint check in a project\'s CI', () => {
     for (const command of ['check', 'update']) {
       const { code, stdout, stderr } = await p.run('fingerprint', command, '--module', 'hidden.mjs');
       assert.equal(code, 2, stdout);
-      assert.match(stderr, /no versioned objects found in hidden\.mjs: .*Export the registry the classes use \(`export const registry = new ObjectRegistry\(\)`\)/);
+      assert.match(
+        stderr,
+        /no versioned objects found in hidden\.mjs: .*Export the registry the classes use \(`export const registry = new ObjectRegistry\(\)`\)/,
+      );
     }
     await assert.rejects(readFile(p.path('object-hashes.json')), 'no empty lock file was written');
     const json = await p.run('fingerprint', 'check', '--json', '--module', 'hidden.mjs');
@@ -41,7 +49,10 @@ describe('the fingerprint check in a project\'s CI', () => {
 
   test('a registry exported under any name is found', async () => {
     const p = await project();
-    await p.write('named.mjs', `${objectModule([ATTACHMENT_1_0], { exportRegistry: true }).replace('export const registry', 'const registry')}export { registry as objectRegistry };\n`);
+    await p.write(
+      'named.mjs',
+      `${objectModule([ATTACHMENT_1_0], { exportRegistry: true }).replace('export const registry', 'const registry')}export { registry as objectRegistry };\n`,
+    );
     const { code, stdout } = await p.run('fingerprint', 'show', '--module', 'named.mjs');
     assert.equal(code, 0);
     assert.match(stdout, /^Attachment {2}1\.0-/);
@@ -53,11 +64,17 @@ describe('the fingerprint check in a project\'s CI', () => {
     await p.writeObjects([ATTACHMENT_1_0, { ...VOLUME, version: '1.2' }]);
     const { code, stdout } = await p.run('fingerprint', 'check');
     assert.equal(code, 1, stdout);
-    assert.match(stdout, /FAIL declaration check: Volume history: the newest entry is 1\.1, but the class version is 1\.2 \(in objects\.mjs\)/);
+    assert.match(
+      stdout,
+      /FAIL declaration check: Volume history: the newest entry is 1\.1, but the class version is 1\.2 \(in objects\.mjs\)/,
+    );
     assert.doesNotMatch(stdout, /GONE/, 'the classes the module did not get to register are not called removed');
     const json = await p.run('fingerprint', 'check', '--json');
     assert.equal(json.code, 1);
-    assert.deepEqual(JSON.parse(json.stdout).problems.map((x: { check: string }) => x.check), ['declaration']);
+    assert.deepEqual(
+      JSON.parse(json.stdout).problems.map((x: { check: string }) => x.check),
+      ['declaration'],
+    );
     assert.equal((await p.run('fingerprint', 'update')).code, 1, 'update refuses too');
   });
 
@@ -74,23 +91,35 @@ describe('the fingerprint check in a project\'s CI', () => {
   test('every option of a field type is named: DateTime precision, network family', async () => {
     const p = await project([{ name: 'Event', version: '1.0', fields: { at: 'f.dateTime()', net: 'f.ipv4Network()' } }]);
     assert.equal((await p.run('fingerprint', 'update')).code, 0);
-    await p.writeObjects([{ name: 'Event', version: '1.0', fields: { at: "f.dateTime({ precision: 'millisecond' })", net: 'f.ipv6Network()' } }]);
+    await p.writeObjects([
+      { name: 'Event', version: '1.0', fields: { at: "f.dateTime({ precision: 'millisecond' })", net: 'f.ipv6Network()' } },
+    ]);
     const { stdout } = await p.run('fingerprint', 'check');
     assert.match(stdout, /field `at` retyped from DateTime\(precision: "second"\) to DateTime\(precision: "millisecond"\)/);
-    assert.match(stdout, /field `net` retyped from IPV4Network\(family: 4\) to IPV6Network\(family: 6\)|field `net` retyped from [A-Za-z0-9]+\(family: 4\) to [A-Za-z0-9]+\(family: 6\)/);
+    assert.match(
+      stdout,
+      /field `net` retyped from IPV4Network\(family: 4\) to IPV6Network\(family: 6\)|field `net` retyped from [A-Za-z0-9]+\(family: 4\) to [A-Za-z0-9]+\(family: 6\)/,
+    );
   });
 
   test('--against <git ref>: a rewritten released history entry or a lowered version fails; a versioned change passes', async () => {
     const p = await project();
     assert.equal((await p.run('fingerprint', 'update')).code, 0);
-    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: p.dir, encoding: 'utf8' });
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: p.dir, encoding: 'utf8' });
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-qm', 'release 1');
     git('tag', 'r1');
 
     // The released 1.1 entry rewritten: `size` now claims to exist from 1.0 on. The schema is the same; the history is not.
-    await p.writeObjects([ATTACHMENT_1_0, { ...VOLUME, history: `[{ version: '1.0', note: 'Initial', children: { attachments: '1.0' } }, { version: '1.1', added: ['bootable'], note: 'Boot' }]` }]);
+    await p.writeObjects([
+      ATTACHMENT_1_0,
+      {
+        ...VOLUME,
+        history: `[{ version: '1.0', note: 'Initial', children: { attachments: '1.0' } }, { version: '1.1', added: ['bootable'], note: 'Boot' }]`,
+      },
+    ]);
     const rewritten = await p.run('fingerprint', 'check', '--against', 'r1');
     assert.equal(rewritten.code, 1, rewritten.stdout);
     assert.match(rewritten.stdout, /against object-hashes\.json at r1/);
@@ -98,7 +127,15 @@ describe('the fingerprint check in a project\'s CI', () => {
     assert.equal((await p.run('fingerprint', 'check')).code, 1, 'the lock file records the histories too');
 
     // A lowered version.
-    await p.writeObjects([ATTACHMENT_1_0, { ...VOLUME, version: '1.0', fields: { id: 'f.uuid()', attachments: VOLUME.fields.attachments as string }, history: `[{ version: '1.0', note: 'Initial', children: { attachments: '1.0' } }]` }]);
+    await p.writeObjects([
+      ATTACHMENT_1_0,
+      {
+        ...VOLUME,
+        version: '1.0',
+        fields: { id: 'f.uuid()', attachments: VOLUME.fields.attachments as string },
+        history: `[{ version: '1.0', note: 'Initial', children: { attachments: '1.0' } }]`,
+      },
+    ]);
     const lowered = await p.run('fingerprint', 'check', '--against', 'r1');
     assert.equal(lowered.code, 1);
     assert.match(lowered.stdout, /version went backwards from 1\.1 to 1\.0/);
@@ -129,11 +166,34 @@ describe('every option of every field type is in its type text', () => {
     const { f } = await import('@versioned/objects');
     const { typeText } = await import('../src/diff.js');
     const types = [
-      f.string(), f.sensitiveString(), f.integer(), f.nonNegativeInteger(), f.float(), f.nonNegativeFloat(), f.boolean(), f.flexibleBoolean(),
-      f.uuid(), f.dateTime(), f.dateTime({ precision: 'millisecond' }), f.enum(['a', 'b']), f.stateMachine({ a: ['b'], b: [] }),
-      f.ipAddress(), f.ipv4Address(), f.ipv6Address(), f.ipv4AndV6Address(), f.ipNetwork(), f.ipv4Network(), f.ipv6Network(),
-      f.macAddress(), f.pciAddress(), f.list(f.dateTime({ precision: 'millisecond' })), f.set(f.ipv6Address()), f.dict(f.string()),
-      f.object('A'), f.object('A', { subclasses: true }), f.listOfObjects('A'),
+      f.string(),
+      f.sensitiveString(),
+      f.integer(),
+      f.nonNegativeInteger(),
+      f.float(),
+      f.nonNegativeFloat(),
+      f.boolean(),
+      f.flexibleBoolean(),
+      f.uuid(),
+      f.dateTime(),
+      f.dateTime({ precision: 'millisecond' }),
+      f.enum(['a', 'b']),
+      f.stateMachine({ a: ['b'], b: [] }),
+      f.ipAddress(),
+      f.ipv4Address(),
+      f.ipv6Address(),
+      f.ipv4AndV6Address(),
+      f.ipNetwork(),
+      f.ipv4Network(),
+      f.ipv6Network(),
+      f.macAddress(),
+      f.pciAddress(),
+      f.list(f.dateTime({ precision: 'millisecond' })),
+      f.set(f.ipv6Address()),
+      f.dict(f.string()),
+      f.object('A'),
+      f.object('A', { subclasses: true }),
+      f.listOfObjects('A'),
     ];
     const texts = new Set<string>();
     for (const type of types) {
@@ -160,7 +220,11 @@ describe('a class that declares no history', () => {
   test('gets the whole history to declare, and following it once passes', async () => {
     const p = await TempProject.create();
     try {
-      const plain: ClassSpec = { name: 'Snapshot', version: '1.4', fields: { id: 'f.uuid()', parent: ['f.object("Snapshot")', '{ nullable: true }'] } };
+      const plain: ClassSpec = {
+        name: 'Snapshot',
+        version: '1.4',
+        fields: { id: 'f.uuid()', parent: ['f.object("Snapshot")', '{ nullable: true }'] },
+      };
       await p.writeObjects([plain]);
       assert.equal((await p.run('fingerprint', 'update')).code, 0);
       await p.writeObjects([{ ...plain, fields: { ...plain.fields, size: 'f.integer()' } }]);
@@ -172,7 +236,14 @@ describe('a class that declares no history', () => {
         { version: '1.4', children: { parent: '1.4' }, note: 'Initial version' },
         { version: '1.5', added: ['size'], children: { parent: '1.5' }, note: 'Add size; parent: Snapshot 1.5' },
       ]);
-      await p.writeObjects([{ ...plain, version: advice?.version as string, fields: { ...plain.fields, size: 'f.integer()' }, history: JSON.stringify(advice?.history) }]);
+      await p.writeObjects([
+        {
+          ...plain,
+          version: advice?.version as string,
+          fields: { ...plain.fields, size: 'f.integer()' },
+          history: JSON.stringify(advice?.history),
+        },
+      ]);
       assert.equal((await p.run('fingerprint', 'update')).code, 0);
       const passed = await p.run('fingerprint', 'check');
       assert.equal(passed.code, 0, passed.stdout);

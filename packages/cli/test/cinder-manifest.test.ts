@@ -23,7 +23,12 @@ function cinder(): Model[] {
     {
       name: 'QualityOfServiceSpecs',
       version: '1.0',
-      fields: { id: 'f.uuid()', name: 'f.string()', consumer: 'f.enum(["back-end", "front-end", "both"])', specs: ['f.dict(f.string())', '{ nullable: true }'] },
+      fields: {
+        id: 'f.uuid()',
+        name: 'f.string()',
+        consumer: 'f.enum(["back-end", "front-end", "both"])',
+        specs: ['f.dict(f.string())', '{ nullable: true }'],
+      },
       history: history(1),
     },
     {
@@ -39,20 +44,33 @@ function cinder(): Model[] {
       },
       history: history(4, { '1.1': ['qos_specs'], '1.3': ['qos_specs_id'] }),
     },
-    { name: 'VolumeTypeList', version: '1.1', fields: { objects: ['f.listOfObjects("VolumeType")', '{ default: [] }'] }, history: history(2) },
+    {
+      name: 'VolumeTypeList',
+      version: '1.1',
+      fields: { objects: ['f.listOfObjects("VolumeType")', '{ default: [] }'] },
+      history: history(2),
+    },
     {
       name: 'VolumeAttachment',
       version: '1.3',
       fields: {
         id: 'f.uuid()',
         volume_id: 'f.uuid()',
-        attach_status: ['f.enum(["attaching", "attached", "detaching", "detached", "error_attaching", "error_detaching", "reserved"])', '{ nullable: true }'],
+        attach_status: [
+          'f.enum(["attaching", "attached", "detaching", "detached", "error_attaching", "error_detaching", "reserved"])',
+          '{ nullable: true }',
+        ],
         connection_info: ['f.dict(f.string())', '{ nullable: true }'],
         volume: ['f.object("Volume")', '{ nullable: true }'],
       },
       history: history(4, { '1.1': ['connection_info'], '1.2': ['volume'] }),
     },
-    { name: 'VolumeAttachmentList', version: '1.1', fields: { objects: ['f.listOfObjects("VolumeAttachment")', '{ default: [] }'] }, history: history(2) },
+    {
+      name: 'VolumeAttachmentList',
+      version: '1.1',
+      fields: { objects: ['f.listOfObjects("VolumeAttachment")', '{ default: [] }'] },
+      history: history(2),
+    },
     {
       name: 'Volume',
       version: '1.9',
@@ -137,7 +155,10 @@ describe('a Cinder-shaped manifest project', () => {
       assert.equal(failed.code, 1);
       const plan = (JSON.parse(failed.stdout) as { plan: JsonPlan }).plan;
       const next = `1.${Number(model.version.split('.')[1]) + 1}`;
-      assert.deepEqual(plan.classes.map((c) => [c.name, c.version]), [[cls, next]]);
+      assert.deepEqual(
+        plan.classes.map((c) => [c.name, c.version]),
+        [[cls, next]],
+      );
       assert.deepEqual(plan.classes[0]?.history.at(-1), { version: next, added: [field], note: `Add ${field}` });
       assert.deepEqual(plan.manifest, { key: `1.${manifests.length}`, extend: false, updates: { [cls]: next } });
       applyPlan(models, manifests, plan);

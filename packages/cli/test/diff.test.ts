@@ -1,6 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectRegistry, VersionedObject, f, field, remotable, versionedObject, type FieldOptions, type FieldType, type HistoryEntry } from '@versioned/objects';
+import {
+  ObjectRegistry,
+  VersionedObject,
+  f,
+  field,
+  remotable,
+  versionedObject,
+  type FieldOptions,
+  type FieldType,
+  type HistoryEntry,
+} from '@versioned/objects';
 import { describeObject, diffDescriptions, requiredBump, type ObjectDescription } from '../src/index.js';
 
 type FieldList = [name: string, type: FieldType<any>, options?: FieldOptions<any>][];
@@ -29,7 +39,8 @@ function describe_(spec: Spec): ObjectDescription {
   return describeObject(registry.newest('Volume'), registry);
 }
 
-const changesOf = (before: Spec, after: Spec) => diffDescriptions(describe_(before), describe_(after)).map((c) => [c.kind, c.field, c.bump]);
+const changesOf = (before: Spec, after: Spec) =>
+  diffDescriptions(describe_(before), describe_(after)).map((c) => [c.kind, c.field, c.bump]);
 
 describe('schema diffs', () => {
   test('name nothing when nothing changed', () => {
@@ -37,16 +48,28 @@ describe('schema diffs', () => {
   });
 
   test('a retyped list element is a major change of that field', () => {
-    assert.deepEqual(changesOf({ fields: [['ids', f.list(f.string())]] }, { fields: [['ids', f.list(f.uuid())]] }), [['field_retyped', 'ids', 'major']]);
+    assert.deepEqual(changesOf({ fields: [['ids', f.list(f.string())]] }, { fields: [['ids', f.list(f.uuid())]] }), [
+      ['field_retyped', 'ids', 'major'],
+    ]);
   });
 
   test('an object field pointing at another class is a retype', () => {
-    assert.deepEqual(changesOf({ fields: [['a', f.object('Attachment')]] }, { fields: [['a', f.object('Other')]] })[0], ['field_retyped', 'a', 'major']);
+    assert.deepEqual(changesOf({ fields: [['a', f.object('Attachment')]] }, { fields: [['a', f.object('Other')]] })[0], [
+      'field_retyped',
+      'a',
+      'major',
+    ]);
   });
 
   test('accepting subclasses loosens, refusing them tightens', () => {
-    assert.deepEqual(changesOf({ fields: [['a', f.object('Attachment')]] }, { fields: [['a', f.object('Attachment', { subclasses: true })]] }), [['subclasses_allowed', 'a', 'minor']]);
-    assert.deepEqual(changesOf({ fields: [['a', f.object('Attachment', { subclasses: true })]] }, { fields: [['a', f.object('Attachment')]] }), [['subclasses_refused', 'a', 'major']]);
+    assert.deepEqual(
+      changesOf({ fields: [['a', f.object('Attachment')]] }, { fields: [['a', f.object('Attachment', { subclasses: true })]] }),
+      [['subclasses_allowed', 'a', 'minor']],
+    );
+    assert.deepEqual(
+      changesOf({ fields: [['a', f.object('Attachment', { subclasses: true })]] }, { fields: [['a', f.object('Attachment')]] }),
+      [['subclasses_refused', 'a', 'major']],
+    );
   });
 
   test('enum values removed are major, state transitions changed are minor', () => {
@@ -55,7 +78,9 @@ describe('schema diffs', () => {
       ['enum_values_removed', 's', 'major'],
       ['transitions_changed', 's', 'minor'],
     ]);
-    assert.deepEqual(changesOf(before, { fields: [['s', f.stateMachine({ a: ['b', 'c'], b: [], c: [] })]] }), [['transitions_changed', 's', 'minor']]);
+    assert.deepEqual(changesOf(before, { fields: [['s', f.stateMachine({ a: ['b', 'c'], b: [], c: [] })]] }), [
+      ['transitions_changed', 's', 'minor'],
+    ]);
   });
 
   test('defaults: added and changed are minor, removed is major; a factory is one kind of default', () => {
@@ -68,8 +93,12 @@ describe('schema diffs', () => {
   });
 
   test('read-only is a tightening, writable a loosening', () => {
-    assert.deepEqual(changesOf({ fields: [['n', f.integer()]] }, { fields: [['n', f.integer(), { readOnly: true }]] }), [['made_read_only', 'n', 'major']]);
-    assert.deepEqual(changesOf({ fields: [['n', f.integer(), { readOnly: true }]] }, { fields: [['n', f.integer()]] }), [['made_writable', 'n', 'minor']]);
+    assert.deepEqual(changesOf({ fields: [['n', f.integer()]] }, { fields: [['n', f.integer(), { readOnly: true }]] }), [
+      ['made_read_only', 'n', 'major'],
+    ]);
+    assert.deepEqual(changesOf({ fields: [['n', f.integer(), { readOnly: true }]] }, { fields: [['n', f.integer()]] }), [
+      ['made_writable', 'n', 'minor'],
+    ]);
   });
 
   test('remotable methods added are minor, removed are major', () => {
@@ -81,15 +110,49 @@ describe('schema diffs', () => {
   test('appending a relationship for a new version is no change; rewriting a released one is major', () => {
     const fields: FieldList = [['a', f.listOfObjects('Attachment')]];
     const v10: Spec = { fields, version: '1.0', history: [{ version: '1.0', note: 'i', children: { a: '1.0' } }] };
-    const v11: Spec = { fields, version: '1.1', history: [{ version: '1.0', note: 'i', children: { a: '1.0' } }, { version: '1.1', note: 'n', children: { a: '1.0' } }] };
+    const v11: Spec = {
+      fields,
+      version: '1.1',
+      history: [
+        { version: '1.0', note: 'i', children: { a: '1.0' } },
+        { version: '1.1', note: 'n', children: { a: '1.0' } },
+      ],
+    };
     assert.deepEqual(changesOf(v10, v11), []);
-    const rewritten: Spec = { fields, version: '1.1', history: [{ version: '1.0', note: 'i' }, { version: '1.1', note: 'n', children: { a: '1.0' } }] };
+    const rewritten: Spec = {
+      fields,
+      version: '1.1',
+      history: [
+        { version: '1.0', note: 'i' },
+        { version: '1.1', note: 'n', children: { a: '1.0' } },
+      ],
+    };
     assert.deepEqual(changesOf(v10, rewritten), [['relationships_changed', 'a', 'major']]);
   });
 
   test('the required bump is the largest of the changes', () => {
-    const changes = diffDescriptions(describe_({ fields: [['a', f.string()], ['b', f.string()]] }), describe_({ fields: [['a', f.string(), { nullable: true }], ['c', f.string()]] }));
-    assert.deepEqual(changes.map((c) => [c.kind, c.field]), [['made_nullable', 'a'], ['field_removed', 'b'], ['field_added', 'c']]);
+    const changes = diffDescriptions(
+      describe_({
+        fields: [
+          ['a', f.string()],
+          ['b', f.string()],
+        ],
+      }),
+      describe_({
+        fields: [
+          ['a', f.string(), { nullable: true }],
+          ['c', f.string()],
+        ],
+      }),
+    );
+    assert.deepEqual(
+      changes.map((c) => [c.kind, c.field]),
+      [
+        ['made_nullable', 'a'],
+        ['field_removed', 'b'],
+        ['field_added', 'c'],
+      ],
+    );
     assert.equal(requiredBump(changes), 'major');
     assert.equal(requiredBump(changes.filter((c) => c.bump === 'minor')), 'minor');
     assert.equal(requiredBump([]), undefined);

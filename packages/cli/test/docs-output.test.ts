@@ -50,7 +50,10 @@ let fleet: Fleet;
 before(async () => {
   p = await upgradeProject();
   await p.write('releases.mjs', RELEASES);
-  await p.write('versioned.config.json', JSON.stringify({ upgrade: { database: 'sqlite:services.db', releases: 'releases.mjs', liftPolicy: { volume: 'finalize' } } }));
+  await p.write(
+    'versioned.config.json',
+    JSON.stringify({ upgrade: { database: 'sqlite:services.db', releases: 'releases.mjs', liftPolicy: { volume: 'finalize' } } }),
+  );
   fleet = await Fleet.open(`sqlite:${p.path('services.db')}`);
 });
 after(async () => {
@@ -63,7 +66,10 @@ async function enter(state: string): Promise<void> {
   assert.ok(hosts, `docs/rolling-upgrades.md: unknown fleet "${state}" (known: ${Object.keys(FLEETS).join(', ')})`);
   for (const row of await fleet.store.rows('volume')) if (!(row.host in hosts)) await fleet.store.forget('volume', row.host);
   for (const [host, [release, age]] of Object.entries(hosts)) {
-    await fleet.store.register({ binary: 'volume', host, release, rpcVersions: { volume: RPC[release] as string }, objects: release }, Date.now() - age);
+    await fleet.store.register(
+      { binary: 'volume', host, release, rpcVersions: { volume: RPC[release] as string }, objects: release },
+      Date.now() - age,
+    );
   }
 }
 
@@ -85,7 +91,11 @@ test('the CLI output shown in docs/rolling-upgrades.md is what the CLI prints, i
   }
   if (process.env.WRITE_DOCS_OUTPUT) {
     let i = 0;
-    page = page.replace(pattern, (_m, indent: string, state: string, exit: string) => `${indent}<!-- cli-output: ${state}, exit ${exit} -->\n${indent}\`\`\`text\n${written[i++]}\n${indent}\`\`\``);
+    page = page.replace(
+      pattern,
+      (_m, indent: string, state: string, exit: string) =>
+        `${indent}<!-- cli-output: ${state}, exit ${exit} -->\n${indent}\`\`\`text\n${written[i++]}\n${indent}\`\`\``,
+    );
     writeFileSync(PAGE, page);
   }
 });

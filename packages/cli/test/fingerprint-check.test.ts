@@ -168,7 +168,10 @@ describe('versioned fingerprint update', () => {
       await q.writeObjects([ATTACHMENT_1_0, VOLUME_1_2, { name: 'Backup', version: '2.0', fields: { id: 'f.uuid()' } }]);
       const check = await q.run('fingerprint', 'check');
       assert.equal(check.code, 1);
-      assert.match(check.stdout, /removal check: Snapshot 1\.0 is in the lock file but no loaded module registers it: services still running a release that sends Snapshot/);
+      assert.match(
+        check.stdout,
+        /removal check: Snapshot 1\.0 is in the lock file but no loaded module registers it: services still running a release that sends Snapshot/,
+      );
       assert.match(check.stdout, /If it was renamed \(to Backup\?\), the wire name changed too/);
       const refused = await q.run('fingerprint', 'update');
       assert.equal(refused.code, 1, refused.stdout);

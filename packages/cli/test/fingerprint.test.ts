@@ -101,7 +101,12 @@ describe('canonical descriptions', () => {
       namespace: 'versionedobjects',
       serialNamespace: 'versioned_object',
       fields: [
-        { name: 'attachments', type: { type: 'List', element: { type: 'Object', target: 'Attachment', subclasses: false } }, nullable: true, readOnly: false },
+        {
+          name: 'attachments',
+          type: { type: 'List', element: { type: 'Object', target: 'Attachment', subclasses: false } },
+          nullable: true,
+          readOnly: false,
+        },
         { name: 'size', type: { type: 'NonNegativeInteger' }, nullable: false, readOnly: true, default: { value: 1 } },
       ],
       remotable: [],
@@ -124,6 +129,9 @@ describe('canonical descriptions', () => {
     const { meta, registry } = defineClass('Volume', '1.0', BASE);
     const description = describeObject(meta, registry);
     const reordered = JSON.parse(JSON.stringify(description, Object.keys(description).reverse()));
-    assert.equal(hashDescription({ ...reordered, fields: description.fields, children: description.children, remotable: [], relationships: [] }), hashDescription(description));
+    assert.equal(
+      hashDescription({ ...reordered, fields: description.fields, children: description.children, remotable: [], relationships: [] }),
+      hashDescription(description),
+    );
   });
 });

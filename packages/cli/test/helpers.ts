@@ -52,7 +52,9 @@ export function objectModule(classes: readonly ClassSpec[], options: { exportReg
     }
     const registry = options.exportRegistry ? ', registry' : '';
     const history = cls.history ? `, history: ${cls.history}` : '';
-    lines.push(`versionedObject({ name: ${JSON.stringify(cls.name)}, version: ${JSON.stringify(cls.version)}${history}${registry} })(${cls.name});`);
+    lines.push(
+      `versionedObject({ name: ${JSON.stringify(cls.name)}, version: ${JSON.stringify(cls.version)}${history}${registry} })(${cls.name});`,
+    );
   }
   if (options.extra) lines.push(options.extra);
   return `${lines.join('\n')}\n`;

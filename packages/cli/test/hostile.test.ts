@@ -26,7 +26,12 @@ interface Counts {
   exits?: Record<number, number>;
 }
 
-function capture(): { io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean }; cwd: string }; out: () => string; err: () => string; cwd: (dir: string) => void } {
+function capture(): {
+  io: { stdout: { write(t: string): boolean }; stderr: { write(t: string): boolean }; cwd: string };
+  out: () => string;
+  err: () => string;
+  cwd: (dir: string) => void;
+} {
   let out = '';
   let err = '';
   const io = { stdout: { write: (t: string) => ((out += t), true) }, stderr: { write: (t: string) => ((err += t), true) }, cwd: '' };
@@ -39,8 +44,14 @@ const KINDS: readonly [string, (lock: any) => unknown][] = [
   ['a field without a type', (l) => delete l.objects.Volume.description.fields[0].type],
   ['a field type without its name', (l) => (l.objects.Volume.description.fields[0].type = {})],
   ['a field type that is a string', (l) => (l.objects.Volume.description.fields[0].type = 'String')],
-  ['a list without an element', (l) => (l.objects.Volume.description.fields.find((f: any) => f.name === 'attachments').type = { type: 'List' })],
-  ['an object type without a target', (l) => (l.objects.Volume.description.fields.find((f: any) => f.name === 'attachments').type.element = { type: 'Object' })],
+  [
+    'a list without an element',
+    (l) => (l.objects.Volume.description.fields.find((f: any) => f.name === 'attachments').type = { type: 'List' }),
+  ],
+  [
+    'an object type without a target',
+    (l) => (l.objects.Volume.description.fields.find((f: any) => f.name === 'attachments').type.element = { type: 'Object' }),
+  ],
   ['an enum without values', (l) => (l.objects.Volume.description.fields.find((f: any) => f.name === 'kind').type = { type: 'Enum' })],
   ['enum values that are numbers', (l) => (l.objects.Volume.description.fields.find((f: any) => f.name === 'kind').type.values = [1, 2])],
   ['relationships: 5', (l) => (l.objects.Volume.description.relationships = 5)],
@@ -53,7 +64,10 @@ const KINDS: readonly [string, (lock: any) => unknown][] = [
   ['a locked version 1.2 (a number)', (l) => (l.objects.Volume.version = 1.2)],
   ['a fingerprint without a hash', (l) => (l.objects.Volume.fingerprint = '1.2')],
   ['a fingerprint of another version', (l) => (l.objects.Volume.fingerprint = l.objects.Volume.fingerprint.replace(/^1\.2/, '1.3'))],
-  ['a description edited by hand', (l) => (l.objects.Volume.description.fields[0].nullable = !l.objects.Volume.description.fields[0].nullable)],
+  [
+    'a description edited by hand',
+    (l) => (l.objects.Volume.description.fields[0].nullable = !l.objects.Volume.description.fields[0].nullable),
+  ],
   ['a description named for another class', (l) => (l.objects.Volume.description.name = 'Attachment')],
   ['nullable: "yes"', (l) => (l.objects.Volume.description.fields[0].nullable = 'yes')],
   ['readOnly missing', (l) => delete l.objects.Volume.description.fields[0].readOnly],
@@ -114,11 +128,13 @@ describe('hostile input to the CLI', () => {
     c.inputs++;
     c.exits = { ...c.exits, [code]: (c.exits?.[code] ?? 0) + 1 };
     const text = cap.out() + cap.err();
-    const note = (what: string): void => void (failures.length < 5 && failures.push(`${what}: versioned ${argv.join(' ').slice(0, 200)} -> ${code}: ${text.slice(0, 400)}`));
+    const note = (what: string): void =>
+      void (failures.length < 5 && failures.push(`${what}: versioned ${argv.join(' ').slice(0, 200)} -> ${code}: ${text.slice(0, 400)}`));
     if (STACK.test(text)) c.stackTraces++, note('stack');
     if (/internal error|unexpected error/.test(text)) c.untyped++, note('untyped');
     if (![0, 1, 2].includes(code)) c.badExitCodes++, note('exit code');
-    if (expect.lockError && (code !== 2 || !/versioned: the lock file [^ ]*lock\.json is not valid: /.test(cap.err()))) c.unnamedLockErrors++, note('lock error');
+    if (expect.lockError && (code !== 2 || !/versioned: the lock file [^ ]*lock\.json is not valid: /.test(cap.err())))
+      c.unnamedLockErrors++, note('lock error');
     if (argv.includes('--json')) {
       try {
         const answer = JSON.parse(cap.out());
@@ -138,7 +154,8 @@ describe('hostile input to the CLI', () => {
       const replaced = damage(lock);
       const text = kind.includes('at the top') || kind === 'a JSON array' || kind === 'null' ? lockText(replaced) : lockText(lock);
       await writeFile(p.path('damaged-lock.json'), text);
-      for (const json of [[], ['--json']]) await judge(c, ['fingerprint', 'check', '--lock-file', 'damaged-lock.json', ...json], failures, { lockError: true });
+      for (const json of [[], ['--json']])
+        await judge(c, ['fingerprint', 'check', '--lock-file', 'damaged-lock.json', ...json], failures, { lockError: true });
     }
     assert.deepEqual(failures, []);
     assert.deepEqual({ ...c, inputs: 0, exits: undefined }, { ...counts(), inputs: 0, exits: undefined });
@@ -151,7 +168,10 @@ describe('hostile input to the CLI', () => {
       ['default: 5', /objects\.Volume\.description\.fields\[0\]\(attachments\)\.default: /],
       ['a locked version "garbage"', /objects\.Volume\.version: "garbage" is not of the expected form \(a version "X\.Y" or "X\.Y\.Z"\)/],
       ['nesting 100,000 deep', /nested deeper than 200 levels/],
-      ['a description edited by hand', /objects\.Volume\.description: does not hash to the recorded fingerprint: the entry was edited by hand/],
+      [
+        'a description edited by hand',
+        /objects\.Volume\.description: does not hash to the recorded fingerprint: the entry was edited by hand/,
+      ],
     ];
     for (const [kind, message] of cases) {
       const lock = JSON.parse(valid);
@@ -172,12 +192,30 @@ describe('hostile input to the CLI', () => {
     const runs = Number(process.env.HOSTILE_RUNS ?? 600);
     console.log(`hostile lock files: seed ${seed}, ${runs} runs (HOSTILE_SEED=${seed} to repeat)`);
     const junk = fc.oneof(
-      fc.constantFrom<Json>(null, 5, -1, 1.5, '', 'garbage', '1.x', '1.2', true, [], {}, [null], { type: 'List' }, { value: 1 }, { factory: true }, '__proto__'),
+      fc.constantFrom<Json>(
+        null,
+        5,
+        -1,
+        1.5,
+        '',
+        'garbage',
+        '1.x',
+        '1.2',
+        true,
+        [],
+        {},
+        [null],
+        { type: 'List' },
+        { value: 1 },
+        { factory: true },
+        '__proto__',
+      ),
       fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
     );
     const paths = (node: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] => {
       out.push(prefix);
-      if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) paths(v, [...prefix, Array.isArray(node) ? Number(k) : k], out);
+      if (node && typeof node === 'object')
+        for (const [k, v] of Object.entries(node)) paths(v, [...prefix, Array.isArray(node) ? Number(k) : k], out);
       return out;
     };
     const base = JSON.parse(valid) as Json;
@@ -216,8 +254,42 @@ describe('hostile input to the CLI', () => {
     const seed = Number(process.env.HOSTILE_SEED ?? Date.now() % 1_000_000);
     const runs = Number(process.env.HOSTILE_RUNS ?? 600) / 2;
     const token = fc.oneof(
-      fc.constantFrom('fingerprint', 'check', 'update', 'show', 'verify', '--json', '--help', '-h', '--version', '--force', '--module', '--lock-file', '--config', '--against'),
-      fc.constantFrom('objects.mjs', 'missing.mjs', 'nope/x.json', 'object-hashes.json', 'package.json', '.', '/', '--', '-', '-x', '--module=', '--json=1', '--bogus', 'HEAD', 'x:y', '--against=-x', '\u0000', 'a'.repeat(300)),
+      fc.constantFrom(
+        'fingerprint',
+        'check',
+        'update',
+        'show',
+        'verify',
+        '--json',
+        '--help',
+        '-h',
+        '--version',
+        '--force',
+        '--module',
+        '--lock-file',
+        '--config',
+        '--against',
+      ),
+      fc.constantFrom(
+        'objects.mjs',
+        'missing.mjs',
+        'nope/x.json',
+        'object-hashes.json',
+        'package.json',
+        '.',
+        '/',
+        '--',
+        '-',
+        '-x',
+        '--module=',
+        '--json=1',
+        '--bogus',
+        'HEAD',
+        'x:y',
+        '--against=-x',
+        '\u0000',
+        'a'.repeat(300),
+      ),
       fc.string({ maxLength: 8 }),
     );
     await fc.assert(
@@ -243,7 +315,7 @@ describe('hostile input to the CLI', () => {
     assert.doesNotMatch(deepLock.stderr, STACK);
     await p.write('stuck.mjs', `import '@versioned/objects';\nawait new Promise(() => {});\n`);
     const stuck = await runCli(['fingerprint', 'check', '--module', 'stuck.mjs', '--json'], p.dir);
-    assert.equal(stuck.code, 2, 'not Node\'s exit 13');
+    assert.equal(stuck.code, 2, "not Node's exit 13");
     assert.equal(JSON.parse(stuck.stdout).error.code, 'module_load');
     assert.match(stuck.stderr, /^versioned: cannot load object module stuck\.mjs: its top-level await never settles/);
   });

@@ -14,7 +14,15 @@ function domain(): ObjectRegistry {
   field(f.ipAddress(), { nullable: true })(Port.prototype as never, 'address');
   field(f.ipv4Network())(Port.prototype as never, 'network');
   field(f.pciAddress(), { nullable: true })(Port.prototype as never, 'pci');
-  versionedObject({ name: 'Port', version: '1.1', registry, history: [{ version: '1.0', note: 'i' }, { version: '1.1', added: ['pci'], note: 'pci' }] })(Port);
+  versionedObject({
+    name: 'Port',
+    version: '1.1',
+    registry,
+    history: [
+      { version: '1.0', note: 'i' },
+      { version: '1.1', added: ['pci'], note: 'pci' },
+    ],
+  })(Port);
   class Server extends VersionedObject {}
   const fields: [string, Parameters<typeof field>[0], object?][] = [
     ['id', f.uuid()],
@@ -86,7 +94,11 @@ describe('the interpreting JSON Schema validator of the compatibility check', ()
         mutate(copy, copy['versioned_object.data']);
         const ours = validateAgainst(schema, copy).length === 0;
         const theirs = ajv.validate(copy, { name, version }).valid;
-        assert.equal(ours, theirs, `${name} ${version} with ${what}: ours says ${ours ? 'valid' : 'invalid'}, ajv says ${theirs ? 'valid' : 'invalid'}`);
+        assert.equal(
+          ours,
+          theirs,
+          `${name} ${version} with ${what}: ours says ${ours ? 'valid' : 'invalid'}, ajv says ${theirs ? 'valid' : 'invalid'}`,
+        );
         compared++;
         verdicts[ours ? 'valid' : 'invalid']++;
       }
@@ -97,10 +109,17 @@ describe('the interpreting JSON Schema validator of the compatibility check', ()
   });
 
   test('names the innermost bad spot, and an extra key as not part of the version', () => {
-    const schema = { type: 'object', additionalProperties: false, properties: { list: { type: 'array', items: { type: 'string', format: 'uuid' } } } };
-    assert.deepEqual(validateAgainst(schema, { list: ['0b8a1d6e-3c55-4c1e-9a47-5f0f6c1e2a01', 'nope'], extra: 1 }).map((i) => [i.path, i.message]), [
-      [['list', 1], 'String does not match format "uuid".'],
-      [['extra'], 'is not part of this version'],
-    ]);
+    const schema = {
+      type: 'object',
+      additionalProperties: false,
+      properties: { list: { type: 'array', items: { type: 'string', format: 'uuid' } } },
+    };
+    assert.deepEqual(
+      validateAgainst(schema, { list: ['0b8a1d6e-3c55-4c1e-9a47-5f0f6c1e2a01', 'nope'], extra: 1 }).map((i) => [i.path, i.message]),
+      [
+        [['list', 1], 'String does not match format "uuid".'],
+        [['extra'], 'is not part of this version'],
+      ],
+    );
   });
 });

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ObjectRegistry, VersionedObject, f, field, remotable, versionedObject, type FieldType, type HistoryEntry } from '@versioned/objects';
+import {
+  ObjectRegistry,
+  VersionedObject,
+  f,
+  field,
+  remotable,
+  versionedObject,
+  type FieldType,
+  type HistoryEntry,
+} from '@versioned/objects';
 import { fingerprintRegistry } from '../src/fingerprint.js';
 
 /**
@@ -28,9 +37,15 @@ function fingerprint(shape: Shape): string {
   const registry = new ObjectRegistry();
   for (const name of ['A', 'B']) {
     const child = class extends VersionedObject {};
-    field(f.string())(child.prototype as never, "id");
+    field(f.string())(child.prototype as never, 'id');
     const version = name === 'A' ? (shape.childVersion ?? '1.0') : '1.0';
-    const history = version === '1.0' ? undefined : [{ version: '1.0', note: 'i' }, { version, note: 'n' }];
+    const history =
+      version === '1.0'
+        ? undefined
+        : [
+            { version: '1.0', note: 'i' },
+            { version, note: 'n' },
+          ];
     versionedObject({ name, version, registry, ...(history ? { history } : {}) })(child);
   }
   const Thing = class extends VersionedObject {};
@@ -40,7 +55,13 @@ function fingerprint(shape: Shape): string {
     Object.defineProperty(Thing.prototype, 'save', { value: save, configurable: true, writable: true });
     remotable()(Thing.prototype, 'save', Object.getOwnPropertyDescriptor(Thing.prototype, 'save') as PropertyDescriptor);
   }
-  versionedObject({ name: 'Thing', version: '1.0', registry, ...(shape.namespace ? { namespace: shape.namespace } : {}), ...(shape.history ? { history: shape.history } : {}) })(Thing);
+  versionedObject({
+    name: 'Thing',
+    version: '1.0',
+    registry,
+    ...(shape.namespace ? { namespace: shape.namespace } : {}),
+    ...(shape.history ? { history: shape.history } : {}),
+  })(Thing);
   return fingerprintRegistry(registry).get('Thing')?.fingerprint as string;
 }
 
@@ -53,7 +74,10 @@ const CASES: Record<string, [Shape, Shape]> = {
   'default added': [{ fields: name }, { fields: { name: [f.string(), { default: 'x' }] } }],
   'default changed': [{ fields: { name: [f.string(), { default: 'x' }] } }, { fields: { name: [f.string(), { default: 'y' }] } }],
   'enum value added': [{ fields: { kind: [f.enum(['a', 'b'])] } }, { fields: { kind: [f.enum(['a', 'b', 'c'])] } }],
-  'state transitions changed': [{ fields: { state: [f.stateMachine({ a: ['b'], b: [] })] } }, { fields: { state: [f.stateMachine({ a: ['b'], b: ['a'] })] } }],
+  'state transitions changed': [
+    { fields: { state: [f.stateMachine({ a: ['b'], b: [] })] } },
+    { fields: { state: [f.stateMachine({ a: ['b'], b: ['a'] })] } },
+  ],
   'list element type changed': [{ fields: { tags: [f.list(f.string())] } }, { fields: { tags: [f.list(f.integer())] } }],
   'dict value type changed': [{ fields: { meta: [f.dict(f.string())] } }, { fields: { meta: [f.dict(f.integer())] } }],
   'object target changed': [{ fields: { child: [f.object('A')] } }, { fields: { child: [f.object('B')] } }],
@@ -67,16 +91,24 @@ const CASES: Record<string, [Shape, Shape]> = {
     { fields: { child: [f.object('A')] }, history: [{ version: '1.0', note: 'i', children: { child: '1.1' } }] },
   ],
   // oslo hashes a list's child_versions; here every object field records its child's current version.
-  'list child_versions changed': [{ fields: { objects: [f.listOfObjects('A')] } }, { fields: { objects: [f.listOfObjects('A')] }, childVersion: '1.1' }],
+  'list child_versions changed': [
+    { fields: { objects: [f.listOfObjects('A')] } },
+    { fields: { objects: [f.listOfObjects('A')] }, childVersion: '1.1' },
+  ],
   'remotable method added': [{ fields: name }, { fields: name, remotable: 0 }],
-  'remotable signature changed': [{ fields: name, remotable: 0 }, { fields: name, remotable: 1 }],
+  'remotable signature changed': [
+    { fields: name, remotable: 0 },
+    { fields: name, remotable: 1 },
+  ],
   'field declaration order changed': [{ fields: { a: [f.string()], b: [f.integer()] } }, { fields: { b: [f.integer()], a: [f.string()] } }],
 };
 
 test('docs/fingerprint.md says what oslo 3.0.1 get_hashes() and the versioned fingerprint notice, as measured', () => {
   const oslo = JSON.parse(execFileSync('/usr/bin/python3', [SCRIPT], { encoding: 'utf8' })) as Record<string, boolean>;
   assert.deepEqual(Object.keys(oslo), Object.keys(CASES), 'the same cases on both sides');
-  const ours = Object.fromEntries(Object.entries(CASES).map(([label, [before, after]]) => [label, fingerprint(before) !== fingerprint(after)]));
+  const ours = Object.fromEntries(
+    Object.entries(CASES).map(([label, [before, after]]) => [label, fingerprint(before) !== fingerprint(after)]),
+  );
   // The measured facts the docs rely on: oslo misses these; the fingerprint here notices every schema change.
   assert.equal(oslo['default changed'], true);
   assert.equal(oslo['enum value added'], true);
@@ -89,10 +121,15 @@ test('docs/fingerprint.md says what oslo 3.0.1 get_hashes() and the versioned fi
   const rows = table.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| change') && !l.startsWith('| ---'));
   const documented = Object.fromEntries(
     rows.map((row) => {
-      const [label, osloCell, oursCell] = row.split('|').slice(1, 4).map((c) => c.trim());
+      const [label, osloCell, oursCell] = row
+        .split('|')
+        .slice(1, 4)
+        .map((c) => c.trim());
       return [label?.replace(/ \(.*\)$/, '') ?? '', { oslo: /^yes/.test(osloCell ?? ''), ours: /^yes/.test(oursCell ?? '') }];
     }),
   );
-  const measured = Object.fromEntries(Object.keys(CASES).map((label) => [label.replace(/ \(.*\)$/, ''), { oslo: oslo[label], ours: ours[label] }]));
+  const measured = Object.fromEntries(
+    Object.keys(CASES).map((label) => [label.replace(/ \(.*\)$/, ''), { oslo: oslo[label], ours: ours[label] }]),
+  );
   assert.deepEqual(documented, measured);
 });

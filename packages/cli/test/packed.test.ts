@@ -16,14 +16,20 @@ import { applyEdit, applyPlan, domain, initialManifests, manifestSource, toSpecs
  */
 
 const PACKAGES = fileURLToPath(new URL('../../../', import.meta.url));
-const versionOf = (pkg: string): string => (JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as { version: string }).version;
+const versionOf = (pkg: string): string =>
+  (JSON.parse(readFileSync(join(PACKAGES, pkg, 'package.json'), 'utf8')) as { version: string }).version;
 
 function exec(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') reject(Object.assign(err, { stdout, stderr }));
-      else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      cmd,
+      args,
+      { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') reject(Object.assign(err, { stdout, stderr }));
+        else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -52,13 +58,21 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
       assert.equal(packed.code, 0, packed.stderr);
     }
     app = join(root, 'app');
-    await write(app, 'package.json', JSON.stringify({
-      name: 'app',
-      private: true,
-      type: 'module',
-      dependencies: Object.fromEntries(['cli', 'objects'].map((pkg) => [`@versioned/${pkg}`, `file:${join(packs, `versioned-${pkg}-${versionOf(pkg)}.tgz`)}`])),
-    }));
-    const installed = await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app, { npm_config_cache: join(root, 'npm-cache') });
+    await write(
+      app,
+      'package.json',
+      JSON.stringify({
+        name: 'app',
+        private: true,
+        type: 'module',
+        dependencies: Object.fromEntries(
+          ['cli', 'objects'].map((pkg) => [`@versioned/${pkg}`, `file:${join(packs, `versioned-${pkg}-${versionOf(pkg)}.tgz`)}`]),
+        ),
+      }),
+    );
+    const installed = await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], app, {
+      npm_config_cache: join(root, 'npm-cache'),
+    });
     assert.equal(installed.code, 0, installed.stdout + installed.stderr);
     bin = join(app, 'node_modules', '@versioned', 'cli', 'bin', 'versioned.js');
   });
@@ -73,8 +87,14 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
     assert.equal(manifest.peerDependenciesMeta['@versioned/migrations'].optional, true);
     const migrations = await versioned(app, 'migrations', 'check', '--help');
     assert.equal(migrations.code, 2);
-    assert.match(migrations.stderr, /^versioned: `versioned migrations` needs the @versioned\/migrations package: npm install -D @versioned\/migrations/);
-    const resolved = execFileSync(process.execPath, ['-e', "console.log(require.resolve('@versioned/objects'))"], { cwd: app, encoding: 'utf8' });
+    assert.match(
+      migrations.stderr,
+      /^versioned: `versioned migrations` needs the @versioned\/migrations package: npm install -D @versioned\/migrations/,
+    );
+    const resolved = execFileSync(process.execPath, ['-e', "console.log(require.resolve('@versioned/objects'))"], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     assert.ok(resolved.startsWith(join(app, 'node_modules')), resolved);
     const help = await versioned(app, 'fingerprint', 'update', '--help');
     assert.equal(help.code, 0);
@@ -85,16 +105,26 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
   });
 
   test('without @versioned/upgrade (an optional peer), the operator commands are exit 2 saying what to install', async () => {
-    for (const args of [['services', 'list', '--database', 'sqlite:services.db'], ['upgrade', 'status', '--json', '--database', 'sqlite:services.db']]) {
+    for (const args of [
+      ['services', 'list', '--database', 'sqlite:services.db'],
+      ['upgrade', 'status', '--json', '--database', 'sqlite:services.db'],
+    ]) {
       const { code, stdout, stderr } = await versioned(app, ...args);
       assert.equal(code, 2, stdout + stderr);
-      assert.match(stdout + stderr, /the services and upgrade commands need @versioned\/upgrade, the package your services use: install it next to @versioned\/cli \(npm install @versioned\/upgrade\)/);
+      assert.match(
+        stdout + stderr,
+        /the services and upgrade commands need @versioned\/upgrade, the package your services use: install it next to @versioned\/cli \(npm install @versioned\/upgrade\)/,
+      );
     }
   });
 
   test('1. no objects is exit 2 saying what to export; a damaged lock file is exit 2 naming file, object and key; --json always', async () => {
     const dir = await projectDir('hidden');
-    await write(dir, 'dist/objects.js', objectModule([ATTACHMENT_1_0], { exportRegistry: true }).replace('export const registry', 'const registry'));
+    await write(
+      dir,
+      'dist/objects.js',
+      objectModule([ATTACHMENT_1_0], { exportRegistry: true }).replace('export const registry', 'const registry'),
+    );
     const hidden = await versioned(dir, 'fingerprint', 'check');
     assert.equal(hidden.code, 2);
     assert.match(hidden.stderr, /no versioned objects found in dist\/objects\.js/);
@@ -118,7 +148,8 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
       const dir = await projectDir(`cascade-${style}`);
       const models = domain(style);
       const manifests = style === 'manifest' ? initialManifests(models) : [];
-      const save = (): Promise<void> => write(dir, 'dist/objects.js', objectModule(toSpecs(models), style === 'manifest' ? { extra: manifestSource(manifests) } : {}));
+      const save = (): Promise<void> =>
+        write(dir, 'dist/objects.js', objectModule(toSpecs(models), style === 'manifest' ? { extra: manifestSource(manifests) } : {}));
       await save();
       assert.equal((await versioned(dir, 'fingerprint', 'update')).code, 0);
       applyEdit(models.find((m) => m.name === 'Port') as (typeof models)[number], { kind: 'add', field: 'mtu' });
@@ -147,7 +178,8 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
     };
     await write(dir, 'dist/objects.js', objectModule([ATTACHMENT_1_0, volume]));
     assert.equal((await versioned(dir, 'fingerprint', 'update')).code, 0);
-    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: dir, encoding: 'utf8' });
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: dir, encoding: 'utf8' });
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-qm', 'r1');
@@ -156,9 +188,17 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
     const removed = await versioned(dir, 'fingerprint', 'check', '--against', 'r1');
     assert.equal(removed.code, 1);
     assert.match(removed.stdout, /removal check: Attachment 1\.0 is in the lock file but no loaded module registers it/);
-    await write(dir, 'package.json', JSON.stringify({ type: 'module', versioned: { modules: ['dist/objects.js'], removedClasses: { Attachment: '2026.1' } } }));
+    await write(
+      dir,
+      'package.json',
+      JSON.stringify({ type: 'module', versioned: { modules: ['dist/objects.js'], removedClasses: { Attachment: '2026.1' } } }),
+    );
     assert.equal((await versioned(dir, 'fingerprint', 'check', '--against', 'r1')).code, 0);
-    await write(dir, 'dist/objects.js', objectModule([{ ...volume, history: `[{ version: '1.0', note: 'Initial' }, { version: '1.1', note: 'Size' }]` }]));
+    await write(
+      dir,
+      'dist/objects.js',
+      objectModule([{ ...volume, history: `[{ version: '1.0', note: 'Initial' }, { version: '1.1', note: 'Size' }]` }]),
+    );
     const rewritten = await versioned(dir, 'fingerprint', 'check', '--against', 'r1');
     assert.equal(rewritten.code, 1);
     assert.match(rewritten.stdout, /the released history entry 1\.1 was rewritten/);
@@ -166,7 +206,11 @@ describe('a packed install outside the workspace', { timeout: 300_000 }, () => {
 
   test('a version without its history entry is exit 1; a module stuck in top-level await is exit 2', async () => {
     const dir = await projectDir('declaration');
-    await write(dir, 'dist/objects.js', objectModule([{ ...ATTACHMENT_1_0, version: '1.1', history: `[{ version: '1.0', note: 'Initial' }]` }]));
+    await write(
+      dir,
+      'dist/objects.js',
+      objectModule([{ ...ATTACHMENT_1_0, version: '1.1', history: `[{ version: '1.0', note: 'Initial' }]` }]),
+    );
     const bad = await versioned(dir, 'fingerprint', 'check');
     assert.equal(bad.code, 1);
     assert.match(bad.stdout, /declaration check: Attachment history: the newest entry is 1\.0, but the class version is 1\.1/);

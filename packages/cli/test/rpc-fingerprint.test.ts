@@ -43,7 +43,11 @@ describe('versioned fingerprint check on RPC APIs', () => {
     const p = await project();
     const lock = JSON.parse(await readFile(p.path('object-hashes.json'), 'utf8'));
     assert.equal(lock.format, 2);
-    assert.deepEqual(lock.rpcApis.volume.majors[0].methods.create_volume.args.zone, { since: '1.1', type: { type: 'String' }, required: false });
+    assert.deepEqual(lock.rpcApis.volume.majors[0].methods.create_volume.args.zone, {
+      since: '1.1',
+      type: { type: 'String' },
+      required: false,
+    });
     const result = await p.run('fingerprint', 'check');
     assert.equal(result.code, 0, result.stdout);
     assert.match(result.stdout, /ok {3}RPC API volume 1\.1/);
@@ -56,10 +60,16 @@ describe('versioned fingerprint check on RPC APIs', () => {
     const result = await p.run('fingerprint', 'check');
     assert.equal(result.code, 1);
     assert.match(result.stdout, /FAIL RPC API volume 1\.1: the API changed/);
-    assert.match(result.stdout, /FAIL argument create_volume\.size was removed \(or renamed\) in 1\.x breaks callers of 1\.1: it needs a new major \(2\.0/);
+    assert.match(
+      result.stdout,
+      /FAIL argument create_volume\.size was removed \(or renamed\) in 1\.x breaks callers of 1\.1: it needs a new major \(2\.0/,
+    );
     const json = JSON.parse((await p.run('fingerprint', 'check', '--json')).stdout);
     const change = json.rpcApis[0].changes[0];
-    assert.deepEqual([json.ok, json.rpcApis[0].ok, change.kind, change.method, change.argument, change.bump, change.suggested], [false, false, 'argument_removed', 'create_volume', 'size', 'major', '2.0']);
+    assert.deepEqual(
+      [json.ok, json.rpcApis[0].ok, change.kind, change.method, change.argument, change.bump, change.suggested],
+      [false, false, 'argument_removed', 'create_volume', 'size', 'major', '2.0'],
+    );
     const update = await p.run('fingerprint', 'update');
     assert.equal(update.code, 1);
     assert.match(update.stdout, /RPC API volume: argument create_volume\.size was removed/);
@@ -67,7 +77,10 @@ describe('versioned fingerprint check on RPC APIs', () => {
 
   test('a renamed method or a changed argument type without a new major fails', async () => {
     const p = await project();
-    await p.write('api.mjs', apiModule(`[${V1_0.replace('get_volume', 'fetch_volume').replace('size: f.integer()', 'size: f.string()')}, ${V1_1}]`));
+    await p.write(
+      'api.mjs',
+      apiModule(`[${V1_0.replace('get_volume', 'fetch_volume').replace('size: f.integer()', 'size: f.string()')}, ${V1_1}]`),
+    );
     const json = JSON.parse((await p.run('fingerprint', 'check', '--json')).stdout);
     const kinds = json.rpcApis[0].changes.map((c: { kind: string; ok: boolean }) => `${c.kind}:${c.ok}`).sort();
     assert.deepEqual(kinds, ['argument_retyped:false', 'method_added:false', 'method_removed:false']);
@@ -75,12 +88,25 @@ describe('versioned fingerprint check on RPC APIs', () => {
 
   test('an addition without a minor bump fails and says which version to declare it in; with the bump, update locks it', async () => {
     const p = await project();
-    await p.write('api.mjs', apiModule(`[${V1_0}, ${V1_1.replace("default: 'nova' } }", "default: 'nova' }, bootable: { type: f.boolean(), default: false } }")}]`));
+    await p.write(
+      'api.mjs',
+      apiModule(
+        `[${V1_0}, ${V1_1.replace("default: 'nova' } }", "default: 'nova' }, bootable: { type: f.boolean(), default: false } }")}]`,
+      ),
+    );
     const result = await p.run('fingerprint', 'check');
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /FAIL argument create_volume\.bootable added \(\{"type":"Boolean"\}\) in 1\.1, a version already released \(locked 1\.1\): it needs a minor bump — declare it in a new 1\.2 entry/);
+    assert.match(
+      result.stdout,
+      /FAIL argument create_volume\.bootable added \(\{"type":"Boolean"\}\) in 1\.1, a version already released \(locked 1\.1\): it needs a minor bump — declare it in a new 1\.2 entry/,
+    );
     assert.equal((await p.run('fingerprint', 'update')).code, 1);
-    await p.write('api.mjs', apiModule(`[${V1_0}, ${V1_1}, { version: '1.2', release: 'N+1', note: 'create_volume takes bootable', args: { create_volume: { bootable: { type: f.boolean(), default: false } } } }]`));
+    await p.write(
+      'api.mjs',
+      apiModule(
+        `[${V1_0}, ${V1_1}, { version: '1.2', release: 'N+1', note: 'create_volume takes bootable', args: { create_volume: { bootable: { type: f.boolean(), default: false } } } }]`,
+      ),
+    );
     const stale = await p.run('fingerprint', 'check');
     assert.equal(stale.code, 1, 'the lock file is stale until updated');
     assert.match(stale.stdout, /argument create_volume\.bootable added \(\{"type":"Boolean"\}\) in 1\.2 \[minor\]/);
@@ -101,11 +127,15 @@ describe('versioned fingerprint check on RPC APIs', () => {
 
   test('--against <git ref>: a properly bumped addition passes, an unbumped one fails', async () => {
     const p = await project();
-    const git = (...args: string[]): string => execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: p.dir, encoding: 'utf8' });
+    const git = (...args: string[]): string =>
+      execFileSync('git', ['-c', 'user.name=ci', '-c', 'user.email=ci@example.org', ...args], { cwd: p.dir, encoding: 'utf8' });
     git('init', '-q', '-b', 'main');
     git('add', '.');
     git('commit', '-qm', 'release 1');
-    await p.write('api.mjs', apiModule(`[${V1_0}, ${V1_1}, { version: '1.2', release: 'N+2', note: 'adds stats', methods: { stats: { result: f.integer() } } }]`));
+    await p.write(
+      'api.mjs',
+      apiModule(`[${V1_0}, ${V1_1}, { version: '1.2', release: 'N+2', note: 'adds stats', methods: { stats: { result: f.integer() } } }]`),
+    );
     const bumped = await p.run('fingerprint', 'check', '--against', 'main');
     assert.equal(bumped.code, 0, bumped.stdout);
     assert.match(bumped.stdout, /ok {3}RPC API volume 1\.2 \(locked 1\.1\): the API changed/);
@@ -159,31 +189,53 @@ interface Model {
   newest: number;
 }
 
-const modelArb: fc.Arbitrary<Model> = fc
-  .array(fc.tuple(fc.boolean(), fc.nat(), fc.nat({ max: 3 })), { maxLength: 6 })
-  .map((steps) => {
-    const model: Model = { methods: [{ name: 'm0', since: 0, args: [{ name: 'a0', since: 0, type: 0 }] }], newest: steps.length };
-    steps.forEach(([method, pick, type], i) => {
-      if (method) model.methods.push({ name: `m${model.methods.length}`, since: i + 1, args: [{ name: 'x', since: i + 1, type }] });
-      else model.methods[pick % model.methods.length]?.args.push({ name: `b${i + 1}`, since: i + 1, type });
-    });
-    return model;
+const modelArb: fc.Arbitrary<Model> = fc.array(fc.tuple(fc.boolean(), fc.nat(), fc.nat({ max: 3 })), { maxLength: 6 }).map((steps) => {
+  const model: Model = { methods: [{ name: 'm0', since: 0, args: [{ name: 'a0', since: 0, type: 0 }] }], newest: steps.length };
+  steps.forEach(([method, pick, type], i) => {
+    if (method) model.methods.push({ name: `m${model.methods.length}`, since: i + 1, args: [{ name: 'x', since: i + 1, type }] });
+    else model.methods[pick % model.methods.length]?.args.push({ name: `b${i + 1}`, since: i + 1, type });
   });
+  return model;
+});
 
 function toApi(model: Model): RpcApiRecord {
   const history: VersionSpec[] = [];
   for (let minor = 0; minor <= model.newest; minor++) {
-    const decl = (a: { name: string; since: number; type: number }, optional: boolean) => [a.name, optional ? { type: (TYPES[a.type] as () => FieldType)(), optional: true } : (TYPES[a.type] as () => FieldType)()];
-    const methods = Object.fromEntries(model.methods.filter((m) => m.since === minor).map((m) => [m.name, { args: Object.fromEntries(m.args.filter((a) => a.since === minor).map((a) => decl(a, false))) }]));
-    const args = Object.fromEntries(model.methods.filter((m) => m.since < minor && m.args.some((a) => a.since === minor)).map((m) => [m.name, Object.fromEntries(m.args.filter((a) => a.since === minor).map((a) => decl(a, true)))]));
+    const decl = (a: { name: string; since: number; type: number }, optional: boolean) => [
+      a.name,
+      optional ? { type: (TYPES[a.type] as () => FieldType)(), optional: true } : (TYPES[a.type] as () => FieldType)(),
+    ];
+    const methods = Object.fromEntries(
+      model.methods
+        .filter((m) => m.since === minor)
+        .map((m) => [m.name, { args: Object.fromEntries(m.args.filter((a) => a.since === minor).map((a) => decl(a, false))) }]),
+    );
+    const args = Object.fromEntries(
+      model.methods
+        .filter((m) => m.since < minor && m.args.some((a) => a.since === minor))
+        .map((m) => [m.name, Object.fromEntries(m.args.filter((a) => a.since === minor).map((a) => decl(a, true)))]),
+    );
     const empty = !Object.keys(methods).length && !Object.keys(args).length;
-    history.push({ version: `1.${minor}`, release: 'R', note: `step ${minor}`, ...(empty ? { methods: { [`noop${minor}`]: {} } } : { methods }), ...(Object.keys(args).length ? { args } : {}) });
+    history.push({
+      version: `1.${minor}`,
+      release: 'R',
+      note: `step ${minor}`,
+      ...(empty ? { methods: { [`noop${minor}`]: {} } } : { methods }),
+      ...(Object.keys(args).length ? { args } : {}),
+    });
   }
   return defineRpcApi({ topic: 'random', history }).describe() as RpcApiRecord;
 }
 
 type Edit = 'append_method' | 'append_argument' | 'unbumped_method' | 'remove_argument' | 'retype_argument' | 'remove_method';
-const BREAKING: Record<Edit, boolean> = { append_method: false, append_argument: false, unbumped_method: true, remove_argument: true, retype_argument: true, remove_method: true };
+const BREAKING: Record<Edit, boolean> = {
+  append_method: false,
+  append_argument: false,
+  unbumped_method: true,
+  remove_argument: true,
+  retype_argument: true,
+  remove_method: true,
+};
 
 function applyEdit(model: Model, edit: Edit, pick: number): Model {
   const next: Model = structuredClone(model);
@@ -219,21 +271,29 @@ function applyEdit(model: Model, edit: Edit, pick: number): Model {
 
 test('random APIs and random history edits: the fingerprint verdict matches the rule (breaking or unbumped fails, a bumped addition passes)', () => {
   fc.assert(
-    fc.property(modelArb, fc.constantFrom<Edit>('append_method', 'append_argument', 'unbumped_method', 'remove_argument', 'retype_argument', 'remove_method'), fc.nat(), (model, edit, pick) => {
-      const locked = toApi(model);
-      const edited = toApi(applyEdit(model, edit, pick));
-      const [report] = checkRpcApis([edited], new Map([[rpcApiKey(locked), locked]]));
-      assert.ok(report);
-      assert.equal(report.status, 'changed');
-      const accepted = report.changes.every((c) => c.ok);
-      assert.equal(accepted, !BREAKING[edit], JSON.stringify(report.changes));
-      if (BREAKING[edit]) {
-        const failing = report.changes.filter((c) => !c.ok);
-        assert.ok(failing.every((c) => c.method !== undefined && (c.suggested !== undefined || c.bump === 'revert')), JSON.stringify(failing));
-      }
-      // The unedited API always passes against its own lock.
-      assert.deepEqual(checkRpcApis([locked], new Map([[rpcApiKey(locked), locked]]))[0]?.changes, []);
-    }),
+    fc.property(
+      modelArb,
+      fc.constantFrom<Edit>('append_method', 'append_argument', 'unbumped_method', 'remove_argument', 'retype_argument', 'remove_method'),
+      fc.nat(),
+      (model, edit, pick) => {
+        const locked = toApi(model);
+        const edited = toApi(applyEdit(model, edit, pick));
+        const [report] = checkRpcApis([edited], new Map([[rpcApiKey(locked), locked]]));
+        assert.ok(report);
+        assert.equal(report.status, 'changed');
+        const accepted = report.changes.every((c) => c.ok);
+        assert.equal(accepted, !BREAKING[edit], JSON.stringify(report.changes));
+        if (BREAKING[edit]) {
+          const failing = report.changes.filter((c) => !c.ok);
+          assert.ok(
+            failing.every((c) => c.method !== undefined && (c.suggested !== undefined || c.bump === 'revert')),
+            JSON.stringify(failing),
+          );
+        }
+        // The unedited API always passes against its own lock.
+        assert.deepEqual(checkRpcApis([locked], new Map([[rpcApiKey(locked), locked]]))[0]?.changes, []);
+      },
+    ),
     { numRuns: 300 },
   );
 });

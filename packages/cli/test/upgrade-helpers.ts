@@ -39,7 +39,10 @@ export async function upgradeProject(): Promise<TempProject> {
  * An empty database of `dialect` (nothing created in it): for SQLite a path in the project (`var/services.db`,
  * not yet a file), for PostgreSQL a database with a unique name, dropped by `drop()`.
  */
-export async function emptyDatabase(dialect: Dialect, project: TempProject): Promise<{ url: string; configUrl: string; drop: () => Promise<void> }> {
+export async function emptyDatabase(
+  dialect: Dialect,
+  project: TempProject,
+): Promise<{ url: string; configUrl: string; drop: () => Promise<void> }> {
   if (dialect === 'sqlite') {
     await mkdir(project.path('var'), { recursive: true });
     return { url: `sqlite:${project.path('var/services.db')}`, configUrl: 'sqlite:var/services.db', drop: async () => {} };
@@ -73,7 +76,10 @@ export class Fleet {
 
   /** A volume service on `host` running `release`, whose last heartbeat was `ageMs` ago. */
   async volume(host: string, release: string, ageMs: number): Promise<void> {
-    await this.store.register({ binary: 'volume', host, release, rpcVersions: { volume: RPC[release] as string }, objects: release }, Date.now() - ageMs);
+    await this.store.register(
+      { binary: 'volume', host, release, rpcVersions: { volume: RPC[release] as string }, objects: release },
+      Date.now() - ageMs,
+    );
   }
 
   async stop(host: string): Promise<void> {
@@ -90,5 +96,7 @@ export const DAY = 86_400_000;
 
 /** Heartbeat ages under a minute, which move while a test runs, as `<n>s` (the padding after one, as one space). */
 export function steadyAges(text: string): string {
-  return text.replace(/\b\d{1,2}s ago( +)?/g, (_m, pad: string | undefined) => `<n>s ago${pad ? ' ' : ''}`).replace(/dead in \d{1,2}s/g, 'dead in <n>s');
+  return text
+    .replace(/\b\d{1,2}s ago( +)?/g, (_m, pad: string | undefined) => `<n>s ago${pad ? ' ' : ''}`)
+    .replace(/dead in \d{1,2}s/g, 'dead in <n>s');
 }

@@ -34,7 +34,11 @@ describe('versioned: usage and load errors exit 2', () => {
     [['fingerprint', 'verify'], /unknown subcommand "fingerprint verify"/, '--help'],
     [['hash', 'check'], /unknown command "hash"/, '--help'],
     [['--bogus'], /unknown option --bogus: the command comes first/, '--help'],
-    [['fingerprint', 'check', '--frobnicate'], /^versioned: unknown option --frobnicate for `versioned fingerprint check` \(its options: --module, --lock-file, --against, --json, --config, --help\)$/m, 'fingerprint check --help'],
+    [
+      ['fingerprint', 'check', '--frobnicate'],
+      /^versioned: unknown option --frobnicate for `versioned fingerprint check` \(its options: --module, --lock-file, --against, --json, --config, --help\)$/m,
+      'fingerprint check --help',
+    ],
     [['fingerprint', 'check', '--force'], /unknown option --force for `versioned fingerprint check`/, 'fingerprint check --help'],
     [['fingerprint', 'check', '--module'], /option --module needs a value: --module <file>/, 'fingerprint check --help'],
     [['fingerprint', 'check', '--json=yes'], /option --json takes no value/, 'fingerprint check --help'],
@@ -78,7 +82,10 @@ describe('versioned: usage and load errors exit 2', () => {
   });
 
   test('a class whose default does not fit its field exits 2 naming the class and field', async () => {
-    await p.write('bad-default.mjs', objectModule([{ name: 'Quota', version: '1.0', fields: { limits: ['f.list(f.integer())', '{ default: "none" }'] } }]));
+    await p.write(
+      'bad-default.mjs',
+      objectModule([{ name: 'Quota', version: '1.0', fields: { limits: ['f.list(f.integer())', '{ default: "none" }'] } }]),
+    );
     const { code, stderr } = await p.run('fingerprint', 'check', '--module', 'bad-default.mjs');
     assert.equal(code, 2);
     assert.match(stderr, /^versioned: Quota\.limits: the default does not fit the field: expected a list of integers, got "none"/);
@@ -145,7 +152,10 @@ describe('versioned: configuration', () => {
     const q = await TempProject.create();
     try {
       await q.write('dist/objects.js', objectModule([ATTACHMENT_1_0]));
-      await q.write('package.json', JSON.stringify({ type: 'module', versioned: { modules: ['dist/objects.js'], lockFile: 'hashes.json' } }));
+      await q.write(
+        'package.json',
+        JSON.stringify({ type: 'module', versioned: { modules: ['dist/objects.js'], lockFile: 'hashes.json' } }),
+      );
       assert.equal((await q.run('fingerprint', 'update')).code, 0);
       const { code, stdout } = await q.run('fingerprint', 'check');
       assert.equal(code, 0);

@@ -1,6 +1,18 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InMemoryFleet, exitCodeOf, formatSummary, rollingUpgrade, runPlan, summarize, writeTimeline, type InMemoryFleetOptions, type Recording, type Sample, type Summary } from './fleet/index.js';
+import {
+  InMemoryFleet,
+  exitCodeOf,
+  formatSummary,
+  rollingUpgrade,
+  runPlan,
+  summarize,
+  writeTimeline,
+  type InMemoryFleetOptions,
+  type Recording,
+  type Sample,
+  type Summary,
+} from './fleet/index.js';
 
 export * from './fleet/index.js';
 export { RELEASE_N, RELEASE_N1, VOLUME_RELEASES, API_RELEASES, type Release } from './releases/releases.js';
@@ -23,8 +35,12 @@ export interface DemoResult {
 
 /** One progress line: the step, the pins the caller sends at, operations per second, failures so far. */
 function progress(step: string, sample: Sample, rate: number): string {
-  const pins = Object.entries(sample.pins).map(([binary, release]) => `${binary} ${release}`).join(', ');
-  const hosts = Object.entries(sample.hosts).map(([host, release]) => `${host} ${release}`).join(', ');
+  const pins = Object.entries(sample.pins)
+    .map(([binary, release]) => `${binary} ${release}`)
+    .join(', ');
+  const hosts = Object.entries(sample.hosts)
+    .map(([host, release]) => `${host} ${release}`)
+    .join(', ');
   return `${step} | pins ${pins} | ${rate.toFixed(0)} ops/s | failed ${sample.stats.failed} | ${hosts}`;
 }
 
@@ -46,25 +62,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   try {
     const steps = rollingUpgrade(fleet.volumeHosts);
     write(`the services table: ${fleet.database} (@versioned/upgrade on SQLite; lift policy for volume: finalize)`);
-    write(`fleet: api-1 (release N) calling ${fleet.volumeHosts.join(', ')} (release N), ${fleet.ratePerSecond} calls and casts per second`);
-    write(progress(step, fleet.sampleNow(), 0));
-    await runPlan(
-      fleet,
-      steps,
-      settleMs ?? 3_000,
-      (i, s) => {
-        const f = fleet as InMemoryFleet;
-        step = `step ${i + 1}/${steps.length}: ${s.title}`;
-        write(progress(step, f.sampleNow(), f.recorder.rate()));
-      },
+    write(
+      `fleet: api-1 (release N) calling ${fleet.volumeHosts.join(', ')} (release N), ${fleet.ratePerSecond} calls and casts per second`,
     );
+    write(progress(step, fleet.sampleNow(), 0));
+    await runPlan(fleet, steps, settleMs ?? 3_000, (i, s) => {
+      const f = fleet as InMemoryFleet;
+      step = `step ${i + 1}/${steps.length}: ${s.title}`;
+      write(progress(step, f.sampleNow(), f.recorder.rate()));
+    });
     step = 'upgraded';
     write(progress(step, fleet.sampleNow(), fleet.recorder.rate()));
     const stats = await fleet.stopLoad();
     const recording = fleet.recorder.recording();
     const timeline = writeTimeline(timelinePath ?? join(tmpdir(), 'versioned-demo-timeline.svg'), recording);
     const seconds = (recording.samples.at(-1)?.t ?? 0) / 1000;
-    const summary = summarize(stats, fleet.ledger, fleet.lostCasts().length, fleet.pinChanges.map((c) => ({ t: c.t / 1000, message: c.message })), seconds, timeline);
+    const summary = summarize(
+      stats,
+      fleet.ledger,
+      fleet.lostCasts().length,
+      fleet.pinChanges.map((c) => ({ t: c.t / 1000, message: c.message })),
+      seconds,
+      timeline,
+    );
     write('');
     for (const line of formatSummary(summary)) write(line);
     return { summary, recording };
@@ -92,7 +112,9 @@ export async function main(args: readonly string[] = process.argv.slice(2)): Pro
     if (argv[i] === '--') continue;
     if (argv[i] === '--timeline' && argv[i + 1] !== undefined && !argv[i + 1]?.startsWith('--')) timelinePath = argv[++i];
     else {
-      console.error(`demo: ${argv[i] === '--timeline' ? '--timeline needs a file path' : `unknown option ${JSON.stringify(argv[i])}`}; usage: pnpm demo [-- [--fleet memory|rabbitmq] --timeline FILE.svg]`);
+      console.error(
+        `demo: ${argv[i] === '--timeline' ? '--timeline needs a file path' : `unknown option ${JSON.stringify(argv[i])}`}; usage: pnpm demo [-- [--fleet memory|rabbitmq] --timeline FILE.svg]`,
+      );
       return 2;
     }
   }

@@ -4,7 +4,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { RpcErrorCode } from '@versioned/rpc';
 import { InMemoryFleet, exitCodeOf, summarize } from '../src/fleet/index.js';
 
-const TYPED: ReadonlySet<string> = new Set<RpcErrorCode>(['version_cap', 'timeout', 'no_such_method', 'unsupported_version', 'remote', 'transport', 'invalid_target', 'invalid_message']);
+const TYPED: ReadonlySet<string> = new Set<RpcErrorCode>([
+  'version_cap',
+  'timeout',
+  'no_such_method',
+  'unsupported_version',
+  'remote',
+  'transport',
+  'invalid_target',
+  'invalid_message',
+]);
 
 /** Wait until `predicate` holds (checked every 20 ms), at most `ms`. */
 async function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
@@ -15,7 +24,9 @@ async function until(predicate: () => boolean, ms: number, what: string): Promis
   }
 }
 
-test('faults during the rolling upgrade: a crash, a release-N host back after the lift, reloads; failures only at the crashed host while it is down', { timeout: 60_000 }, async () => {
+test('faults during the rolling upgrade: a crash, a release-N host back after the lift, reloads; failures only at the crashed host while it is down', {
+  timeout: 60_000,
+}, async () => {
   const fleet = await InMemoryFleet.open({ hosts: ['volume-1', 'volume-2', 'volume-3', 'volume-4'], ratePerSecond: 45 });
   try {
     await sleep(800);
@@ -72,7 +83,8 @@ test('faults during the rolling upgrade: a crash, a release-N host back after th
     assert.equal(stats.inFlight, 0);
     // Failed only with a typed error, only for calls sent to volume-2, and only while it was down: sent after the
     // crash and before the restart, or sent just before it and still in transit (never delivered) when it came.
-    const duringDowntime = (m: { requestId: string; sentAt: number }) => m.sentAt <= backAt && (m.sentAt >= crashedAt || fleet.ledger.delivered(m.requestId) === 0);
+    const duringDowntime = (m: { requestId: string; sentAt: number }) =>
+      m.sentAt <= backAt && (m.sentAt >= crashedAt || fleet.ledger.delivered(m.requestId) === 0);
     for (const failure of failures) {
       assert.ok(TYPED.has(failure.code), `untyped failure: ${JSON.stringify(failure)}`);
       assert.equal(failure.host, 'volume-2', JSON.stringify(failure));
@@ -94,7 +106,10 @@ test('faults during the rolling upgrade: a crash, a release-N host back after th
     assert.ok(deliveredToOld > 0);
     // The pins as the API service saw them: lifted, lowered for volume-4 (release N), lifted again.
     const volumeChanges = fleet.pinChanges.filter((c) => c.message.startsWith('volume pins'));
-    assert.deepEqual(volumeChanges.map((c) => `${c.from}->${c.to}`), ['N->N+1', 'N+1->N', 'N->N+1']);
+    assert.deepEqual(
+      volumeChanges.map((c) => `${c.from}->${c.to}`),
+      ['N->N+1', 'N+1->N', 'N->N+1'],
+    );
     assert.match(volumeChanges[1]?.message ?? '', /^volume pins lowered: .*volume-4 \(release N\)/);
     // `pnpm demo` would exit 1 on such a run.
     assert.equal(exitCodeOf(summarize(stats, fleet.ledger, lost.length, fleet.pinChanges, 1)), 1);

@@ -13,7 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const POSTGRES_URL = process.env['VERSIONED_POSTGRES_URL'] ?? DEFAULT_POSTGRES_URL;
-const TYPED = new Set(['version_cap', 'timeout', 'no_such_method', 'unsupported_version', 'remote', 'transport', 'invalid_target', 'invalid_message']);
+const TYPED = new Set([
+  'version_cap',
+  'timeout',
+  'no_such_method',
+  'unsupported_version',
+  'remote',
+  'transport',
+  'invalid_target',
+  'invalid_message',
+]);
 
 let node: RabbitNode | undefined;
 let fleet: ProcessFleet | undefined;
@@ -37,7 +46,9 @@ async function until(predicate: () => boolean, ms: number, what: string): Promis
   }
 }
 
-test('the process fleet upgraded under load through a SIGKILL, a broker closing every connection, SIGHUPs and a release-N host back after the lift', { timeout: 170_000 }, async () => {
+test('the process fleet upgraded under load through a SIGKILL, a broker closing every connection, SIGHUPs and a release-N host back after the lift', {
+  timeout: 170_000,
+}, async () => {
   const sentAt = new Map<string, number>();
   const f = (fleet = await ProcessFleet.open({
     onOutcome: (outcome, id) => sentAt.set(id, outcome.sentAt),
@@ -91,11 +102,20 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
   const stats = await f.stopLoad();
   // Calls sent to volume-2 while it was down that waited in its queue and were answered by its next process.
   const kill = f.downtimes.find((d) => d.how === 'killed');
-  const held = f.members.get('volume-2')!.child.events.filter((e) => e.event === 'delivered' && (sentAt.get(String(e['requestId'])) ?? Infinity) < (kill?.to ?? 0)).length;
+  const held = f.members
+    .get('volume-2')!
+    .child.events.filter((e) => e.event === 'delivered' && (sentAt.get(String(e['requestId'])) ?? Infinity) < (kill?.to ?? 0)).length;
   const lost = f.lostCasts();
   const failures = f.load.failures;
   const recording = f.recorder.recording();
-  const summary = summarize(stats, f.ledger, lost.length, f.pinChanges, (recording.samples.at(-1)?.t ?? 0) / 1000, writeTimeline(join(tmpdir(), 'versioned-fleet-faults.svg'), recording));
+  const summary = summarize(
+    stats,
+    f.ledger,
+    lost.length,
+    f.pinChanges,
+    (recording.samples.at(-1)?.t ?? 0) / 1000,
+    writeTimeline(join(tmpdir(), 'versioned-fleet-faults.svg'), recording),
+  );
   console.log(
     `process fleet faults: made ${stats.made}, answered ${stats.answered}, failed ${stats.failed} ${JSON.stringify(stats.failedByCode)}, ` +
       `casts lost ${lost.length}, run twice ${summary.duplicates}, undecodable ${summary.undecodable}, cap errors ${stats.capErrors}, ` +
@@ -111,17 +131,35 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
   // run: it is not retried, so that nothing runs twice).
   const killed = f.downtimes.filter((d) => d.how === 'killed');
   const broker = f.downtimes.filter((d) => d.how === 'broker');
-  assert.deepEqual(killed.map((d) => d.host), ['volume-2']);
+  assert.deepEqual(
+    killed.map((d) => d.host),
+    ['volume-2'],
+  );
   let cutInFlight = 0;
   for (const failure of failures) {
     assert.ok(TYPED.has(failure.code), `untyped failure: ${JSON.stringify(failure)}`);
     if (killed.some((d) => d.host === failure.host && failure.at >= d.from && failure.sentAt <= (d.to ?? Infinity))) continue;
-    const cut = broker.some((d) => failure.code === 'transport' && failure.sentAt <= (d.to ?? Infinity) && failure.at >= d.from && failure.at <= (d.to ?? Infinity) + 2000);
-    assert.ok(cut, `a failure outside its host's downtime and the broker's fault: ${JSON.stringify(failure)} (downtimes ${JSON.stringify(f.downtimes)})`);
+    const cut = broker.some(
+      (d) =>
+        failure.code === 'transport' &&
+        failure.sentAt <= (d.to ?? Infinity) &&
+        failure.at >= d.from &&
+        failure.at <= (d.to ?? Infinity) + 2000,
+    );
+    assert.ok(
+      cut,
+      `a failure outside its host's downtime and the broker's fault: ${JSON.stringify(failure)} (downtimes ${JSON.stringify(f.downtimes)})`,
+    );
     cutInFlight += 1;
   }
-  console.log(`process fleet faults: of the ${failures.length} failed, ${cutInFlight} were in flight when the broker cut their caller's connection (transport), ${failures.length - cutInFlight} addressed to volume-2 while it was down`);
-  for (const cast of lost) assert.ok(killed.some((d) => d.host === cast.host && cast.sentAt <= (d.to ?? Infinity)), `a cast lost outside its host's downtime: ${JSON.stringify(cast)}`);
+  console.log(
+    `process fleet faults: of the ${failures.length} failed, ${cutInFlight} were in flight when the broker cut their caller's connection (transport), ${failures.length - cutInFlight} addressed to volume-2 while it was down`,
+  );
+  for (const cast of lost)
+    assert.ok(
+      killed.some((d) => d.host === cast.host && cast.sentAt <= (d.to ?? Infinity)),
+      `a cast lost outside its host's downtime: ${JSON.stringify(cast)}`,
+    );
   assert.deepEqual(f.ledger.duplicates(), [], 'requests run twice');
   assert.equal(summary.undecodable, 0);
   assert.equal(stats.capErrors, 0);
@@ -130,7 +168,11 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
   assert.ok(f.ledger.deliveredTo('volume-3', 'N') > 0 && f.ledger.deliveredTo('volume-4', 'N') > 0);
   // The caller's volume pins: lifted, lowered for the Python host of release N, lifted again.
   const volumePins = f.pinChanges.filter((c) => / volume pins /.test(` ${c.message.split(': ').slice(1).join(': ')}`));
-  assert.deepEqual(volumePins.map((c) => c.message.match(/volume pins (\w+)/)?.[1]), ['lifted', 'lowered', 'lifted'], JSON.stringify(f.pinChanges));
+  assert.deepEqual(
+    volumePins.map((c) => c.message.match(/volume pins (\w+)/)?.[1]),
+    ['lifted', 'lowered', 'lifted'],
+    JSON.stringify(f.pinChanges),
+  );
   assert.match(volumePins[1]!.message, /volume-4 \(release N\)/);
   assert.equal(exitCodeOf(summary), failures.length === 0 && lost.length === 0 ? 0 : 1);
 });

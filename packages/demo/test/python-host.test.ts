@@ -28,7 +28,10 @@ const DOWN_MS = 1000;
 const GRACE_MS = 1000;
 
 test('the Python classes of release N have the fingerprints and descriptions of the TypeScript ones', () => {
-  const python = JSON.parse(execFileSync(PYTHON, ['volume_objects.py'], { cwd: PYTHON_DIR, encoding: 'utf8' })) as Record<string, { fingerprint: string; description: unknown }>;
+  const python = JSON.parse(execFileSync(PYTHON, ['volume_objects.py'], { cwd: PYTHON_DIR, encoding: 'utf8' })) as Record<
+    string,
+    { fingerprint: string; description: unknown }
+  >;
   const ours = fingerprintRegistry(releaseN.registry);
   assert.deepEqual(Object.keys(python).sort(), [...ours.keys()].sort());
   for (const [name, mine] of ours) {
@@ -48,7 +51,15 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
   const tsRan: string[] = [];
 
   const python = (host: string): FleetChild => {
-    const child = startPythonHost({ host, brokerUrl: BROKER_URL, exchange: EXCHANGE, topic: TOPIC, database: db.url, reportIntervalMs: REPORT_MS, deadAfterMs: DOWN_MS + GRACE_MS });
+    const child = startPythonHost({
+      host,
+      brokerUrl: BROKER_URL,
+      exchange: EXCHANGE,
+      topic: TOPIC,
+      database: db.url,
+      reportIntervalMs: REPORT_MS,
+      deadAfterMs: DOWN_MS + GRACE_MS,
+    });
     children.push(child);
     return child;
   };
@@ -81,7 +92,12 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
       serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }),
     });
     await server.start();
-    client = new RpcClient({ transport, target: { topic: TOPIC, version: '1.0' }, serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }), timeoutMs: 10_000 });
+    client = new RpcClient({
+      transport,
+      target: { topic: TOPIC, version: '1.0' },
+      serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }),
+      timeoutMs: 10_000,
+    });
   });
 
   after(async () => {
@@ -96,7 +112,10 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     assert.equal(upgrade.pins('volume').rpc['volume'], '1.1', 'only N+1 in the table');
     const py = python('py-n');
     const ready = await py.waitFor('ready', 30_000);
-    assert.deepEqual(ready['fingerprints'], Object.fromEntries([...fingerprintRegistry(releaseN.registry)].map(([name, fp]) => [name, fp.fingerprint])));
+    assert.deepEqual(
+      ready['fingerprints'],
+      Object.fromEntries([...fingerprintRegistry(releaseN.registry)].map(([name, fp]) => [name, fp.fingerprint])),
+    );
     const row = (await upgrade.services('volume')).find((r) => r.host === 'py-n');
     assert.ok(row, 'the Python host wrote its row');
     assert.deepEqual([row.release, row.rpcVersions, row.objects, row.state, row.stoppedAt], ['N', { volume: '1.0' }, 'N', 'live', null]);
@@ -107,7 +126,10 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     while (!lowered() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     assert.equal(upgrade.pins('volume').rpc['volume'], '1.0');
     assert.equal(upgrade.pins('volume').objects, 'N');
-    assert.ok(pinChanges.some((change) => change.to.rpc['volume'] === '1.0'), `an onPinsChange to 1.0: ${pinChanges.map((c) => c.message).join('; ')}`);
+    assert.ok(
+      pinChanges.some((change) => change.to.rpc['volume'] === '1.0'),
+      `an onPinsChange to 1.0: ${pinChanges.map((c) => c.message).join('; ')}`,
+    );
     // It beats: the heartbeat moves on.
     await new Promise((r) => setTimeout(r, REPORT_MS * 3));
     const later = (await upgrade.services('volume')).find((r) => r.host === 'py-n');
@@ -117,7 +139,12 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
   test('random volumes: the Python host answers create_volume, get_volume and the cast update_volume as the TypeScript host does', async () => {
     const uuid = fc.uuid({ version: 4 });
     const date = fc.integer({ min: 946_684_800, max: 2_000_000_000 }).map((s) => new Date(s * 1000));
-    const attachment = fc.record({ id: uuid, instance_uuid: uuid, mountpoint: fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }), { nil: null }), attached_at: date });
+    const attachment = fc.record({
+      id: uuid,
+      instance_uuid: uuid,
+      mountpoint: fc.option(fc.string({ unit: 'grapheme', maxLength: 12 }), { nil: null }),
+      attached_at: date,
+    });
     const volume = fc.record({
       id: uuid,
       name: fc.string({ unit: 'grapheme', maxLength: 20 }),
@@ -134,7 +161,8 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     };
     await fc.assert(
       fc.asyncProperty(volume, async (values) => {
-        const make = () => releaseN.Volume.create({ ...values, attachments: values.attachments.map((a) => releaseN.VolumeAttachment.create(a)) });
+        const make = () =>
+          releaseN.Volume.create({ ...values, attachments: values.attachments.map((a) => releaseN.VolumeAttachment.create(a)) });
         const answers = [];
         for (const host of ['ts-n', 'py-n']) {
           const created = await client.prepare({ server: host }).call<releaseN.Volume>(ctx(), 'create_volume', { volume: make() });
@@ -166,7 +194,13 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     const id = randomUUID();
     const failures = [];
     for (const host of ['ts-n', 'py-n']) {
-      const error = await client.prepare({ server: host }).call({}, 'get_volume', { volume_id: id }).then(() => assert.fail('answered'), (e: unknown) => e);
+      const error = await client
+        .prepare({ server: host })
+        .call({}, 'get_volume', { volume_id: id })
+        .then(
+          () => assert.fail('answered'),
+          (e: unknown) => e,
+        );
       assert.ok(isRpcError(error, 'remote'), String(error));
       const { class: cls, module, message } = error.details as Record<string, unknown>;
       failures.push({ cls, module, message: String(message).replace(host, '<host>') });
@@ -176,8 +210,14 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
   });
 
   test('a version it does not serve is refused, as oslo refuses it', async () => {
-    await assert.rejects(client.prepare({ server: 'py-n', version: '1.1' }).call({}, 'get_volume', { volume_id: randomUUID() }), (e: unknown) => isRpcError(e, 'unsupported_version'));
-    await assert.rejects(client.prepare({ server: 'py-n' }).call({}, 'extend_volume', { volume_id: randomUUID(), new_size: 2 }), (e: unknown) => isRpcError(e, 'no_such_method'));
+    await assert.rejects(
+      client.prepare({ server: 'py-n', version: '1.1' }).call({}, 'get_volume', { volume_id: randomUUID() }),
+      (e: unknown) => isRpcError(e, 'unsupported_version'),
+    );
+    await assert.rejects(
+      client.prepare({ server: 'py-n' }).call({}, 'extend_volume', { volume_id: randomUUID(), new_size: 2 }),
+      (e: unknown) => isRpcError(e, 'no_such_method'),
+    );
   });
 
   test('SIGHUP: it beats at once and keeps serving; SIGTERM: it drains, marks its row stopped and exits 0', async () => {
@@ -185,7 +225,14 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
     py.signal('SIGHUP');
     await py.waitFor('sighup', 5000);
     const id = randomUUID();
-    const v = releaseN.Volume.create({ id, name: 'after hup', size: 1, status: 'available', created_at: new Date('2026-01-01T00:00:00Z'), attachments: [] });
+    const v = releaseN.Volume.create({
+      id,
+      name: 'after hup',
+      size: 1,
+      status: 'available',
+      created_at: new Date('2026-01-01T00:00:00Z'),
+      attachments: [],
+    });
     assert.equal((await client.prepare({ server: 'py-n' }).call<releaseN.Volume>({}, 'create_volume', { volume: v })).name, 'after hup');
     const before = pinChanges.length;
     const exit = await py.stop(10_000);
@@ -217,10 +264,26 @@ describe('the Python volume host beside a TypeScript one, both release N', () =>
   test('finalized at N+1: it refuses to start, as Upgrade.register() does, unless forced; forced, it lowers the pins again', async () => {
     await upgrade.finalize('volume', { by: 'test' });
     const refused = python('py-late');
-    await assert.rejects(refused.waitFor('ready', 30_000), /below_finalized: refusing to start volume on release N: the fleet was finalized at N\+1/);
+    await assert.rejects(
+      refused.waitFor('ready', 30_000),
+      /below_finalized: refusing to start volume on release N: the fleet was finalized at N\+1/,
+    );
     assert.equal((await refused.exited).code, 2);
-    assert.equal((await upgrade.services('volume')).find((r) => r.host === 'py-late'), undefined, 'no row written');
-    const forced = startPythonHost({ host: 'py-late', brokerUrl: BROKER_URL, exchange: EXCHANGE, topic: TOPIC, database: db.url, reportIntervalMs: REPORT_MS, deadAfterMs: DOWN_MS + GRACE_MS, forceBelowFinalized: true });
+    assert.equal(
+      (await upgrade.services('volume')).find((r) => r.host === 'py-late'),
+      undefined,
+      'no row written',
+    );
+    const forced = startPythonHost({
+      host: 'py-late',
+      brokerUrl: BROKER_URL,
+      exchange: EXCHANGE,
+      topic: TOPIC,
+      database: db.url,
+      reportIntervalMs: REPORT_MS,
+      deadAfterMs: DOWN_MS + GRACE_MS,
+      forceBelowFinalized: true,
+    });
     children.push(forced);
     await forced.waitFor('ready', 30_000);
     const deadline = Date.now() + 5000;

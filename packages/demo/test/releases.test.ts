@@ -28,12 +28,16 @@ test("the releases' RPC versions are the volume API's release aliases, derived f
 test('the newest declared release is what the code serves and registers (assertNewestRelease)', () => {
   assert.doesNotThrow(() => assertNewestRelease(VOLUME_RELEASES, { rpc: { volume: served(RELEASE_N1) }, registry: releaseN1.registry }));
   assert.deepEqual(VOLUME_RELEASES.aliases(), { N: '1.0', 'N+1': '1.1' });
-  assert.throws(() => assertNewestRelease(VOLUME_RELEASES, { rpc: { volume: served(RELEASE_N) } }), /release N\+1 declares volume 1\.1 but the code serves 1\.0/);
+  assert.throws(
+    () => assertNewestRelease(VOLUME_RELEASES, { rpc: { volume: served(RELEASE_N) } }),
+    /release N\+1 declares volume 1\.1 but the code serves 1\.0/,
+  );
 });
 
 test("each release's object versions are what its registry registers (Cinder's OBJ_VERSIONS test)", () => {
   assert.doesNotThrow(() => OBJECT_VERSIONS.check(releaseN1.registry));
-  for (const meta of releaseN.registry.newestClasses()) assert.equal(OBJECT_VERSIONS.get(RELEASE_N.objectsVersion)[meta.name], meta.version);
+  for (const meta of releaseN.registry.newestClasses())
+    assert.equal(OBJECT_VERSIONS.get(RELEASE_N.objectsVersion)[meta.name], meta.version);
 });
 
 /** A VolumeAPI capped at release N's version, calling a release N host, with what reached the transport. */
@@ -46,7 +50,12 @@ async function cappedAtReleaseN(): Promise<{ api: VolumeAPI; sent: RpcMessage[];
     listen: (target, handler) => memory.listen(target, handler),
     close: () => memory.close(),
   };
-  const server = new RpcServer({ transport: memory, target: { topic: VOLUME_TOPIC, server: 'host-x' }, endpoints: RELEASE_N.makeEndpoints(env), serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }) });
+  const server = new RpcServer({
+    transport: memory,
+    target: { topic: VOLUME_TOPIC, server: 'host-x' },
+    endpoints: RELEASE_N.makeEndpoints(env),
+    serializer: new ObjectsRpcSerializer({ registry: releaseN.registry }),
+  });
   await server.start();
   const api = new VolumeAPI({ transport: wire, versionCap: () => RELEASE_N.rpcVersion, manifest: () => OBJECT_VERSIONS.get('N') });
   return { api, sent, close: () => memory.close() };
@@ -54,10 +63,20 @@ async function cappedAtReleaseN(): Promise<{ api: VolumeAPI; sent: RpcMessage[];
 
 test('capped at release N, createVolume degrades to 1.0 without its zone, and a release N host accepts it', async () => {
   const { api, sent, close } = await cappedAtReleaseN();
-  const volume = releaseN1.Volume.create({ id: VOLUME_ID, name: 'v', size: 1, status: 'available', created_at: new Date(0), attachments: [] });
+  const volume = releaseN1.Volume.create({
+    id: VOLUME_ID,
+    name: 'v',
+    size: 1,
+    status: 'available',
+    created_at: new Date(0),
+    attachments: [],
+  });
   const reply = await api.createVolume({}, 'host-x', volume, 'az-2');
   assert.equal(reply.objVersion, '1.0');
-  assert.deepEqual(sent.map((m) => [m.method, m.version, Object.keys(m.args)]), [['create_volume', '1.0', ['volume']]]);
+  assert.deepEqual(
+    sent.map((m) => [m.method, m.version, Object.keys(m.args)]),
+    [['create_volume', '1.0', ['volume']]],
+  );
   await close();
 });
 

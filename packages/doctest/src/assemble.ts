@@ -48,7 +48,10 @@ export function assembleModule(blocks: readonly CodeBlock[]): AssembledModule {
         const [local, binding] = b;
         const seen = bindings.get(local);
         if (seen && (seen.module !== binding.module || seen.imported !== binding.imported)) {
-          problems.push({ at, message: `${local} is imported from ${JSON.stringify(module)} here but from ${JSON.stringify(seen.module)} at line ${seen.at.line}` });
+          problems.push({
+            at,
+            message: `${local} is imported from ${JSON.stringify(module)} here but from ${JSON.stringify(seen.module)} at line ${seen.at.line}`,
+          });
         } else if (!seen || (seen.typeOnly && !binding.typeOnly)) {
           bindings.set(local, seen ? { ...seen, typeOnly: false } : binding);
         }

@@ -128,7 +128,10 @@ export function compileDocs(options: CompileDocsOptions): CompiledDocs {
       globalFailures.push(diag.file ? `${relative(root, diag.file.fileName)}: ${message}` : message);
       continue;
     }
-    const at = owner.lineMap[diag.file.getLineAndCharacterOfPosition(diag.start).line] ?? { file: owner.page.file, line: owner.page.blocks[0]?.line ?? 1 };
+    const at = owner.lineMap[diag.file.getLineAndCharacterOfPosition(diag.start).line] ?? {
+      file: owner.page.file,
+      line: owner.page.blocks[0]?.line ?? 1,
+    };
     const key = `${at.file}:${at.line}:${message}`;
     if (seen.has(key)) continue; // a runnable block is compiled twice when its page also has no-run blocks
     seen.add(key);
@@ -185,10 +188,16 @@ async function runProgram(page: CompiledPage, program: CompiledProgram, timeoutM
     return `${at.file}:${at.line}`;
   });
   const at = first ?? { file: page.file, line: program.line };
-  const why = outcome.killed ? `did not finish within ${timeoutMs / 1000} s (is a server, timer or connection left open?)` : `exited with code ${outcome.code}`;
-  return { file: at.file, line: at.line, stage: 'run', message: `${why}\n${tail(stderr, 40)}${outcome.stdout ? `\n--- stdout ---\n${tail(outcome.stdout, 15)}` : ''}` };
+  const why = outcome.killed
+    ? `did not finish within ${timeoutMs / 1000} s (is a server, timer or connection left open?)`
+    : `exited with code ${outcome.code}`;
+  return {
+    file: at.file,
+    line: at.line,
+    stage: 'run',
+    message: `${why}\n${tail(stderr, 40)}${outcome.stdout ? `\n--- stdout ---\n${tail(outcome.stdout, 15)}` : ''}`,
+  };
 }
-
 
 function writeModule(tsPath: string, line: number, blocks: readonly CodeBlock[], page: { failures: DocFailure[] }, runs: boolean) {
   const assembled = assembleModule(blocks);

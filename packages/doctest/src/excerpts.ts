@@ -29,15 +29,26 @@ function proseOf(markdown: string): string {
 /** Each block that is not `ignore` must appear in `source`, line for line, whatever the indentation. */
 export function checkExcerpts(root: string, file: string, blocks: readonly CodeBlock[], source: string): DocFailure[] {
   const path = join(root, source);
-  if (!existsSync(path)) return [{ file, line: 1, stage: 'excerpt', message: `the page says its examples are tested by ${source}, which does not exist` }];
-  const normalise = (text: string): string[] => text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (!existsSync(path))
+    return [{ file, line: 1, stage: 'excerpt', message: `the page says its examples are tested by ${source}, which does not exist` }];
+  const normalise = (text: string): string[] =>
+    text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
   const haystack = normalise(readFileSync(path, 'utf8'));
   const failures: DocFailure[] = [];
   for (const block of blocks) {
     if (block.mode === 'ignore') continue;
     const needle = normalise(block.code);
     const found = needle.length === 0 || haystack.some((_, i) => needle.every((line, j) => haystack[i + j] === line));
-    if (!found) failures.push({ file, line: block.line, stage: 'excerpt', message: `this block is not an excerpt of ${source}, which the page says tests its examples` });
+    if (!found)
+      failures.push({
+        file,
+        line: block.line,
+        stage: 'excerpt',
+        message: `this block is not an excerpt of ${source}, which the page says tests its examples`,
+      });
   }
   return failures;
 }

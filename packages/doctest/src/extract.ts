@@ -61,7 +61,12 @@ export function extractBlocks(markdown: string, file: string): CodeBlock[] {
       for (const flag of flags) {
         if (flag === CONTINUED) continued = true;
         else if (MODE_FLAGS[flag]) mode = MODE_FLAGS[flag];
-        else throw new FenceError(file, i + 1, `unknown flag ${JSON.stringify(flag)} on a \`\`\`${language} fence (known: ${KNOWN_FLAGS.join(', ')})`);
+        else
+          throw new FenceError(
+            file,
+            i + 1,
+            `unknown flag ${JSON.stringify(flag)} on a \`\`\`${language} fence (known: ${KNOWN_FLAGS.join(', ')})`,
+          );
       }
       if (continued && mode !== 'ignore' && !blocks.some((b) => b.mode !== 'ignore')) {
         throw new FenceError(file, i + 1, `a \`\`\`${language} ${CONTINUED} block needs an earlier block on the page to continue`);

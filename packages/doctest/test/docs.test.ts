@@ -15,7 +15,10 @@ test('the doc examples compile without diagnostics outside the pages (options, t
 test('README.md has runnable TypeScript examples', () => {
   const readme = compiled.pages.find((p) => p.file === 'README.md');
   assert.ok(readme, 'README.md is missing');
-  assert.ok(readme.blocks.some((b) => b.mode === 'run'), 'README.md has no ```ts block that runs');
+  assert.ok(
+    readme.blocks.some((b) => b.mode === 'run'),
+    'README.md has no ```ts block that runs',
+  );
 });
 
 for (const page of compiled.pages) {

@@ -2,7 +2,16 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assembleModule, compileDocs, extractBlocks, FenceError, programsOf, runPage, type CompiledDocs, type DocFailure } from '../src/index.js';
+import {
+  assembleModule,
+  compileDocs,
+  extractBlocks,
+  FenceError,
+  programsOf,
+  runPage,
+  type CompiledDocs,
+  type DocFailure,
+} from '../src/index.js';
 import { repositoryRoot } from './root.js';
 
 const md = (...lines: string[]): string => lines.join('\n');
@@ -20,7 +29,10 @@ describe('extractBlocks', () => {
   });
 
   test('leaves blocks of other languages alone', () => {
-    assert.deepEqual(extractBlocks(md('```text', 'x', '```', '```sh', 'npx pnpm demo', '```', '```json', '{}', '```', '```', 'plain', '```'), 'p.md'), []);
+    assert.deepEqual(
+      extractBlocks(md('```text', 'x', '```', '```sh', 'npx pnpm demo', '```', '```json', '{}', '```', '```', 'plain', '```'), 'p.md'),
+      [],
+    );
   });
 
   test('reads the no-run, ignore and continued flags', () => {
@@ -36,7 +48,10 @@ describe('extractBlocks', () => {
   });
 
   test('refuses a continued block with nothing before it to continue', () => {
-    assert.throws(() => extractBlocks(md('```ts continued', 'a', '```'), 'p.md'), (err: unknown) => err instanceof FenceError && err.line === 1);
+    assert.throws(
+      () => extractBlocks(md('```ts continued', 'a', '```'), 'p.md'),
+      (err: unknown) => err instanceof FenceError && err.line === 1,
+    );
   });
 
   test('refuses an unknown flag, naming the page line of the fence', () => {
@@ -62,7 +77,10 @@ describe('extractBlocks', () => {
 
 describe('programsOf', () => {
   test('each block starts a program; continued blocks join the one before; ignored blocks belong to none', () => {
-    const blocks = extractBlocks(md('```ts', 'a', '```', '```ts ignore', 'x', '```', '```ts continued', 'b', '```', '```ts', 'c', '```'), 'p.md');
+    const blocks = extractBlocks(
+      md('```ts', 'a', '```', '```ts ignore', 'x', '```', '```ts continued', 'b', '```', '```ts', 'c', '```'),
+      'p.md',
+    );
     assert.deepEqual(
       programsOf(blocks).map((program) => program.map((b) => b.code)),
       [['a', 'b'], ['c']],
@@ -74,7 +92,13 @@ describe('assembleModule', () => {
   test('merges the same import made by several blocks into one', () => {
     const mod = assembleModule([
       { file: 'p.md', line: 3, mode: 'run', continued: false, code: "import { a, b } from 'm';\nuse(a);" },
-      { file: 'p.md', line: 10, mode: 'run', continued: false, code: "import { b, c as d } from 'm';\nimport type { T } from 't';\nuse(d);" },
+      {
+        file: 'p.md',
+        line: 10,
+        mode: 'run',
+        continued: false,
+        code: "import { b, c as d } from 'm';\nimport type { T } from 't';\nuse(d);",
+      },
     ]);
     assert.equal(mod.problems.length, 0);
     assert.match(mod.source, /^import \{ a, b, c as d \} from "m";$/m);
@@ -149,12 +173,37 @@ describe('compileDocs and runPage on fixture pages', () => {
       "  test('reads the no-run, ignore and continued flags', () => {",
       '```',
     ),
-    'shows-directive.md': md('How to say it:', '```text', '<!-- doccheck: tested-by no/such/file.ts -->', '```', '```ts', 'const ran = true;', '```'),
-    'stale-excerpt.md': md('<!-- doccheck: tested-by packages/doctest/test/harness.test.ts -->', '', '```ts', 'thisLineIsInNoFile();', '```'),
+    'shows-directive.md': md(
+      'How to say it:',
+      '```text',
+      '<!-- doccheck: tested-by no/such/file.ts -->',
+      '```',
+      '```ts',
+      'const ran = true;',
+      '```',
+    ),
+    'stale-excerpt.md': md(
+      '<!-- doccheck: tested-by packages/doctest/test/harness.test.ts -->',
+      '',
+      '```ts',
+      'thisLineIsInNoFile();',
+      '```',
+    ),
     'alone.md': md('```ts', 'const x = 1;', '```', '```ts', 'x;', '```'),
-    'type-error.md': md('# Type error', '', '```ts', 'const n: number = 1;', "const s: string = n;", '```'),
-    'no-run-type-error.md': md('```ts no-run', 'const n: number = 1;', '', "const s: string = n;", '```'),
-    'assert-fails.md': md('# Fails at run time', '```ts', 'const x = 1;', '```', 'prose', '```ts continued', "import assert from 'node:assert/strict';", '', 'assert.equal(x + 1, 3);', '```'),
+    'type-error.md': md('# Type error', '', '```ts', 'const n: number = 1;', 'const s: string = n;', '```'),
+    'no-run-type-error.md': md('```ts no-run', 'const n: number = 1;', '', 'const s: string = n;', '```'),
+    'assert-fails.md': md(
+      '# Fails at run time',
+      '```ts',
+      'const x = 1;',
+      '```',
+      'prose',
+      '```ts continued',
+      "import assert from 'node:assert/strict';",
+      '',
+      'assert.equal(x + 1, 3);',
+      '```',
+    ),
     'hangs.md': md('```ts', 'setInterval(() => {}, 1000);', '```'),
     'bad-fence.md': md('```ts norun', '1', '```'),
   };
@@ -169,7 +218,11 @@ describe('compileDocs and runPage on fixture pages', () => {
     rmSync(source, { recursive: true, force: true });
     mkdirSync(source, { recursive: true });
     for (const [name, text] of Object.entries(pages)) writeFileSync(join(source, name), text);
-    docs = compileDocs({ root, pages: Object.keys(pages).map((n) => `.doccheck/fixture-pages/${n}`), workDir: join(root, '.doccheck', 'fixture-run') });
+    docs = compileDocs({
+      root,
+      pages: Object.keys(pages).map((n) => `.doccheck/fixture-pages/${n}`),
+      workDir: join(root, '.doccheck', 'fixture-run'),
+    });
   });
 
   test('a page whose later blocks use the classes of earlier ones compiles and runs, legacy decorators included', async () => {

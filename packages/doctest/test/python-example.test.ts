@@ -44,7 +44,13 @@ test('the Python example of getting-started.md reads the page’s Volume with os
     status: 'available',
     created_at: new Date('2026-11-21T09:30:00Z'),
     tags: new Set(['gold', 'db']),
-    attachments: [VolumeAttachment.create({ id: '6e1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', instance_uuid: '0d7f3a4e-2b1c-4e5f-8a9b-c0d1e2f3a4b5', mountpoint: '/dev/vdb' })],
+    attachments: [
+      VolumeAttachment.create({
+        id: '6e1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        instance_uuid: '0d7f3a4e-2b1c-4e5f-8a9b-c0d1e2f3a4b5',
+        mountpoint: '/dev/vdb',
+      }),
+    ],
   });
   volume.resetChanges(undefined, { recursive: true });
   const output = execFileSync('/usr/bin/python3', ['-c', pythonExample()], { input: JSON.stringify(volume), encoding: 'utf8' });

@@ -38,15 +38,18 @@ export function parseAllowList(text: string, file = 'allow-list'): AllowEntry[] 
   return list.map((raw, i): AllowEntry => {
     const at = `allow[${i}]`;
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail(at, 'expected an object with change, reason and from');
-    for (const key of Object.keys(raw)) if (!(KEYS as readonly string[]).includes(key)) fail(`${at}.${key}`, 'unknown key (expected change, reason, from)');
+    for (const key of Object.keys(raw))
+      if (!(KEYS as readonly string[]).includes(key)) fail(`${at}.${key}`, 'unknown key (expected change, reason, from)');
     for (const key of KEYS) {
       const value = (raw as Record<string, unknown>)[key];
       if (typeof value !== 'string' || !value.trim()) fail(`${at}.${key}`, 'expected a non-empty string');
     }
     const entry = raw as AllowEntry;
     const kind = entry.change.trim().split(/\s+/)[0]!;
-    if (!(FINDING_KINDS as readonly string[]).includes(kind)) fail(`${at}.change`, `unknown kind "${kind}" (expected "<kind> <table or table.column>", kind one of ${FINDING_KINDS.join(', ')})`);
-    if (!/\s\S/.test(entry.change.trim())) fail(`${at}.change`, `"${entry.change}" names no table (expected "${kind} <table or table.column>")`);
+    if (!(FINDING_KINDS as readonly string[]).includes(kind))
+      fail(`${at}.change`, `unknown kind "${kind}" (expected "<kind> <table or table.column>", kind one of ${FINDING_KINDS.join(', ')})`);
+    if (!/\s\S/.test(entry.change.trim()))
+      fail(`${at}.change`, `"${entry.change}" names no table (expected "${kind} <table or table.column>")`);
     if (parseRelease(entry.from) === null) fail(`${at}.from`, `"${entry.from}" is not a release number such as 2 or 2.1.0`);
     return { change: entry.change.trim().replace(/\s+/g, ' '), reason: entry.reason, from: entry.from.trim() };
   });
@@ -84,9 +87,12 @@ export function compareReleases(a: readonly number[], b: readonly number[]): num
 export function applyAllowList(findings: readonly Finding[], entries: readonly AllowEntry[], release: string | null) {
   const current = release === null ? null : parseRelease(release);
   if (entries.length && current === null) {
-    throw new MigrationCheckError('usage', release === null
-      ? 'an allow-list needs the release being checked (--release, else the version in package.json), to compare with each entry\'s "from"'
-      : `release "${release}" is not a release number such as 2 or 2.1.0`);
+    throw new MigrationCheckError(
+      'usage',
+      release === null
+        ? 'an allow-list needs the release being checked (--release, else the version in package.json), to compare with each entry\'s "from"'
+        : `release "${release}" is not a release number such as 2 or 2.1.0`,
+    );
   }
   const remaining: Finding[] = [];
   const allowed: AllowedFinding[] = [];
@@ -95,7 +101,8 @@ export function applyAllowList(findings: readonly Finding[], entries: readonly A
     const entry = entries.find((e) => e.change === f.change);
     if (entry) used.add(entry);
     if (entry && compareReleases(current!, parseRelease(entry.from)!) >= 0) allowed.push({ finding: f, entry });
-    else if (entry) remaining.push({ ...f, message: `${f.message} (the allow-list allows it from release ${entry.from}; this is ${release})` });
+    else if (entry)
+      remaining.push({ ...f, message: `${f.message} (the allow-list allows it from release ${entry.from}; this is ${release})` });
     else remaining.push(f);
   }
   return { findings: remaining, allowed, unusedAllowEntries: entries.filter((e) => !used.has(e)) };

@@ -49,7 +49,8 @@ export interface MigrationReport {
  * change that breaks code written for N. Throws a MigrationCheckError when it cannot compare at all.
  */
 export async function checkMigrations(options: CheckMigrationsOptions): Promise<MigrationReport> {
-  if (!DIALECTS.includes(options.dialect)) throw new MigrationCheckError('usage', `unknown dialect "${String(options.dialect)}": expected ${DIALECTS.join(' or ')}`);
+  if (!DIALECTS.includes(options.dialect))
+    throw new MigrationCheckError('usage', `unknown dialect "${String(options.dialect)}": expected ${DIALECTS.join(' or ')}`);
   const cwd = options.cwd ?? process.cwd();
   const release = options.release ?? null;
   const before = await resolveSource(options.before, cwd);
@@ -68,10 +69,25 @@ export async function checkMigrations(options: CheckMigrationsOptions): Promise<
     await db.dispose();
   }
   const result = applyAllowList(findings, options.allowList ?? [], release);
-  return { ok: result.findings.length === 0, dialect: options.dialect, before: before.label, after: after.label, release, database: db.displayUrl, ...result, warnings };
+  return {
+    ok: result.findings.length === 0,
+    dialect: options.dialect,
+    before: before.label,
+    after: after.label,
+    release,
+    database: db.displayUrl,
+    ...result,
+    warnings,
+  };
 }
 
-async function migrate(db: ScratchDatabase, source: ResolvedSource, release: string, applied: ReadonlySet<string>, cwd: string): Promise<void> {
+async function migrate(
+  db: ScratchDatabase,
+  source: ResolvedSource,
+  release: string,
+  applied: ReadonlySet<string>,
+  cwd: string,
+): Promise<void> {
   if (source.kind === 'command') return runCommand(source.command, cwd, { ...db.env, DATABASE_URL: db.url });
   for (const file of source.files) {
     if (applied.has(file.name)) continue;
@@ -79,7 +95,11 @@ async function migrate(db: ScratchDatabase, source: ResolvedSource, release: str
       await db.apply(file.sql);
     } catch (err) {
       const path = file.path ?? file.name;
-      throw new MigrationCheckError('migration_failed', `migration ${path} (release ${release}) failed on ${db.dialect}: ${messageOf(err)}`, { file: path, cause: err });
+      throw new MigrationCheckError(
+        'migration_failed',
+        `migration ${path} (release ${release}) failed on ${db.dialect}: ${messageOf(err)}`,
+        { file: path, cause: err },
+      );
     }
   }
 }
@@ -90,7 +110,10 @@ function editedFiles(before: readonly MigrationFile[], after: readonly Migration
   for (const file of before) {
     const now = next.get(file.name);
     if (!now) out.push(`migration ${file.name} of N is not in N+1: databases already migrated keep what it did`);
-    else if (now.sql !== file.sql) out.push(`migration ${file.name} changed since N: databases that already ran it will not run it again (the check compares N's version)`);
+    else if (now.sql !== file.sql)
+      out.push(
+        `migration ${file.name} changed since N: databases that already ran it will not run it again (the check compares N's version)`,
+      );
   }
   return out;
 }

@@ -41,10 +41,14 @@ export interface Finding {
 /** What to do instead of each kind of change. */
 export const ADVICE: Readonly<Record<FindingKind, string>> = {
   table_dropped: 'keep the table in this release (N+1 may stop using it); drop it in the release after, once no N is running',
-  table_renamed: 'create the new table and keep the old one (or a view of the old name) while N runs; copy or write both, and drop the old name in the release after',
-  column_dropped: 'keep the column in this release (make it nullable or give it a default if N+1 stops writing it); drop it in the release after',
-  column_renamed: 'add the new column and keep the old one: write both (or sync them with a trigger) and backfill; drop the old column in the release after',
-  column_type_changed: 'add a column of the new type beside the old one, write both and backfill; read the new one in N+1 and drop the old column in the release after',
+  table_renamed:
+    'create the new table and keep the old one (or a view of the old name) while N runs; copy or write both, and drop the old name in the release after',
+  column_dropped:
+    'keep the column in this release (make it nullable or give it a default if N+1 stops writing it); drop it in the release after',
+  column_renamed:
+    'add the new column and keep the old one: write both (or sync them with a trigger) and backfill; drop the old column in the release after',
+  column_type_changed:
+    'add a column of the new type beside the old one, write both and backfill; read the new one in N+1 and drop the old column in the release after',
   column_not_null: 'keep the column nullable while N runs; have N+1 always write it, backfill, and add NOT NULL in the release after',
   column_added_not_null: 'add the column nullable or with a default now; make it NOT NULL (or drop the default) in the release after',
   default_dropped: "keep the default while N runs (N's inserts leave the column out); drop it in the release after",
@@ -56,12 +60,20 @@ export const ADVICE: Readonly<Record<FindingKind, string>> = {
   view_dropped: 'keep the view as N reads it while N runs; add any new shape as a new view, and drop the old one in the release after',
   view_renamed: 'create the new view and keep the old name while N runs; drop the old name in the release after',
   view_column_dropped: 'keep the column in the view while N runs (add a new view for the new shape); drop it in the release after',
-  view_column_type_changed: 'keep the column of the view as N reads it; add a new view or column for the new type, and drop the old one in the release after',
+  view_column_type_changed:
+    'keep the column of the view as N reads it; add a new view or column for the new type, and drop the old one in the release after',
 };
 
 /** A finding about `columns` of `table` (or, for a constraint over no known column, the one `label` names). */
-export function finding(kind: FindingKind, table: string, columns: readonly string[] | string | null, message: string, label?: string): Finding {
+export function finding(
+  kind: FindingKind,
+  table: string,
+  columns: readonly string[] | string | null,
+  message: string,
+  label?: string,
+): Finding {
   const list = columns === null ? [] : typeof columns === 'string' ? [columns] : columns;
-  const target = list.length === 1 ? `${table}.${list[0]}` : list.length ? `${table}.(${list.join(', ')})` : label ? `${table}.${label}` : table;
+  const target =
+    list.length === 1 ? `${table}.${list[0]}` : list.length ? `${table}.(${list.join(', ')})` : label ? `${table}.${label}` : table;
   return { change: `${kind} ${target}`, kind, table, column: list.length === 1 ? list[0]! : null, target, message, advice: ADVICE[kind] };
 }

@@ -26,14 +26,18 @@ export async function createPostgresScratch(adminUrl?: string): Promise<ScratchD
     await admin.connect();
   } catch (err) {
     await admin.end().catch(() => {});
-    throw new MigrationCheckError('database_unreachable', `cannot connect to PostgreSQL at ${adminDisplay}: ${messageOf(err)}`, { cause: err });
+    throw new MigrationCheckError('database_unreachable', `cannot connect to PostgreSQL at ${adminDisplay}: ${messageOf(err)}`, {
+      cause: err,
+    });
   }
   const name = `versioned_migrations_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
   try {
     await admin.query(`CREATE DATABASE ${name}`);
   } catch (err) {
     await admin.end().catch(() => {});
-    throw new MigrationCheckError('database_unreachable', `cannot create a scratch database on ${adminDisplay}: ${messageOf(err)}`, { cause: err });
+    throw new MigrationCheckError('database_unreachable', `cannot create a scratch database on ${adminDisplay}: ${messageOf(err)}`, {
+      cause: err,
+    });
   }
   const url = urlFor(admin, adminUrl, name);
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
@@ -50,7 +54,9 @@ export async function createPostgresScratch(adminUrl?: string): Promise<ScratchD
     await client.connect();
   } catch (err) {
     await dispose();
-    throw new MigrationCheckError('database_unreachable', `cannot connect to the scratch database ${masked(url)}: ${messageOf(err)}`, { cause: err });
+    throw new MigrationCheckError('database_unreachable', `cannot connect to the scratch database ${masked(url)}: ${messageOf(err)}`, {
+      cause: err,
+    });
   }
   return {
     dialect: 'postgres',
@@ -96,7 +102,8 @@ function urlFor(client: pg.Client, given: string | undefined, database: string):
   }
   const auth = `${encodeURIComponent(client.user ?? '')}${client.password ? `:${encodeURIComponent(String(client.password))}` : ''}`;
   const host = client.host ?? 'localhost';
-  if (host.startsWith('/')) return `postgres://${auth}@/${encodeURIComponent(database)}?host=${encodeURIComponent(host)}&port=${client.port}`;
+  if (host.startsWith('/'))
+    return `postgres://${auth}@/${encodeURIComponent(database)}?host=${encodeURIComponent(host)}&port=${client.port}`;
   return `postgres://${auth}@${host.includes(':') ? `[${host}]` : host}:${client.port}/${encodeURIComponent(database)}`;
 }
 
@@ -117,29 +124,60 @@ const RELATIONS = `
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND NOT c.relispartition
     AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 
-interface RelationRow { oid: string; relkind: string; name: string }
-interface ColumnRow { oid: string; attnum: number; name: string; type: string; notnull: boolean; default: string | null; identity: string; generated: string }
-interface ConstraintRow { oid: string; name: string; contype: 'c' | 'f'; definition: string; keys: number[] | null }
-interface IndexRow { oid: string; name: string; primary: boolean; where: string | null; items: string[] }
+interface RelationRow {
+  oid: string;
+  relkind: string;
+  name: string;
+}
+interface ColumnRow {
+  oid: string;
+  attnum: number;
+  name: string;
+  type: string;
+  notnull: boolean;
+  default: string | null;
+  identity: string;
+  generated: string;
+}
+interface ConstraintRow {
+  oid: string;
+  name: string;
+  contype: 'c' | 'f';
+  definition: string;
+  keys: number[] | null;
+}
+interface IndexRow {
+  oid: string;
+  name: string;
+  primary: boolean;
+  where: string | null;
+  items: string[];
+}
 
 /** Read the schema of the database `client` is connected to (every schema but the system ones). */
 export async function readPostgresSchema(client: pg.Client): Promise<Schema> {
   const relations = (await client.query<RelationRow>(`SELECT oid::text AS oid, relkind, name FROM (${RELATIONS}) r ORDER BY name`)).rows;
-  const columns = (await client.query<ColumnRow>(`
+  const columns = (
+    await client.query<ColumnRow>(`
     SELECT a.attrelid::text AS oid, a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
            pg_get_expr(d.adbin, d.adrelid) AS default, a.attidentity AS identity, a.attgenerated AS generated
     FROM pg_attribute a JOIN (${RELATIONS}) r ON r.oid = a.attrelid
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-    WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`)).rows;
-  const constraints = (await client.query<ConstraintRow>(`
+    WHERE a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`)
+  ).rows;
+  const constraints = (
+    await client.query<ConstraintRow>(`
     SELECT co.conrelid::text AS oid, co.conname AS name, co.contype, pg_get_constraintdef(co.oid, true) AS definition, co.conkey::int[] AS keys
     FROM pg_constraint co JOIN (${RELATIONS}) r ON r.oid = co.conrelid
-    WHERE co.contype IN ('c', 'f') ORDER BY co.conname`)).rows;
-  const indexes = (await client.query<IndexRow>(`
+    WHERE co.contype IN ('c', 'f') ORDER BY co.conname`)
+  ).rows;
+  const indexes = (
+    await client.query<IndexRow>(`
     SELECT i.indrelid::text AS oid, ic.relname AS name, i.indisprimary AS primary, pg_get_expr(i.indpred, i.indrelid, true) AS where,
            array(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) k ORDER BY k) AS items
     FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN (${RELATIONS}) r ON r.oid = i.indrelid
-    WHERE i.indisunique AND i.indisvalid ORDER BY ic.relname`)).rows;
+    WHERE i.indisunique AND i.indisvalid ORDER BY ic.relname`)
+  ).rows;
 
   const columnsOf = groupBy(columns, (c) => c.oid);
   const constraintsOf = groupBy(constraints, (c) => c.oid);
@@ -149,7 +187,12 @@ export async function readPostgresSchema(client: pg.Client): Promise<Schema> {
   for (const rel of relations) {
     const cols = columnsOf.get(rel.oid) ?? [];
     if (rel.relkind === 'v' || rel.relkind === 'm') {
-      views.set(rel.name, { name: rel.name, identity: rel.oid, columns: new Map(cols.map((c) => [c.name, { name: c.name, type: c.type }])), error: null });
+      views.set(rel.name, {
+        name: rel.name,
+        identity: rel.oid,
+        columns: new Map(cols.map((c) => [c.name, { name: c.name, type: c.type }])),
+        error: null,
+      });
       continue;
     }
     const nameOf = new Map(cols.map((c) => [c.attnum, c.name]));
@@ -165,15 +208,22 @@ export async function readPostgresSchema(client: pg.Client): Promise<Schema> {
       identity: rel.oid,
       storage: rel.oid,
       columnRenamesKnown: true,
-      columns: new Map(cols.map((c): [string, Column] => [c.name, {
-        name: c.name,
-        type: c.type,
-        notNull: c.notnull,
-        default: c.generated || c.identity ? null : c.default === null ? null : squash(c.default),
-        generated: Boolean(c.generated || c.identity),
-        identity: String(c.attnum),
-      }])),
-      uniques: (indexesOf.get(rel.oid) ?? []).map((i): UniqueKey => ({ name: i.name, columns: i.items, where: i.where === null ? null : squash(i.where), primaryKey: i.primary })),
+      columns: new Map(
+        cols.map((c): [string, Column] => [
+          c.name,
+          {
+            name: c.name,
+            type: c.type,
+            notNull: c.notnull,
+            default: c.generated || c.identity ? null : c.default === null ? null : squash(c.default),
+            generated: Boolean(c.generated || c.identity),
+            identity: String(c.attnum),
+          },
+        ]),
+      ),
+      uniques: (indexesOf.get(rel.oid) ?? []).map(
+        (i): UniqueKey => ({ name: i.name, columns: i.items, where: i.where === null ? null : squash(i.where), primaryKey: i.primary }),
+      ),
       checks: own.filter((c) => c.contype === 'c').map(constraint),
       foreignKeys: own.filter((c) => c.contype === 'f').map(constraint),
     });

@@ -40,9 +40,14 @@ export async function resolveSource(source: MigrationSource, cwd: string): Promi
   if ('git' in source) return readGitFolder(source.git, source.folder, cwd, source.missingIsEmpty ?? false);
   const dir = resolve(cwd, source.folder);
   const info = await stat(dir).catch(() => null);
-  if (!info?.isDirectory()) throw new MigrationCheckError('usage', `migration folder ${source.folder} ${info ? 'is not a folder' : 'does not exist'}`, { file: dir });
+  if (!info?.isDirectory())
+    throw new MigrationCheckError('usage', `migration folder ${source.folder} ${info ? 'is not a folder' : 'does not exist'}`, {
+      file: dir,
+    });
   const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.sql')).map((e) => e.name);
-  const files = await Promise.all(names.map(async (name) => ({ name, path: join(source.folder, name), sql: await readFile(join(dir, name), 'utf8') })));
+  const files = await Promise.all(
+    names.map(async (name) => ({ name, path: join(source.folder, name), sql: await readFile(join(dir, name), 'utf8') })),
+  );
   return { kind: 'files', label: source.folder, files: files.sort(byName) };
 }
 
@@ -73,18 +78,23 @@ async function readGitFolder(ref: string, folder: string, cwd: string, missingIs
   const path = relative(top, resolve(cwd, folder)).split(sep).join('/');
   if (path.startsWith('..')) throw new MigrationCheckError('usage', `cannot read ${label}: ${folder} is outside the repository ${top}`);
   const listing = await git(top, ['ls-tree', '-z', commit, '--', path === '' ? '.' : `${path}/`]);
-  const entries = listing.split('\0').filter(Boolean).map((line) => {
-    const [meta, file] = line.split('\t') as [string, string];
-    const [, type, oid] = meta.split(' ') as [string, string, string];
-    return { type, oid, name: file.slice(file.lastIndexOf('/') + 1) };
-  });
+  const entries = listing
+    .split('\0')
+    .filter(Boolean)
+    .map((line) => {
+      const [meta, file] = line.split('\t') as [string, string];
+      const [, type, oid] = meta.split(' ') as [string, string, string];
+      return { type, oid, name: file.slice(file.lastIndexOf('/') + 1) };
+    });
   const short = commit.slice(0, 12);
   if (!entries.length) {
     if (missingIsEmpty) return { kind: 'files', label: `${label} (commit ${short}: no such folder, an empty schema)`, files: [] };
     throw new MigrationCheckError('usage', `cannot read ${label}: ${path || '.'} does not exist at ${ref} (commit ${short})`);
   }
   const sqlFiles = entries.filter((e) => e.type === 'blob' && e.name.endsWith('.sql'));
-  const files = await Promise.all(sqlFiles.map(async (e) => ({ name: e.name, path: `${ref}:${path}/${e.name}`, sql: await git(top, ['cat-file', 'blob', e.oid]) })));
+  const files = await Promise.all(
+    sqlFiles.map(async (e) => ({ name: e.name, path: `${ref}:${path}/${e.name}`, sql: await git(top, ['cat-file', 'blob', e.oid]) })),
+  );
   return { kind: 'files', label: `${label} (commit ${short})`, files: files.sort(byName) };
 }
 
@@ -98,12 +108,23 @@ export function runCommand(command: string, cwd: string, env: Readonly<Record<st
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    child.on('error', (err) => reject(new MigrationCheckError('migration_failed', `migration command \`${command}\` could not start: ${messageOf(err)}`, { file: command, cause: err })));
+    child.on('error', (err) =>
+      reject(
+        new MigrationCheckError('migration_failed', `migration command \`${command}\` could not start: ${messageOf(err)}`, {
+          file: command,
+          cause: err,
+        }),
+      ),
+    );
     child.on('close', (code, signal) => {
       if (code === 0) return resolvePromise();
       const tail = output.trim().split('\n').slice(-15).join('\n');
       const how = signal ? `was killed by ${signal}` : `failed with exit code ${code}`;
-      reject(new MigrationCheckError('migration_failed', `migration command \`${command}\` ${how}${tail ? `:\n${tail}` : ''}`, { file: command }));
+      reject(
+        new MigrationCheckError('migration_failed', `migration command \`${command}\` ${how}${tail ? `:\n${tail}` : ''}`, {
+          file: command,
+        }),
+      );
     });
   });
 }

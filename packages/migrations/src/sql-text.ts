@@ -60,7 +60,10 @@ export function tokenize(sql: string): Token[] {
 /** The statement's text from the first to the last of `tokens`, whitespace collapsed (comments kept out of the ends). */
 export function textOf(sql: string, tokens: readonly Token[]): string {
   if (!tokens.length) return '';
-  return sql.slice(tokens[0]!.start, tokens[tokens.length - 1]!.end).replace(/\s+/g, ' ').trim();
+  return sql
+    .slice(tokens[0]!.start, tokens[tokens.length - 1]!.end)
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function isWord(t: Token | undefined, word: string): boolean {

@@ -32,16 +32,48 @@ export async function createSqliteScratch(): Promise<ScratchDatabase> {
   };
 }
 
-interface SchemaRow { type: 'table' | 'view'; name: string; sql: string | null; rootpage: number }
-interface ColumnRow { cid: number; name: string; type: string; notnull: number; dflt_value: string | null; pk: number; hidden: number }
-interface IndexRow { name: string; unique: number; origin: string; partial: number }
-interface IndexColumnRow { cid: number; name: string | null; key: number }
-interface ForeignKeyRow { id: number; seq: number; table: string; from: string; to: string | null; on_update: string; on_delete: string }
+interface SchemaRow {
+  type: 'table' | 'view';
+  name: string;
+  sql: string | null;
+  rootpage: number;
+}
+interface ColumnRow {
+  cid: number;
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+  hidden: number;
+}
+interface IndexRow {
+  name: string;
+  unique: number;
+  origin: string;
+  partial: number;
+}
+interface IndexColumnRow {
+  cid: number;
+  name: string | null;
+  key: number;
+}
+interface ForeignKeyRow {
+  id: number;
+  seq: number;
+  table: string;
+  from: string;
+  to: string | null;
+  on_update: string;
+  on_delete: string;
+}
 
 /** Read the schema of an open SQLite database. */
 export function readSqliteSchema(db: Database.Database): Schema {
   const rows = db
-    .prepare(`SELECT type, name, sql, rootpage FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)
+    .prepare(
+      `SELECT type, name, sql, rootpage FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
+    )
     .all() as SchemaRow[];
   const tables = new Map<string, Table>();
   const views = new Map<string, View>();
@@ -76,14 +108,25 @@ function readTable(db: Database.Database, row: SchemaRow): Table {
   if (rowidAlias !== null) uniques.push({ name: null, columns: [rowidAlias], where: null, primaryKey: true });
   // A dropped table's root page can be reused by a new one: a rename keeps the columns too.
   const identity = `${row.rootpage}:${[...columns.keys()].sort().join(',')}`;
-  return { name: row.name, identity, storage: String(row.rootpage), columnRenamesKnown: false, columns, uniques, checks: readChecks(sql), foreignKeys: readForeignKeys(db, row.name) };
+  return {
+    name: row.name,
+    identity,
+    storage: String(row.rootpage),
+    columnRenamesKnown: false,
+    columns,
+    uniques,
+    checks: readChecks(sql),
+    foreignKeys: readForeignKeys(db, row.name),
+  };
 }
 
 function readUniques(db: Database.Database, table: string): UniqueKey[] {
   const out: UniqueKey[] = [];
   for (const index of db.prepare('SELECT * FROM pragma_index_list(?)').all(table) as IndexRow[]) {
     if (index.unique !== 1) continue;
-    const sqlRow = db.prepare('SELECT sql FROM sqlite_schema WHERE type = ? AND name = ?').get('index', index.name) as { sql: string | null } | undefined;
+    const sqlRow = db.prepare('SELECT sql FROM sqlite_schema WHERE type = ? AND name = ?').get('index', index.name) as
+      | { sql: string | null }
+      | undefined;
     const parsed = sqlRow?.sql ? parseCreateIndex(sqlRow.sql) : { items: [], where: null };
     const keys = (db.prepare('SELECT * FROM pragma_index_xinfo(?)').all(index.name) as IndexColumnRow[]).filter((k) => k.key === 1);
     out.push({
@@ -138,7 +181,11 @@ function readForeignKeys(db: Database.Database, table: string): Constraint[] {
     const from = rows.map((r) => r.from);
     const to = rows.map((r) => r.to ?? '').filter(Boolean);
     const actions = `${rows[0]!.on_delete !== 'NO ACTION' ? ` ON DELETE ${rows[0]!.on_delete}` : ''}${rows[0]!.on_update !== 'NO ACTION' ? ` ON UPDATE ${rows[0]!.on_update}` : ''}`;
-    return { name: null, columns: from, definition: `FOREIGN KEY (${from.join(', ')}) REFERENCES ${rows[0]!.table}${to.length ? ` (${to.join(', ')})` : ''}${actions}` };
+    return {
+      name: null,
+      columns: from,
+      definition: `FOREIGN KEY (${from.join(', ')}) REFERENCES ${rows[0]!.table}${to.length ? ` (${to.join(', ')})` : ''}${actions}`,
+    };
   });
 }
 

@@ -16,7 +16,10 @@ describe('the allow-list', () => {
     const report = await check([ENTRY], '3.0.0');
     assert.equal(report.ok, true);
     assert.deepEqual(report.findings, []);
-    assert.deepEqual(report.allowed.map((a) => [a.finding.change, a.entry.reason]), [['column_dropped volumes.legacy_size', 'unused since 2.0']]);
+    assert.deepEqual(
+      report.allowed.map((a) => [a.finding.change, a.entry.reason]),
+      [['column_dropped volumes.legacy_size', 'unused since 2.0']],
+    );
   });
 
   test('an entry for a later release does not accept it yet, and says so', async () => {
@@ -34,8 +37,14 @@ describe('the allow-list', () => {
   });
 
   test('entries need the release being checked', async () => {
-    await assert.rejects(check([ENTRY]), (err) => isMigrationCheckError(err) && err.code === 'usage' && /needs the release being checked/.test(err.message));
-    await assert.rejects(check([ENTRY], 'next'), (err) => isMigrationCheckError(err) && /release "next" is not a release number/.test(err.message));
+    await assert.rejects(
+      check([ENTRY]),
+      (err) => isMigrationCheckError(err) && err.code === 'usage' && /needs the release being checked/.test(err.message),
+    );
+    await assert.rejects(
+      check([ENTRY], 'next'),
+      (err) => isMigrationCheckError(err) && /release "next" is not a release number/.test(err.message),
+    );
   });
 
   for (const [text, message] of [
@@ -43,19 +52,44 @@ describe('the allow-list', () => {
     ['[]', /^allow\.json: top level: expected an object with an "allow" list$/],
     ['{"allowed": []}', /^allow\.json: allowed: unknown key/],
     ['{"allow": [{"change": "column_dropped t.a", "from": "2"}]}', /^allow\.json: allow\[0\]\.reason: expected a non-empty string$/],
-    ['{"allow": [{"change": "column_drop t.a", "reason": "x", "from": "2"}]}', /^allow\.json: allow\[0\]\.change: unknown kind "column_drop"/],
-    ['{"allow": [{"change": "column_dropped", "reason": "x", "from": "2"}]}', /^allow\.json: allow\[0\]\.change: "column_dropped" names no table/],
-    ['{"allow": [{"change": "column_dropped t.a", "reason": "x", "from": "soon"}]}', /^allow\.json: allow\[0\]\.from: "soon" is not a release number/],
-    ['{"allow": [{"change": "column_dropped t.a", "reason": "x", "from": "2", "form": "3"}]}', /^allow\.json: allow\[0\]\.form: unknown key/],
-    ['{"allow": [{"change": "column_dropped t.a", "reason": "x", "from": "2", "__proto__": {"x": 1}}]}', /^allow\.json: allow\[0\]\.__proto__: unknown key/],
+    [
+      '{"allow": [{"change": "column_drop t.a", "reason": "x", "from": "2"}]}',
+      /^allow\.json: allow\[0\]\.change: unknown kind "column_drop"/,
+    ],
+    [
+      '{"allow": [{"change": "column_dropped", "reason": "x", "from": "2"}]}',
+      /^allow\.json: allow\[0\]\.change: "column_dropped" names no table/,
+    ],
+    [
+      '{"allow": [{"change": "column_dropped t.a", "reason": "x", "from": "soon"}]}',
+      /^allow\.json: allow\[0\]\.from: "soon" is not a release number/,
+    ],
+    [
+      '{"allow": [{"change": "column_dropped t.a", "reason": "x", "from": "2", "form": "3"}]}',
+      /^allow\.json: allow\[0\]\.form: unknown key/,
+    ],
+    [
+      '{"allow": [{"change": "column_dropped t.a", "reason": "x", "from": "2", "__proto__": {"x": 1}}]}',
+      /^allow\.json: allow\[0\]\.__proto__: unknown key/,
+    ],
   ] as const) {
     test(`a malformed file is an error with its path: ${text}`, () => {
-      assert.throws(() => parseAllowList(text, 'allow.json'), (err) => isMigrationCheckError(err) && err.code === 'allow_list' && err.file === 'allow.json' && message.test(err.message));
+      assert.throws(
+        () => parseAllowList(text, 'allow.json'),
+        (err) => isMigrationCheckError(err) && err.code === 'allow_list' && err.file === 'allow.json' && message.test(err.message),
+      );
     });
   }
 
   test('releases compare by number, a pre-release as its release', async () => {
-    for (const [release, ok] of [['3', true], ['10.0', true], ['v3.0.1', true], ['3.0.0-rc1', true], ['2.10', false], ['2.99.99', false]] as const) {
+    for (const [release, ok] of [
+      ['3', true],
+      ['10.0', true],
+      ['v3.0.1', true],
+      ['3.0.0-rc1', true],
+      ['2.10', false],
+      ['2.99.99', false],
+    ] as const) {
       assert.equal((await check([ENTRY], release)).ok, ok, `release ${release}`);
     }
   });

@@ -13,7 +13,11 @@ export const VOLUME_COLUMNS: Readonly<Record<string, string>> = {
 };
 
 /** CREATE TABLE volumes with some columns replaced (null drops one, a new name adds one) and extra table constraints. */
-export function createVolumes(changes: Readonly<Record<string, string | null>> = {}, constraints: readonly string[] = ['CONSTRAINT volumes_label_key UNIQUE (label)'], name = 'volumes'): string {
+export function createVolumes(
+  changes: Readonly<Record<string, string | null>> = {},
+  constraints: readonly string[] = ['CONSTRAINT volumes_label_key UNIQUE (label)'],
+  name = 'volumes',
+): string {
   const columns = { ...VOLUME_COLUMNS, ...changes };
   const defs = [...Object.values(columns).filter((d): d is string => d !== null), ...constraints];
   return `CREATE TABLE ${name} (\n  ${defs.join(',\n  ')}\n);\n`;

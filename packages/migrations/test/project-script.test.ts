@@ -12,10 +12,15 @@ const FIXTURE = fileURLToPath(new URL('../../test/fixtures/upgrade', import.meta
 
 function runScript(cwd: string, env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [SCRIPT], { cwd, encoding: 'utf8', env: { ...process.env, MIGRATIONS_DIR: 'mig', ...env } }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') reject(err);
-      else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [SCRIPT],
+      { cwd, encoding: 'utf8', env: { ...process.env, MIGRATIONS_DIR: 'mig', ...env } },
+      (err, stdout, stderr) => {
+        if (err && typeof err.code !== 'number') reject(err);
+        else resolve({ code: err ? (err.code as number) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -44,7 +49,10 @@ describe('pnpm migrations (scripts/migrations.mjs) on a fixture of the upgrade t
     await cp(FIXTURE, join(repo, 'mig'), { recursive: true });
     const uncommitted = await runScript(repo);
     assert.equal(uncommitted.code, 0, uncommitted.stderr);
-    assert.match(uncommitted.stdout, /check \(sqlite\): from HEAD:mig\/sqlite \(commit [0-9a-f]{12}: no such folder, an empty schema\) to mig\/sqlite/);
+    assert.match(
+      uncommitted.stdout,
+      /check \(sqlite\): from HEAD:mig\/sqlite \(commit [0-9a-f]{12}: no such folder, an empty schema\) to mig\/sqlite/,
+    );
     assert.match(uncommitted.stdout, /check \(postgres\): from HEAD:mig\/postgres/);
     git('add', '.');
     git('commit', '-qm', 'the upgrade tables');
@@ -71,14 +79,20 @@ describe('pnpm migrations (scripts/migrations.mjs) on a fixture of the upgrade t
   test('an allow-list beside the folder is read, with the release of the package', async () => {
     await writeFile(join(repo, 'package.json'), JSON.stringify({ name: 'upgrade', version: '2.0.0' }));
     for (const dialect of ['sqlite', 'postgres']) {
-      await writeFile(join(repo, 'mig', dialect, 'allow-list.json'), JSON.stringify({
-        allow: [{ change: 'column_dropped service_versions.updated_at', reason: 'unused since 1.0', from: '2.0' }],
-      }));
+      await writeFile(
+        join(repo, 'mig', dialect, 'allow-list.json'),
+        JSON.stringify({
+          allow: [{ change: 'column_dropped service_versions.updated_at', reason: 'unused since 1.0', from: '2.0' }],
+        }),
+      );
     }
     // Release N is the fixture's commit, before the one that drops the column.
     const { code, stdout } = await runScript(repo, { MIGRATIONS_BASE: 'HEAD~1' });
     assert.equal(code, 0, stdout);
-    assert.equal(stdout.match(/Allowed by the allow-list:\n {2}column_dropped service_versions\.updated_at \(from release 2\.0\)/g)?.length, 2);
+    assert.equal(
+      stdout.match(/Allowed by the allow-list:\n {2}column_dropped service_versions\.updated_at \(from release 2\.0\)/g)?.length,
+      2,
+    );
     const early = await runScript(repo, { MIGRATIONS_BASE: 'HEAD~1', MIGRATIONS_RELEASE: '1.9' });
     assert.equal(early.code, 1);
   });

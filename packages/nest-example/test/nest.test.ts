@@ -44,7 +44,11 @@ describe('a NestJS controller on versioned objects', () => {
   it('a bad value is a 400 naming the field, not a 500', async () => {
     const cases: [unknown, string, RegExp][] = [
       [{ id: ID, name: 'db', size: -1 }, 'NestVolume.size', /expected a non-negative integer/],
-      [{ id: ID, name: 'db', size: 1, attachments: [ATTACHMENT, { ...ATTACHMENT, id: 'nope' }] }, 'NestVolume.attachments[1].id', /expected a UUID, got "nope"/],
+      [
+        { id: ID, name: 'db', size: 1, attachments: [ATTACHMENT, { ...ATTACHMENT, id: 'nope' }] },
+        'NestVolume.attachments[1].id',
+        /expected a UUID, got "nope"/,
+      ],
       [{ id: ID, name: 'db', size: 1, status: 'gone' }, 'NestVolume.status', /expected one of/],
       [{ id: 'x' }, 'NestVolume.id', /expected a UUID/],
     ];

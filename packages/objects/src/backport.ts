@@ -71,9 +71,13 @@ function checkTarget(meta: ObjectMeta, target: string): void {
   }
   const oldest = (meta.history.entries[0] as { version: string }).version;
   if (compareVersions(target, oldest) < 0) {
-    throw new VersionedError('invalid_target_version', `${meta.name} has no history before ${oldest}, so it cannot be backported to ${target}`, {
-      details: { name: meta.name, version: meta.version, target, oldest },
-    });
+    throw new VersionedError(
+      'invalid_target_version',
+      `${meta.name} has no history before ${oldest}, so it cannot be backported to ${target}`,
+      {
+        details: { name: meta.name, version: meta.version, target, oldest },
+      },
+    );
   }
 }
 
@@ -248,7 +252,9 @@ export function reportLoss(
   if (policy === 'allow' || wasFilled(obj, field)) return;
   const loss: DataLoss = { object: meta.name, field, targetVersion, reason };
   if (policy === 'refuse') {
-    throw new VersionedError('data_loss', `is set, but backporting to ${meta.name} ${targetVersion} drops it: ${reason}`, { details: { ...loss } });
+    throw new VersionedError('data_loss', `is set, but backporting to ${meta.name} ${targetVersion} drops it: ${reason}`, {
+      details: { ...loss },
+    });
   }
   if (policy === 'log') logger.warn(`${meta.name}.${field}: dropped by the backport to ${targetVersion} (${reason})`);
   else policy(loss);

@@ -125,7 +125,8 @@ function planEncoder(meta: ObjectMeta, version: string, hooked: boolean): Encode
   meta.fields.forEach((def, index) => {
     const name = fieldKey(def.name);
     const exists = !backporting || fieldExistsAt(meta.history, name, version);
-    const kind = !exists && !hooked ? Encode.Lost : def.type.identity ? Encode.Copy : def.objectTarget !== undefined ? Encode.Child : Encode.Value;
+    const kind =
+      !exists && !hooked ? Encode.Lost : def.type.identity ? Encode.Copy : def.objectTarget !== undefined ? Encode.Child : Encode.Value;
     steps.push({ kind, index, name, exists });
   });
   const absent = hooked ? steps.filter((step) => !step.exists) : [];
@@ -153,7 +154,9 @@ function makeEncoder(meta: ObjectMeta, version: string, hooked: boolean): Encode
     // An error the hook throws carries its own path, not the last field's.
     lines.push('cur = -1;', 'obj.makeCompatible(data, version);');
     for (const { index: i, name } of plan.absent) {
-      lines.push(`if (hasOwn(data, ${lit(name)})) { cur = ${i}; delete data${prop(name)}; host.lost(meta, ${lit(name)}, version, reason, obj); }`);
+      lines.push(
+        `if (hasOwn(data, ${lit(name)})) { cur = ${i}; delete data${prop(name)}; host.lost(meta, ${lit(name)}, version, reason, obj); }`,
+      );
     }
   }
   const k = meta.keys;
@@ -295,7 +298,12 @@ export function envelopeReaderFor(keys: EnvelopeKeys): ReadEnvelope {
     const own = (v: Record<string, unknown>, key: string): unknown => (Object.hasOwn(v, key) ? v[key] : undefined);
     const interpreted = (): ReadEnvelope => (v, fail) =>
       checkEnvelope(keys, v[keys.name], own(v, keys.namespace), own(v, keys.version), own(v, keys.data), own(v, keys.changes), fail);
-    fn = compileOr(['hasOwn', 'getPrototypeOf', 'OBJECT_PROTOTYPE', 'check', 'keys'], body, [Object.hasOwn, Object.getPrototypeOf, Object.prototype, checkEnvelope, keys], interpreted);
+    fn = compileOr(
+      ['hasOwn', 'getPrototypeOf', 'OBJECT_PROTOTYPE', 'check', 'keys'],
+      body,
+      [Object.hasOwn, Object.getPrototypeOf, Object.prototype, checkEnvelope, keys],
+      interpreted,
+    );
     keys.reader = fn;
   }
   return fn;
@@ -319,5 +327,12 @@ function checkEnvelope(
     if (!Array.isArray(changes)) fail(keys.changes, changes);
     for (let i = 0; i < changes.length; i++) if (typeof changes[i] !== 'string') fail(keys.changes, changes);
   }
-  return { serialNamespace: keys.serialNamespace, name, namespace, version, data: data as Record<string, unknown>, changes: changes as string[] | undefined };
+  return {
+    serialNamespace: keys.serialNamespace,
+    name,
+    namespace,
+    version,
+    data: data as Record<string, unknown>,
+    changes: changes as string[] | undefined,
+  };
 }

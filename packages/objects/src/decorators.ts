@@ -1,7 +1,18 @@
 import 'reflect-metadata';
 import { VersionedError } from './errors.js';
 import { parseVersion } from './version.js';
-import { HOME_REGISTRY, META, checkFieldNames, envelopeKeys, hasMeta, makeFieldDef, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod } from './meta.js';
+import {
+  HOME_REGISTRY,
+  META,
+  checkFieldNames,
+  envelopeKeys,
+  hasMeta,
+  makeFieldDef,
+  type FieldDef,
+  type FieldOptions,
+  type ObjectMeta,
+  type RemotableMethod,
+} from './meta.js';
 import { buildHistory, type HistoryEntry } from './history.js';
 import type { FieldType } from './fields/type.js';
 import { VersionedObject, fieldAccessor } from './object.js';
@@ -59,11 +70,14 @@ interface Pending {
 }
 let pending: Pending = { fields: [], extras: [], remotables: [] };
 
-const LEGACY_HINT = 'with experimentalDecorators: true, decorate `declare name: T`; with standard decorators (the default since TypeScript 5.0), `accessor name: T`';
+const LEGACY_HINT =
+  'with experimentalDecorators: true, decorate `declare name: T`; with standard decorators (the default since TypeScript 5.0), `accessor name: T`';
 
 /** The context of a standard decorator call, or undefined for a legacy one (whose second argument is the key). */
 function standardContext(keyOrContext: unknown): DecoratorContext | undefined {
-  return typeof keyOrContext === 'object' && keyOrContext !== null && 'kind' in keyOrContext ? (keyOrContext as DecoratorContext) : undefined;
+  return typeof keyOrContext === 'object' && keyOrContext !== null && 'kind' in keyOrContext
+    ? (keyOrContext as DecoratorContext)
+    : undefined;
 }
 
 function misused(decorator: string, detail: string): VersionedError {
@@ -80,7 +94,10 @@ export function field<T>(type: FieldType<T>, options: FieldOptions<T> = {}): Fie
       const name = String(context.name);
       const member = context as { static?: boolean; private?: boolean };
       if (context.kind !== 'accessor' || member.static || member.private) {
-        const what = context.kind === 'field' ? `a plain field (\`${name}\`)` : `a ${member.static ? 'static ' : ''}${member.private ? 'private ' : ''}${context.kind}`;
+        const what =
+          context.kind === 'field'
+            ? `a plain field (\`${name}\`)`
+            : `a ${member.static ? 'static ' : ''}${member.private ? 'private ' : ''}${context.kind}`;
         throw misused(`@field() on ${name}`, `standard decorators apply to \`accessor ${name}: T\`, not to ${what}; ${LEGACY_HINT}`);
       }
       pending.fields.push(makeFieldDef(name, type, options));
@@ -123,7 +140,11 @@ export function remotable(): {
     const context = standardContext(keyOrContext);
     if (context) {
       const method = target as Function;
-      pending.remotables.push({ name: String(context.name), kind: (context as ClassMethodDecoratorContext).static ? 'static' : 'instance', arity: method.length });
+      pending.remotables.push({
+        name: String(context.name),
+        kind: (context as ClassMethodDecoratorContext).static ? 'static' : 'instance',
+        arity: method.length,
+      });
       return;
     }
     const isStatic = typeof target === 'function';
@@ -145,7 +166,10 @@ function takePending(cls: Function): Set<string> {
   pending = { fields: [], extras: [], remotables: [] };
   for (const def of taken.fields) {
     if (!Object.hasOwn(cls.prototype, def.name)) {
-      throw misused(`@field() on ${def.name}`, `the accessor is not a member of ${cls.name}: every class that declares fields needs @versionedObject()`);
+      throw misused(
+        `@field() on ${def.name}`,
+        `the accessor is not a member of ${cls.name}: every class that declares fields needs @versionedObject()`,
+      );
     }
   }
   Reflect.defineMetadata(FIELDS_KEY, taken.fields, cls);
@@ -174,10 +198,16 @@ export function versionedObject(options: VersionedObjectOptions) {
     if (typeof cls !== 'function') throw misused('@versionedObject()', `decorates a class; ${LEGACY_HINT}`);
     let accessors = new Set<string>();
     if (standardContext(context)) accessors = takePending(cls);
-    else if (pending.fields.length) throw misused('@versionedObject()', 'the class mixes standard and legacy decorators; compile it in one mode');
+    else if (pending.fields.length)
+      throw misused('@versionedObject()', 'the class mixes standard and legacy decorators; compile it in one mode');
     const meta = buildMeta(cls, options, accessors);
     Object.defineProperty(cls, META, { value: meta });
-    for (const def of meta.fields) Object.defineProperty(cls.prototype, def.name, fieldAccessor(() => meta, def));
+    for (const def of meta.fields)
+      Object.defineProperty(
+        cls.prototype,
+        def.name,
+        fieldAccessor(() => meta, def),
+      );
     if (options.registry !== false) {
       const registry = options.registry ?? defaultRegistry;
       registry.register(meta, { replace: options.replace ?? false });
@@ -190,7 +220,11 @@ export function versionedObject(options: VersionedObjectOptions) {
 }
 
 /** `accessors`: the class's own `accessor` fields (standard decorators), which are not names taken by the class. */
-function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, options: VersionedObjectOptions, accessors: ReadonlySet<string>): ObjectMeta {
+function buildMeta(
+  cls: abstract new (...args: any[]) => VersionedObject,
+  options: VersionedObjectOptions,
+  accessors: ReadonlySet<string>,
+): ObjectMeta {
   const name = options.name ?? cls.name;
   const fail = (detail: string): VersionedError => new VersionedError('registration', `${name || 'class'}: ${detail}`);
   if (!name) throw fail('a versioned object needs a name');
@@ -207,7 +241,8 @@ function buildMeta(cls: abstract new (...args: any[]) => VersionedObject, option
   for (const ctor of chain) {
     for (const r of (Reflect.getOwnMetadata(REMOTABLE_KEY, ctor) ?? []) as RemotableMethod[]) remotables.set(`${r.kind}:${r.name}`, r);
     for (const def of (Reflect.getOwnMetadata(FIELDS_KEY, ctor) ?? []) as FieldDef[]) fieldMap.set(def.name, def);
-    for (const extra of (Reflect.getOwnMetadata(EXTRA_KEY, ctor) ?? []) as string[]) if (!extraFields.includes(extra)) extraFields.push(extra);
+    for (const extra of (Reflect.getOwnMetadata(EXTRA_KEY, ctor) ?? []) as string[])
+      if (!extraFields.includes(extra)) extraFields.push(extra);
   }
   checkFieldNames(fieldMap.keys(), cls, fail, accessors);
   let parent: ObjectMeta | undefined;

@@ -4,7 +4,15 @@ import { compareVersions, describeValue } from './version.js';
 import { wireFieldsAt } from './wire-fields.js';
 import { decoderFor, envelopeReaderFor, nullFor, type Envelope } from './codegen.js';
 export type { Envelope } from './codegen.js';
-import { BASE_HOOKS, checkShadowing, markChanged, type EnvelopeKeys, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import {
+  BASE_HOOKS,
+  checkShadowing,
+  markChanged,
+  type EnvelopeKeys,
+  type FieldDef,
+  type ObjectMeta,
+  type VersionedObjectLike,
+} from './meta.js';
 import type { ObjectRegistry } from './registry.js';
 import type { VersionedObject } from './object.js';
 
@@ -102,9 +110,13 @@ class Decoder implements DecodeContext {
     }
     // oslo reads an envelope only under its class's key prefix: a Flavor is `nova_object.*`, never `versioned_object.*`.
     if (env.serialNamespace !== meta.serialNamespace) {
-      throw new VersionedError('foreign_namespace', `${meta.name} envelopes use "${meta.serialNamespace}." keys, not "${env.serialNamespace}."`, {
-        details: { name: meta.name, serialNamespace: env.serialNamespace, expected: meta.serialNamespace },
-      });
+      throw new VersionedError(
+        'foreign_namespace',
+        `${meta.name} envelopes use "${meta.serialNamespace}." keys, not "${env.serialNamespace}."`,
+        {
+          details: { name: meta.name, serialNamespace: env.serialNamespace, expected: meta.serialNamespace },
+        },
+      );
     }
     if (this.strict) checkStrict(primitive as Record<string, unknown>, meta, env);
     this.depth++;
@@ -177,7 +189,11 @@ export function decodePrimitive(primitive: unknown, registry: ObjectRegistry, op
   } catch (err) {
     // A maxDepth set beyond what the stack holds must still fail as a typed error.
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
-      throw new VersionedError('limit_exceeded', `objects nest too deeply for the call stack (limits.maxDepth is ${limits.maxDepth}; lower it)`, { cause: err });
+      throw new VersionedError(
+        'limit_exceeded',
+        `objects nest too deeply for the call stack (limits.maxDepth is ${limits.maxDepth}; lower it)`,
+        { cause: err },
+      );
     }
     if (err instanceof VersionedError && err.path.length > 0) {
       const keys = envelopeKeysOf(primitive, registry.envelopeKeys);

@@ -24,7 +24,14 @@ export interface HistoryEntry {
 }
 
 /** A `fill` value: the value itself, or a function of the incoming primitive's data that gives it. */
-export type FillValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown } | ((data: Readonly<Record<string, unknown>>) => unknown);
+export type FillValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly unknown[]
+  | { readonly [key: string]: unknown }
+  | ((data: Readonly<Record<string, unknown>>) => unknown);
 
 /** oslo's obj_relationships: per object field, `[parentVersion, childVersion]` pairs, oldest first. */
 export type Relationships = ReadonlyMap<string, readonly (readonly [parent: string, child: string])[]>;
@@ -82,7 +89,8 @@ export function buildHistory(
     } catch {
       throw fail(`entry ${index}: version must be "X.Y" or "X.Y.Z", got ${JSON.stringify(entry.version)}`);
     }
-    if (typeof entry.note !== 'string' || entry.note.trim() === '') throw fail(`${entry.version}: every entry needs a note (it is the changelog)`);
+    if (typeof entry.note !== 'string' || entry.note.trim() === '')
+      throw fail(`${entry.version}: every entry needs a note (it is the changelog)`);
     if (previous !== undefined && compareVersions(entry.version, previous) <= 0) {
       throw fail(`${entry.version} comes after ${previous}: entries must be in ascending version order`);
     }
@@ -104,7 +112,8 @@ export function buildHistory(
       changedIn.set(name, entry.version);
     }
     for (const [name, child] of Object.entries(entry.children ?? {})) {
-      if (!live.has(name) || !isObjectField(name)) throw fail(`${entry.version}: children names "${name}", which is not an object field at that version`);
+      if (!live.has(name) || !isObjectField(name))
+        throw fail(`${entry.version}: children names "${name}", which is not an object field at that version`);
       try {
         parseVersion(child);
       } catch {
@@ -127,14 +136,15 @@ export function buildHistory(
   }
   for (const name of fills.keys()) if (!live.has(name)) fills.delete(name);
   for (const name of live) {
-    if (!fields.has(name)) throw fail(`the history says "${name}" exists in ${version}, but the class has no such field (add it, or record its removal)`);
+    if (!fields.has(name))
+      throw fail(`the history says "${name}" exists in ${version}, but the class has no such field (add it, or record its removal)`);
   }
   for (const [name, pairs] of Object.entries(explicitRelationships)) {
     if (!isObjectField(name)) throw fail(`relationships names "${name}", which is not an object field`);
     const sorted = [...pairs].sort((a, b) => compareVersions(a[0], b[0])).map(([p, c]) => [p, c] as [string, string]);
     relationships.set(name, sorted);
   }
-    for (const [name, value] of fills) {
+  for (const [name, value] of fills) {
     const def = fields.get(name) as FieldDef;
     if (typeof value === 'function' || (value === null && def.nullable)) continue;
     try {

@@ -20,9 +20,34 @@ export {
 } from './fields/scalars.js';
 export { IPAddressType, IPNetworkType, MACAddressType, PCIAddressType, type IPFamily } from './fields/network.js';
 export { DictType, ListType, NullableType, ObjectType, SetType, UntypedType } from './fields/containers.js';
-export { isVersionedObject, metaOf, type EnvelopeKeys, type FieldDef, type FieldOptions, type ObjectMeta, type RemotableMethod, type VersionedObjectLike } from './meta.js';
-export { VersionedObject, OptionalFields, type FieldsOf, type FieldName, type FieldKey, type OptionalFieldName, type CreateFields } from './object.js';
-export { field, extraField, remotable, versionedObject, DEFAULT_NAMESPACE, DEFAULT_SERIAL_NAMESPACE, type VersionedObjectOptions } from './decorators.js';
+export {
+  isVersionedObject,
+  metaOf,
+  type EnvelopeKeys,
+  type FieldDef,
+  type FieldOptions,
+  type ObjectMeta,
+  type RemotableMethod,
+  type VersionedObjectLike,
+} from './meta.js';
+export {
+  VersionedObject,
+  OptionalFields,
+  type FieldsOf,
+  type FieldName,
+  type FieldKey,
+  type OptionalFieldName,
+  type CreateFields,
+} from './object.js';
+export {
+  field,
+  extraField,
+  remotable,
+  versionedObject,
+  DEFAULT_NAMESPACE,
+  DEFAULT_SERIAL_NAMESPACE,
+  type VersionedObjectOptions,
+} from './decorators.js';
 export { ObjectRegistry, defaultRegistry } from './registry.js';
 export type { Primitive, ToPrimitiveOptions, EncodeContext } from './to-primitive.js';
 export { fieldExistsAt, childVersionAt, type Manifest, type DataLoss, type DataLossPolicy } from './backport.js';

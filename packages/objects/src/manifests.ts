@@ -14,7 +14,8 @@ export class ManifestHistory {
 
   /** Add a manifest: the previous one with `updates` applied. `aliases` name it too (`'zed'`). */
   add(key: string, updates: Readonly<Record<string, string>>, options: { aliases?: readonly string[] } = {}): this {
-    if (this.manifests.has(key) || this.aliases.has(key)) throw new VersionedError('registration', `manifest ${JSON.stringify(key)} is already defined`);
+    if (this.manifests.has(key) || this.aliases.has(key))
+      throw new VersionedError('registration', `manifest ${JSON.stringify(key)} is already defined`);
     for (const [name, version] of Object.entries(updates)) {
       try {
         parseVersion(version);
@@ -26,7 +27,8 @@ export class ManifestHistory {
     this.manifests.set(key, Object.freeze({ ...previous, ...updates }));
     this.order.push(key);
     for (const alias of options.aliases ?? []) {
-      if (this.manifests.has(alias) || this.aliases.has(alias)) throw new VersionedError('registration', `manifest alias ${JSON.stringify(alias)} is already defined`);
+      if (this.manifests.has(alias) || this.aliases.has(alias))
+        throw new VersionedError('registration', `manifest alias ${JSON.stringify(alias)} is already defined`);
       this.aliases.set(alias, key);
     }
     return this;
@@ -36,7 +38,10 @@ export class ManifestHistory {
   get(keyOrAlias: string): Manifest {
     const manifest = this.manifests.get(this.aliases.get(keyOrAlias) ?? keyOrAlias);
     if (!manifest) {
-      throw new VersionedError('invalid_version', `no manifest named ${describeValue(keyOrAlias)}; known: ${[...this.order, ...this.aliases.keys()].join(', ') || 'none'}`);
+      throw new VersionedError(
+        'invalid_version',
+        `no manifest named ${describeValue(keyOrAlias)}; known: ${[...this.order, ...this.aliases.keys()].join(', ') || 'none'}`,
+      );
     }
     return manifest;
   }
@@ -76,7 +81,8 @@ export class ManifestHistory {
     for (const name of registry.names()) {
       const registered = registry.newest(name).version;
       if (latest[name] === undefined) problems.push(`${name} ${registered} is registered but missing from manifest ${this.latestKey()}`);
-      else if (latest[name] !== registered) problems.push(`${name}: manifest ${this.latestKey()} says ${latest[name]}, the registered class is ${registered}`);
+      else if (latest[name] !== registered)
+        problems.push(`${name}: manifest ${this.latestKey()} says ${latest[name]}, the registered class is ${registered}`);
     }
     for (const name of Object.keys(latest)) {
       if (!registry.has(name)) problems.push(`${name} is in manifest ${this.latestKey()} but no class is registered`);
@@ -87,6 +93,9 @@ export class ManifestHistory {
   /** Throw a `registration` error listing every mismatch with the registry. */
   check(registry: ObjectRegistry): void {
     const problems = this.mismatches(registry);
-    if (problems.length) throw new VersionedError('registration', `the newest manifest disagrees with the registry:\n  ${problems.join('\n  ')}`, { details: { problems } });
+    if (problems.length)
+      throw new VersionedError('registration', `the newest manifest disagrees with the registry:\n  ${problems.join('\n  ')}`, {
+        details: { problems },
+      });
   }
 }

@@ -204,7 +204,12 @@ export function reservedNames(cls: Function, accessors: ReadonlySet<string> = ne
 }
 
 /** Field names are identifiers, not `then`, and not taken by the class (the decorator's check, and register()'s). */
-export function checkFieldNames(names: Iterable<string>, cls: Function, fail: (detail: string) => VersionedError, accessors?: ReadonlySet<string>): void {
+export function checkFieldNames(
+  names: Iterable<string>,
+  cls: Function,
+  fail: (detail: string) => VersionedError,
+  accessors?: ReadonlySet<string>,
+): void {
   const reserved = reservedNames(cls, accessors);
   for (const name of names) {
     if (typeof name !== 'string' || !FIELD_NAME.test(name)) throw fail(`field name ${JSON.stringify(name)} must match ${FIELD_NAME}`);
@@ -249,16 +254,26 @@ export function checkMeta(meta: unknown): asserts meta is ObjectMeta {
   if (m.fieldMap.size !== fields.length) throw fail('fieldMap and fields do not hold the same fields');
   checkFieldNames(m.fieldMap.keys() as Iterable<string>, m.cls, fail);
   const history = m.history as Record<string, unknown> | undefined;
-  if (typeof history !== 'object' || history === null || !Array.isArray(history.entries) || history.entries.length === 0 || HISTORY_MAPS.some((key) => !(history[key] instanceof Map))) {
+  if (
+    typeof history !== 'object' ||
+    history === null ||
+    !Array.isArray(history.entries) ||
+    history.entries.length === 0 ||
+    HISTORY_MAPS.some((key) => !(history[key] instanceof Map))
+  ) {
     throw fail('history must be a version history (as buildHistory makes it)');
   }
   const keys = envelopeKeys(m.serialNamespace as string);
   const given = m.keys as Partial<EnvelopeKeys> | undefined;
-  if (given !== keys && (['name', 'namespace', 'version', 'data', 'changes', 'serialNamespace'] as const).some((key) => given?.[key] !== keys[key])) {
+  if (
+    given !== keys &&
+    (['name', 'namespace', 'version', 'data', 'changes', 'serialNamespace'] as const).some((key) => given?.[key] !== keys[key])
+  ) {
     throw fail(`keys must be the envelope keys of "${m.serialNamespace as string}" (envelopeKeys())`);
   }
   const compiled = m.compiled as { encoders?: unknown } | undefined;
-  if (typeof compiled !== 'object' || compiled === null || !(compiled.encoders instanceof Map)) throw fail('compiled must be { decoder: undefined, encoders: new Map() }');
+  if (typeof compiled !== 'object' || compiled === null || !(compiled.encoders instanceof Map))
+    throw fail('compiled must be { decoder: undefined, encoders: new Map() }');
   if (!Array.isArray(m.extraFields) || !Array.isArray(m.remotables)) throw fail('extraFields and remotables must be arrays');
 }
 

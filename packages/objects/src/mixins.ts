@@ -6,10 +6,15 @@ import fastStableStringify from 'fast-json-stable-stringify';
 type ObjectClass = abstract new (...args: any[]) => VersionedObject;
 
 /** oslo's ComparableVersionedObject: two objects are equal when their primitives are. */
-export function Comparable<TBase extends ObjectClass>(Base: TBase): TBase & (abstract new (...args: any[]) => {
-  /** Whether `other` is an object of the same class and version with the same primitive. */
-  equals(other: unknown): boolean;
-}) {
+export function Comparable<TBase extends ObjectClass>(
+  Base: TBase,
+): TBase &
+  (abstract new (
+    ...args: any[]
+  ) => {
+    /** Whether `other` is an object of the same class and version with the same primitive. */
+    equals(other: unknown): boolean;
+  }) {
   abstract class ComparableObject extends Base {
     equals(other: unknown): boolean {
       // `changes` lists fields in declaration order, so equal objects give equal primitives.

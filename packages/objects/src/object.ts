@@ -1,5 +1,15 @@
 import { VersionedError, within } from './errors.js';
-import { BASE_HOOKS, NO_CHANGES, OBJECT_BRAND, checkShadowing, markChanged, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import {
+  BASE_HOOKS,
+  NO_CHANGES,
+  OBJECT_BRAND,
+  checkShadowing,
+  markChanged,
+  metaOf,
+  type FieldDef,
+  type ObjectMeta,
+  type VersionedObjectLike,
+} from './meta.js';
 import { changedInPlace, childHasChanges, forgetBaseline, isMutable, rebaseline, trackRead } from './changes.js';
 import { encodeObject, type Primitive, type ToPrimitiveOptions } from './to-primitive.js';
 import type { FromPrimitiveOptions } from './from-primitive.js';
@@ -17,7 +27,13 @@ export const OptionalFields: unique symbol = Symbol('@versioned/objects.Optional
 
 /** The names of an object type's fields: its properties that are neither methods nor VersionedObject's own members. */
 export type FieldName<T> = {
-  [K in keyof T]-?: K extends keyof VersionedObject ? never : K extends string ? (T[K] extends (...args: never[]) => unknown ? never : K) : never;
+  [K in keyof T]-?: K extends keyof VersionedObject
+    ? never
+    : K extends string
+      ? T[K] extends (...args: never[]) => unknown
+        ? never
+        : K
+      : never;
 }[keyof T];
 
 /**
@@ -30,14 +46,23 @@ export type FieldKey<T> = ([FieldName<T>] extends [never] ? string : FieldName<T
 /** Every field of an object type, each optional: what `update()` takes. */
 export type FieldsOf<T> = [FieldName<T>] extends [never] ? Record<string, unknown> : { [K in FieldName<T>]?: T[K] };
 
-type IsReadonly<T, K extends keyof T> = (<V>() => V extends { [Q in K]: T[K] } ? 1 : 2) extends <V>() => V extends { -readonly [Q in K]: T[K] } ? 1 : 2 ? false : true;
+type IsReadonly<T, K extends keyof T> =
+  (<V>() => V extends { [Q in K]: T[K] } ? 1 : 2) extends <V>() => V extends { -readonly [Q in K]: T[K] } ? 1 : 2 ? false : true;
 
 /**
  * The fields `create()` may leave out: nullable ones (`T | null`), optional ones (`name?: T`), those named in
  * `[OptionalFields]`, and read-only properties (getters such as extra fields).
  */
 export type OptionalFieldName<T> = {
-  [K in FieldName<T>]: null extends T[K] ? K : undefined extends T[K] ? K : K extends OptionalNames<T> ? K : IsReadonly<T, K> extends true ? K : never;
+  [K in FieldName<T>]: null extends T[K]
+    ? K
+    : undefined extends T[K]
+      ? K
+      : K extends OptionalNames<T>
+        ? K
+        : IsReadonly<T, K> extends true
+          ? K
+          : never;
 }[FieldName<T>];
 type OptionalNames<T> = T extends { readonly [OptionalFields]?: infer N } ? N : never;
 
@@ -123,7 +148,12 @@ export class VersionedObject implements VersionedObjectLike {
    * no `null` is required, unless it is optional (`name?: T`) or named in `[OptionalFields]` (a field with a
    * default, say); `partial()` leaves any field unset.
    */
-  static create<T extends VersionedObject>(this: new (init?: Record<string, unknown>) => T, ...[init]: {} extends CreateFields<T> ? [init?: CreateFields<T>] : [init: CreateFields<T>]): T {
+  static create<T extends VersionedObject>(
+    this: new (
+      init?: Record<string, unknown>,
+    ) => T,
+    ...[init]: {} extends CreateFields<T> ? [init?: CreateFields<T>] : [init: CreateFields<T>]
+  ): T {
     const obj = new this(init as Record<string, unknown>);
     checkShadowing(obj);
     return obj;
@@ -141,7 +171,13 @@ export class VersionedObject implements VersionedObjectLike {
   }
 
   /** Decode an envelope (see ObjectRegistry.fromPrimitive) and check it is an object of this class's name. */
-  static fromPrimitive<T extends VersionedObject>(this: abstract new (...args: never[]) => T, primitive: unknown, options: FromPrimitiveOptions = {}): T {
+  static fromPrimitive<T extends VersionedObject>(
+    this: abstract new (
+      ...args: never[]
+    ) => T,
+    primitive: unknown,
+    options: FromPrimitiveOptions = {},
+  ): T {
     const meta = metaOf(this);
     const registry = options.registry ?? defaultRegistry;
     const obj = registry.fromPrimitive(primitive, options);
@@ -336,7 +372,11 @@ export class VersionedObject implements VersionedObjectLike {
   }
 
   /** Node's util.inspect (and console.log) print the same fields, SensitiveString values masked. */
-  [INSPECT](depth: number, options: { stylize: (s: string, style: string) => string }, insp: (value: unknown, options: object) => string): string {
+  [INSPECT](
+    depth: number,
+    options: { stylize: (s: string, style: string) => string },
+    insp: (value: unknown, options: object) => string,
+  ): string {
     const label = `${metaOf(this).name}@${this.objVersion}`;
     if (depth < 0) return options.stylize(`[${label}]`, 'special');
     // The fields print at the object's own depth, so a child's fields show as a nested plain object's would.
@@ -348,7 +388,6 @@ Object.defineProperty(VersionedObject.prototype, OBJECT_BRAND, { value: true });
 BASE_HOOKS.whatChanged = VersionedObject.prototype.whatChanged;
 BASE_HOOKS.makeCompatible = VersionedObject.prototype.makeCompatible;
 BASE_HOOKS.upgradePrimitive = VersionedObject.upgradePrimitive;
-
 
 /** The fields shown when an object is printed: set ones (SensitiveString values masked), then the extra fields. */
 function shownFields(obj: VersionedObject): Record<string, unknown> {
@@ -372,16 +411,25 @@ function printed(value: unknown, depth: number, seen: Set<object>): string {
   if (typeof value !== 'object' || value === null) return String(value);
   if (seen.has(value)) return '[Circular]';
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
-  const list = (items: string[], open: string, close: string): string => (items.length ? `${open} ${items.join(', ')} ${close}` : `${open}${close}`);
-  if (depth < 0) return value instanceof VersionedObject ? `[${metaOf(value).name}@${value.objVersion}]` : Array.isArray(value) ? '[Array]' : '[Object]';
+  const list = (items: string[], open: string, close: string): string =>
+    items.length ? `${open} ${items.join(', ')} ${close}` : `${open}${close}`;
+  if (depth < 0)
+    return value instanceof VersionedObject ? `[${metaOf(value).name}@${value.objVersion}]` : Array.isArray(value) ? '[Array]' : '[Object]';
   seen.add(value);
   try {
     const inner = (v: unknown): string => printed(v, depth - 1, seen);
     if (value instanceof VersionedObject) return `${metaOf(value).name}@${value.objVersion} ${printed(shownFields(value), depth, seen)}`;
     if (Array.isArray(value)) return list(value.map(inner), '[', ']');
     if (value instanceof Set) return `Set(${value.size}) ${list([...value].map(inner), '{', '}')}`;
-    if (value instanceof Map) return `Map(${value.size}) ${list([...value].map(([k, v]) => `${inner(k)} => ${inner(v)}`), '{', '}')}`;
-    const entries = Object.keys(value).map((k) => `${IDENTIFIER.test(k) ? k : printed(k, 0, seen)}: ${inner((value as Record<string, unknown>)[k])}`);
+    if (value instanceof Map)
+      return `Map(${value.size}) ${list(
+        [...value].map(([k, v]) => `${inner(k)} => ${inner(v)}`),
+        '{',
+        '}',
+      )}`;
+    const entries = Object.keys(value).map(
+      (k) => `${IDENTIFIER.test(k) ? k : printed(k, 0, seen)}: ${inner((value as Record<string, unknown>)[k])}`,
+    );
     return list(entries, '{', '}');
   } finally {
     seen.delete(value);
@@ -439,9 +487,14 @@ function coerceFor(obj: VersionedObject, meta: ObjectMeta, def: FieldDef, value:
   if (value === null) {
     if (def.nullable) coerced = null;
     else if (def.hasDefault) coerced = def.makeDefault();
-    else throw new VersionedError('invalid_value', `expected ${def.type.expected}, got null (the field is not nullable)`, { path: [meta.name, def.name] });
+    else
+      throw new VersionedError('invalid_value', `expected ${def.type.expected}, got null (the field is not nullable)`, {
+        path: [meta.name, def.name],
+      });
   } else if (value === undefined) {
-    throw new VersionedError('invalid_value', `expected ${def.type.expected}, got undefined (use unset() to clear a field)`, { path: [meta.name, def.name] });
+    throw new VersionedError('invalid_value', `expected ${def.type.expected}, got undefined (use unset() to clear a field)`, {
+      path: [meta.name, def.name],
+    });
   } else {
     try {
       coerced = def.type.coerce(value, current === null ? undefined : current);

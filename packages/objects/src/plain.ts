@@ -4,7 +4,15 @@
 // decoder does, with typed errors at their paths (`Volume.attachments[2].id: expected a UUID`).
 import { VersionedError, atPath } from './errors.js';
 import { nullFor } from './codegen.js';
-import { DEFAULT_LIMITS, HOME_REGISTRY, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, type VersionedObjectLike } from './meta.js';
+import {
+  DEFAULT_LIMITS,
+  HOME_REGISTRY,
+  isVersionedObject,
+  metaOf,
+  type FieldDef,
+  type ObjectMeta,
+  type VersionedObjectLike,
+} from './meta.js';
 import type { DecodeContext, DecodeLimits } from './from-primitive.js';
 import type { EncodeContext, Primitive } from './to-primitive.js';
 import type { ObjectRegistry } from './registry.js';
@@ -107,7 +115,11 @@ function decodeContext(meta: ObjectMeta, options: FromPlainOptions, build: (meta
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     decodeChild: (value, target) => {
       if (isVersionedObject(value)) return value;
-      if (!registry) throw new VersionedError('registration', `${meta.name} is in no registry: pass fromPlain(..., { registry }) to find its ${target} children`);
+      if (!registry)
+        throw new VersionedError(
+          'registration',
+          `${meta.name} is in no registry: pass fromPlain(..., { registry }) to find its ${target} children`,
+        );
       return build(registry.newest(target), value) as VersionedObjectLike;
     },
   };

@@ -87,9 +87,13 @@ export class ObjectRegistry {
     if (meta) this.checkTargets(meta);
     if (!meta) {
       const supported = versions.map((m) => m.version);
-      throw new VersionedError('incompatible_version', `${name} ${version} cannot be read here: registered versions are ${supported.join(', ')}`, {
-        details: { name, version, supported, newest: (versions[0] as ObjectMeta).version },
-      });
+      throw new VersionedError(
+        'incompatible_version',
+        `${name} ${version} cannot be read here: registered versions are ${supported.join(', ')}`,
+        {
+          details: { name, version, supported, newest: (versions[0] as ObjectMeta).version },
+        },
+      );
     }
     return meta;
   }
@@ -99,9 +103,13 @@ export class ObjectRegistry {
     for (const def of meta.fields) {
       for (const target of def.type.objectTargets()) {
         if (!this.byName.has(target)) {
-          throw new VersionedError('registration', `${meta.name}.${def.name} holds ${target} objects, but no class named ${JSON.stringify(target)} is registered`, {
-            details: { name: meta.name, field: def.name, target },
-          });
+          throw new VersionedError(
+            'registration',
+            `${meta.name}.${def.name} holds ${target} objects, but no class named ${JSON.stringify(target)} is registered`,
+            {
+              details: { name: meta.name, field: def.name, target },
+            },
+          );
         }
       }
     }
@@ -115,7 +123,8 @@ export class ObjectRegistry {
   /** The newest registered class of a name. */
   newest(name: string): ObjectMeta {
     const meta = this.byName.get(name)?.[0];
-    if (!meta) throw new VersionedError('unsupported_object', `no object named ${describeValue(name)} is registered`, { details: { name } });
+    if (!meta)
+      throw new VersionedError('unsupported_object', `no object named ${describeValue(name)} is registered`, { details: { name } });
     return meta;
   }
 
@@ -140,7 +149,11 @@ export class ObjectRegistry {
   }
 
   /** The indirection side of a backport, oslo's object_backport_versions (see backport.ts). */
-  backportVersions(primitive: unknown, versions: Manifest, options: Omit<ToPrimitiveOptions, 'manifest' | 'targetVersion'> = {}): Primitive {
+  backportVersions(
+    primitive: unknown,
+    versions: Manifest,
+    options: Omit<ToPrimitiveOptions, 'manifest' | 'targetVersion'> = {},
+  ): Primitive {
     return backportVersions(this, primitive, versions, options);
   }
 
@@ -157,9 +170,13 @@ interface Resolved {
 }
 
 function foreignNamespace(name: string, namespace: string, expected: string): VersionedError {
-  return new VersionedError('foreign_namespace', `${name} belongs to namespace ${JSON.stringify(expected)}, not ${describeValue(namespace)}`, {
-    details: { name, namespace, expected },
-  });
+  return new VersionedError(
+    'foreign_namespace',
+    `${name} belongs to namespace ${JSON.stringify(expected)}, not ${describeValue(namespace)}`,
+    {
+      details: { name, namespace, expected },
+    },
+  );
 }
 
 /** Where `@versionedObject()` registers classes unless told otherwise. */

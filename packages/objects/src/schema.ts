@@ -50,7 +50,10 @@ export function jsonSchemaFor(name: string, version: string, registry: ObjectReg
     if (definitions[key]) return key;
     definitions[key] = {}; // placeholder: recursion stops here
     const meta = describingMeta(registry, objName, objVersion);
-    const schema = envelopeSchema(meta, objVersion, { maxListLength: DEFAULT_LIMITS.maxListLength, objectRef: portableRef(registry, build) });
+    const schema = envelopeSchema(meta, objVersion, {
+      maxListLength: DEFAULT_LIMITS.maxListLength,
+      objectRef: portableRef(registry, build),
+    });
     (schema['properties'] as Record<string, JsonSchema>)[meta.keys.version] = { const: objVersion };
     definitions[key] = schema;
     return key;
@@ -75,14 +78,15 @@ function portableRef(registry: ObjectRegistry, build: (name: string, version: st
     schemaVersions(registry)
       .filter((v) => v.name === name)
       .map((v) => ({ $ref: `#/definitions/${build(name, v.version)}` }));
-  return () => (target, options = {}) => {
-    const own = registry.has(target) ? anyVersionOf(target) : [];
-    // A subclass goes out under its own name and version (oslo's Object(subclasses=True)): any of them.
-    const subclasses = options.subclasses ? subclassesOf(registry, target).flatMap(anyVersionOf) : [];
-    const all = [...own, ...subclasses];
-    if (all.length === 0) return { type: 'object' };
-    return all.length === 1 ? (all[0] as JsonSchema) : { anyOf: all };
-  };
+  return () =>
+    (target, options = {}) => {
+      const own = registry.has(target) ? anyVersionOf(target) : [];
+      // A subclass goes out under its own name and version (oslo's Object(subclasses=True)): any of them.
+      const subclasses = options.subclasses ? subclassesOf(registry, target).flatMap(anyVersionOf) : [];
+      const all = [...own, ...subclasses];
+      if (all.length === 0) return { type: 'object' };
+      return all.length === 1 ? (all[0] as JsonSchema) : { anyOf: all };
+    };
 }
 
 interface EnvelopeSchemaContext {
@@ -106,7 +110,10 @@ function envelopeSchema(meta: ObjectMeta, version: string, ctx: EnvelopeSchemaCo
       properties[def.name] = {};
       continue;
     }
-    const schema = def.type.jsonSchema({ ...(ctx.maxListLength === undefined ? {} : { maxListLength: ctx.maxListLength }), objectRef: ctx.objectRef(def.name) });
+    const schema = def.type.jsonSchema({
+      ...(ctx.maxListLength === undefined ? {} : { maxListLength: ctx.maxListLength }),
+      objectRef: ctx.objectRef(def.name),
+    });
     // The decoder reads null as the default on a field that has one. A child says so itself: its keyword
     // reports its issues as it runs, so it must not sit in an anyOf branch.
     const nullable = def.nullable || def.hasDefault;
@@ -201,7 +208,10 @@ export class SchemaValidator {
     options: SchemaValidatorOptions = {},
   ) {
     if (!(registry instanceof ObjectRegistry)) {
-      throw new VersionedError('invalid_value', `SchemaValidator: the first argument must be an ObjectRegistry, got ${describeValue(registry)} (the options come second)`);
+      throw new VersionedError(
+        'invalid_value',
+        `SchemaValidator: the first argument must be an ObjectRegistry, got ${describeValue(registry)} (the options come second)`,
+      );
     }
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.maxIssues = Math.max(1, options.maxIssues ?? 100);
@@ -216,7 +226,8 @@ export class SchemaValidator {
       keyword: 'versionedChild',
       schemaType: 'object',
       errors: 'full',
-      validate: (rule: ChildRule, data: unknown, _parent: unknown, cxt?: { instancePath: string; rootData: unknown }) => this.child(rule, data, cxt),
+      validate: (rule: ChildRule, data: unknown, _parent: unknown, cxt?: { instancePath: string; rootData: unknown }) =>
+        this.child(rule, data, cxt),
     });
     return ajv;
   }
@@ -226,18 +237,22 @@ export class SchemaValidator {
     const key = `${all ? 'all' : 'first'}\0${meta.name}\0${meta.version}\0${effectiveVersion(meta, version)}`;
     let fn = this.compiled.get(key);
     if (!fn) {
-      const ref = (): SchemaContext['objectRef'] => (target, options = {}) => {
-        // Any version the registry reads: a manifest moves a child independently of the relationships (oslo's
-        // obj_make_compatible_from_manifest), and the receiver reads what its registry reads, as the decoder does.
-        const rule: ChildRule = { target, subclasses: options.subclasses ?? false };
-        return { versionedChild: rule };
-      };
+      const ref =
+        (): SchemaContext['objectRef'] =>
+        (target, options = {}) => {
+          // Any version the registry reads: a manifest moves a child independently of the relationships (oslo's
+          // obj_make_compatible_from_manifest), and the receiver reads what its registry reads, as the decoder does.
+          const rule: ChildRule = { target, subclasses: options.subclasses ?? false };
+          return { versionedChild: rule };
+        };
       const schema = envelopeSchema(meta, version, { maxListLength: this.limits.maxListLength, objectRef: ref });
       try {
         fn = this.ajv[all ? 'all' : 'first'].compile(schema);
       } catch (err) {
         // A custom field type's schema that ajv refuses (an unknown format or keyword).
-        throw new VersionedError('registration', `${meta.name} ${version}: its JSON Schema does not compile: ${(err as Error).message}`, { cause: err });
+        throw new VersionedError('registration', `${meta.name} ${version}: its JSON Schema does not compile: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       this.compiled.set(key, fn);
     }
@@ -266,7 +281,9 @@ export class SchemaValidator {
       this.issue({
         path: [],
         keyword: overflow ? 'limit_exceeded' : 'unreadable',
-        message: overflow ? `objects nest too deeply for the call stack (limits.maxDepth is ${this.limits.maxDepth}; lower it)` : `reading the input failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
+        message: overflow
+          ? `objects nest too deeply for the call stack (limits.maxDepth is ${this.limits.maxDepth}; lower it)`
+          : `reading the input failed: ${String((err as Error)?.message ?? err).slice(0, 200)}`,
       });
     } finally {
       this.run = outer;
@@ -303,8 +320,11 @@ export class SchemaValidator {
       const p = path();
       return p.length === 0 ? [name] : p;
     });
-    const fail = (keyword: string, message: string, where: PathSegment[] = at()): false => (this.issue({ path: where, keyword, message }), false);
-    if (!isVersion(version)) return fail('invalid_version', `has version ${describeValue(version)}, not "X.Y" or "X.Y.Z"`, [...at(), keys.version]);
+    const fail = (keyword: string, message: string, where: PathSegment[] = at()): false => (
+      this.issue({ path: where, keyword, message }), false
+    );
+    if (!isVersion(version))
+      return fail('invalid_version', `has version ${describeValue(version)}, not "X.Y" or "X.Y.Z"`, [...at(), keys.version]);
     if (expect.name !== undefined && name !== expect.name) return fail('const', `is a ${describeValue(name)}, not a ${expect.name}`);
     // The data is still checked against the version named, so its issues are listed too.
     if (expect.version !== undefined && version !== expect.version) fail('const', 'must be equal to constant', [...at(), keys.version]);
@@ -316,7 +336,8 @@ export class SchemaValidator {
       if (!isVersionedError(err)) throw err;
       return fail(err.code, err.detail);
     }
-    if (keys.serialNamespace !== meta.serialNamespace) return fail('foreign_namespace', `${meta.name} envelopes use "${meta.serialNamespace}." keys, not "${keys.serialNamespace}."`);
+    if (keys.serialNamespace !== meta.serialNamespace)
+      return fail('foreign_namespace', `${meta.name} envelopes use "${meta.serialNamespace}." keys, not "${keys.serialNamespace}."`);
     const rule = expect.rule;
     if (rule) {
       if (!isSameOrSubclass(meta, rule)) return fail('object', `expected a ${rule.target} object, got a ${meta.name}`);
@@ -343,7 +364,11 @@ export class SchemaValidator {
     if (data === null && rule.nullable) return true;
     const { root, path: parent } = this.frames[this.frames.length - 1] as { root: unknown; path: () => PathSegment[] };
     const instancePath = cxt?.instancePath ?? '';
-    return this.envelope(data, once(() => [...parent(), ...segmentsOf(instancePath, root, this.registry.envelopeKeys)]), { rule });
+    return this.envelope(
+      data,
+      once(() => [...parent(), ...segmentsOf(instancePath, root, this.registry.envelopeKeys)]),
+      { rule },
+    );
   }
 
   /** Throw the first issue as a VersionedError: `limit_exceeded` for a limit, else `invalid_primitive`. */
@@ -355,7 +380,10 @@ export class SchemaValidator {
       const code = LIMIT_KEYWORDS.has(first.keyword) ? 'limit_exceeded' : 'invalid_primitive';
       throw new VersionedError(code, `${first.message}${more > 0 ? ` (and ${more}${result.truncated ? '+' : ''} more)` : ''}`, {
         path: [...first.path],
-        details: { issues: result.issues.map((i) => `${formatPath(i.path)}: ${i.message}`), ...(result.truncated ? { truncated: true } : {}) },
+        details: {
+          issues: result.issues.map((i) => `${formatPath(i.path)}: ${i.message}`),
+          ...(result.truncated ? { truncated: true } : {}),
+        },
       });
     }
   }
@@ -430,10 +458,13 @@ function meaningful(errors: readonly ErrorObject[]): ErrorObject[] {
 function toIssue(error: ErrorObject, root: unknown, base: PathSegment[], keyList: readonly EnvelopeKeys[]): SchemaIssue {
   const path = [...base, ...segmentsOf(error.instancePath, root, keyList)];
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'additionalProperties') return { path: [...path, String(params['additionalProperty'])], message: 'is not part of this version', keyword: error.keyword };
-  if (error.keyword === 'required') return { path: [...path, String(params['missingProperty'])], message: 'is required', keyword: error.keyword };
+  if (error.keyword === 'additionalProperties')
+    return { path: [...path, String(params['additionalProperty'])], message: 'is not part of this version', keyword: error.keyword };
+  if (error.keyword === 'required')
+    return { path: [...path, String(params['missingProperty'])], message: 'is required', keyword: error.keyword };
   const expected = error.keyword === 'format' ? WIRE_FORMAT_EXPECTED[String(params['format'])] : undefined;
-  if (expected !== undefined) return { path, message: `expected ${expected} (format "${String(params['format'])}")`, keyword: error.keyword };
+  if (expected !== undefined)
+    return { path, message: `expected ${expected} (format "${String(params['format'])}")`, keyword: error.keyword };
   return { path, message: error.message ?? error.keyword, keyword: error.keyword };
 }
 

@@ -7,7 +7,6 @@ import type { VersionedObject } from './object.js';
 import type { DataLossPolicy, Manifest, Primitive, ToPrimitiveOptions } from './to-primitive.js';
 import { describeValue, stripRevision } from './version.js';
 
-
 /**
  * Where a receiver asks for a backport of an object it cannot read (oslo's indirection API,
  * object_backport_versions): usually an RPC call to a service running the newer release.
@@ -132,21 +131,32 @@ export class ObjectSerializer {
 
   private walkOut(value: unknown, manifest: Manifest | undefined, depth: number): unknown {
     if (typeof value !== 'object' || value === null) return value;
-    if (depth > MAX_WALK_DEPTH) throw new VersionedError('limit_exceeded', `the payload nests deeper than ${MAX_WALK_DEPTH} levels (is there a cycle?)`);
+    if (depth > MAX_WALK_DEPTH)
+      throw new VersionedError('limit_exceeded', `the payload nests deeper than ${MAX_WALK_DEPTH} levels (is there a cycle?)`);
     if (isVersionedObject(value)) return this.serializeObject(value as VersionedObject, manifest);
     if (Array.isArray(value)) return value.map((v, i) => atPath(() => this.walkOut(v, manifest, depth + 1), i));
     if (value instanceof Set) return [...value].map((v, i) => atPath(() => this.walkOut(v, manifest, depth + 1), i));
     if (value instanceof Map) {
       const out: Record<string, unknown> = {};
       for (const [k, v] of value) {
-        if (typeof k !== 'string') throw new VersionedError('invalid_value', `a Map sent over RPC needs string keys, got ${describeValue(k)}`);
-        defineOwn(out, k, atPath(() => this.walkOut(v, manifest, depth + 1), k));
+        if (typeof k !== 'string')
+          throw new VersionedError('invalid_value', `a Map sent over RPC needs string keys, got ${describeValue(k)}`);
+        defineOwn(
+          out,
+          k,
+          atPath(() => this.walkOut(v, manifest, depth + 1), k),
+        );
       }
       return out;
     }
     if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value)) defineOwn(out, k, atPath(() => this.walkOut((value as Record<string, unknown>)[k], manifest, depth + 1), k));
+      for (const k of Object.keys(value))
+        defineOwn(
+          out,
+          k,
+          atPath(() => this.walkOut((value as Record<string, unknown>)[k], manifest, depth + 1), k),
+        );
       return out;
     }
     return value;
@@ -159,7 +169,12 @@ export class ObjectSerializer {
     if (envelopeKeysOf(value, this.registry.envelopeKeys) !== undefined) return onEnvelope(value);
     if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value)) defineOwn(out, k, atPath(() => this.walkIn((value as Record<string, unknown>)[k], depth + 1, onEnvelope), k));
+      for (const k of Object.keys(value))
+        defineOwn(
+          out,
+          k,
+          atPath(() => this.walkIn((value as Record<string, unknown>)[k], depth + 1, onEnvelope), k),
+        );
       return out;
     }
     return value;

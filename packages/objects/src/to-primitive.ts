@@ -6,8 +6,20 @@ import { BASE_HOOKS, isVersionedObject, metaOf, type FieldDef, type ObjectMeta, 
 import type { VersionedObject } from './object.js';
 import { changedInPlace, hasChanges } from './changes.js';
 import {
-  AS_IS, DROP, childRule, childTarget, isBackport, isResent, reportLoss, rootCompat, rootTarget, usesHook,
-  type ChildRule, type DataLossPolicy, type Manifest, type ParentState,
+  AS_IS,
+  DROP,
+  childRule,
+  childTarget,
+  isBackport,
+  isResent,
+  reportLoss,
+  rootCompat,
+  rootTarget,
+  usesHook,
+  type ChildRule,
+  type DataLossPolicy,
+  type Manifest,
+  type ParentState,
 } from './backport.js';
 export type { DataLoss, DataLossPolicy, Manifest } from './backport.js';
 
@@ -67,7 +79,9 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
   encodeChild(child: VersionedObjectLike): Primitive {
     // Without a rule (no backport above), the child goes as it is: the common case, without a call.
     const { target, compat } =
-      this.childRule === AS_IS ? AS_IS : childTarget(this.childRule, child as VersionedObject, `${this.childOwner?.name} ${this.childOwnerVersion}`);
+      this.childRule === AS_IS
+        ? AS_IS
+        : childTarget(this.childRule, child as VersionedObject, `${this.childOwner?.name} ${this.childOwnerVersion}`);
     return this.encode(child as VersionedObject, target, compat);
   }
 
@@ -118,14 +132,19 @@ class Encoder implements EncodeContext, EncoderHost, ParentState {
     const inPlace = changedInPlace(obj);
     if (own.size === 0 && inPlace === undefined) {
       let dirty = false;
-      for (const def of meta.objectFields) if (this.childHasChanges(obj.$values[def.name])) { dirty = true; break; }
+      for (const def of meta.objectFields)
+        if (this.childHasChanges(obj.$values[def.name])) {
+          dirty = true;
+          break;
+        }
       this.record(obj, meta, dirty);
       if (!dirty) return undefined;
     } else this.record(obj, meta, true);
     for (const def of meta.fields) {
       const name = def.name;
       if (!Object.hasOwn(data, name)) continue;
-      if (own.has(name) || inPlace?.includes(name) || (def.objectTarget !== undefined && this.childHasChanges(obj.$values[name]))) (changes ??= []).push(name);
+      if (own.has(name) || inPlace?.includes(name) || (def.objectTarget !== undefined && this.childHasChanges(obj.$values[name])))
+        (changes ??= []).push(name);
     }
     return changes;
   }

@@ -59,7 +59,8 @@ const VO = 'versioned_object';
 const dataOf = (p: unknown): Record<string, unknown> => (p as Primitive)[`${VO}.data`] as Record<string, unknown>;
 const versionOf = (p: unknown): unknown => (p as Primitive)[`${VO}.version`];
 const att = (n: number): Attachment => Attachment.create({ id: ID.replace(/0$/, String(n)), host: 'h', mode: 'rw' });
-const volume = (): Volume => Volume.partial({ id: ID, attachment: att(1), attachments: AttachmentList.create({ objects: [att(2), att(3)] }) });
+const volume = (): Volume =>
+  Volume.partial({ id: ID, attachment: att(1), attachments: AttachmentList.create({ objects: [att(2), att(3)] }) });
 
 describe('an ObjectList inside an object', () => {
   it('backports its items by the list’s rules, even when the list stays at its own version', () => {
@@ -105,7 +106,10 @@ describe('re-sending a decoded tree', () => {
     assert.equal(versionOf(p), '1.1');
     assert.equal(versionOf(dataOf(p).attachment), '1.1', 'Volume 1.1 carries Attachment 1.1');
     assert.deepEqual(Object.keys(dataOf(dataOf(p).attachment)).sort(), ['host', 'id']);
-    assert.throws(() => old.toPrimitive({ onDataLoss: 'refuse' }), (err) => isVersionedError(err, 'data_loss') && err.pathString === 'Volume.attachment.mode');
+    assert.throws(
+      () => old.toPrimitive({ onDataLoss: 'refuse' }),
+      (err) => isVersionedError(err, 'data_loss') && err.pathString === 'Volume.attachment.mode',
+    );
   });
 
   it('an object received at "1.0.0" is re-sent as "1.0.0" (versions compare numerically)', () => {
@@ -134,7 +138,10 @@ describe('fills and decode-time upgrades', () => {
     assert.equal(old.use_quota, true);
     assert.doesNotThrow(() => old.toPrimitive({ onDataLoss: 'refuse' }));
     old.use_quota = false;
-    assert.throws(() => old.toPrimitive({ onDataLoss: 'refuse' }), (err) => isVersionedError(err, 'data_loss') && err.pathString === 'Volume.use_quota');
+    assert.throws(
+      () => old.toPrimitive({ onDataLoss: 'refuse' }),
+      (err) => isVersionedError(err, 'data_loss') && err.pathString === 'Volume.use_quota',
+    );
   });
 });
 
@@ -171,8 +178,14 @@ describe('field targets and element types', () => {
     class Holder extends VersionedObject {
       @field(f.object('Nope'), { nullable: true }) declare nope: unknown;
     }
-    assert.throws(() => local.fromPrimitive(Holder.create({}).toPrimitive()), (err) => isVersionedError(err, 'registration') && /Holder\.nope holds Nope objects/.test(err.message));
-    assert.throws(() => local.treeVersions('Holder'), (err) => isVersionedError(err, 'registration'));
+    assert.throws(
+      () => local.fromPrimitive(Holder.create({}).toPrimitive()),
+      (err) => isVersionedError(err, 'registration') && /Holder\.nope holds Nope objects/.test(err.message),
+    );
+    assert.throws(
+      () => local.treeVersions('Holder'),
+      (err) => isVersionedError(err, 'registration'),
+    );
   });
 
   it('f.untyped() keeps any JSON value, copied; it refuses what JSON cannot carry', () => {
@@ -186,7 +199,13 @@ describe('field targets and element types', () => {
     value.a.push(5);
     assert.deepEqual(s.extra, { a: [1, 'two', null, { b: true }] });
     assert.deepEqual((local.fromPrimitive(s.toPrimitive()) as Spec).extra, s.extra);
-    assert.throws(() => Spec.create({ extra: { x: new Map() } }), (err) => isVersionedError(err, 'invalid_value') && err.pathString === 'Spec.extra.x');
-    assert.throws(() => Spec.create({ extra: { x: NaN } }), (err) => isVersionedError(err, 'invalid_value'));
+    assert.throws(
+      () => Spec.create({ extra: { x: new Map() } }),
+      (err) => isVersionedError(err, 'invalid_value') && err.pathString === 'Spec.extra.x',
+    );
+    assert.throws(
+      () => Spec.create({ extra: { x: NaN } }),
+      (err) => isVersionedError(err, 'invalid_value'),
+    );
   });
 });

@@ -1,7 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isVersionedError, type DataLoss } from '../src/index.js';
-import { Attachment, Backup, Volume, VolumeList, UUIDS, current, releaseA, releaseB, sampleVolume, VolumeV10, VolumeV12 } from './fixtures/storage.js';
+import {
+  Attachment,
+  Backup,
+  Volume,
+  VolumeList,
+  UUIDS,
+  current,
+  releaseA,
+  releaseB,
+  sampleVolume,
+  VolumeV10,
+  VolumeV12,
+} from './fixtures/storage.js';
 
 const data = (p: Record<string, unknown>): Record<string, unknown> => p['versioned_object.data'] as Record<string, unknown>;
 const version = (p: Record<string, unknown>): unknown => p['versioned_object.version'];
@@ -57,11 +69,17 @@ test('a list object backports its children through its own relationships', () =>
 });
 
 test('a target newer than the class raises invalid_target_version', () => {
-  assert.throws(() => sampleVolume().toPrimitive({ targetVersion: '1.5' }), (e) => isVersionedError(e, 'invalid_target_version') && /newer version 1\.5/.test(e.message));
+  assert.throws(
+    () => sampleVolume().toPrimitive({ targetVersion: '1.5' }),
+    (e) => isVersionedError(e, 'invalid_target_version') && /newer version 1\.5/.test(e.message),
+  );
 });
 
 test('a target older than the history raises invalid_target_version', () => {
-  assert.throws(() => sampleVolume().toPrimitive({ targetVersion: '0.9' }), (e) => isVersionedError(e, 'invalid_target_version') && /no history before 1\.0/.test(e.message));
+  assert.throws(
+    () => sampleVolume().toPrimitive({ targetVersion: '0.9' }),
+    (e) => isVersionedError(e, 'invalid_target_version') && /no history before 1\.0/.test(e.message),
+  );
 });
 
 test('a child with no rule raises no_backport_rule naming the field', () => {
@@ -81,8 +99,14 @@ test('data loss: allow drops silently (oslo), log warns, refuse names the field,
   assert.doesNotThrow(() => volume.toPrimitive({ targetVersion: '1.0' }));
   const warnings: string[] = [];
   volume.toPrimitive({ targetVersion: '1.0', onDataLoss: 'log', logger: { warn: (m) => warnings.push(m) } });
-  assert.ok(warnings.some((w) => w.startsWith('Volume.bootable: dropped by the backport to 1.0')), warnings.join('\n'));
-  assert.ok(warnings.some((w) => w.startsWith('Attachment.attached_at:')), 'children report their own losses');
+  assert.ok(
+    warnings.some((w) => w.startsWith('Volume.bootable: dropped by the backport to 1.0')),
+    warnings.join('\n'),
+  );
+  assert.ok(
+    warnings.some((w) => w.startsWith('Attachment.attached_at:')),
+    'children report their own losses',
+  );
   assert.throws(
     () => volume.toPrimitive({ targetVersion: '1.0', onDataLoss: 'refuse' }),
     (e) => isVersionedError(e, 'data_loss') && e.pathString === 'Volume.attachments[0].attached_at',
@@ -118,8 +142,15 @@ test('decoding an older version keeps the wire version, so re-encoding claims no
   assert.equal(version(again), '1.1');
   assert.deepEqual(Object.keys(data(again)).sort(), Object.keys(data(old)).sort());
   decoded.tags = new Set(['late']);
-  assert.throws(() => decoded.toPrimitive({ onDataLoss: 'refuse' }), (e) => isVersionedError(e, 'data_loss') && e.pathString === 'Volume.tags');
-  assert.equal(version(decoded.toPrimitive({ targetVersion: '1.4' })), '1.4', 'an explicit newer target up to the class version is allowed');
+  assert.throws(
+    () => decoded.toPrimitive({ onDataLoss: 'refuse' }),
+    (e) => isVersionedError(e, 'data_loss') && e.pathString === 'Volume.tags',
+  );
+  assert.equal(
+    version(decoded.toPrimitive({ targetVersion: '1.4' })),
+    '1.4',
+    'an explicit newer target up to the class version is allowed',
+  );
 });
 
 test('without a target, children keep their own versions (no rule needed)', () => {

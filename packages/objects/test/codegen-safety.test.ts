@@ -6,7 +6,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { ObjectRegistry, VersionedError, VersionedObject, f, field, isVersionedError, metaOf, versionedObject, type ObjectMeta } from '../src/index.js';
+import {
+  ObjectRegistry,
+  VersionedError,
+  VersionedObject,
+  f,
+  field,
+  isVersionedError,
+  metaOf,
+  versionedObject,
+  type ObjectMeta,
+} from '../src/index.js';
 import { decoderFor, encoderFor, setCodegen, type EncoderHost } from '../src/codegen.js';
 import { makeFieldDef, type FieldDef } from '../src/meta.js';
 import { runCodecs } from './support/codec-run.js';
@@ -46,7 +56,13 @@ class Base extends VersionedObject {
 function metaWithFields(names: readonly string[]): ObjectMeta {
   const base = metaOf(Base);
   const fields = names.map((name) => makeFieldDef(name, f.integer()) as FieldDef);
-  return { ...base, fields, fieldMap: new Map(fields.map((d) => [d.name, d])), objectFields: [], compiled: { decoder: undefined, encoders: new Map() } };
+  return {
+    ...base,
+    fields,
+    fieldMap: new Map(fields.map((d) => [d.name, d])),
+    objectFields: [],
+    compiled: { decoder: undefined, encoders: new Map() },
+  };
 }
 
 const host: EncoderHost = {
@@ -81,7 +97,11 @@ describe('hostile field names', () => {
       ['other envelope keys', { ...good, keys: { ...good.keys, data: 'x' } }, /keys must be/],
     ];
     for (const [what, meta, message] of broken) {
-      assert.throws(() => registry.register(meta as ObjectMeta), (err: unknown) => isVersionedError(err, 'registration') && message.test(err.message), what);
+      assert.throws(
+        () => registry.register(meta as ObjectMeta),
+        (err: unknown) => isVersionedError(err, 'registration') && message.test(err.message),
+        what,
+      );
     }
     registry.register(good);
     assert.equal(registry.newest('Base'), good);
@@ -112,24 +132,35 @@ describe('hostile field names', () => {
       setCodegen(mode);
       try {
         fc.assert(
-          fc.property(fc.uniqueArray(hostileName, { minLength: 1, maxLength: 4 }), fc.array(fc.integer(), { minLength: 4, maxLength: 4 }), (names, numbers) => {
-            const meta = metaWithFields(names);
-            if (names.includes('__proto__')) {
-              assert.throws(() => decoderFor(meta), (err: unknown) => isVersionedError(err, 'registration'));
-              assert.throws(() => encoderFor(meta, meta.version, false), (err: unknown) => isVersionedError(err, 'registration'));
-              return;
-            }
-            const values: Record<string, unknown> = {};
-            for (const [i, name] of names.entries()) Object.defineProperty(values, name, { value: numbers[i], enumerable: true, writable: true });
-            const envelope = encoderFor(meta, meta.version, false)(values, host, { makeCompatible() {} });
-            const data = envelope['versioned_object.data'] as Record<string, unknown>;
-            assert.deepEqual(Object.keys(data), Object.keys(values));
-            for (const name of names) assert.equal(data[name], values[name]);
-            const decoded: Record<string, unknown> = {};
-            decoderFor(meta)(data, decoded, {} as never);
-            for (const name of names) assert.equal(decoded[name], values[name]);
-            assert.equal(pwned(), undefined);
-          }),
+          fc.property(
+            fc.uniqueArray(hostileName, { minLength: 1, maxLength: 4 }),
+            fc.array(fc.integer(), { minLength: 4, maxLength: 4 }),
+            (names, numbers) => {
+              const meta = metaWithFields(names);
+              if (names.includes('__proto__')) {
+                assert.throws(
+                  () => decoderFor(meta),
+                  (err: unknown) => isVersionedError(err, 'registration'),
+                );
+                assert.throws(
+                  () => encoderFor(meta, meta.version, false),
+                  (err: unknown) => isVersionedError(err, 'registration'),
+                );
+                return;
+              }
+              const values: Record<string, unknown> = {};
+              for (const [i, name] of names.entries())
+                Object.defineProperty(values, name, { value: numbers[i], enumerable: true, writable: true });
+              const envelope = encoderFor(meta, meta.version, false)(values, host, { makeCompatible() {} });
+              const data = envelope['versioned_object.data'] as Record<string, unknown>;
+              assert.deepEqual(Object.keys(data), Object.keys(values));
+              for (const name of names) assert.equal(data[name], values[name]);
+              const decoded: Record<string, unknown> = {};
+              decoderFor(meta)(data, decoded, {} as never);
+              for (const name of names) assert.equal(decoded[name], values[name]);
+              assert.equal(pwned(), undefined);
+            },
+          ),
           { numRuns: 200 },
         );
       } finally {
@@ -145,7 +176,15 @@ describe('makeCompatible hooks', () => {
       setCodegen(mode);
       try {
         const registry = new ObjectRegistry();
-        @versionedObject({ name: 'Hook', version: '1.1', registry, history: [{ version: '1.0', note: 'Initial version' }, { version: '1.1', note: 'Added b', added: ['b'] }] })
+        @versionedObject({
+          name: 'Hook',
+          version: '1.1',
+          registry,
+          history: [
+            { version: '1.0', note: 'Initial version' },
+            { version: '1.1', note: 'Added b', added: ['b'] },
+          ],
+        })
         class Hook extends VersionedObject {
           @field(f.integer()) declare a: number;
           @field(f.string()) declare b: string;
@@ -169,13 +208,22 @@ describe('makeCompatible hooks', () => {
           @field(f.object<Hook>('Hook')) declare hook: Hook;
         }
         const hook = Hook.create({ a: 1, b: 'reshape', c: [1] });
-        assert.throws(() => hook.toPrimitive({ targetVersion: '1.0' }), (err: unknown) => isVersionedError(err, 'invalid_value') && err.path.join('.') === 'Hook.b_as_tag');
+        assert.throws(
+          () => hook.toPrimitive({ targetVersion: '1.0' }),
+          (err: unknown) => isVersionedError(err, 'invalid_value') && err.path.join('.') === 'Hook.b_as_tag',
+        );
         hook.b = 'plain';
-        assert.throws(() => hook.toPrimitive({ targetVersion: '1.0' }), (err: unknown) => isVersionedError(err, 'invalid_value') && err.path.join('.') === 'Hook');
+        assert.throws(
+          () => hook.toPrimitive({ targetVersion: '1.0' }),
+          (err: unknown) => isVersionedError(err, 'invalid_value') && err.path.join('.') === 'Hook',
+        );
         // In a tree: the child's field in the parent, then the hook's own path.
         hook.b = 'reshape';
         const holder = Holder.create({ n: 2, hook });
-        assert.throws(() => holder.toPrimitive({ targetVersion: '1.0' }), (err: unknown) => isVersionedError(err, 'invalid_value') && err.path.join('.') === 'Holder.hook.b_as_tag');
+        assert.throws(
+          () => holder.toPrimitive({ targetVersion: '1.0' }),
+          (err: unknown) => isVersionedError(err, 'invalid_value') && err.path.join('.') === 'Holder.hook.b_as_tag',
+        );
         // A field's own error still names the field.
         hook.b = 'fine';
         assert.deepEqual(hook.toPrimitive({ targetVersion: '1.0' })['versioned_object.data'], { a: 1, c: [1] });
@@ -191,7 +239,10 @@ describe('no code generation from strings', () => {
     const seed = Math.floor(Math.random() * 2 ** 31);
     const worlds = 8;
     const script = fileURLToPath(new URL('./support/codec-run.js', import.meta.url));
-    const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', script, String(seed), String(worlds)], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const child = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', script, String(seed), String(worlds)], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    });
     assert.equal(child.status, 0, `seed ${seed}: ${child.stderr}`);
     const interpreted = JSON.parse(child.stdout) as { codegen: boolean; outcomes: string[] };
     assert.equal(interpreted.codegen, false, 'the child could compile code: the flag did not take');

@@ -78,7 +78,13 @@ describe('@versionedObject: name and version', () => {
   });
 
   it('puts the project namespace in the envelope and the serial namespace in its keys (Nova style)', () => {
-    @versionedObject({ name: 'Instance', version: '2.7', namespace: 'nova', serialNamespace: 'nova_object', registry: new ObjectRegistry() })
+    @versionedObject({
+      name: 'Instance',
+      version: '2.7',
+      namespace: 'nova',
+      serialNamespace: 'nova_object',
+      registry: new ObjectRegistry(),
+    })
     class Instance extends VersionedObject {
       @field(f.string()) declare host: string;
     }
@@ -126,9 +132,15 @@ describe('@versionedObject: fields', () => {
       @field(f.string()) declare label: string;
     }
     const meta = metaOf(Derived);
-    assert.deepEqual(meta.fields.map((d) => d.name), ['id', 'label']);
+    assert.deepEqual(
+      meta.fields.map((d) => d.name),
+      ['id', 'label'],
+    );
     assert.equal(meta.parent?.name, 'Base');
-    assert.deepEqual(metaOf(Base).fields.map((d) => d.name), ['id']);
+    assert.deepEqual(
+      metaOf(Base).fields.map((d) => d.name),
+      ['id'],
+    );
     const d = Derived.create({ id: '6F1C1B7E-0E2B-4F6A-9D1E-2B3C4D5E6F70', label: 'x' });
     assert.equal(d.id, '6f1c1b7e-0e2b-4f6a-9d1e-2b3c4d5e6f70');
   });
@@ -141,7 +153,10 @@ describe('@versionedObject: fields', () => {
     class Owned extends WithOwner {
       @field(f.integer()) declare size: number;
     }
-    assert.deepEqual(metaOf(Owned).fields.map((d) => d.name), ['owner', 'size']);
+    assert.deepEqual(
+      metaOf(Owned).fields.map((d) => d.name),
+      ['owner', 'size'],
+    );
   });
 
   it('lets a subclass redeclare an inherited field with another type', () => {
@@ -233,7 +248,14 @@ describe('@versionedObject: fields', () => {
          export class Compiled extends VersionedObject {
            @field(f.integer()) ${declaration};
          }`,
-        { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, experimentalDecorators: true, useDefineForClassFields: true } },
+        {
+          compilerOptions: {
+            target: ts.ScriptTarget.ES2022,
+            module: ts.ModuleKind.ESNext,
+            experimentalDecorators: true,
+            useDefineForClassFields: true,
+          },
+        },
       ).outputText;
     const dir = mkdtempSync(join(tmpdir(), 'versioned-shadow-'));
     const load = (file: string, code: string): Promise<{ Compiled: new (init?: object) => { size: number } }> => {

@@ -24,7 +24,15 @@ class Node extends VersionedObject {
 }
 
 /** A class with its own whatChanged(), as Cinder's: `flag` counts as changed whenever it is true. */
-@versionedObject({ name: 'Odd', version: '1.1', registry, history: [{ version: '1.0', note: 'Initial version', children: { child: '1.0' } }, { version: '1.1', note: 'v' }] })
+@versionedObject({
+  name: 'Odd',
+  version: '1.1',
+  registry,
+  history: [
+    { version: '1.0', note: 'Initial version', children: { child: '1.0' } },
+    { version: '1.1', note: 'v' },
+  ],
+})
 class Odd extends VersionedObject {
   @field(f.boolean()) declare flag: boolean;
   @field(f.object<Node>('Node'), { nullable: true }) declare child: Node | null;
@@ -46,8 +54,17 @@ const shape = shapeAt(3);
 function build(s: Shape, counter: { n: number }, all: Node[]): Node {
   let chain: Node | null = null;
   for (let i = 0; i < s.chain; i++) chain = Node.create({ n: counter.n++, note: 'c', meta: { k: 'v' }, child: chain, kids: [], odd: null });
-  const odd = s.odd ? Odd.create({ flag: s.flag, child: Node.create({ n: counter.n++, note: 'o', meta: {}, child: null, kids: [], odd: null }) }) : null;
-  const node = Node.create({ n: counter.n++, note: 'x', meta: { a: 'b' }, child: chain, kids: s.kids.map((k) => build(k, counter, all)), odd });
+  const odd = s.odd
+    ? Odd.create({ flag: s.flag, child: Node.create({ n: counter.n++, note: 'o', meta: {}, child: null, kids: [], odd: null }) })
+    : null;
+  const node = Node.create({
+    n: counter.n++,
+    note: 'x',
+    meta: { a: 'b' },
+    child: chain,
+    kids: s.kids.map((k) => build(k, counter, all)),
+    odd,
+  });
   for (let c: Node | null = chain; c; c = c.child) all.push(c);
   if (odd?.child) all.push(odd.child);
   all.push(node);
@@ -72,23 +89,28 @@ function check(obj: VersionedObject, p: Primitive): void {
   });
 }
 
-
-test('deep trees: every level\'s changes is its whatChanged(), for assignments, in-place changes and overrides anywhere', () => {
+test("deep trees: every level's changes is its whatChanged(), for assignments, in-place changes and overrides anywhere", () => {
   fc.assert(
-    fc.property(shape, fc.array(fc.tuple(fc.nat(), fc.constantFrom('assign', 'in-place', 'read', 'odd')), { maxLength: 4 }), fc.boolean(), (s, edits, backport) => {
-      const all: Node[] = [];
-      const root = build(s, { n: 0 }, all);
-      root.resetChanges(undefined, { recursive: true });
-      for (const [at, kind] of edits) {
-        const node = all[at % all.length]!;
-        if (kind === 'assign') node.note = 'changed';
-        else if (kind === 'in-place') node.meta.k = 'changed in place';
-        else if (kind === 'read') void node.meta; // read, not changed: no change
-        else if (node.odd) node.odd.flag = true;
-      }
-      const p = root.toPrimitive(backport ? { targetVersion: '1.0' } : {});
-      check(root, p);
-    }),
+    fc.property(
+      shape,
+      fc.array(fc.tuple(fc.nat(), fc.constantFrom('assign', 'in-place', 'read', 'odd')), { maxLength: 4 }),
+      fc.boolean(),
+      (s, edits, backport) => {
+        const all: Node[] = [];
+        const root = build(s, { n: 0 }, all);
+        root.resetChanges(undefined, { recursive: true });
+        for (const [at, kind] of edits) {
+          const node = all[at % all.length]!;
+          if (kind === 'assign') node.note = 'changed';
+          else if (kind === 'in-place') node.meta.k = 'changed in place';
+          else if (kind === 'read')
+            void node.meta; // read, not changed: no change
+          else if (node.odd) node.odd.flag = true;
+        }
+        const p = root.toPrimitive(backport ? { targetVersion: '1.0' } : {});
+        check(root, p);
+      },
+    ),
     { numRuns: 300 },
   );
 });

@@ -1,6 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { VersionedError, compareVersions, formatPath, isCompatible, isVersion, isVersionedError, parseVersion, stripRevision } from '../src/index.js';
+import {
+  VersionedError,
+  compareVersions,
+  formatPath,
+  isCompatible,
+  isVersion,
+  isVersionedError,
+  parseVersion,
+  stripRevision,
+} from '../src/index.js';
 
 describe('VersionedError', () => {
   it('carries a code, a path and a message that starts with the path', () => {
@@ -73,7 +82,7 @@ describe('versions', () => {
     assert.equal(compareVersions('1.2', '1.2.0'), 0);
     assert.ok(compareVersions('1.9', '1.10') < 0);
   });
-  it('isCompatible(implemented, requested): same major, requested no newer (oslo\'s version_is_compatible)', () => {
+  it("isCompatible(implemented, requested): same major, requested no newer (oslo's version_is_compatible)", () => {
     assert.equal(isCompatible('1.4', '1.2'), true);
     assert.equal(isCompatible('1.4', '1.4'), true);
     assert.equal(isCompatible('1.4', '1.5'), false);

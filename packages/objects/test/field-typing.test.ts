@@ -3,7 +3,17 @@
 // forms are refused too, so the compile-time check promises nothing the library does not keep.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ObjectRegistry, OptionalFields, VersionedObject, extraField, f, field, versionedObject, type CreateFields, type FieldName } from '../src/index.js';
+import {
+  ObjectRegistry,
+  OptionalFields,
+  VersionedObject,
+  extraField,
+  f,
+  field,
+  versionedObject,
+  type CreateFields,
+  type FieldName,
+} from '../src/index.js';
 
 const registry = new ObjectRegistry();
 
@@ -33,7 +43,10 @@ const ID = '7b0a0f5e-8d4c-4a55-9a3e-2c1f0e9d8b7a';
 /** Type-level equality, for the field-name set. */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const namesAreTheFields: Equal<FieldName<TypedVolume>, 'id' | 'size' | 'description' | 'status' | 'tags' | 'label'> = true;
-const requiredAreIdAndSize: Equal<keyof { [K in keyof CreateFields<TypedVolume> as {} extends Pick<CreateFields<TypedVolume>, K> ? never : K]: 1 }, 'id' | 'size'> = true;
+const requiredAreIdAndSize: Equal<
+  keyof { [K in keyof CreateFields<TypedVolume> as {} extends Pick<CreateFields<TypedVolume>, K> ? never : K]: 1 },
+  'id' | 'size'
+> = true;
 
 describe('field-name typing', () => {
   it('create() requires the required fields: not the nullable, optional, defaulted or read-only ones', () => {

@@ -116,7 +116,11 @@ describe('Dict', () => {
     assert.equal(Object.getPrototypeOf(v.quotas), Object.prototype);
   });
   it('names the key of a bad value, quoting keys that are not identifiers', () => {
-    rejects('quotas', { ok: 1, gigabytes: 'lots' }, { message: 'Volume.quotas.gigabytes: expected an integer, got "lots"', path: ['Volume', 'quotas', 'gigabytes'] });
+    rejects(
+      'quotas',
+      { ok: 1, gigabytes: 'lots' },
+      { message: 'Volume.quotas.gigabytes: expected an integer, got "lots"', path: ['Volume', 'quotas', 'gigabytes'] },
+    );
     rejects('quotas', { 'with space': 'x' }, { message: 'Volume.quotas["with space"]: expected an integer, got "x"' });
     rejects('tags', { a: ['x', {}] }, { message: 'Volume.tags.a[1]: expected a string, got an object' });
   });
@@ -147,7 +151,10 @@ describe('Dict', () => {
     assert.deepEqual(roundTrip(v).events, { created: new Date('2020-01-02T03:04:05Z') });
   });
   it('is refused as a Map on the wire, where only JSON objects arrive', () => {
-    assert.throws(() => registry.fromPrimitive(envelope('Volume', { quotas: new Map([['a', 1]]) })), { code: 'invalid_value', message: /^Volume\.quotas: expected a dict of integers, got a Map$/ });
+    assert.throws(() => registry.fromPrimitive(envelope('Volume', { quotas: new Map([['a', 1]]) })), {
+      code: 'invalid_value',
+      message: /^Volume\.quotas: expected a dict of integers, got a Map$/,
+    });
   });
 });
 
@@ -168,7 +175,9 @@ describe('Set', () => {
   });
   it('rejects anything but a Set or an array', () => {
     rejects('labels', 'abc', { message: /expected a set \(or list\) of strings, got "abc"/ });
-    assert.throws(() => registry.fromPrimitive(envelope('Volume', { labels: { a: 1 } })), { message: /^Volume\.labels: expected a set \(or list\) of strings, got an object$/ });
+    assert.throws(() => registry.fromPrimitive(envelope('Volume', { labels: { a: 1 } })), {
+      message: /^Volume\.labels: expected a set \(or list\) of strings, got an object$/,
+    });
   });
   it('holds a copy of the assigned Set', () => {
     const source = new Set(['a']);
@@ -221,7 +230,9 @@ describe('ListOfObjects', () => {
     assert.deepEqual(Volume.partial({ attachments: list }).attachments, list);
   });
   it('names the index of a wrong element on assignment', () => {
-    rejects('attachments', [Attachment.create({ id: UUID(1) }), 'x'], { message: 'Volume.attachments[1]: expected a Attachment object, got "x"' });
+    rejects('attachments', [Attachment.create({ id: UUID(1) }), 'x'], {
+      message: 'Volume.attachments[1]: expected a Attachment object, got "x"',
+    });
   });
   it('names the index and the field of a bad value inside a child on the wire', () => {
     const children = [UUID(0), UUID(1), 'abc'].map((id) => envelope('Attachment', { id }));
@@ -234,7 +245,9 @@ describe('ListOfObjects', () => {
   it('goes out as a JSON array of envelopes', () => {
     const v = Volume.partial({ attachments: [Attachment.create({ id: UUID(1) })] });
     v.resetChanges(undefined, { recursive: true });
-    assert.deepEqual((v.toPrimitive()['versioned_object.data'] as Record<string, unknown>).attachments, [envelope('Attachment', { id: UUID(1) })]);
+    assert.deepEqual((v.toPrimitive()['versioned_object.data'] as Record<string, unknown>).attachments, [
+      envelope('Attachment', { id: UUID(1) }),
+    ]);
   });
   it('a Dict of objects goes out as a JSON object of envelopes and comes back as instances', () => {
     const v = Volume.partial({ byHost: { h1: Attachment.create({ id: UUID(5) }) } });
@@ -320,7 +333,10 @@ describe('default', () => {
   it('setDefaults(name) refuses a field without a default and an unknown field', () => {
     assert.throws(() => new Options().setDefaults('id'), { code: 'invalid_value', message: 'Options.id: has no default' });
     // @ts-expect-error not a field: refused at compile time too
-    assert.throws(() => new Options().setDefaults('nope'), { code: 'unknown_field', message: 'Options.nope: is not a field of Options 1.0' });
+    assert.throws(() => new Options().setDefaults('nope'), {
+      code: 'unknown_field',
+      message: 'Options.nope: is not a field of Options 1.0',
+    });
   });
   it('does not set defaults on construction: an unset field stays unset', () => {
     assert.equal(new Options().isSet('level'), false);
@@ -335,7 +351,11 @@ describe('readOnly', () => {
   });
   it('refuses a second assignment, even of the same value, and keeps the first', () => {
     const o = Options.partial({ id: UUID(1) });
-    assert.throws(() => (o.id = UUID(2)), { code: 'read_only', path: ['Options', 'id'], message: 'Options.id: is read-only and already set' });
+    assert.throws(() => (o.id = UUID(2)), {
+      code: 'read_only',
+      path: ['Options', 'id'],
+      message: 'Options.id: is read-only and already set',
+    });
     assert.throws(() => (o.id = UUID(1)), { code: 'read_only' });
     assert.equal(o.id, UUID(1));
   });

@@ -57,7 +57,9 @@ describe('IPAddress', () => {
       fc.ipV4Extended(),
       fc.ipV6(),
       fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEFg:.%'), maxLength: 45 }),
-      fc.tuple(fc.ipV6(), fc.nat(44), fc.constantFrom('', ':', '::', '.', '0', '00', 'fffff', '1.2.3.4', '%')).map(([ip, at, s]) => ip.slice(0, at) + s + ip.slice(at)),
+      fc
+        .tuple(fc.ipV6(), fc.nat(44), fc.constantFrom('', ':', '::', '.', '0', '00', 'fffff', '1.2.3.4', '%'))
+        .map(([ip, at, s]) => ip.slice(0, at) + s + ip.slice(at)),
     );
     fc.assert(
       fc.property(near, (text) => {
@@ -98,7 +100,19 @@ describe('IPAddress', () => {
     assert.equal(coerced('ip', '64:ff9b::1.2.3.4'), '64:ff9b::102:304');
   });
   it('rejects malformed addresses, scoped addresses and non-strings', () => {
-    for (const bad of ['256.1.1.1', '1.2.3', '01.2.3.4', '1.2.3.4 ', 'fe80::1%eth0', '2001:db8::g', ':::', '', 'localhost', 3232235521, null]) {
+    for (const bad of [
+      '256.1.1.1',
+      '1.2.3',
+      '01.2.3.4',
+      '1.2.3.4 ',
+      'fe80::1%eth0',
+      '2001:db8::g',
+      ':::',
+      '',
+      'localhost',
+      3232235521,
+      null,
+    ]) {
       rejects('ip', bad, /expected an IP address/);
     }
   });

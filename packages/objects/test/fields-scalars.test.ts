@@ -20,7 +20,15 @@ class Scalars extends VersionedObject {
   @field(f.dateTime()) declare at: Date;
   @field(f.dateTime({ precision: 'millisecond' })) declare atMs: Date;
   @field(f.enum(['raw', 'qcow2'])) declare format: 'raw' | 'qcow2';
-  @field(f.stateMachine({ creating: ['available', 'error'], available: ['in-use', 'deleting'], 'in-use': ['available'], error: ['deleting'], deleting: [] }))
+  @field(
+    f.stateMachine({
+      creating: ['available', 'error'],
+      available: ['in-use', 'deleting'],
+      'in-use': ['available'],
+      error: ['deleting'],
+      deleting: [],
+    }),
+  )
   declare status: 'creating' | 'available' | 'in-use' | 'error' | 'deleting';
 }
 
@@ -193,7 +201,15 @@ describe('Float', () => {
 
 describe('negative zero', () => {
   it('Float and Integer hold -0 as 0, since JSON cannot carry the sign and the object must hold what crosses the wire', () => {
-    for (const [key, value] of [['ratio', -0], ['ratio', '-0'], ['ratio', '-0.0'], ['int', -0], ['int', '-0'], ['weight', -0], ['count', '-0']] as const) {
+    for (const [key, value] of [
+      ['ratio', -0],
+      ['ratio', '-0'],
+      ['ratio', '-0.0'],
+      ['int', -0],
+      ['int', '-0'],
+      ['weight', -0],
+      ['count', '-0'],
+    ] as const) {
       assert.ok(Object.is(coerced(key, value), 0), `${key} = ${String(value)}`);
     }
     assert.ok(Object.is(wire('ratio', -0).decoded, 0));
@@ -225,7 +241,8 @@ describe('Boolean', () => {
 
 describe('FlexibleBoolean', () => {
   it('reads true from true, 1 and the yes-words, case and padding aside', () => {
-    for (const yes of [true, 1, '1', 't', 'true', 'TRUE', 'on', 'y', 'Yes', ' yes ']) assert.equal(coerced('flexible', yes), true, String(yes));
+    for (const yes of [true, 1, '1', 't', 'true', 'TRUE', 'on', 'y', 'Yes', ' yes '])
+      assert.equal(coerced('flexible', yes), true, String(yes));
   });
   it('reads false from false, 0 and the no-words', () => {
     for (const no of [false, 0, '0', 'f', 'false', 'Off', 'n', 'NO']) assert.equal(coerced('flexible', no), false, String(no));
@@ -244,7 +261,13 @@ describe('UUID', () => {
   });
   it('rejects strings that are not UUIDs, which oslo lets through', () => {
     rejects('id', 'abc', 'Scalars.id: expected a UUID, got "abc"');
-    for (const bad of ['a0eebc999c0b4ef8bb6d6bb9bd380a11', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g', ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 42]) {
+    for (const bad of [
+      'a0eebc999c0b4ef8bb6d6bb9bd380a11',
+      '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}',
+      'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1g',
+      ' a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      42,
+    ]) {
       rejects('id', bad, /expected a UUID/);
     }
   });
@@ -255,7 +278,14 @@ describe('UUID', () => {
     const nearUuid = fc
       .tuple(
         fc.uuid(),
-        fc.array(fc.tuple(fc.nat(37), fc.constantFrom('', '-', 'g', 'G', 'A', 'f', '0', '9', '/', ':', '@', '`', ' ', '\u0130', '\uff10', '\u0000'), fc.boolean()), { maxLength: 3 }),
+        fc.array(
+          fc.tuple(
+            fc.nat(37),
+            fc.constantFrom('', '-', 'g', 'G', 'A', 'f', '0', '9', '/', ':', '@', '`', ' ', '\u0130', '\uff10', '\u0000'),
+            fc.boolean(),
+          ),
+          { maxLength: 3 },
+        ),
       )
       .map(([text, edits]) => edits.reduce((t, [at, c, replace]) => t.slice(0, at) + c + t.slice(replace ? at + 1 : at), text));
     fc.assert(
@@ -274,7 +304,12 @@ describe('UUID', () => {
     );
   });
   it('decodes an upper-case UUID from the wire to lower case', () => {
-    const env = { 'versioned_object.name': 'Scalars', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': { id: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' } };
+    const env = {
+      'versioned_object.name': 'Scalars',
+      'versioned_object.namespace': 'versionedobjects',
+      'versioned_object.version': '1.0',
+      'versioned_object.data': { id: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' },
+    };
     assert.equal((registry.fromPrimitive(env) as Scalars).id, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
   });
 });
@@ -291,26 +326,41 @@ describe('DateTime', () => {
       );
     const year = fc.oneof(digits(4, 9999), fc.constantFrom('0000', '0001', '0099', '0100', '1900', '2000', '2024', '2100', '9999'));
     fc.assert(
-      fc.property(year, digits(2, 13), digits(2, 32), digits(2, 24), digits(2, 60), digits(2, 60), fc.constantFrom('', '.000', '.123', '.9x9'), (y, mo, d, h, mi, s, frac) => {
-        const text = `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}Z`;
-        let got: number | undefined;
-        try {
-          got = at.fromPrimitive(text).getTime();
-        } catch {
-          got = undefined;
-        }
-        // The oracle: all-digit fields, and Date.UTC giving back the same fields (no roll-over), year 1 to 9999.
-        const parts = [y, mo, d, h, mi, s];
-        let expected: number | undefined;
-        if (parts.every((p) => /^\d+$/.test(p)) && /^(\.\d{3})?$/.test(frac)) {
-          const [Y, M, D, H, I, S] = parts.map(Number) as [number, number, number, number, number, number];
-          const date = new Date(Date.UTC(2000, M - 1, D, H, I, S));
-          date.setUTCFullYear(Y);
-          const same = date.getUTCFullYear() === Y && date.getUTCMonth() === M - 1 && date.getUTCDate() === D && date.getUTCHours() === H && date.getUTCMinutes() === I && date.getUTCSeconds() === S;
-          if (same && Y >= 1 && M >= 1 && M <= 12) expected = date.getTime();
-        }
-        assert.equal(got, expected, text);
-      }),
+      fc.property(
+        year,
+        digits(2, 13),
+        digits(2, 32),
+        digits(2, 24),
+        digits(2, 60),
+        digits(2, 60),
+        fc.constantFrom('', '.000', '.123', '.9x9'),
+        (y, mo, d, h, mi, s, frac) => {
+          const text = `${y}-${mo}-${d}T${h}:${mi}:${s}${frac}Z`;
+          let got: number | undefined;
+          try {
+            got = at.fromPrimitive(text).getTime();
+          } catch {
+            got = undefined;
+          }
+          // The oracle: all-digit fields, and Date.UTC giving back the same fields (no roll-over), year 1 to 9999.
+          const parts = [y, mo, d, h, mi, s];
+          let expected: number | undefined;
+          if (parts.every((p) => /^\d+$/.test(p)) && /^(\.\d{3})?$/.test(frac)) {
+            const [Y, M, D, H, I, S] = parts.map(Number) as [number, number, number, number, number, number];
+            const date = new Date(Date.UTC(2000, M - 1, D, H, I, S));
+            date.setUTCFullYear(Y);
+            const same =
+              date.getUTCFullYear() === Y &&
+              date.getUTCMonth() === M - 1 &&
+              date.getUTCDate() === D &&
+              date.getUTCHours() === H &&
+              date.getUTCMinutes() === I &&
+              date.getUTCSeconds() === S;
+            if (same && Y >= 1 && M >= 1 && M <= 12) expected = date.getTime();
+          }
+          assert.equal(got, expected, text);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -328,7 +378,15 @@ describe('DateTime', () => {
   });
   it('parses ISO strings with Z, with offsets in every form, and with fractions', () => {
     const expected = new Date('2021-03-04T03:06:07Z');
-    for (const text of ['2021-03-04T03:06:07Z', '2021-03-04T05:06:07+02:00', '2021-03-04T05:06:07+0200', '2021-03-04T05:06:07+02', '2021-03-03T22:36:07-04:30', '2021-03-04T03:06:07.999999Z', '2021-03-04t03:06:07z']) {
+    for (const text of [
+      '2021-03-04T03:06:07Z',
+      '2021-03-04T05:06:07+02:00',
+      '2021-03-04T05:06:07+0200',
+      '2021-03-04T05:06:07+02',
+      '2021-03-03T22:36:07-04:30',
+      '2021-03-04T03:06:07.999999Z',
+      '2021-03-04t03:06:07z',
+    ]) {
       assert.deepEqual(coerced('at', text), expected, text);
     }
   });
@@ -341,7 +399,16 @@ describe('DateTime', () => {
     assert.deepEqual(coerced('atMs', '2021-03-04T05:06:07.5Z'), new Date('2021-03-04T05:06:07.500Z'));
   });
   it('rejects impossible dates instead of rolling them over', () => {
-    for (const bad of ['2021-02-29T00:00:00Z', '2021-02-30T00:00:00Z', '2021-04-31T00:00:00Z', '2021-13-01T00:00:00Z', '2021-00-10T00:00:00Z', '2021-01-01T24:00:00Z', '2021-01-01T23:60:00Z', '2021-01-01T23:59:60Z']) {
+    for (const bad of [
+      '2021-02-29T00:00:00Z',
+      '2021-02-30T00:00:00Z',
+      '2021-04-31T00:00:00Z',
+      '2021-13-01T00:00:00Z',
+      '2021-00-10T00:00:00Z',
+      '2021-01-01T24:00:00Z',
+      '2021-01-01T23:60:00Z',
+      '2021-01-01T23:59:60Z',
+    ]) {
       rejects('at', bad, /expected a date-time/);
     }
   });
@@ -359,7 +426,11 @@ describe('DateTime', () => {
     assert.equal((decoded as Date).toISOString(), '2000-01-01T00:00:00.000Z');
   });
   it('rejects instants outside the years 0001-9999, which the wire form cannot write and Python cannot read', () => {
-    rejects('at', new Date('+010000-01-01T00:00:00Z'), /expected a date-time .*got a Date \(\+010000-01-01T00:00:00\.000Z\) \(the year must be 1 to 9999\)/);
+    rejects(
+      'at',
+      new Date('+010000-01-01T00:00:00Z'),
+      /expected a date-time .*got a Date \(\+010000-01-01T00:00:00\.000Z\) \(the year must be 1 to 9999\)/,
+    );
     rejects('at', new Date('-000001-06-01T00:00:00Z'), /the year must be 1 to 9999/);
     rejects('at', '0000-12-31T23:59:59Z', /the year must be 1 to 9999/);
   });
@@ -411,19 +482,27 @@ describe('StateMachine', () => {
     const obj = Scalars.partial({ status: 'creating' });
     assert.throws(() => (obj.status = 'in-use'), {
       code: 'invalid_value',
-      message: 'Scalars.status: expected one of "creating", "available", "in-use", "error", "deleting", got "in-use" (not allowed to transition from "creating"; allowed: "available", "error")',
+      message:
+        'Scalars.status: expected one of "creating", "available", "in-use", "error", "deleting", got "in-use" (not allowed to transition from "creating"; allowed: "available", "error")',
     });
     assert.equal(obj.status, 'creating');
   });
   it('says a terminal state allows no transition', () => {
     const obj = Scalars.partial({ status: 'deleting' });
-    assert.throws(() => (obj.status = 'available'), { message: /not allowed to transition from "deleting"; allowed: none \(terminal state\)/ });
+    assert.throws(() => (obj.status = 'available'), {
+      message: /not allowed to transition from "deleting"; allowed: none \(terminal state\)/,
+    });
   });
   it('rejects values that are not states', () => {
     rejects('status', 'gone', /expected one of "creating"/);
   });
   it('decodes an object in any state, then enforces transitions from it', () => {
-    const env = { 'versioned_object.name': 'Scalars', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': { status: 'error' } };
+    const env = {
+      'versioned_object.name': 'Scalars',
+      'versioned_object.namespace': 'versionedobjects',
+      'versioned_object.version': '1.0',
+      'versioned_object.data': { status: 'error' },
+    };
     const obj = registry.fromPrimitive(env) as Scalars;
     assert.equal(obj.status, 'error');
     assert.throws(() => (obj.status = 'available'), { code: 'invalid_value' });

@@ -9,7 +9,17 @@ import fc from 'fast-check';
 import { ObjectSerializer, isVersionedError, type ObjectRegistry, type VersionedObject } from '../src/index.js';
 import { SchemaValidator } from '../src/schema.js';
 import { type Everything, everythingArb, everythingFields, fieldInputs, registry } from './support/model.js';
-import { EDGE_NUMBERS, EDGE_STRINGS, TWEAKS, historyRegistry, hostileValue, mutate, mutation, runSeed, treePrimitive } from './support/hostile.js';
+import {
+  EDGE_NUMBERS,
+  EDGE_STRINGS,
+  TWEAKS,
+  historyRegistry,
+  hostileValue,
+  mutate,
+  mutation,
+  runSeed,
+  treePrimitive,
+} from './support/hostile.js';
 
 const SEED = runSeed();
 /** HOSTILE_SCALE=0.1 for a quick run while working (the count check then fails, as it should). */
@@ -19,7 +29,16 @@ const runs = (n: number): number => Math.max(1, Math.round(n * SCALE));
 const HANG_MS = 3000;
 const NS = 'versioned_object';
 
-const counts = { inputs: 0, untypedThrows: 0, hangs: 0, pollutions: 0, silentChanges: 0, stackTraces: 0, disagreements: 0, oversizedMessages: 0 };
+const counts = {
+  inputs: 0,
+  untypedThrows: 0,
+  hangs: 0,
+  pollutions: 0,
+  silentChanges: 0,
+  stackTraces: 0,
+  disagreements: 0,
+  oversizedMessages: 0,
+};
 type Count = Exclude<keyof typeof counts, 'inputs'>;
 const examples: string[] = [];
 
@@ -61,7 +80,10 @@ function attempt<T>(what: string, input: unknown, fn: () => T): { value?: T; err
 /** A short printable form of any value (BigInts, null prototypes and cycles included). */
 function safeJson(value: unknown): string {
   try {
-    return (JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? typeof value).slice(0, Number(process.env["HOSTILE_EXAMPLE_CHARS"] ?? 400));
+    return (JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) ?? typeof value).slice(
+      0,
+      Number(process.env['HOSTILE_EXAMPLE_CHARS'] ?? 400),
+    );
   } catch {
     return `(${typeof value} that JSON cannot print)`;
   }
@@ -89,7 +111,10 @@ function decodeAll(reg: ObjectRegistry, input: unknown): void {
   const verdict = attempt('validate', input, () => validator.validate(input));
   if (verdict.error !== undefined) record('untypedThrows', `validate threw ${String(verdict.error)}`);
   if (verdict.value && verdict.value.valid !== (strict.value !== undefined)) {
-    record('disagreements', `validator ${verdict.value.valid ? 'valid' : JSON.stringify(verdict.value.issues[0])}, strict decoder ${strict.value ? 'decodes' : String((strict.error as Error).message)} on ${safeJson(input)}`);
+    record(
+      'disagreements',
+      `validator ${verdict.value.valid ? 'valid' : JSON.stringify(verdict.value.issues[0])}, strict decoder ${strict.value ? 'decodes' : String((strict.error as Error).message)} on ${safeJson(input)}`,
+    );
   }
   if (lenient.value) roundTrip(reg, lenient.value, input, strict.value !== undefined);
   checkPrototypes(safeJson(input));
@@ -106,8 +131,11 @@ function roundTrip(reg: ObjectRegistry, obj: VersionedObject, input: unknown, va
     return;
   }
   const own = (validators.get(reg) as SchemaValidator).validate(encoded.value);
-  if (valid && !own.valid) record('silentChanges', `the re-encoding fails its own schema: ${JSON.stringify(own.issues[0])} on ${safeJson(input)}`);
-  const again = attempt('fromPrimitive of the re-encoding', encoded.value, () => reg.fromPrimitive(encoded.value, { strict: valid }).toPrimitive());
+  if (valid && !own.valid)
+    record('silentChanges', `the re-encoding fails its own schema: ${JSON.stringify(own.issues[0])} on ${safeJson(input)}`);
+  const again = attempt('fromPrimitive of the re-encoding', encoded.value, () =>
+    reg.fromPrimitive(encoded.value, { strict: valid }).toPrimitive(),
+  );
   if (!again.value || JSON.stringify(again.value) !== JSON.stringify(encoded.value)) {
     record('silentChanges', `the re-encoding does not decode to itself: ${safeJson(encoded.value)}`);
   }
@@ -119,7 +147,8 @@ const serializer = new ObjectSerializer({ registry });
 function run(property: fc.IProperty<never> | fc.IProperty<[unknown, ...unknown[]]>, numRuns: number): void {
   // The property never fails: it counts. Shrinking is pointless here, the examples say what went wrong.
   const details = fc.check(property as fc.IProperty<unknown[]>, { seed: SEED, numRuns, endOnFailure: true });
-  if (details.failed) throw new assert.AssertionError({ message: `${fc.defaultReportMessage(details)}\n(replay with HOSTILE_SEED=${SEED})` });
+  if (details.failed)
+    throw new assert.AssertionError({ message: `${fc.defaultReportMessage(details)}\n(replay with HOSTILE_SEED=${SEED})` });
 }
 
 /**
@@ -135,7 +164,8 @@ function assignHostile(obj: Everything, name: string, value: unknown): void {
     (obj as unknown as Record<string, unknown>)[name] = value;
   });
   if (assigned.error !== undefined) {
-    if (obj.$values[name] !== before || obj.$changes.has(name) !== wasChanged) record('silentChanges', `a refused assignment to ${name} changed the object`);
+    if (obj.$values[name] !== before || obj.$changes.has(name) !== wasChanged)
+      record('silentChanges', `a refused assignment to ${name} changed the object`);
   } else if (counts.inputs % 5 === 0) roundTrip(registry, obj, value);
   checkPrototypes(`assign ${name} = ${safeJson(value)}`);
 }
@@ -144,19 +174,25 @@ const scalarFields = everythingFields.filter((name) => name in fieldInputs);
 
 describe(`hostile input: more than 100,000 inputs, every count zero (seed ${SEED}; replay with HOSTILE_SEED=${SEED})`, () => {
   it('mutated envelopes of every field type, through both decoders and the validator', () => {
-    run(fc.property(everythingPrimitive, fc.array(mutation, { minLength: 1, maxLength: 3 }), (p, ms) => {
-      let root: unknown = p;
-      for (const m of ms) root = mutate(root, m).root;
-      decodeAll(registry, root);
-    }), runs(1_000));
+    run(
+      fc.property(everythingPrimitive, fc.array(mutation, { minLength: 1, maxLength: 3 }), (p, ms) => {
+        let root: unknown = p;
+        for (const m of ms) root = mutate(root, m).root;
+        decodeAll(registry, root);
+      }),
+      runs(1_000),
+    );
   });
 
   it('mutated envelopes of a class with a history, at every version', () => {
-    run(fc.property(treePrimitive, fc.array(mutation, { minLength: 1, maxLength: 3 }), (p, ms) => {
-      let root: unknown = p;
-      for (const m of ms) root = mutate(root, m).root;
-      decodeAll(historyRegistry, root);
-    }), runs(7_000));
+    run(
+      fc.property(treePrimitive, fc.array(mutation, { minLength: 1, maxLength: 3 }), (p, ms) => {
+        let root: unknown = p;
+        for (const m of ms) root = mutate(root, m).root;
+        decodeAll(historyRegistry, root);
+      }),
+      runs(7_000),
+    );
   });
 
   it('every field set to every edge value and every tweak of its value', () => {
@@ -176,25 +212,47 @@ describe(`hostile input: more than 100,000 inputs, every count zero (seed ${SEED
   });
 
   it('arbitrary JSON and JavaScript values as envelopes', () => {
-    run(fc.property(hostileValue, (v) => decodeAll(registry, v)), runs(35_000));
     run(
-      fc.property(fc.anything({ withMap: true, withSet: true, withDate: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true, withBigInt: true, withTypedArray: true }), (v) => decodeAll(registry, v)),
+      fc.property(hostileValue, (v) => decodeAll(registry, v)),
+      runs(35_000),
+    );
+    run(
+      fc.property(
+        fc.anything({
+          withMap: true,
+          withSet: true,
+          withDate: true,
+          withNullPrototype: true,
+          withSparseArray: true,
+          withBoxedValues: true,
+          withBigInt: true,
+          withTypedArray: true,
+        }),
+        (v) => decodeAll(registry, v),
+      ),
       runs(5_000),
     );
   });
 
   it('the entity serializer on mutated payloads', () => {
-    run(fc.property(everythingPrimitive, mutation, hostileValue, (p, m, extra) => {
-      counts.inputs++;
-      const payload = JSON.parse(JSON.stringify({ args: [mutate(p, m).root, extra], kwargs: { obj: p, nested: [[extra]] } }));
-      const decoded = attempt('deserializeEntity', payload, () => serializer.deserializeEntity(payload));
-      if (decoded.value !== undefined) {
-        const out = attempt('serializeEntity', payload, () => JSON.parse(JSON.stringify(serializer.serializeEntity(decoded.value))));
-        const again = out.value === undefined ? undefined : attempt('deserializeEntity again', out.value, () => serializer.serializeEntity(serializer.deserializeEntity(out.value)));
-        if (!again?.value || JSON.stringify(again.value) !== JSON.stringify(out.value)) record('silentChanges', `the serializer round trip changed ${safeJson(payload)}`);
-      }
-      checkPrototypes(safeJson(payload));
-    }), runs(1_000));
+    run(
+      fc.property(everythingPrimitive, mutation, hostileValue, (p, m, extra) => {
+        counts.inputs++;
+        const payload = JSON.parse(JSON.stringify({ args: [mutate(p, m).root, extra], kwargs: { obj: p, nested: [[extra]] } }));
+        const decoded = attempt('deserializeEntity', payload, () => serializer.deserializeEntity(payload));
+        if (decoded.value !== undefined) {
+          const out = attempt('serializeEntity', payload, () => JSON.parse(JSON.stringify(serializer.serializeEntity(decoded.value))));
+          const again =
+            out.value === undefined
+              ? undefined
+              : attempt('deserializeEntity again', out.value, () => serializer.serializeEntity(serializer.deserializeEntity(out.value)));
+          if (!again?.value || JSON.stringify(again.value) !== JSON.stringify(out.value))
+            record('silentChanges', `the serializer round trip changed ${safeJson(payload)}`);
+        }
+        checkPrototypes(safeJson(payload));
+      }),
+      runs(1_000),
+    );
   });
 
   it('the setters of every field type, with edge values, tweaks and arbitrary values', () => {
@@ -203,7 +261,11 @@ describe(`hostile input: more than 100,000 inputs, every count zero (seed ${SEED
       fc.property(
         fc.nat(bases.length - 1),
         fc.constantFrom(...scalarFields, 'child', 'children', 'childrenByName', 'partList'),
-        fc.oneof(fc.constantFrom<unknown>(...EDGE_STRINGS, ...EDGE_NUMBERS), hostileValue, fc.anything({ withMap: true, withSet: true, withDate: true, withBigInt: true })),
+        fc.oneof(
+          fc.constantFrom<unknown>(...EDGE_STRINGS, ...EDGE_NUMBERS),
+          hostileValue,
+          fc.anything({ withMap: true, withSet: true, withDate: true, withBigInt: true }),
+        ),
         (i, name, value) => assignHostile(bases[i] as Everything, name, value),
       ),
       runs(60_000),
@@ -229,7 +291,10 @@ describe(`hostile input: more than 100,000 inputs, every count zero (seed ${SEED
   });
 
   it('a held Date changed in place to no wire form is refused when encoded, with its path', () => {
-    const base = fc.sample(everythingArb.filter((o) => o.isSet('dateTime')), { seed: SEED, numRuns: 1 })[0] as Everything;
+    const base = fc.sample(
+      everythingArb.filter((o) => o.isSet('dateTime')),
+      { seed: SEED, numRuns: 1 },
+    )[0] as Everything;
     for (const time of [NaN, 8.64e15, -8.64e15, Date.parse('+010000-01-01T00:00:00Z'), Date.parse('0000-12-31T23:59:59Z')]) {
       counts.inputs++;
       const obj = base.clone();
@@ -248,4 +313,3 @@ describe(`hostile input: more than 100,000 inputs, every count zero (seed ${SEED
     assert.deepEqual(bad, [], `${examples.join('\n')}\n(replay with HOSTILE_SEED=${SEED})`);
   });
 });
-

@@ -16,7 +16,10 @@ test('backportVersions re-encodes a primitive at the versions a receiver reads',
 
 test('without indirection, an object the receiver cannot read is an incompatible_version error', () => {
   const old = new ObjectSerializer({ registry: releaseA });
-  assert.throws(() => old.deserializeEntity({ volume: sampleVolume().toPrimitive() }), (e) => isVersionedError(e, 'incompatible_version') && /registered versions are 1\.0/.test(e.message));
+  assert.throws(
+    () => old.deserializeEntity({ volume: sampleVolume().toPrimitive() }),
+    (e) => isVersionedError(e, 'incompatible_version') && /registered versions are 1\.0/.test(e.message),
+  );
 });
 
 test('with indirection, the receiver asks the newer side for a backport to its own tree versions', async () => {
@@ -47,7 +50,10 @@ test('a .Z revision the receiver lacks is stripped and retried before asking for
   const p = sampleVolume().toPrimitive({ targetVersion: '1.2' });
   p['versioned_object.version'] = '1.2.1';
   const serializer = new ObjectSerializer({ registry: releaseB });
-  assert.throws(() => releaseB.fromPrimitive(p), (e) => isVersionedError(e, 'incompatible_version'));
+  assert.throws(
+    () => releaseB.fromPrimitive(p),
+    (e) => isVersionedError(e, 'incompatible_version'),
+  );
   assert.ok(serializer.deserializeEntity(p) instanceof VolumeV12);
 });
 
@@ -70,5 +76,8 @@ test('a manifest naming a newer version than the object has sends the object as 
 
 test('the serializer applies its data-loss policy', () => {
   const serializer = new ObjectSerializer({ registry: current, manifest: { Volume: '1.0', Attachment: '1.0' }, onDataLoss: 'refuse' });
-  assert.throws(() => serializer.serializeEntity([sampleVolume()]), (e) => isVersionedError(e, 'data_loss') && e.pathString.startsWith('[0]'));
+  assert.throws(
+    () => serializer.serializeEntity([sampleVolume()]),
+    (e) => isVersionedError(e, 'data_loss') && e.pathString.startsWith('[0]'),
+  );
 });

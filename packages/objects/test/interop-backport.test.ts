@@ -57,12 +57,18 @@ function manifests(names: string[]): Manifest[] {
 
 describe('via a version manifest (every combination of versions in the tree)', () => {
   const cases: [string, ObjectSpec, string[]][] = [
-    ['a saved Volume with every field set', BACKPORTED['a saved Volume with every field set, changed in old and new fields']!, ['Volume', 'Attachment']],
+    [
+      'a saved Volume with every field set',
+      BACKPORTED['a saved Volume with every field set, changed in old and new fields']!,
+      ['Volume', 'Attachment'],
+    ],
     ['a VolumeList of two saved Volumes', BACKPORTED['a VolumeList of two saved Volumes']!, ['VolumeList', 'Volume', 'Attachment']],
   ];
   for (const [name, spec, names] of cases) {
     for (const manifest of manifests(names)) {
-      const label = Object.entries(manifest).map(([n, v]) => `${n} ${v}`).join(', ');
+      const label = Object.entries(manifest)
+        .map(([n, v]) => `${n} ${v}`)
+        .join(', ');
       test(`${name}, manifest {${label}}: toPrimitive({ targetVersion, manifest }) equals oslo's`, async () => {
         const target = manifest[spec.$object] as string;
         const { primitive: oslo } = await oracle.build(spec, { target_version: target, manifest: { ...manifest } });

@@ -60,7 +60,10 @@ function attachment(volumeId: string): ObjectSpec {
       attach_mode: maybe(() => r.pick(['rw', 'ro'])),
       // The Volume an attachment points back at: a small one, not the parent (no cycle in the test data).
       volume: r.chance(0.5) ? { $object: 'Volume', values: { id: volumeId, size: 1, status: 'in-use' } } : undefined,
-      connection_info: maybe(() => ({ driver_volume_type: 'iscsi', data: { target_lun: r.int(0, 9), target_portal: '10.0.0.1:3260', auth: null } })),
+      connection_info: maybe(() => ({
+        driver_volume_type: 'iscsi',
+        data: { target_lun: r.int(0, 9), target_portal: '10.0.0.1:3260', auth: null },
+      })),
       connector: maybe(() => ({ host: text(), multipath: r.chance(0.5), wwpns: ['50014380186af83c'] })),
     }),
   };
@@ -88,7 +91,9 @@ function volume(): ObjectSpec {
       shared_targets: maybe(() => r.chance(0.5)),
       volume_type_id: maybe(uuid),
       volume_type: r.chance(0.7) ? volumeType() : undefined,
-      volume_attachment: r.chance(0.7) ? { $object: 'VolumeAttachmentList', values: { objects: Array.from({ length: r.int(0, 2) }, () => attachment(id)) } } : undefined,
+      volume_attachment: r.chance(0.7)
+        ? { $object: 'VolumeAttachmentList', values: { objects: Array.from({ length: r.int(0, 2) }, () => attachment(id)) } }
+        : undefined,
       created_at: maybe(when),
     }),
   };
@@ -111,7 +116,8 @@ function plain(spec: ObjectSpec): ObjectSpec {
 function buildOurs(spec: ObjectSpec): VersionedObject {
   const obj = buildObject(spec, cinderRegistry);
   const inPlace = (spec as { in_place?: Record<string, Record<string, unknown>> }).in_place ?? {};
-  for (const [name, entries] of Object.entries(inPlace)) Object.assign((obj as unknown as Record<string, Record<string, unknown>>)[name]!, entries);
+  for (const [name, entries] of Object.entries(inPlace))
+    Object.assign((obj as unknown as Record<string, Record<string, unknown>>)[name]!, entries);
   return obj;
 }
 
@@ -125,7 +131,10 @@ function sendLikeCinder(obj: VersionedObject, cap: string | undefined, onDataLos
 
 test('the port’s OBJ_VERSIONS is Cinder’s, for the ported classes', async () => {
   const theirs = await cinder.cinderVersions();
-  assert.deepEqual(theirs.map(([key]) => key), OBJ_VERSIONS.keys());
+  assert.deepEqual(
+    theirs.map(([key]) => key),
+    OBJ_VERSIONS.keys(),
+  );
   for (const [key, manifest] of theirs) {
     const ours = OBJ_VERSIONS.get(key);
     for (const name of Object.keys(ours)) assert.equal(ours[name], manifest[name], `${name} in ${key}`);
@@ -136,7 +145,8 @@ test('the port’s OBJ_VERSIONS is Cinder’s, for the ported classes', async ()
 test(`Volumes sent at every Cinder version cap equal Python Cinder’s, and decode both ways (seed ${SEED})`, async () => {
   const failures: string[] = [];
   const note = (what: string, ours: unknown, theirs: unknown): void => {
-    if (failures.length < 3) failures.push(`${what}\n  ours:   ${JSON.stringify(ours).slice(0, 1500)}\n  Cinder: ${JSON.stringify(theirs).slice(0, 1500)}`);
+    if (failures.length < 3)
+      failures.push(`${what}\n  ours:   ${JSON.stringify(ours).slice(0, 1500)}\n  Cinder: ${JSON.stringify(theirs).slice(0, 1500)}`);
     else failures.push(what);
   };
   for (let i = 0; i < VOLUMES; i++) {
@@ -147,16 +157,20 @@ test(`Volumes sent at every Cinder version cap equal Python Cinder’s, and deco
       const ours = sendLikeCinder(buildOurs(spec), cap);
       const theirs = await cinder.cinderSerialize(spec, cap);
       // A backported list item keeps the names of fields the backport dropped in Cinder (differences-from-oslo.md, applied).
-      if (canonicalJson(ours, cinderRegistry) !== canonicalJson(withoutDroppedChanges(theirs), cinderRegistry)) note(`sent: ${what}`, ours, theirs);
+      if (canonicalJson(ours, cinderRegistry) !== canonicalJson(withoutDroppedChanges(theirs), cinderRegistry))
+        note(`sent: ${what}`, ours, theirs);
       // Cinder sends, we decode and re-send at the same cap; we send, Cinder decodes.
       const decoded = cinderRegistry.fromPrimitive(theirs);
       const back = await cinder.cinderDecode(theirs, cap);
-      if (sortedJson(reportOf(decoded)) !== sortedJson(withoutTypes(back.report))) note(`decoded from Cinder: ${what}`, reportOf(decoded), withoutTypes(back.report));
+      if (sortedJson(reportOf(decoded)) !== sortedJson(withoutTypes(back.report)))
+        note(`decoded from Cinder: ${what}`, reportOf(decoded), withoutTypes(back.report));
       const resent = sendLikeCinder(decoded, cap, 'refuse');
-      if (canonicalJson(resent, cinderRegistry) !== canonicalJson(withoutDroppedChanges(back.primitive), cinderRegistry)) note(`re-sent: ${what}`, resent, back.primitive);
+      if (canonicalJson(resent, cinderRegistry) !== canonicalJson(withoutDroppedChanges(back.primitive), cinderRegistry))
+        note(`re-sent: ${what}`, resent, back.primitive);
       const theyRead = await cinder.cinderDecode(ours, cap);
       const weRead = cinderRegistry.fromPrimitive(ours);
-      if (sortedJson(reportOf(weRead)) !== sortedJson(withoutTypes(theyRead.report))) note(`decoded by Cinder: ${what}`, reportOf(weRead), withoutTypes(theyRead.report));
+      if (sortedJson(reportOf(weRead)) !== sortedJson(withoutTypes(theyRead.report)))
+        note(`decoded by Cinder: ${what}`, reportOf(weRead), withoutTypes(theyRead.report));
     }
   }
   assert.deepEqual(failures, [], `differences from Python Cinder (replay: DIFF_SEED=${SEED})`);

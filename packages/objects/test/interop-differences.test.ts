@@ -38,7 +38,10 @@ describe('values oslo coerces or accepts and TypeScript refuses (deliberate: no 
   test('UUID "not-a-uuid": oslo keeps it and only warns (FutureWarning); we refuse', async () => {
     await osloCoercesWeRefuse('id', 'not-a-uuid', 'not-a-uuid');
     const warnings = oracle.lastWarnings;
-    assert.ok(warnings.some((w) => w.startsWith('FutureWarning') && w.includes('invalid UUID')), warnings.join('\n'));
+    assert.ok(
+      warnings.some((w) => w.startsWith('FutureWarning') && w.includes('invalid UUID')),
+      warnings.join('\n'),
+    );
   });
   test('UUID without dashes: oslo keeps it as sent (uuid.UUID parses it); we refuse (gap: we could normalise it)', async () => {
     await osloCoercesWeRefuse('id', 'f5b2c6c48c1e4c539d0e2b8f0c7a1d11', 'f5b2c6c48c1e4c539d0e2b8f0c7a1d11');
@@ -51,10 +54,14 @@ describe('values oslo coerces or accepts and TypeScript refuses (deliberate: no 
   test('Boolean 0: oslo makes it False; we refuse', () => osloCoercesWeRefuse('bootable', 0, false));
   test('FlexibleBoolean "maybe": oslo makes it False; we refuse', () => osloCoercesWeRefuse('multiattach', 'maybe', false));
   test('FlexibleBoolean 2: oslo makes it False; we refuse', () => osloCoercesWeRefuse('multiattach', 2, false));
-  test('a string for a Set of strings: oslo makes a set of its characters; we refuse', () => osloCoercesWeRefuse('labels', 'abc', ['a', 'b', 'c']));
-  test('a string for a List of strings: oslo makes a list of its characters; we refuse', () => osloCoercesWeRefuse('tags', 'abc', ['a', 'b', 'c']));
-  test('an integer for an IPAddress: oslo reads 167772161 as 10.0.0.1; we refuse', () => osloCoercesWeRefuse('host_ip', 167772161, '10.0.0.1'));
-  test('IPv4 "010.0.0.1": oslo (netaddr) reads the leading zero as octal, 8.0.0.1; we refuse', () => osloCoercesWeRefuse('host_ip', '010.0.0.1', '8.0.0.1'));
+  test('a string for a Set of strings: oslo makes a set of its characters; we refuse', () =>
+    osloCoercesWeRefuse('labels', 'abc', ['a', 'b', 'c']));
+  test('a string for a List of strings: oslo makes a list of its characters; we refuse', () =>
+    osloCoercesWeRefuse('tags', 'abc', ['a', 'b', 'c']));
+  test('an integer for an IPAddress: oslo reads 167772161 as 10.0.0.1; we refuse', () =>
+    osloCoercesWeRefuse('host_ip', 167772161, '10.0.0.1'));
+  test('IPv4 "010.0.0.1": oslo (netaddr) reads the leading zero as octal, 8.0.0.1; we refuse', () =>
+    osloCoercesWeRefuse('host_ip', '010.0.0.1', '8.0.0.1'));
   test('PCI "0000:00:1fx2": oslo accepts it (its pattern leaves the dot unescaped); we refuse', () =>
     osloCoercesWeRefuse('pci', '0000:00:1fx2', '0000:00:1fx2'));
   test('a date without a time "2024-03-04": oslo reads midnight UTC; we refuse', () =>
@@ -63,8 +70,14 @@ describe('values oslo coerces or accepts and TypeScript refuses (deliberate: no 
     osloCoercesWeRefuse('subnet4', '10.0.0.0/255.255.255.0', '10.0.0.0/24'));
   test('Float "nan": oslo holds NaN (and its envelope is then not JSON); we refuse', async () => {
     const primitive = volumeWith({ ratio: 'nan' });
-    await assert.rejects(oracle.decode(primitive), (err: unknown) => err instanceof OracleError && /not JSON compliant/.test(err.pythonMessage));
-    assert.throws(() => interopRegistry.fromPrimitive(primitive), (err: unknown) => isVersionedError(err, 'invalid_value'));
+    await assert.rejects(
+      oracle.decode(primitive),
+      (err: unknown) => err instanceof OracleError && /not JSON compliant/.test(err.pythonMessage),
+    );
+    assert.throws(
+      () => interopRegistry.fromPrimitive(primitive),
+      (err: unknown) => isVersionedError(err, 'invalid_value'),
+    );
   });
 });
 
@@ -79,7 +92,10 @@ describe('values both accept but hold differently', () => {
   test('a boolean in a String field: oslo holds "True", we refuse it (JavaScript would hold "true")', async () => {
     const { report } = await oracle.decode(volumeWith({ name: true }));
     assert.equal(report.fields.name, 'True');
-    assert.throws(() => interopRegistry.fromPrimitive(volumeWith({ name: true })), (err: unknown) => isVersionedError(err, 'invalid_value') && /a boolean is not a string/.test(err.message));
+    assert.throws(
+      () => interopRegistry.fromPrimitive(volumeWith({ name: true })),
+      (err: unknown) => isVersionedError(err, 'invalid_value') && /a boolean is not a string/.test(err.message),
+    );
   });
 
   test('a date-time with an offset: oslo re-sends the offset, we re-send the same instant in UTC', async () => {
@@ -94,7 +110,10 @@ describe('values both accept but hold differently', () => {
     const { primitive: oslo } = await oracle.build(spec);
     assert.equal(dataOf(oslo).created_at, '999-01-02T03:04:05Z');
     await assert.rejects(oracle.decode(oslo), (err: unknown) => err instanceof OracleError && err.pythonType === 'ValueError');
-    assert.throws(() => interopRegistry.fromPrimitive(oslo), (err: unknown) => isVersionedError(err, 'invalid_value'));
+    assert.throws(
+      () => interopRegistry.fromPrimitive(oslo),
+      (err: unknown) => isVersionedError(err, 'invalid_value'),
+    );
     const ours = buildObject(spec, interopRegistry).toPrimitive();
     assert.equal(dataOf(ours).created_at, '0999-01-02T03:04:05Z');
     assert.equal((await oracle.decode(ours)).report.fields.created_at, '0999-01-02T03:04:05+00:00');
@@ -120,7 +139,7 @@ describe('change tracking', () => {
     assert.equal(canonicalJson(ours.toPrimitive(), interopRegistry), canonicalJson(oslo, interopRegistry));
   });
 
-  test("a change inside an element of a ListOfObjects field: we report the field changed, oslo does not", async () => {
+  test('a change inside an element of a ListOfObjects field: we report the field changed, oslo does not', async () => {
     const spec: ObjectSpec = {
       $object: 'Volume',
       values: { id: VOLUME_ID, size: 1, attachments: [attachment(1, { reset: 'shallow', after: { mountpoint: '/dev/vdx' } })] },
@@ -154,13 +173,19 @@ describe('namespaces', () => {
     const primitive = { ...volumeWith({}), [`${VO}.namespace`]: 'acme' };
     const { report } = await oracle.decode(primitive, { base: 'acme' });
     assert.equal(report.$object, 'Volume');
-    assert.throws(() => interopRegistry.fromPrimitive(primitive), (err: unknown) => isVersionedError(err, 'foreign_namespace'));
+    assert.throws(
+      () => interopRegistry.fromPrimitive(primitive),
+      (err: unknown) => isVersionedError(err, 'foreign_namespace'),
+    );
   });
 });
 
 describe('older versions', () => {
   test('a full Volume at 1.3 decodes as 1.2 in oslo and keeps the 1.3 fields; we drop them when re-sending at 1.2', async () => {
-    const primitive = { ...buildObject(SHARED_SPECS['a new Volume with every field set (all changed, children too)']!, interopRegistry).toPrimitive(), [`${VO}.version`]: '1.2' };
+    const primitive = {
+      ...buildObject(SHARED_SPECS['a new Volume with every field set (all changed, children too)']!, interopRegistry).toPrimitive(),
+      [`${VO}.version`]: '1.2',
+    };
     const { primitive: oslo } = await oracle.decode(primitive);
     assert.equal(dataOf(oslo).auth_key, FULL_VOLUME_VALUES.auth_key);
     const ours = interopRegistry.fromPrimitive(primitive).toPrimitive();
@@ -198,12 +223,22 @@ describe('backports (deliberate: every object sent at a version decodes where th
 
   test('A child with no rule in a backport: oslo raises ObjectActionError; we raise no_backport_rule, or send a received child at the version it came at', async () => {
     const classes: ClassDesc[] = [
-      { name: 'NoRuleChild', version: '1.0', versions: ['1.0'], fields: [{ name: 'n', type: { t: 'integer' }, nullable: false }], added: {}, relationships: {} },
+      {
+        name: 'NoRuleChild',
+        version: '1.0',
+        versions: ['1.0'],
+        fields: [{ name: 'n', type: { t: 'integer' }, nullable: false }],
+        added: {},
+        relationships: {},
+      },
       {
         name: 'NoRuleParent',
         version: '1.1',
         versions: ['1.0', '1.1'],
-        fields: [{ name: 'child', type: { t: 'object', cls: 'NoRuleChild' }, nullable: true }, { name: 'x', type: { t: 'integer' }, nullable: true }],
+        fields: [
+          { name: 'child', type: { t: 'object', cls: 'NoRuleChild' }, nullable: true },
+          { name: 'x', type: { t: 'integer' }, nullable: true },
+        ],
         added: { x: '1.1' },
         relationships: {},
       },
@@ -212,18 +247,32 @@ describe('backports (deliberate: every object sent at a version decodes where th
     defineInTs(classes, registry);
     await oracle.define(classes);
     const spec: ObjectSpec = { $object: 'NoRuleParent', values: { x: 1, child: { $object: 'NoRuleChild', values: { n: 2 } } } };
-    await assert.rejects(oracle.build(spec, { target_version: '1.0' }), (err: unknown) => err instanceof OracleError && err.pythonType === 'ObjectActionError');
+    await assert.rejects(
+      oracle.build(spec, { target_version: '1.0' }),
+      (err: unknown) => err instanceof OracleError && err.pythonType === 'ObjectActionError',
+    );
     const built = buildObject(spec, registry);
-    assert.throws(() => built.toPrimitive({ targetVersion: '1.0' }), (err: unknown) => isVersionedError(err, 'no_backport_rule') && err.pathString === 'NoRuleParent.child');
+    assert.throws(
+      () => built.toPrimitive({ targetVersion: '1.0' }),
+      (err: unknown) => isVersionedError(err, 'no_backport_rule') && err.pathString === 'NoRuleParent.child',
+    );
     const received = registry.fromPrimitive(built.toPrimitive());
-    await assert.rejects(oracle.decode(built.toPrimitive(), { target_version: '1.0' }), (err: unknown) => err instanceof OracleError && err.pythonType === 'ObjectActionError');
+    await assert.rejects(
+      oracle.decode(built.toPrimitive(), { target_version: '1.0' }),
+      (err: unknown) => err instanceof OracleError && err.pythonType === 'ObjectActionError',
+    );
     assert.equal((dataOf(received.toPrimitive({ targetVersion: '1.0' })).child as Primitive)[`${VO}.version`], '1.0');
   });
 });
 
 describe('change tracking of containers (deliberate: what changed in place is sent as changed)', () => {
   test('A container changed in place is a change: oslo sends no change (Cinder overrides obj_what_changed for it); we send the field in changes', async () => {
-    const spec = { $object: 'Volume', values: { id: VOLUME_ID, size: 1, metadata: { a: 'x' } }, reset: 'shallow', in_place: { metadata: { b: 'y' } } } as ObjectSpec;
+    const spec = {
+      $object: 'Volume',
+      values: { id: VOLUME_ID, size: 1, metadata: { a: 'x' } },
+      reset: 'shallow',
+      in_place: { metadata: { b: 'y' } },
+    } as ObjectSpec;
     const { primitive: oslo } = await oracle.build(spec);
     assert.deepEqual(dataOf(oslo).metadata, { a: 'x', b: 'y' });
     assert.equal(`${VO}.changes` in oslo, false);

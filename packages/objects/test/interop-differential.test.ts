@@ -69,7 +69,8 @@ function casesFor(r: Random, world: ClassDesc[], spec: ObjectSpec): Case[] {
   const root = world.find((c) => c.name === spec.$object) as ClassDesc;
   const cases: Case[] = [{ what: 'at its own version', spec, options: {} }];
   for (const v of root.versions) cases.push({ what: `targetVersion ${v}`, spec, options: { targetVersion: v } });
-  for (let i = 0; i < MANIFESTS_PER_OBJECT; i++) cases.push({ what: `manifest #${i}`, spec, options: { manifest: randomManifest(r, world) } });
+  for (let i = 0; i < MANIFESTS_PER_OBJECT; i++)
+    cases.push({ what: `manifest #${i}`, spec, options: { manifest: randomManifest(r, world) } });
   return cases;
 }
 
@@ -92,19 +93,22 @@ function firstDifference(a: unknown, b: unknown, path: string): [string, unknown
   for (const key of keys) {
     const x = (a as Record<string, unknown>)[key];
     const y = (b as Record<string, unknown>)[key];
-    if (JSON.stringify(x) !== JSON.stringify(y)) return x === undefined || y === undefined ? [`${path}/${key}`, x, y] : firstDifference(x, y, `${path}/${key}`);
+    if (JSON.stringify(x) !== JSON.stringify(y))
+      return x === undefined || y === undefined ? [`${path}/${key}`, x, y] : firstDifference(x, y, `${path}/${key}`);
   }
   return ['', undefined, undefined];
 }
 
 test('documented differences the comparison applies are on the differences page', () => {
   const page = readFileSync(fileURLToPath(new URL('../../../../docs/differences-from-oslo.md', import.meta.url)), 'utf8');
-  for (const heading of Object.values(APPLIED_DIFFERENCES)) assert.ok(page.includes(heading), `docs/differences-from-oslo.md names "${heading}"`);
+  for (const heading of Object.values(APPLIED_DIFFERENCES))
+    assert.ok(page.includes(heading), `docs/differences-from-oslo.md names "${heading}"`);
   // Every test the page cites by name in interop-differences.test.ts is there.
   const pins = readFileSync(fileURLToPath(new URL('../../test/interop-differences.test.ts', import.meta.url)), 'utf8');
   const cited = [...page.matchAll(/`differences` “([^”]+)”/g)].map((m) => m[1] as string);
   assert.ok(cited.length >= 30, `the page cites ${cited.length} pinning tests`);
-  for (const name of cited) assert.ok(pins.includes(name.replace(/'/g, '’')) || pins.includes(name), `interop-differences.test.ts has a test "${name}"`);
+  for (const name of cited)
+    assert.ok(pins.includes(name.replace(/'/g, '’')) || pins.includes(name), `interop-differences.test.ts has a test "${name}"`);
 });
 
 test(`random class trees agree with oslo in both directions, at every version and under random manifests (seed ${SEED})`, async (t) => {
@@ -131,22 +135,27 @@ test(`random class trees agree with oslo in both directions, at every version an
       const oslo = theirs[i]!;
       compared++;
       if ('error' in ts || 'error' in oslo) {
-        if ('error' in ts !== 'error' in oslo) mismatches.push({ world: w, what: `send ${c.what}`, spec: c.spec, options: c.options, ts, oslo });
+        if ('error' in ts !== 'error' in oslo)
+          mismatches.push({ world: w, what: `send ${c.what}`, spec: c.spec, options: c.options, ts, oslo });
         return;
       }
       const osloPrimitive = (oslo.ok as { primitive: Primitive }).primitive;
       const a = canonicalJson(ts.ok, registry);
       const b = canonicalJson(osloSide(osloPrimitive), registry);
-      if (a !== b) mismatches.push({ world: w, what: `send ${c.what}`, spec: c.spec, options: c.options, ts: JSON.parse(a), oslo: JSON.parse(b) });
+      if (a !== b)
+        mismatches.push({ world: w, what: `send ${c.what}`, spec: c.spec, options: c.options, ts: JSON.parse(a), oslo: JSON.parse(b) });
       // Both directions: each side decodes the other's envelope, re-sends it as received and at an older version.
       const older = r.pick(world.find((d) => d.name === c.spec.$object)!.versions);
       decodes.push({ op: 'decode', primitive: osloPrimitive, from: 'oslo', index: i });
       decodes.push({ op: 'decode', primitive: ts.ok, from: 'ts', index: i });
       const wire = String((ts.ok as Primitive)['versioned_object.version']);
-      if (compareVersions(older, wire) < 0) decodes.push({ op: 'decode', primitive: osloPrimitive, target_version: older, from: 'oslo', index: i });
+      if (compareVersions(older, wire) < 0)
+        decodes.push({ op: 'decode', primitive: osloPrimitive, target_version: older, from: 'oslo', index: i });
     });
 
-    const decoded = await oracle.batch(decodes.map(({ op, primitive, target_version }) => ({ op, primitive, ...(target_version ? { target_version } : {}) })));
+    const decoded = await oracle.batch(
+      decodes.map(({ op, primitive, target_version }) => ({ op, primitive, ...(target_version ? { target_version } : {}) })),
+    );
     decodes.forEach((d, j) => {
       const oslo = decoded[j]!;
       compared++;
@@ -165,8 +174,16 @@ test(`random class trees agree with oslo in both directions, at every version an
       const reportB = sortedJson(withoutTypes(their.report));
       const a = canonicalJson(mine.primitive, registry);
       const b = canonicalJson(osloSide(their.primitive), registry);
-      if (reportA !== reportB) mismatches.push({ world: w, what: `${what}: what it holds`, primitive: d.primitive, ts: mine.report, oslo: withoutTypes(their.report) });
-      else if (a !== b) mismatches.push({ world: w, what: `${what}: re-sent`, primitive: d.primitive, ts: JSON.parse(a), oslo: JSON.parse(b) });
+      if (reportA !== reportB)
+        mismatches.push({
+          world: w,
+          what: `${what}: what it holds`,
+          primitive: d.primitive,
+          ts: mine.report,
+          oslo: withoutTypes(their.report),
+        });
+      else if (a !== b)
+        mismatches.push({ world: w, what: `${what}: re-sent`, primitive: d.primitive, ts: JSON.parse(a), oslo: JSON.parse(b) });
     });
   }
   if (mismatches.length) {

@@ -22,12 +22,30 @@ for (const [name, spec] of Object.entries(SHARED_SPECS)) {
 }
 
 /** IPv6 spellings whose canonical text is easy to get wrong (netaddr prints what glibc's inet_ntop prints). */
-const IPV6_SPELLINGS = ['::ffff:1.2.3.4', '::ffff:102:304', '::1.2.3.4', '::1:0', '::ffff:0:0', '::ffff:0', '::5', '::1', '::', '::0.0.1.0',
-  '::fffe:1.2.3.4', '64:ff9b::192.0.2.33', '1:0:0:1:0:0:0:1', '2001:DB8:0:0:1:0:0:1', 'fe80::1:0:0:0'];
+const IPV6_SPELLINGS = [
+  '::ffff:1.2.3.4',
+  '::ffff:102:304',
+  '::1.2.3.4',
+  '::1:0',
+  '::ffff:0:0',
+  '::ffff:0',
+  '::5',
+  '::1',
+  '::',
+  '::0.0.1.0',
+  '::fffe:1.2.3.4',
+  '64:ff9b::192.0.2.33',
+  '1:0:0:1:0:0:0:1',
+  '2001:DB8:0:0:1:0:0:1',
+  'fe80::1:0:0:0',
+];
 
 for (const address of IPV6_SPELLINGS) {
   test(`IPv6 ${address} is sent in the text netaddr prints, as an address and as a network`, async () => {
-    const spec = { $object: 'Volume', values: { id: VOLUME_ID, size: 1, host_ip: address, mgmt_ipv6: address, any_ip: address, subnet6: `${address}/128` } };
+    const spec = {
+      $object: 'Volume',
+      values: { id: VOLUME_ID, size: 1, host_ip: address, mgmt_ipv6: address, any_ip: address, subnet6: `${address}/128` },
+    };
     const { primitive: oslo } = await oracle.build(spec);
     assert.equal(canonicalJson(buildObject(spec, interopRegistry).toPrimitive(), interopRegistry), canonicalJson(oslo, interopRegistry));
   });

@@ -21,7 +21,10 @@ function volumePrimitive(data: Record<string, unknown> = {}, envelope: Record<st
 }
 
 /** Both sides refuse `primitive`: TypeScript with `code` at `path`, oslo (a receiver of `base`'s project) with `pythonType`. */
-async function assertBothReject(primitive: Primitive, expected: { code: ErrorCode; path?: string; pythonType: string | string[]; base?: string }): Promise<void> {
+async function assertBothReject(
+  primitive: Primitive,
+  expected: { code: ErrorCode; path?: string; pythonType: string | string[]; base?: string },
+): Promise<void> {
   assert.throws(
     () => interopRegistry.fromPrimitive(primitive),
     (err: unknown) => {
@@ -32,40 +35,64 @@ async function assertBothReject(primitive: Primitive, expected: { code: ErrorCod
   );
   await assert.rejects(oracle.decode(primitive, { base: expected.base ?? 'versionedobjects' }), (err: unknown) => {
     assert.ok(err instanceof OracleError, `oslo: expected an exception, got ${String(err)}`);
-    assert.ok([expected.pythonType].flat().includes(err.pythonType), `oslo: expected ${String(expected.pythonType)}, got ${err.pythonType}: ${err.pythonMessage}`);
+    assert.ok(
+      [expected.pythonType].flat().includes(err.pythonType),
+      `oslo: expected ${String(expected.pythonType)}, got ${err.pythonType}: ${err.pythonMessage}`,
+    );
     return true;
   });
 }
 
 describe('envelopes both sides refuse', () => {
   test('an unknown object name: unsupported_object / UnsupportedObjectError', () =>
-    assertBothReject(volumePrimitive({}, { [`${VO}.name`]: 'QuotaClass' }), { code: 'unsupported_object', pythonType: 'UnsupportedObjectError' }));
+    assertBothReject(volumePrimitive({}, { [`${VO}.name`]: 'QuotaClass' }), {
+      code: 'unsupported_object',
+      pythonType: 'UnsupportedObjectError',
+    }));
 
-  test("a Volume claiming the acme project, at a versionedobjects receiver: foreign_namespace / UnsupportedObjectError", () =>
-    assertBothReject(volumePrimitive({}, { [`${VO}.namespace`]: 'acme' }), { code: 'foreign_namespace', pythonType: 'UnsupportedObjectError' }));
-
-  test('a Widget claiming the versionedobjects project, at an acme receiver: foreign_namespace / UnsupportedObjectError', () =>
-    assertBothReject({ ...Widget.partial({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.namespace`]: 'versionedobjects' }, {
+  test('a Volume claiming the acme project, at a versionedobjects receiver: foreign_namespace / UnsupportedObjectError', () =>
+    assertBothReject(volumePrimitive({}, { [`${VO}.namespace`]: 'acme' }), {
       code: 'foreign_namespace',
       pythonType: 'UnsupportedObjectError',
-      base: 'acme',
     }));
+
+  test('a Widget claiming the versionedobjects project, at an acme receiver: foreign_namespace / UnsupportedObjectError', () =>
+    assertBothReject(
+      { ...Widget.partial({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.namespace`]: 'versionedobjects' },
+      {
+        code: 'foreign_namespace',
+        pythonType: 'UnsupportedObjectError',
+        base: 'acme',
+      },
+    ));
 
   test('a newer major (Volume 2.0 where 1.3 is registered): incompatible_version / IncompatibleObjectVersion', () =>
-    assertBothReject(volumePrimitive({}, { [`${VO}.version`]: '2.0' }), { code: 'incompatible_version', pythonType: 'IncompatibleObjectVersion' }));
-
-  test('a newer minor (Volume 1.4): incompatible_version / IncompatibleObjectVersion', () =>
-    assertBothReject(volumePrimitive({}, { [`${VO}.version`]: '1.4' }), { code: 'incompatible_version', pythonType: 'IncompatibleObjectVersion' }));
-
-  test('a newer revision (Volume 1.3.1): incompatible_version / IncompatibleObjectVersion', () =>
-    assertBothReject(volumePrimitive({}, { [`${VO}.version`]: '1.3.1' }), { code: 'incompatible_version', pythonType: 'IncompatibleObjectVersion' }));
-
-  test('an older major (Widget 1.0 where 2.1 is registered): incompatible_version / IncompatibleObjectVersion', () =>
-    assertBothReject({ ...Widget.partial({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.version`]: '1.0' }, {
+    assertBothReject(volumePrimitive({}, { [`${VO}.version`]: '2.0' }), {
       code: 'incompatible_version',
       pythonType: 'IncompatibleObjectVersion',
-      base: 'acme',
     }));
+
+  test('a newer minor (Volume 1.4): incompatible_version / IncompatibleObjectVersion', () =>
+    assertBothReject(volumePrimitive({}, { [`${VO}.version`]: '1.4' }), {
+      code: 'incompatible_version',
+      pythonType: 'IncompatibleObjectVersion',
+    }));
+
+  test('a newer revision (Volume 1.3.1): incompatible_version / IncompatibleObjectVersion', () =>
+    assertBothReject(volumePrimitive({}, { [`${VO}.version`]: '1.3.1' }), {
+      code: 'incompatible_version',
+      pythonType: 'IncompatibleObjectVersion',
+    }));
+
+  test('an older major (Widget 1.0 where 2.1 is registered): incompatible_version / IncompatibleObjectVersion', () =>
+    assertBothReject(
+      { ...Widget.partial({ id: VOLUME_ID, label: 'x' }).toPrimitive(), [`${VO}.version`]: '1.0' },
+      {
+        code: 'incompatible_version',
+        pythonType: 'IncompatibleObjectVersion',
+        base: 'acme',
+      },
+    ));
 
   test('a Flavor under versioned_object keys, at a nova receiver: foreign_namespace / KeyError', () => {
     const nova = Flavor.partial({ id: 1, name: 'm1.tiny', memory_mb: 512 }).toPrimitive();
@@ -130,7 +157,7 @@ describe('field values both sides refuse', () => {
       { code: 'invalid_value', path: 'Volume.attachment', pythonType: 'ValueError' },
     ));
 
-  test("a bad value inside a child in a list: invalid_value at Volume.attachments[0].attach_mode / ValueError", () =>
+  test('a bad value inside a child in a list: invalid_value at Volume.attachments[0].attach_mode / ValueError', () =>
     assertBothReject(
       volumePrimitive({
         attachments: [
@@ -156,12 +183,15 @@ describe('oddities both sides accept the same way', () => {
 
   test('a data key that is not a field is dropped', () => assertSameDecode(volumePrimitive({ legacy_flag: true })));
 
-  test('a change naming something that is not a field is dropped', () => assertSameDecode(volumePrimitive({}, { [`${VO}.changes`]: ['size', 'legacy_flag'] })));
+  test('a change naming something that is not a field is dropped', () =>
+    assertSameDecode(volumePrimitive({}, { [`${VO}.changes`]: ['size', 'legacy_flag'] })));
 
   test('a change naming a field that is not in the data is kept in memory, and not re-sent', () =>
     assertSameDecode(volumePrimitive({}, { [`${VO}.changes`]: ['size', 'name'] })));
 
-  test('null on a non-nullable field with a default decodes to the default', () => assertSameDecode(volumePrimitive({ bootable: null, tags: null })));
+  test('null on a non-nullable field with a default decodes to the default', () =>
+    assertSameDecode(volumePrimitive({ bootable: null, tags: null })));
 
-  test('version 1.3.0 is read by the 1.3 class and re-sent as 1.3.0', () => assertSameDecode(volumePrimitive({}, { [`${VO}.version`]: '1.3.0' })));
+  test('version 1.3.0 is read by the 1.3 class and re-sent as 1.3.0', () =>
+    assertSameDecode(volumePrimitive({}, { [`${VO}.version`]: '1.3.0' })));
 });

@@ -27,7 +27,9 @@ const dateTime = fc
   .map((d) => `${d.toISOString().slice(0, 19)}Z`);
 const hex = (length: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: length, maxLength: length });
 const mac = fc.tuple(fc.array(hex(2), { minLength: 6, maxLength: 6 }), fc.constantFrom(':', '-')).map(([bytes, sep]) => bytes.join(sep));
-const pci = fc.tuple(hex(4), hex(2), fc.constantFrom('0', '1'), hex(1), fc.integer({ min: 0, max: 7 })).map(([d, b, s1, s2, fn]) => `${d}:${b}:${s1}${s2}.${fn}`);
+const pci = fc
+  .tuple(hex(4), hex(2), fc.constantFrom('0', '1'), hex(1), fc.integer({ min: 0, max: 7 }))
+  .map(([d, b, s1, s2, fn]) => `${d}:${b}:${s1}${s2}.${fn}`);
 const network4 = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${a}/${p}`);
 const network6 = fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 128 })).map(([a, p]) => `${a}/${p}`);
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 5 });

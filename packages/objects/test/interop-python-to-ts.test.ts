@@ -41,19 +41,28 @@ describe('typed values decoded from oslo', () => {
   });
 
   test("oslo's microseconds never reach the wire, so the Date has none", async () => {
-    const { obj, primitive } = await fromOslo<Volume>({ $object: 'Volume', values: { id: VOLUME_ID, size: 1, created_at: '2024-03-04T05:06:07.654321Z' } });
+    const { obj, primitive } = await fromOslo<Volume>({
+      $object: 'Volume',
+      values: { id: VOLUME_ID, size: 1, created_at: '2024-03-04T05:06:07.654321Z' },
+    });
     assert.equal((primitive['versioned_object.data'] as Record<string, unknown>).created_at, '2024-03-04T05:06:07Z');
     assert.equal(obj.created_at?.toISOString(), '2024-03-04T05:06:07.000Z');
   });
 
   test('a date-time oslo holds with a +02:00 offset decodes to the same instant', async () => {
-    const { obj, primitive } = await fromOslo<Volume>({ $object: 'Volume', values: { id: VOLUME_ID, size: 1, created_at: '2024-03-04T05:06:07+02:00' } });
+    const { obj, primitive } = await fromOslo<Volume>({
+      $object: 'Volume',
+      values: { id: VOLUME_ID, size: 1, created_at: '2024-03-04T05:06:07+02:00' },
+    });
     assert.equal((primitive['versioned_object.data'] as Record<string, unknown>).created_at, '2024-03-04T05:06:07+02:00');
     assert.equal(obj.created_at?.toISOString(), '2024-03-04T03:06:07.000Z');
   });
 
   test('Set fields become Sets with the elements oslo sent, whatever their order', async () => {
-    const { obj } = await fromOslo<Volume>({ $object: 'Volume', values: { id: VOLUME_ID, size: 1, labels: FULL_VOLUME_VALUES.labels, ports: FULL_VOLUME_VALUES.ports } });
+    const { obj } = await fromOslo<Volume>({
+      $object: 'Volume',
+      values: { id: VOLUME_ID, size: 1, labels: FULL_VOLUME_VALUES.labels, ports: FULL_VOLUME_VALUES.ports },
+    });
     assert.ok(obj.labels instanceof Set && obj.ports instanceof Set);
     assert.deepEqual(obj.labels, new Set(['gold', 'eu', 'backup']));
     assert.deepEqual(obj.ports, new Set([3260, 22, 80]));
@@ -75,7 +84,20 @@ describe('typed values decoded from oslo', () => {
   test('numbers, booleans, enums and addresses arrive as the JavaScript values assigned in Python', async () => {
     const { obj } = await fromOslo<Volume>({ $object: 'Volume', values: FULL_VOLUME_VALUES });
     assert.deepEqual(
-      [obj.size, obj.offset, obj.ratio, obj.weight, obj.bootable, obj.multiattach, obj.tier, obj.status, obj.host_ip, obj.subnet4, obj.mac, obj.pci],
+      [
+        obj.size,
+        obj.offset,
+        obj.ratio,
+        obj.weight,
+        obj.bootable,
+        obj.multiattach,
+        obj.tier,
+        obj.status,
+        obj.host_ip,
+        obj.subnet4,
+        obj.mac,
+        obj.pci,
+      ],
       [40, -5, 0.75, 2.5, true, true, 'ssd', 'available', '2001:db8::1', '192.0.2.0/24', 'aa:bb:cc:dd:ee:ff', '0000:00:1f.2'],
     );
     assert.deepEqual(Object.entries(obj.metadata), [
@@ -98,13 +120,15 @@ describe('typed values decoded from oslo', () => {
     );
   });
 
-  test("an empty VolumeList made by oslo decodes to an empty list", async () => {
+  test('an empty VolumeList made by oslo decodes to an empty list', async () => {
     const { obj } = await fromOslo<VolumeList>({ $object: 'VolumeList' });
     assert.equal(obj.length, 0);
   });
 
   test('a Snapshot decodes with its timestamps and its ScsiAttachment source as a ScsiAttachment', async () => {
-    const { obj } = await fromOslo<Snapshot>(SHARED_SPECS['a timestamped Snapshot whose source is a ScsiAttachment (a subclass)'] as ObjectSpec);
+    const { obj } = await fromOslo<Snapshot>(
+      SHARED_SPECS['a timestamped Snapshot whose source is a ScsiAttachment (a subclass)'] as ObjectSpec,
+    );
     assert.ok(obj.source instanceof ScsiAttachment);
     assert.equal(obj.source.lun, 3);
     assert.equal(obj.created_at?.toISOString(), '2024-01-01T00:00:00.000Z');
@@ -112,7 +136,9 @@ describe('typed values decoded from oslo', () => {
   });
 
   test('a nova_object envelope decodes to a Flavor with its nova namespace', async () => {
-    const { obj, primitive } = await fromOslo<Flavor>(SHARED_SPECS['a Flavor in the nova_object serial namespace and nova project'] as ObjectSpec);
+    const { obj, primitive } = await fromOslo<Flavor>(
+      SHARED_SPECS['a Flavor in the nova_object serial namespace and nova project'] as ObjectSpec,
+    );
     assert.equal(primitive['nova_object.namespace'], 'nova');
     assert.ok(obj instanceof Flavor);
     assert.deepEqual(obj.whatChanged(), new Set(['memory_mb']));
@@ -134,7 +160,12 @@ describe('typed values decoded from oslo', () => {
   });
 
   test('a class without a declared history, decoded at an older minor, re-encodes at that minor as oslo does', async () => {
-    const primitive = { 'versioned_object.name': 'Note', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': { text: 'hi' } };
+    const primitive = {
+      'versioned_object.name': 'Note',
+      'versioned_object.namespace': 'versionedobjects',
+      'versioned_object.version': '1.0',
+      'versioned_object.data': { text: 'hi' },
+    };
     const { primitive: oslo } = await oracle.decode(primitive);
     assert.equal(oslo['versioned_object.version'], '1.0');
     const ours = interopRegistry.fromPrimitive(primitive).toPrimitive();

@@ -27,6 +27,9 @@ for (const [name, spec] of Object.entries(SHARED_SPECS)) {
 }
 
 test('an envelope oslo sends at 1.2 is not valid for the 1.1 schema (the schemas tell versions apart)', async () => {
-  const { primitive } = await oracle.build({ $object: 'Volume', values: { id: VOLUME_ID, size: 1, mac: 'aa:bb:cc:dd:ee:ff' } }, { target_version: '1.2' });
+  const { primitive } = await oracle.build(
+    { $object: 'Volume', values: { id: VOLUME_ID, size: 1, mac: 'aa:bb:cc:dd:ee:ff' } },
+    { target_version: '1.2' },
+  );
   assert.equal(validator.validate(primitive, { version: '1.1' }).valid, false);
 });

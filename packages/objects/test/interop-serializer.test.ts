@@ -32,7 +32,10 @@ function payloadReport(value: unknown): unknown {
 }
 
 const PAYLOAD = {
-  volumes: [SHARED_SPECS['a saved Volume with two fields changed since']!, SHARED_SPECS['a Volume with most fields unset and nullable fields null']!],
+  volumes: [
+    SHARED_SPECS['a saved Volume with two fields changed since']!,
+    SHARED_SPECS['a Volume with most fields unset and nullable fields null']!,
+  ],
   list: SHARED_SPECS['a VolumeList with one Volume changed']!,
   nested: { widgetless: [1, 'two', null, { three: true }] },
   count: 2,
@@ -54,13 +57,22 @@ describe('VersionedObjectSerializer', () => {
   test('a nova_object payload goes both ways through a serializer whose base is Nova’s', async () => {
     const flavor = SHARED_SPECS['a Flavor in the nova_object serial namespace and nova project']!;
     const ours = serializer.serializeEntity({ flavors: [buildObject(flavor, interopRegistry)] });
-    assert.deepEqual(withoutTypes(await oracle.deserialize(ours, { base: 'nova' })), payloadReport({ flavors: [buildObject(flavor, interopRegistry)] }));
+    assert.deepEqual(
+      withoutTypes(await oracle.deserialize(ours, { base: 'nova' })),
+      payloadReport({ flavors: [buildObject(flavor, interopRegistry)] }),
+    );
     const theirs = await oracle.serialize({ flavors: [flavor] }, { base: 'nova' });
-    assert.equal(canonicalJson((theirs as { flavors: Primitive[] }).flavors[0], interopRegistry), canonicalJson((ours as { flavors: Primitive[] }).flavors[0], interopRegistry));
+    assert.equal(
+      canonicalJson((theirs as { flavors: Primitive[] }).flavors[0], interopRegistry),
+      canonicalJson((ours as { flavors: Primitive[] }).flavors[0], interopRegistry),
+    );
   });
 
   test('an X.Y.Z revision newer than both sides read is accepted by both as X.Y', async () => {
-    const primitive = { ...buildObject(SHARED_SPECS['a saved Volume with two fields changed since']!, interopRegistry).toPrimitive(), 'versioned_object.version': '1.3.7' };
+    const primitive = {
+      ...buildObject(SHARED_SPECS['a saved Volume with two fields changed since']!, interopRegistry).toPrimitive(),
+      'versioned_object.version': '1.3.7',
+    };
     const osloView = (await oracle.deserialize([primitive])) as unknown[];
     const ours = serializer.deserializeEntity([primitive]) as VersionedObject[];
     assert.deepEqual(payloadReport(ours), withoutTypes(osloView));
@@ -87,7 +99,10 @@ describe("indirection: registry.backportVersions() answers as Nova's conductor d
     test(`backported to ${JSON.stringify(versions)}`, async () => {
       const primitive = buildObject(spec, interopRegistry).toPrimitive();
       const ours = interopRegistry.backportVersions(primitive, versions);
-      const { primitive: oslo } = await oracle.decode(primitive, { target_version: versions['VolumeList'] as string, manifest: { ...versions } });
+      const { primitive: oslo } = await oracle.decode(primitive, {
+        target_version: versions['VolumeList'] as string,
+        manifest: { ...versions },
+      });
       assert.equal(canonicalJson(ours, interopRegistry), canonicalJson(oslo, interopRegistry));
     });
   }

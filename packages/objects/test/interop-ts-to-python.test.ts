@@ -25,7 +25,8 @@ function assertPythonTypes(obj: VersionedObject, report: PythonReport): void {
     const child = report.fields[def.name];
     if (Array.isArray(value) && Array.isArray(child)) {
       value.forEach((item, i) => {
-        if (typeof item === 'object' && item !== null && '$values' in item) assertPythonTypes(item as VersionedObject, child[i] as PythonReport);
+        if (typeof item === 'object' && item !== null && '$values' in item)
+          assertPythonTypes(item as VersionedObject, child[i] as PythonReport);
       });
     } else if (typeof value === 'object' && value !== null && '$values' in value) {
       assertPythonTypes(value as VersionedObject, child as PythonReport);
@@ -79,9 +80,18 @@ describe('typed values made in TypeScript', () => {
   });
 
   test('an IPv6 address assigned in any spelling reaches oslo as the address netaddr prints', async () => {
-    const volume = Volume.partial({ id: VOLUME_ID, size: 1, host_ip: '2001:DB8:0:0:0:0:0:1', subnet6: '2001:0db8::/32', mac: 'AA-BB-CC-DD-EE-FF' });
+    const volume = Volume.partial({
+      id: VOLUME_ID,
+      size: 1,
+      host_ip: '2001:DB8:0:0:0:0:0:1',
+      subnet6: '2001:0db8::/32',
+      mac: 'AA-BB-CC-DD-EE-FF',
+    });
     const { report } = await oracle.decode(volume.toPrimitive());
-    assert.deepEqual([report.fields.host_ip, report.fields.subnet6, report.fields.mac], ['2001:db8::1', '2001:db8::/32', 'aa:bb:cc:dd:ee:ff']);
+    assert.deepEqual(
+      [report.fields.host_ip, report.fields.subnet6, report.fields.mac],
+      ['2001:db8::1', '2001:db8::/32', 'aa:bb:cc:dd:ee:ff'],
+    );
   });
 
   test('a VolumeList filled with push() reaches oslo as a VolumeList of Volumes', async () => {

@@ -27,14 +27,26 @@ describe('ObjectList', () => {
     const seen: number[] = [];
     for (const d of list) seen.push(d.size);
     assert.deepEqual(seen, [1, 2, 3]);
-    assert.deepEqual([...list].map((d) => d.size), [1, 2, 3]);
+    assert.deepEqual(
+      [...list].map((d) => d.size),
+      [1, 2, 3],
+    );
   });
   it('offers map, filter, find, includes, indexOf and forEach over its items', () => {
     const items = disks(1, 2, 3);
     const list = DiskList.create({ objects: items });
-    assert.deepEqual(list.map((d, i) => d.size * 10 + i), [10, 21, 32]);
-    assert.deepEqual(list.filter((d) => d.size > 1).map((d) => d.size), [2, 3]);
-    assert.equal(list.find((d) => d.size === 2), items[1]);
+    assert.deepEqual(
+      list.map((d, i) => d.size * 10 + i),
+      [10, 21, 32],
+    );
+    assert.deepEqual(
+      list.filter((d) => d.size > 1).map((d) => d.size),
+      [2, 3],
+    );
+    assert.equal(
+      list.find((d) => d.size === 2),
+      items[1],
+    );
     assert.equal(list.includes(items[2]!), true);
     assert.equal(list.includes(Disk.create({ size: 3 })), false);
     assert.equal(list.indexOf(items[2]!), 2);
@@ -44,7 +56,7 @@ describe('ObjectList', () => {
     });
     assert.equal(total, 6);
   });
-  it('starts with an empty `objects` that is not a change, and sends it, as oslo\'s ObjectListBase does', () => {
+  it("starts with an empty `objects` that is not a change, and sends it, as oslo's ObjectListBase does", () => {
     const list = new DiskList();
     assert.equal(list.isSet('objects'), true);
     assert.deepEqual(list.objects, []);
@@ -52,7 +64,12 @@ describe('ObjectList', () => {
     assert.deepEqual(list.toPrimitive()['versioned_object.data'], { objects: [] });
   });
   it('decodes an envelope without `objects` as an empty list', () => {
-    const list = registry.fromPrimitive({ 'versioned_object.name': 'DiskList', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': {} }) as DiskList;
+    const list = registry.fromPrimitive({
+      'versioned_object.name': 'DiskList',
+      'versioned_object.namespace': 'versionedobjects',
+      'versioned_object.version': '1.0',
+      'versioned_object.data': {},
+    }) as DiskList;
     assert.deepEqual(list.objects, []);
     assert.equal(list.length, 0);
   });
@@ -68,12 +85,18 @@ describe('ObjectList', () => {
     const [d] = disks(2);
     d!.resetChanges();
     assert.equal(list.push(d!), 2);
-    assert.deepEqual(list.map((x) => x.size), [1, 2]);
+    assert.deepEqual(
+      list.map((x) => x.size),
+      [1, 2],
+    );
     assert.deepEqual(changed(list), ['objects']);
   });
   it('push refuses an item of the wrong class, naming its index, and keeps the list', () => {
     const list = DiskList.create({ objects: disks(1) });
-    assert.throws(() => list.push(new DiskList() as never), { code: 'invalid_value', message: 'DiskList.objects[1]: expected a Disk object, got a DiskList' });
+    assert.throws(() => list.push(new DiskList() as never), {
+      code: 'invalid_value',
+      message: 'DiskList.objects[1]: expected a Disk object, got a DiskList',
+    });
     assert.equal(list.length, 1);
   });
   it('reports `objects` as changed when a child changed', () => {
@@ -91,7 +114,14 @@ describe('ObjectList', () => {
       'versioned_object.namespace': 'versionedobjects',
       'versioned_object.version': '1.0',
       'versioned_object.data': {
-        objects: [{ 'versioned_object.name': 'Disk', 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': '1.0', 'versioned_object.data': { size: 4 } }],
+        objects: [
+          {
+            'versioned_object.name': 'Disk',
+            'versioned_object.namespace': 'versionedobjects',
+            'versioned_object.version': '1.0',
+            'versioned_object.data': { size: 4 },
+          },
+        ],
       },
     });
   });
@@ -99,7 +129,10 @@ describe('ObjectList', () => {
     const back = registry.fromPrimitive(JSON.parse(JSON.stringify(DiskList.create({ objects: disks(1, 2) })))) as DiskList;
     assert.ok(back instanceof DiskList);
     assert.ok(back.at(0) instanceof Disk);
-    assert.deepEqual(back.map((d) => d.size), [1, 2]);
+    assert.deepEqual(
+      back.map((d) => d.size),
+      [1, 2],
+    );
   });
   it('clones into an independent list of independent children', () => {
     const list = DiskList.create({ objects: disks(1) });
@@ -162,8 +195,11 @@ class Stamped extends Timestamped(VersionedObject) {
 }
 
 describe('Timestamped', () => {
-  it('adds created_at and updated_at before the class\'s own fields', () => {
-    assert.deepEqual(metaOf(Stamped).fields.map((d) => d.name), ['created_at', 'updated_at', 'name']);
+  it("adds created_at and updated_at before the class's own fields", () => {
+    assert.deepEqual(
+      metaOf(Stamped).fields.map((d) => d.name),
+      ['created_at', 'updated_at', 'name'],
+    );
   });
   it('the timestamps are nullable date-times on the oslo wire form', () => {
     const s = Stamped.create({ name: 'x', created_at: new Date('2021-05-06T07:08:09.5Z'), updated_at: null });
@@ -173,7 +209,10 @@ describe('Timestamped', () => {
     assert.equal(back.updated_at, null);
   });
   it('the timestamps refuse values that are not date-times', () => {
-    assert.throws(() => Stamped.partial({ created_at: 'yesterday' as never }), { code: 'invalid_value', message: /^Stamped\.created_at: expected a date-time/ });
+    assert.throws(() => Stamped.partial({ created_at: 'yesterday' as never }), {
+      code: 'invalid_value',
+      message: /^Stamped\.created_at: expected a date-time/,
+    });
   });
 });
 
@@ -184,9 +223,15 @@ class Image extends Comparable(Timestamped(VersionedObject)) {
 
 describe('Comparable and Timestamped together', () => {
   it('a class can use both mixins: it has the timestamps and compares by value', () => {
-    assert.deepEqual(metaOf(Image).fields.map((d) => d.name), ['created_at', 'updated_at', 'name']);
+    assert.deepEqual(
+      metaOf(Image).fields.map((d) => d.name),
+      ['created_at', 'updated_at', 'name'],
+    );
     const at = new Date('2020-01-01T00:00:00Z');
     assert.equal(Image.create({ name: 'a', created_at: at }).equals(Image.create({ created_at: at, name: 'a' })), true);
-    assert.equal(Image.create({ name: 'a', created_at: at }).equals(Image.create({ name: 'a', created_at: new Date('2021-01-01T00:00:00Z') })), false);
+    assert.equal(
+      Image.create({ name: 'a', created_at: at }).equals(Image.create({ name: 'a', created_at: new Date('2021-01-01T00:00:00Z') })),
+      false,
+    );
   });
 });

@@ -36,7 +36,8 @@ class LazyServer extends Server {
   override loadAttr(name: string): void {
     this.loads.push(name);
     if (name === 'vcpus') this.vcpus = 8;
-    else if (name === 'host') return; // forgets to set it
+    else if (name === 'host')
+      return; // forgets to set it
     else super.loadAttr(name);
   }
 }
@@ -123,7 +124,7 @@ describe('change tracking', () => {
     s.resetChanges(['host', 'vcpus']);
     assert.deepEqual(changed(s), ['id']);
   });
-  it('resetChanges(fields, { recursive: true }) clears only the named fields\' children', () => {
+  it("resetChanges(fields, { recursive: true }) clears only the named fields' children", () => {
     const s = Server.partial({ root: Disk.create({ size: 1 }), disks: [Disk.create({ size: 2 })] });
     s.resetChanges(['root'], { recursive: true });
     assert.deepEqual(changed(s.root!), []);
@@ -201,7 +202,10 @@ describe('lazy loading', () => {
     assert.deepEqual(s.loads, []);
   });
   it('a loadAttr that leaves the field unset raises not_lazy_loadable', () => {
-    assert.throws(() => new LazyServer().host, { code: 'not_lazy_loadable', message: 'LazyServer.host: is still not set after loadAttr()' });
+    assert.throws(() => new LazyServer().host, {
+      code: 'not_lazy_loadable',
+      message: 'LazyServer.host: is still not set after loadAttr()',
+    });
   });
   it('an override can defer to the base, which names the field', () => {
     assert.throws(() => new LazyServer().id, { code: 'not_lazy_loadable', path: ['LazyServer', 'id'] });
@@ -253,7 +257,7 @@ describe('clone', () => {
     assert.equal(s.root!.size, 1);
     assert.equal(s.disks[0]!.size, 2);
   });
-  it('changes made to the clone are not the original\'s changes', () => {
+  it("changes made to the clone are not the original's changes", () => {
     const s = original();
     s.resetChanges(undefined, { recursive: true });
     const c = s.clone();
@@ -280,11 +284,14 @@ describe('cycles on the wire', () => {
   it('encoding a cycle fails with limit_exceeded rather than overflowing the stack', () => {
     const a = Node.create({ name: 'a' });
     a.next = a;
-    assert.throws(() => a.toPrimitive(), (err: { code: string; message: string }) => {
-      assert.equal(err.code, 'limit_exceeded');
-      assert.match(err.message, /^Node\.next\.next\..*nest deeper than 100 levels \(is there a cycle\?\)$/);
-      return true;
-    });
+    assert.throws(
+      () => a.toPrimitive(),
+      (err: { code: string; message: string }) => {
+        assert.equal(err.code, 'limit_exceeded');
+        assert.match(err.message, /^Node\.next\.next\..*nest deeper than 100 levels \(is there a cycle\?\)$/);
+        return true;
+      },
+    );
   });
 });
 
@@ -318,7 +325,7 @@ describe('extra fields and printing', () => {
 });
 
 describe('name and version', () => {
-  it('an instance speaks its class\'s name and version', () => {
+  it("an instance speaks its class's name and version", () => {
     const s = new Server();
     assert.equal(s.objName, 'Server');
     assert.equal(s.objVersion, '1.3');

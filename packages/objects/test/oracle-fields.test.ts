@@ -71,7 +71,8 @@ const OSLO_TYPES: Record<string, string> = {
 function runOracle(cases: [string, unknown][]): ({ ok: unknown } | { error: string })[] {
   const result = spawnSync(PYTHON, ['-c', ORACLE], { input: JSON.stringify(cases), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error) throw new Error(`cannot run ${PYTHON}: ${result.error.message} (run scripts/provision.sh)`);
-  if (result.status !== 0) throw new Error(`the oslo oracle failed (is python3-oslo.versionedobjects installed? run scripts/provision.sh):\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`the oslo oracle failed (is python3-oslo.versionedobjects installed? run scripts/provision.sh):\n${result.stderr}`);
   return JSON.parse(result.stdout);
 }
 
@@ -106,8 +107,18 @@ describe('oracle: oslo reads what this package writes', () => {
 
   it('covers every field type of the model except millisecond date-times and nullables', () => {
     const covered = new Set(cases.map(([name]) => name));
-    const uncovered = metaOf(Everything).fields.map((d) => d.name).filter((n) => !covered.has(n));
-    assert.deepEqual(uncovered.sort(), ['child', 'children', 'childrenByName', 'dateTimeMs', 'nullableString', 'nullableWithDefault', 'partList']);
+    const uncovered = metaOf(Everything)
+      .fields.map((d) => d.name)
+      .filter((n) => !covered.has(n));
+    assert.deepEqual(uncovered.sort(), [
+      'child',
+      'children',
+      'childrenByName',
+      'dateTimeMs',
+      'nullableString',
+      'nullableWithDefault',
+      'partList',
+    ]);
   });
 
   it('every primitive is accepted by oslo and written back unchanged (sets compared as sets)', () => {
@@ -127,7 +138,6 @@ describe('oracle: oslo reads what this package writes', () => {
     });
     assert.deepEqual(failures.slice(0, 20), [], `${failures.length} of ${cases.length} primitives differ`);
   });
-
 });
 
 /** The model's classes declared with oslo; reads envelopes on stdin and answers oslo's re-encoding of each. */
@@ -191,8 +201,13 @@ describe('oracle: oslo decodes whole envelopes written here', () => {
       .map((obj) => JSON.parse(JSON.stringify(obj.toPrimitive())))
       .filter((p) => !hasShortYear(p));
     assert.ok(primitives.length > 30);
-    const result = spawnSync(PYTHON, ['-c', OSLO_MODEL, JSON.stringify(OSLO_TYPES)], { input: JSON.stringify(primitives), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (result.error || result.status !== 0) throw new Error(`the oslo oracle failed (run scripts/provision.sh): ${result.error?.message ?? result.stderr}`);
+    const result = spawnSync(PYTHON, ['-c', OSLO_MODEL, JSON.stringify(OSLO_TYPES)], {
+      input: JSON.stringify(primitives),
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (result.error || result.status !== 0)
+      throw new Error(`the oslo oracle failed (run scripts/provision.sh): ${result.error?.message ?? result.stderr}`);
     const answers = JSON.parse(result.stdout) as ({ ok: unknown } | { error: string })[];
     primitives.forEach((primitive, i) => {
       const answer = answers[i]!;

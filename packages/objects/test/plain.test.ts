@@ -10,16 +10,19 @@ import { Everything, Part, everythingArb } from './support/model.js';
 
 const data = (obj: VersionedObject): unknown => obj.toPrimitive()['versioned_object.data'];
 /** The envelope without change lists (a value read from a plain object counts as a change), children included. */
-const settled = (obj: VersionedObject): unknown => JSON.parse(JSON.stringify(obj.toPrimitive()), (key, value) => (key === 'versioned_object.changes' ? undefined : value));
+const settled = (obj: VersionedObject): unknown =>
+  JSON.parse(JSON.stringify(obj.toPrimitive()), (key, value) => (key === 'versioned_object.changes' ? undefined : value));
 /**
  * Keys class-transformer skips where it copies a plain object (a dict field's value): `__proto__` and
  * `constructor` always, and into a class (plainToInstance) every name a plain object inherits (`toString`...).
  */
-const skipped = (names: readonly string[]) => (plain: unknown): boolean => {
-  let found = false;
-  JSON.parse(JSON.stringify(plain), (key, value) => ((found ||= names.includes(key)), value));
-  return found;
-};
+const skipped =
+  (names: readonly string[]) =>
+  (plain: unknown): boolean => {
+    let found = false;
+    JSON.parse(JSON.stringify(plain), (key, value) => ((found ||= names.includes(key)), value));
+    return found;
+  };
 const skippedOut = skipped(['__proto__', 'constructor']);
 const skippedIn = skipped(Object.getOwnPropertyNames(Object.prototype));
 const viaJson = <T>(value: T): T => JSON.parse(JSON.stringify(value));
@@ -61,7 +64,13 @@ describe('toPlain / fromPlain', () => {
   });
 
   it('gives the set fields only, children as plain objects, and no internal state', () => {
-    const v = PlainVolume.create({ id: UUID, size: 1, description: null, tags: new Set(['a']), attachments: [PlainAttachment.fromPlain(attachment(1))] });
+    const v = PlainVolume.create({
+      id: UUID,
+      size: 1,
+      description: null,
+      tags: new Set(['a']),
+      attachments: [PlainAttachment.fromPlain(attachment(1))],
+    });
     assert.deepEqual(v.toPlain(), { id: UUID, size: 1, description: null, tags: ['a'], attachments: [attachment(1)] });
   });
 
@@ -70,15 +79,30 @@ describe('toPlain / fromPlain', () => {
     assert.deepEqual(v.toPlain(), { id: UUID, size: 3, status: 'available', tags: [], attachments: [] });
     assert.deepEqual([...v.whatChanged()].sort(), ['attachments', 'id', 'size', 'status', 'tags']);
     const refused = (plain: unknown, code: string, message: RegExp): void => {
-      assert.throws(() => PlainVolume.fromPlain(plain), (err) => isVersionedError(err, code as never) && message.test(err.message));
+      assert.throws(
+        () => PlainVolume.fromPlain(plain),
+        (err) => isVersionedError(err, code as never) && message.test(err.message),
+      );
     };
     refused({ id: UUID }, 'invalid_value', /^PlainVolume\.size: is required \(expected an integer\)$/);
-    refused({ id: UUID, size: 1, attachments: [attachment(1), attachment(2), { id: 'nope', attached_at: '2026-01-02T03:04:05Z' }] }, 'invalid_value', /^PlainVolume\.attachments\[2\]\.id: expected a UUID, got "nope"$/);
-    refused({ id: UUID, size: 1, attachments: [{ id: UUID }] }, 'invalid_value', /^PlainVolume\.attachments\[0\]\.attached_at: is required/);
+    refused(
+      { id: UUID, size: 1, attachments: [attachment(1), attachment(2), { id: 'nope', attached_at: '2026-01-02T03:04:05Z' }] },
+      'invalid_value',
+      /^PlainVolume\.attachments\[2\]\.id: expected a UUID, got "nope"$/,
+    );
+    refused(
+      { id: UUID, size: 1, attachments: [{ id: UUID }] },
+      'invalid_value',
+      /^PlainVolume\.attachments\[0\]\.attached_at: is required/,
+    );
     refused({ id: UUID, size: 1, sise: 2 }, 'unknown_field', /^PlainVolume\.sise: is not a field of PlainVolume 1\.0$/);
     refused(JSON.parse(`{"id": "${UUID}", "size": 1, "__proto__": {}}`), 'unknown_field', /^PlainVolume\.__proto__: is not a field/);
     refused([], 'invalid_value', /^PlainVolume: expected a plain object of PlainVolume's fields/);
-    refused({ id: UUID, size: 1, attachments: ['x'] }, 'invalid_value', /^PlainVolume\.attachments\[0\]: expected a plain object of PlainAttachment's fields/);
+    refused(
+      { id: UUID, size: 1, attachments: ['x'] },
+      'invalid_value',
+      /^PlainVolume\.attachments\[0\]: expected a plain object of PlainAttachment's fields/,
+    );
     refused({ id: UUID, size: 1, status: null, tags: 'a' }, 'invalid_value', /^PlainVolume\.tags: /);
     assert.equal(PlainVolume.fromPlain({ id: UUID, size: 1 }, { partial: true }).isSet('status'), false);
   });
@@ -90,7 +114,10 @@ describe('toPlain / fromPlain', () => {
     }
     const a = Loop.create({ next: null });
     a.next = a;
-    assert.throws(() => a.toPlain(), (err) => isVersionedError(err, 'invalid_value') && /a Loop holds itself/.test(err.message));
+    assert.throws(
+      () => a.toPlain(),
+      (err) => isVersionedError(err, 'invalid_value') && /a Loop holds itself/.test(err.message),
+    );
   });
 });
 
@@ -103,7 +130,10 @@ describe('class-transformer', () => {
         assert.deepEqual(viaJson(plain), viaJson(obj.toPlain()));
         assert.deepEqual(instanceToPlain(obj, { exposeUnsetFields: false }), obj.toPlain());
         // Field names only: nothing of the internal state.
-        assert.ok(Object.keys(plain).every((key) => metaOf(Everything).fieldMap.has(key)), Object.keys(plain).join());
+        assert.ok(
+          Object.keys(plain).every((key) => metaOf(Everything).fieldMap.has(key)),
+          Object.keys(plain).join(),
+        );
       }),
       { numRuns: 100 },
     );

@@ -25,7 +25,15 @@ class Volume extends VersionedObject {
   @field(f.listOfObjects('Attachment')) declare attachments: Attachment[];
 }
 
-@versionedObject({ name: 'Snapshot', version: '1.1', registry, history: [{ version: '1.0', note: 'Initial version' }, { version: '1.1', note: 'Adds size', added: ['size'] }] })
+@versionedObject({
+  name: 'Snapshot',
+  version: '1.1',
+  registry,
+  history: [
+    { version: '1.0', note: 'Initial version' },
+    { version: '1.1', note: 'Adds size', added: ['size'] },
+  ],
+})
 class Snapshot extends VersionedObject {
   @field(f.uuid()) declare id: string;
   @field(f.integer()) declare size: number;
@@ -78,7 +86,10 @@ describe('toPrimitive: the oslo envelope', () => {
     assert.deepEqual(v.toPrimitive()[K.changes], ['size']);
   });
   it('nests child envelopes, each with its own changes', () => {
-    const v = Volume.partial({ primary: Attachment.create({ id: UUID(2) }), attachments: [Attachment.create({ id: UUID(3), mountpoint: '/dev/vdb' })] });
+    const v = Volume.partial({
+      primary: Attachment.create({ id: UUID(2) }),
+      attachments: [Attachment.create({ id: UUID(3), mountpoint: '/dev/vdb' })],
+    });
     v.resetChanges();
     v.attachments[0]!.resetChanges(['id']);
     assert.deepEqual(
@@ -104,7 +115,12 @@ describe('toPrimitive: the oslo envelope', () => {
     assert.deepEqual(v.toPrimitive()[K.data], { tags: ['b', 'a'], created_at: '2022-10-11T12:13:14Z' });
   });
   it('is plain JSON: it survives JSON.stringify/parse unchanged', () => {
-    const v = Volume.partial({ id: UUID(1), tags: new Set(['x']), created_at: new Date(0), attachments: [Attachment.create({ id: UUID(2) })] });
+    const v = Volume.partial({
+      id: UUID(1),
+      tags: new Set(['x']),
+      created_at: new Date(0),
+      attachments: [Attachment.create({ id: UUID(2) })],
+    });
     const p = v.toPrimitive();
     assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
   });
@@ -115,7 +131,13 @@ describe('fromPrimitive', () => {
     const wire = envelope(
       'Volume',
       '1.3',
-      { id: UUID(1), size: 2, tags: ['a'], created_at: '2022-10-11T12:13:14Z', attachments: [envelope('Attachment', '1.1', { id: UUID(3) }, ['id'])] },
+      {
+        id: UUID(1),
+        size: 2,
+        tags: ['a'],
+        created_at: '2022-10-11T12:13:14Z',
+        attachments: [envelope('Attachment', '1.1', { id: UUID(3) }, ['id'])],
+      },
       ['size'],
     );
     const v = registry.fromPrimitive(wire) as Volume;
@@ -163,25 +185,39 @@ describe('fromPrimitive', () => {
     const older = registry.fromPrimitive(envelope('Snapshot', '1.0', { id: UUID(1) }, ['id']));
     assert.deepEqual(older.toPrimitive(), envelope('Snapshot', '1.0', { id: UUID(1) }, ['id']));
   });
-  it('re-encodes an object decoded at a version older than its class\'s declared history verbatim, as oslo does', () => {
+  it("re-encodes an object decoded at a version older than its class's declared history verbatim, as oslo does", () => {
     const older = registry.fromPrimitive(envelope('Attachment', '1.0', { id: UUID(1) }));
     assert.deepEqual(older.toPrimitive(), envelope('Attachment', '1.0', { id: UUID(1) }));
-    assert.throws(() => older.toPrimitive({ targetVersion: '1.0' }), { code: 'invalid_target_version' }, 'an explicit backport still needs history');
+    assert.throws(
+      () => older.toPrimitive({ targetVersion: '1.0' }),
+      { code: 'invalid_target_version' },
+      'an explicit backport still needs history',
+    );
   });
   it('decodes a date-time in any ISO form and a set from an array', () => {
-    const v = registry.fromPrimitive(envelope('Volume', '1.3', { created_at: '2022-10-11T14:13:14+02:00', tags: ['a', 'a', 'b'] })) as Volume;
+    const v = registry.fromPrimitive(
+      envelope('Volume', '1.3', { created_at: '2022-10-11T14:13:14+02:00', tags: ['a', 'a', 'b'] }),
+    ) as Volume;
     assert.deepEqual(v.created_at, new Date('2022-10-11T12:13:14Z'));
     assert.deepEqual(v.tags, new Set(['a', 'b']));
   });
   it('decodes an ObjectList envelope into a list of instances', () => {
-    const list = registry.fromPrimitive(envelope('VolumeList', '1.0', { objects: [envelope('Volume', '1.3', { size: 1 }), envelope('Volume', '1.3', { size: 2 })] })) as VolumeList;
-    assert.deepEqual(list.map((v) => v.size), [1, 2]);
+    const list = registry.fromPrimitive(
+      envelope('VolumeList', '1.0', { objects: [envelope('Volume', '1.3', { size: 1 }), envelope('Volume', '1.3', { size: 2 })] }),
+    ) as VolumeList;
+    assert.deepEqual(
+      list.map((v) => v.size),
+      [1, 2],
+    );
   });
 });
 
 it('an empty object name is an unsupported object, as in oslo (no class is registered under "")', () => {
   const p = { ...envelope('Volume', '1.3', { size: 1 }), [K.name]: '' };
-  assert.throws(() => registry.fromPrimitive(p), (err: { code: string; message: string }) => err.code === 'unsupported_object' && /no object named ""/.test(err.message));
+  assert.throws(
+    () => registry.fromPrimitive(p),
+    (err: { code: string; message: string }) => err.code === 'unsupported_object' && /no object named ""/.test(err.message),
+  );
 });
 
 describe('fromPrimitive: malformed envelopes', () => {
@@ -190,23 +226,58 @@ describe('fromPrimitive: malformed envelopes', () => {
     ['a non-object', () => 'Volume', /^expected an object envelope, got "Volume"$/],
     ['an array', () => [good()], /^expected an object envelope, got an array of 1$/],
     ['null', () => null, /^expected an object envelope, got null$/],
-    ['no name key', () => ({ ...good(), [K.name]: undefined, 'other.name': 'x' }), /"versioned_object\.name" must be a string, got undefined/],
+    [
+      'no name key',
+      () => ({ ...good(), [K.name]: undefined, 'other.name': 'x' }),
+      /"versioned_object\.name" must be a string, got undefined/,
+    ],
     ['a numeric name', () => ({ ...good(), [K.name]: 5 }), /"versioned_object\.name" must be a string, got 5/],
-    ['no namespace', () => { const p = good(); delete p[K.namespace]; return p; }, /"versioned_object\.namespace" must be a string, got undefined/],
-    ['a bad version', () => ({ ...good(), [K.version]: '1.3.a' }), /"versioned_object\.version" must be a version "X\.Y" or "X\.Y\.Z", got "1\.3\.a"/],
+    [
+      'no namespace',
+      () => {
+        const p = good();
+        delete p[K.namespace];
+        return p;
+      },
+      /"versioned_object\.namespace" must be a string, got undefined/,
+    ],
+    [
+      'a bad version',
+      () => ({ ...good(), [K.version]: '1.3.a' }),
+      /"versioned_object\.version" must be a version "X\.Y" or "X\.Y\.Z", got "1\.3\.a"/,
+    ],
     ['a numeric version', () => ({ ...good(), [K.version]: 1.3 }), /"versioned_object\.version" must be a version .*got 1\.3/],
-    ['no data', () => { const p = good(); delete p[K.data]; return p; }, /"versioned_object\.data" must be an object, got undefined/],
+    [
+      'no data',
+      () => {
+        const p = good();
+        delete p[K.data];
+        return p;
+      },
+      /"versioned_object\.data" must be an object, got undefined/,
+    ],
     ['array data', () => ({ ...good(), [K.data]: [] }), /"versioned_object\.data" must be an object, got an array of 0/],
-    ['changes that are not a list', () => ({ ...good(), [K.changes]: 'size' }), /"versioned_object\.changes" must be a list of field names, got "size"/],
-    ['changes holding a non-string', () => ({ ...good(), [K.changes]: ['size', 1] }), /"versioned_object\.changes" must be a list of field names/],
+    [
+      'changes that are not a list',
+      () => ({ ...good(), [K.changes]: 'size' }),
+      /"versioned_object\.changes" must be a list of field names, got "size"/,
+    ],
+    [
+      'changes holding a non-string',
+      () => ({ ...good(), [K.changes]: ['size', 1] }),
+      /"versioned_object\.changes" must be a list of field names/,
+    ],
   ];
   for (const [what, make, message] of cases) {
     it(`refuses ${what} with invalid_primitive`, () => {
-      assert.throws(() => registry.fromPrimitive(make()), (err: { code: string; message: string }) => {
-        assert.equal(err.code, 'invalid_primitive');
-        assert.match(err.message, message);
-        return true;
-      });
+      assert.throws(
+        () => registry.fromPrimitive(make()),
+        (err: { code: string; message: string }) => {
+          assert.equal(err.code, 'invalid_primitive');
+          assert.match(err.message, message);
+          return true;
+        },
+      );
     });
   }
   it('reads envelope keys that are own properties only, never inherited ones', () => {
@@ -221,37 +292,50 @@ describe('fromPrimitive: malformed envelopes', () => {
     const fields = ['size', 'name', 'created_at'] as const;
     const values = { size: 9, name: 'inherited', created_at: '2020-01-01T00:00:00Z' };
     fc.assert(
-      fc.property(fc.array(fc.constantFrom('own', 'prototype', 'polluted', 'absent'), { minLength: 3, maxLength: 3 }), fc.boolean(), (places, pollutedChanges) => {
-        const proto: Record<string, unknown> = {};
-        const data: Record<string, unknown> = Object.create(places.includes('prototype') ? proto : Object.prototype);
-        data.id = UUID(2);
-        const polluted: string[] = [];
-        fields.forEach((name, i) => {
-          if (places[i] === 'own') data[name] = values[name];
-          else if (places[i] === 'prototype') proto[name] = values[name];
-          else if (places[i] === 'polluted') polluted.push(name);
-        });
-        if (pollutedChanges) polluted.push(K.changes);
-        const env = envelope('Volume', '1.3', data);
-        const prototype = Object.prototype as Record<string, unknown>;
-        for (const name of polluted) prototype[name] = name === K.changes ? ['size'] : values[name as keyof typeof values];
-        let v: Volume;
-        try {
-          v = registry.fromPrimitive(env) as Volume;
-        } finally {
-          for (const name of polluted) delete prototype[name];
-        }
-        // Read once the pollution is gone: what was decoded, not what a read finds on the prototype now.
-        assert.deepEqual(fields.filter((name) => v.isSet(name)), fields.filter((_, i) => places[i] === 'own'));
-        assert.deepEqual([...v.whatChanged()], []);
-      }),
+      fc.property(
+        fc.array(fc.constantFrom('own', 'prototype', 'polluted', 'absent'), { minLength: 3, maxLength: 3 }),
+        fc.boolean(),
+        (places, pollutedChanges) => {
+          const proto: Record<string, unknown> = {};
+          const data: Record<string, unknown> = Object.create(places.includes('prototype') ? proto : Object.prototype);
+          data.id = UUID(2);
+          const polluted: string[] = [];
+          fields.forEach((name, i) => {
+            if (places[i] === 'own') data[name] = values[name];
+            else if (places[i] === 'prototype') proto[name] = values[name];
+            else if (places[i] === 'polluted') polluted.push(name);
+          });
+          if (pollutedChanges) polluted.push(K.changes);
+          const env = envelope('Volume', '1.3', data);
+          const prototype = Object.prototype as Record<string, unknown>;
+          for (const name of polluted) prototype[name] = name === K.changes ? ['size'] : values[name as keyof typeof values];
+          let v: Volume;
+          try {
+            v = registry.fromPrimitive(env) as Volume;
+          } finally {
+            for (const name of polluted) delete prototype[name];
+          }
+          // Read once the pollution is gone: what was decoded, not what a read finds on the prototype now.
+          assert.deepEqual(
+            fields.filter((name) => v.isSet(name)),
+            fields.filter((_, i) => places[i] === 'own'),
+          );
+          assert.deepEqual([...v.whatChanged()], []);
+        },
+      ),
       { numRuns: 200 },
     );
     assert.equal((registry.fromPrimitive(plain) as Volume).size, 2);
   });
   it('names the path of a malformed nested envelope', () => {
-    const bad = envelope('Volume', '1.3', { attachments: [envelope('Attachment', '1.1', {}), { ...envelope('Attachment', '1.1', {}), [K.data]: 'x' }] });
-    assert.throws(() => registry.fromPrimitive(bad), { code: 'invalid_primitive', path: ['Volume', 'attachments', 1], message: /^Volume\.attachments\[1\]: "versioned_object\.data" must be an object, got "x"$/ });
+    const bad = envelope('Volume', '1.3', {
+      attachments: [envelope('Attachment', '1.1', {}), { ...envelope('Attachment', '1.1', {}), [K.data]: 'x' }],
+    });
+    assert.throws(() => registry.fromPrimitive(bad), {
+      code: 'invalid_primitive',
+      path: ['Volume', 'attachments', 1],
+      message: /^Volume\.attachments\[1\]: "versioned_object\.data" must be an object, got "x"$/,
+    });
   });
   it('names the path of a nested unsupported object', () => {
     const bad = envelope('Volume', '1.3', { primary: envelope('Nope', '1.0', {}) });
@@ -283,12 +367,15 @@ describe('fromPrimitive: limits', () => {
     assert.ok(registry.fromPrimitive(chain(32)) instanceof Chain);
   });
   it('refuses nesting beyond the limit with limit_exceeded, naming the path', () => {
-    assert.throws(() => registry.fromPrimitive(chain(33)), (err: { code: string; path: unknown[]; message: string }) => {
-      assert.equal(err.code, 'limit_exceeded');
-      assert.deepEqual(err.path, ['Chain', ...Array(32).fill('next')]);
-      assert.match(err.message, /objects nest deeper than the limit of 32$/);
-      return true;
-    });
+    assert.throws(
+      () => registry.fromPrimitive(chain(33)),
+      (err: { code: string; path: unknown[]; message: string }) => {
+        assert.equal(err.code, 'limit_exceeded');
+        assert.deepEqual(err.path, ['Chain', ...Array(32).fill('next')]);
+        assert.match(err.message, /objects nest deeper than the limit of 32$/);
+        return true;
+      },
+    );
   });
   it('takes a custom depth limit', () => {
     assert.throws(() => registry.fromPrimitive(chain(3), { limits: { maxDepth: 2 } }), { code: 'limit_exceeded' });

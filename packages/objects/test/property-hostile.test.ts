@@ -1,7 +1,17 @@
 import { describe, it, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { ObjectSerializer, VersionedObject, f, field, formatPath, isVersionedError, versionedObject, type FromPrimitiveOptions, type VersionedError } from '../src/index.js';
+import {
+  ObjectSerializer,
+  VersionedObject,
+  f,
+  field,
+  formatPath,
+  isVersionedError,
+  versionedObject,
+  type FromPrimitiveOptions,
+  type VersionedError,
+} from '../src/index.js';
 import { everythingArb, everythingFields, hostileKey, ownRecord, registry } from './support/model.js';
 import { mutate, type Mutation } from './support/hostile.js';
 
@@ -46,7 +56,8 @@ function decode(input: unknown, options: FromPrimitiveOptions = {}): Outcome {
   try {
     decoded = registry.fromPrimitive(input, options);
   } catch (err) {
-    if (!isVersionedError(err)) throw new assert.AssertionError({ message: `expected a VersionedError, got ${(err as Error)?.stack ?? String(err)}` });
+    if (!isVersionedError(err))
+      throw new assert.AssertionError({ message: `expected a VersionedError, got ${(err as Error)?.stack ?? String(err)}` });
     if (err.path.length > 0) assert.ok(err.message.startsWith(`${formatPath(err.path)}: `), `the message names the path: ${err.message}`);
     assert.ok(err.message.length > 0);
     return { error: err };
@@ -68,7 +79,11 @@ const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) =
     fc.jsonValue({ maxDepth: 2 }),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.array(fc.tuple(hostileKey, tie('value')), { maxLength: 4 }).map((entries) => ownRecord(entries)),
-    fc.constantFrom({ polluted: true }, JSON.parse('{"__proto__": {"polluted": true}}'), JSON.parse('{"constructor": {"prototype": {"polluted": true}}}')),
+    fc.constantFrom(
+      { polluted: true },
+      JSON.parse('{"__proto__": {"polluted": true}}'),
+      JSON.parse('{"constructor": {"prototype": {"polluted": true}}}'),
+    ),
   ),
 })).value;
 
@@ -80,7 +95,15 @@ const randomEnvelope = fc
       namespace: fc.oneof(fc.constant('versionedobjects'), hostileJson),
       version: fc.oneof(fc.constantFrom('1.0', '1.2', '1.4', '1.10', '2.0', '1.2.3'), hostileJson),
       data: fc.oneof(
-        fc.array(fc.tuple(fc.oneof(fc.constantFrom(...everythingFields, 'next', 'objects', 'numbers', 'labels', 'links'), hostileKey), hostileJson), { maxLength: 6 }).map((e) => ownRecord(e)),
+        fc
+          .array(
+            fc.tuple(
+              fc.oneof(fc.constantFrom(...everythingFields, 'next', 'objects', 'numbers', 'labels', 'links'), hostileKey),
+              hostileJson,
+            ),
+            { maxLength: 6 },
+          )
+          .map((e) => ownRecord(e)),
         hostileJson,
       ),
       changes: fc.oneof(fc.array(fc.oneof(fc.constantFrom(...everythingFields), hostileKey)), hostileJson),
@@ -124,9 +147,21 @@ describe('hostile input (property)', () => {
 
   it('arbitrary JS values (Maps, Sets, Dates, null prototypes, sparse arrays) either decode or fail with a VersionedError', () => {
     fc.assert(
-      fc.property(fc.anything({ withMap: true, withSet: true, withDate: true, withNullPrototype: true, withSparseArray: true, withBoxedValues: true, withBigInt: true, withTypedArray: true }), (value) => {
-        decode(value);
-      }),
+      fc.property(
+        fc.anything({
+          withMap: true,
+          withSet: true,
+          withDate: true,
+          withNullPrototype: true,
+          withSparseArray: true,
+          withBoxedValues: true,
+          withBigInt: true,
+          withTypedArray: true,
+        }),
+        (value) => {
+          decode(value);
+        },
+      ),
       { numRuns: NUM_RUNS },
     );
   });
@@ -152,7 +187,11 @@ describe('hostile input (property)', () => {
           const where = error.path.slice(1);
           const expected = expectedLocation(path);
           const common = Math.min(where.length, expected.length);
-          assert.deepEqual(where.slice(0, common), expected.slice(0, common), `error at ${formatPath(error.path)} for a mutation at ${JSON.stringify(path)}: ${error.message}`);
+          assert.deepEqual(
+            where.slice(0, common),
+            expected.slice(0, common),
+            `error at ${formatPath(error.path)} for a mutation at ${JSON.stringify(path)}: ${error.message}`,
+          );
         }
       }),
       { numRuns: NUM_RUNS },
@@ -224,7 +263,9 @@ describe('hostile input: size and depth', () => {
     const { error } = decode(nested(10_000), { limits: { maxDepth: 1_000_000 } });
     assert.equal(error?.code, 'limit_exceeded');
     assert.match(error?.message ?? '', /nest too deeply for the call stack/);
-    assert.throws(() => new ObjectSerializer({ registry, limits: { maxDepth: 1_000_000 } }).deserializeEntity([nested(10_000)]), { code: 'limit_exceeded' });
+    assert.throws(() => new ObjectSerializer({ registry, limits: { maxDepth: 1_000_000 } }).deserializeEntity([nested(10_000)]), {
+      code: 'limit_exceeded',
+    });
   });
 
   it('10,000 nested envelopes in a list of objects fail the same way', () => {

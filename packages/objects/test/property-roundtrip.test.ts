@@ -12,7 +12,8 @@ function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(comparable);
   if (value instanceof Set || value instanceof Date || value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: comparable((value as Record<string, unknown>)[key]), enumerable: true });
+  for (const key of Object.keys(value))
+    Object.defineProperty(out, key, { value: comparable((value as Record<string, unknown>)[key]), enumerable: true });
   return out;
 }
 
@@ -21,7 +22,8 @@ function assertSameObject(decoded: VersionedObject, original: VersionedObject): 
   const values = (o: VersionedObject) => o as unknown as Record<string, unknown>;
   for (const def of metaOf(original).fields) {
     assert.equal(decoded.isSet(def.name), original.isSet(def.name), `isSet(${def.name})`);
-    if (original.isSet(def.name)) assert.deepStrictEqual(comparable(values(decoded)[def.name]), comparable(values(original)[def.name]), def.name);
+    if (original.isSet(def.name))
+      assert.deepStrictEqual(comparable(values(decoded)[def.name]), comparable(values(original)[def.name]), def.name);
   }
   assert.deepStrictEqual(decoded.whatChanged(), original.whatChanged());
 }
@@ -53,8 +55,12 @@ describe('round trip (property)', () => {
       fc.property(everythingArb, (obj) => {
         const copy = obj.clone();
         const values = copy as unknown as Record<string, unknown>;
-        for (const def of metaOf(copy).fields) if (copy.isSet(def.name as never) && def.type.kind !== 'StateMachine') values[def.name] = values[def.name];
-        assert.deepStrictEqual(comparable(copy.toPrimitive()['versioned_object.data']), comparable(obj.toPrimitive()['versioned_object.data']));
+        for (const def of metaOf(copy).fields)
+          if (copy.isSet(def.name as never) && def.type.kind !== 'StateMachine') values[def.name] = values[def.name];
+        assert.deepStrictEqual(
+          comparable(copy.toPrimitive()['versioned_object.data']),
+          comparable(obj.toPrimitive()['versioned_object.data']),
+        );
       }),
       { numRuns: NUM_RUNS },
     );

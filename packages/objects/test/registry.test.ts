@@ -48,13 +48,16 @@ describe('ObjectRegistry: version selection', () => {
     assert.equal(registry.fromPrimitive(envelope('Thing', '1.4')).objVersion, '1.4');
   });
   it('refuses a newer minor than any registered, naming the supported versions', () => {
-    assert.throws(() => registry.fromPrimitive(envelope('Thing', '1.5')), (err: unknown) => {
-      assert.ok(isVersionedError(err, 'incompatible_version'));
-      assert.equal(err.message, 'Thing 1.5 cannot be read here: registered versions are 2.0, 1.4, 1.2, 1.0');
-      assert.deepEqual(err.details.supported, ['2.0', '1.4', '1.2', '1.0']);
-      assert.equal(err.details.newest, '2.0');
-      return true;
-    });
+    assert.throws(
+      () => registry.fromPrimitive(envelope('Thing', '1.5')),
+      (err: unknown) => {
+        assert.ok(isVersionedError(err, 'incompatible_version'));
+        assert.equal(err.message, 'Thing 1.5 cannot be read here: registered versions are 2.0, 1.4, 1.2, 1.0');
+        assert.deepEqual(err.details.supported, ['2.0', '1.4', '1.2', '1.0']);
+        assert.equal(err.details.newest, '2.0');
+        return true;
+      },
+    );
   });
   it('refuses a major that is not registered, older or newer', () => {
     assert.throws(() => registry.fromPrimitive(envelope('Thing', '3.0')), { code: 'incompatible_version' });
@@ -123,7 +126,11 @@ describe('ObjectRegistry: names and namespaces', () => {
   });
   it('lists names, versions and the newest class of each name', () => {
     const registry = new ObjectRegistry();
-    for (const [name, version] of [['B', '1.0'], ['A', '1.1'], ['A', '1.0']] as const) {
+    for (const [name, version] of [
+      ['B', '1.0'],
+      ['A', '1.1'],
+      ['A', '1.0'],
+    ] as const) {
       class C extends VersionedObject {}
       versionedObject({ name, version, registry })(C);
     }
@@ -132,7 +139,10 @@ describe('ObjectRegistry: names and namespaces', () => {
     assert.deepEqual(registry.versions('Z'), []);
     assert.equal(registry.has('A'), true);
     assert.equal(registry.has('Z'), false);
-    assert.deepEqual(registry.newestClasses().map((m) => `${m.name} ${m.version}`), ['A 1.1', 'B 1.0']);
+    assert.deepEqual(
+      registry.newestClasses().map((m) => `${m.name} ${m.version}`),
+      ['A 1.1', 'B 1.0'],
+    );
     assert.throws(() => registry.newest('Z'), { code: 'unsupported_object' });
   });
   it('registries are independent of each other', () => {

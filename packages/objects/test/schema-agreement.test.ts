@@ -29,7 +29,11 @@ function agree(reg: ObjectRegistry, validator: SchemaValidator, input: unknown):
   verdicts[decoded.ok ? 'valid' : 'invalid']++;
   const result = validator.validate(input);
   const issues = result.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-  assert.equal(result.valid, decoded.ok, `the validator says ${result.valid ? 'valid' : `invalid (${issues})`}, the decoder: ${decoded.why}\ninput: ${JSON.stringify(input)}`);
+  assert.equal(
+    result.valid,
+    decoded.ok,
+    `the validator says ${result.valid ? 'valid' : `invalid (${issues})`}, the decoder: ${decoded.why}\ninput: ${JSON.stringify(input)}`,
+  );
 }
 
 const SEED = runSeed();
@@ -47,7 +51,10 @@ describe(`the schema and strict decoding accept the same inputs (seed ${SEED})`,
   ] as const) {
     const validator = new SchemaValidator(reg);
     it(`${what}: valid envelopes are valid and decode`, () => {
-      check(fc.property(arb, (p) => agree(reg, validator, p)), 300);
+      check(
+        fc.property(arb, (p) => agree(reg, validator, p)),
+        300,
+      );
     });
     it(`${what}: every field, every edge value and every tweak of sampled valid values`, () => {
       let compared = 0;
@@ -69,7 +76,10 @@ describe(`the schema and strict decoding accept the same inputs (seed ${SEED})`,
     });
     it(`${what}: one mutation`, () => {
       verdicts.valid = verdicts.invalid = 0;
-      check(fc.property(arb, mutation, (p, m) => agree(reg, validator, mutate(p, m).root)), 2000);
+      check(
+        fc.property(arb, mutation, (p, m) => agree(reg, validator, mutate(p, m).root)),
+        2000,
+      );
       // Both verdicts must be common, or the agreement proves little.
       assert.ok(verdicts.valid > 300 && verdicts.invalid > 300, JSON.stringify(verdicts));
     });
@@ -95,7 +105,12 @@ describe('the findings of issue 19: validator and decoder agree', () => {
     [`${NS}.data`]: data,
     ...extra,
   });
-  const leaf = (version: string, data: Record<string, unknown> = {}) => ({ [`${NS}.name`]: 'Leaf', [`${NS}.namespace`]: 'versionedobjects', [`${NS}.version`]: version, [`${NS}.data`]: data });
+  const leaf = (version: string, data: Record<string, unknown> = {}) => ({
+    [`${NS}.name`]: 'Leaf',
+    [`${NS}.namespace`]: 'versionedobjects',
+    [`${NS}.version`]: version,
+    [`${NS}.data`]: data,
+  });
   const cases: [string, unknown, boolean][] = [
     ['an integer above 2^53', tree({ count: 2 ** 53 + 2 }), false],
     ['the largest safe integer', tree({ count: 2 ** 53 - 1 }), true],
@@ -122,7 +137,11 @@ describe('the findings of issue 19: validator and decoder agree', () => {
     ['a child at another version than the relationships give (a manifest moved it)', tree({ leaf: leaf('1.1') }, '1.1'), true],
     ['a child at a version the registry does not read', tree({ leaf: leaf('1.9') }, '1.1'), false],
     ['null for a list with a default (read as the default)', tree({ leaves: null }), true],
-    ['a set with two equal instants (collapsed, as oslo collapses a set)', tree({ seasons: ['2021-03-04T05:06:07Z', '2021-03-04T05:06:07+00:00'] }), true],
+    [
+      'a set with two equal instants (collapsed, as oslo collapses a set)',
+      tree({ seasons: ['2021-03-04T05:06:07Z', '2021-03-04T05:06:07+00:00'] }),
+      true,
+    ],
     ['a revision of a declared version', tree({ count: 1 }, '1.2.7'), true],
     ['a version newer than the class', tree({}, '1.4'), false],
   ];

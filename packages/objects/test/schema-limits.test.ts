@@ -12,7 +12,15 @@ class Part extends VersionedObject {
   @field(f.string(), { nullable: true }) declare label: string | null;
 }
 
-@versionedObject({ name: 'Holder', version: '1.1', registry, history: [{ version: '1.0', note: 'Initial version' }, { version: '1.1', added: ['renamed'], note: 'Rename old' }] })
+@versionedObject({
+  name: 'Holder',
+  version: '1.1',
+  registry,
+  history: [
+    { version: '1.0', note: 'Initial version' },
+    { version: '1.1', added: ['renamed'], note: 'Rename old' },
+  ],
+})
 class Holder extends VersionedObject {
   @field(f.list(f.integer()), { default: [] }) declare numbers: number[];
   @field(f.set(f.object('Part')), { default: () => new Set() }) declare partSet: Set<Part>;
@@ -49,10 +57,17 @@ describe('the validator is bounded like the decoder', () => {
   const validator = new SchemaValidator(registry);
 
   it('a Set of objects whose items carry valueOf or toString keys: issues, not a TypeError', () => {
-    for (const partSet of [[{}, { valueOf: {} }], [env('Part', {}, '1.0'), env('Part', { valueOf: {} }, '1.0')], [{ toString: 1 }, { toString: 1 }]]) {
+    for (const partSet of [
+      [{}, { valueOf: {} }],
+      [env('Part', {}, '1.0'), env('Part', { valueOf: {} }, '1.0')],
+      [{ toString: 1 }, { toString: 1 }],
+    ]) {
       const result = verdict(validator, env('Holder', { partSet }));
       assert.equal(result.valid, false);
-      assert.ok(result.issues.every((i) => i.path[0] === 'Holder' && i.path[1] === 'partSet'), JSON.stringify(result.issues));
+      assert.ok(
+        result.issues.every((i) => i.path[0] === 'Holder' && i.path[1] === 'partSet'),
+        JSON.stringify(result.issues),
+      );
     }
   });
 
@@ -71,14 +86,20 @@ describe('the validator is bounded like the decoder', () => {
       assert.equal(result.valid, false);
       assert.equal(result.issues[0]?.keyword, 'limit_exceeded');
       assert.deepEqual(result.issues[0]?.path, ['Holder', ...Array(32).fill('next')]);
-      assert.throws(() => validator.assertValid(input), (e) => isVersionedError(e, 'limit_exceeded') && e.path.length === 33);
-      assert.throws(() => registry.fromPrimitive(input), (e) => isVersionedError(e, 'limit_exceeded') && e.path.length === 33);
+      assert.throws(
+        () => validator.assertValid(input),
+        (e) => isVersionedError(e, 'limit_exceeded') && e.path.length === 33,
+      );
+      assert.throws(
+        () => registry.fromPrimitive(input),
+        (e) => isVersionedError(e, 'limit_exceeded') && e.path.length === 33,
+      );
     }
     assert.equal(verdict(validator, chain(32)).valid, true);
     assert.equal(verdict(validator, chain(33)).valid, false);
   });
 
-  it('the limits are options, the decoder\'s: a lower maxDepth, and one beyond the call stack (typed, not a RangeError)', () => {
+  it("the limits are options, the decoder's: a lower maxDepth, and one beyond the call stack (typed, not a RangeError)", () => {
     assert.equal(verdict(new SchemaValidator(registry, { limits: { maxDepth: 3 } }), chain(4)).valid, false);
     assert.equal(verdict(new SchemaValidator(registry, { limits: { maxDepth: 3 } }), chain(3)).valid, true);
     const deep = verdict(new SchemaValidator(registry, { limits: { maxDepth: 1_000_000 } }), chain(20_000));
@@ -89,14 +110,20 @@ describe('the validator is bounded like the decoder', () => {
   it('1,000,000 wrong items: the first issue, marked truncated (the decoder also stops at the first)', () => {
     const result = verdict(validator, env('Holder', { numbers: new Array(1_000_000).fill('x') }));
     assert.equal(result.valid, false);
-    assert.deepEqual(result.issues.map((i) => i.path), [['Holder', 'numbers', 0]]);
+    assert.deepEqual(
+      result.issues.map((i) => i.path),
+      [['Holder', 'numbers', 0]],
+    );
     assert.equal(result.valid === false && result.truncated, true);
   });
 
   it('a list longer than maxListLength is refused as the decoder refuses it: limit_exceeded', () => {
     const input = env('Holder', { numbers: new Array(11).fill(1) });
     const small = new SchemaValidator(registry, { limits: { maxListLength: 10 } });
-    assert.throws(() => small.assertValid(input), (e) => isVersionedError(e, 'limit_exceeded') && e.pathString === 'Holder.numbers');
+    assert.throws(
+      () => small.assertValid(input),
+      (e) => isVersionedError(e, 'limit_exceeded') && e.pathString === 'Holder.numbers',
+    );
     assert.throws(() => registry.fromPrimitive(input, { limits: { maxListLength: 10 } }), { code: 'limit_exceeded' });
     assert.equal(small.validate(env('Holder', { numbers: new Array(10).fill(1) })).valid, true);
   });
@@ -111,7 +138,7 @@ describe('the validator is bounded like the decoder', () => {
     assert.throws(() => new SchemaValidator(registry, { maxIssues: 3 }).assertValid(input), /\(and 2\+ more\)/);
   });
 
-  it('3,000 distinct version strings compile no more schemas than the cache holds, and each verdict is the decoder\'s', () => {
+  it("3,000 distinct version strings compile no more schemas than the cache holds, and each verdict is the decoder's", () => {
     const bounded = new SchemaValidator(registry, { cacheSize: 8 });
     for (let i = 0; i < 3000; i++) {
       const input = env('Holder', { s: 'x' }, `1.0.${i}`);
@@ -125,7 +152,12 @@ describe('the validator is bounded like the decoder', () => {
   });
 
   it('a getter that throws in a JavaScript input is an issue, not an exception', () => {
-    const data = Object.defineProperty({}, 's', { enumerable: true, get: () => { throw new TypeError('boom'); } });
+    const data = Object.defineProperty({}, 's', {
+      enumerable: true,
+      get: () => {
+        throw new TypeError('boom');
+      },
+    });
     const result = verdict(validator, env('Holder', data));
     assert.equal(result.valid, false);
     assert.equal(result.issues[0]?.keyword, 'unreadable');
@@ -134,10 +166,15 @@ describe('the validator is bounded like the decoder', () => {
 
 describe('silent changes', () => {
   it('a Set<DateTime> keeps one member per instant, so its encoding passes its own schema and decodes to itself', () => {
-    const holder = new Holder({ moments: ['2021-03-04T05:06:07Z', '2021-03-04T05:06:07.250Z', '2021-03-04T05:06:07+00:00', new Date('2021-03-04T05:06:07Z')] });
+    const holder = new Holder({
+      moments: ['2021-03-04T05:06:07Z', '2021-03-04T05:06:07.250Z', '2021-03-04T05:06:07+00:00', new Date('2021-03-04T05:06:07Z')],
+    });
     assert.equal(holder.moments.size, 1);
     const decoded = registry.fromPrimitive(env('Holder', { moments: ['2021-03-04T05:06:07Z', '2021-03-04T07:06:07+02:00'] })) as Holder;
-    assert.deepEqual([...decoded.moments].map((d) => d.toISOString()), ['2021-03-04T05:06:07.000Z']);
+    assert.deepEqual(
+      [...decoded.moments].map((d) => d.toISOString()),
+      ['2021-03-04T05:06:07.000Z'],
+    );
     const p = decoded.toPrimitive();
     assert.equal(new SchemaValidator(registry).validate(p).valid, true);
     assert.deepEqual(registry.fromPrimitive(p, { strict: true }).toPrimitive(), p);
@@ -164,7 +201,10 @@ describe('silent changes', () => {
       const result = new SchemaValidator(registry).validate(input);
       assert.equal(result.valid, false);
       messages.push(...result.issues.map((i) => i.message));
-      assert.throws(() => new SchemaValidator(registry).assertValid(input), (e) => isVersionedError(e) && e.message.length < 1000 && (e.details['issues'] as string[]).every((i) => i.length < 1000));
+      assert.throws(
+        () => new SchemaValidator(registry).assertValid(input),
+        (e) => isVersionedError(e) && e.message.length < 1000 && (e.details['issues'] as string[]).every((i) => i.length < 1000),
+      );
     }
     for (const message of messages) assert.ok(message.length < 1000, `${message.length} characters: ${message.slice(0, 100)}`);
   });
@@ -174,8 +214,11 @@ describe('setters', () => {
   it('update() is atomic: a bad value anywhere changes nothing', () => {
     const holder = new Holder({ s: 'before', i: 1 });
     holder.resetChanges();
-    // @ts-expect-error a wrong type, an unknown field: refused at compile time too
-    assert.throws(() => holder.update({ s: 'ok', i: 'not an int' }), (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.i');
+    assert.throws(
+      // @ts-expect-error a wrong type: refused at compile time too
+      () => holder.update({ s: 'ok', i: 'not an int' }),
+      (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.i',
+    );
     assert.equal(holder.s, 'before');
     assert.equal(holder.i, 1);
     assert.deepEqual([...holder.whatChanged()], []);
@@ -190,13 +233,22 @@ describe('setters', () => {
     for (const time of [NaN, 8.64e15, Date.parse('+010000-01-01T00:00:00Z'), Date.parse('-000001-01-01T00:00:00Z')]) {
       const holder = new Holder({ dt: '2021-03-04T05:06:07Z' });
       holder.dt.setTime(time);
-      assert.throws(() => holder.toPrimitive(), (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.dt' && /year must be 1 to 9999/.test(e.message));
+      assert.throws(
+        () => holder.toPrimitive(),
+        (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.dt' && /year must be 1 to 9999/.test(e.message),
+      );
       holder.moments = new Set([new Date('2021-03-04T05:06:07Z')]);
       holder.dt = new Date('2021-03-04T05:06:07Z');
       [...holder.moments][0]?.setTime(time);
-      assert.throws(() => holder.toPrimitive(), (e) => isVersionedError(e, 'invalid_value') && e.path[0] === 'Holder' && e.path[1] === 'moments');
+      assert.throws(
+        () => holder.toPrimitive(),
+        (e) => isVersionedError(e, 'invalid_value') && e.path[0] === 'Holder' && e.path[1] === 'moments',
+      );
     }
-    assert.throws(() => new Holder({ dt: new Date(8.64e15) }), (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.dt');
+    assert.throws(
+      () => new Holder({ dt: new Date(8.64e15) }),
+      (e) => isVersionedError(e, 'invalid_value') && e.pathString === 'Holder.dt',
+    );
   });
 });
 

@@ -13,11 +13,26 @@ type Json = Record<string, any>;
 
 test('a schema exists for every declared version of every object', () => {
   const versions = schemaVersions(current).map((v) => `${v.name} ${v.version}`);
-  assert.deepEqual(versions, ['Attachment 1.0', 'Attachment 1.1', 'Backup 1.0', 'Backup 1.1', 'Volume 1.0', 'Volume 1.1', 'Volume 1.2', 'Volume 1.3', 'Volume 1.4', 'VolumeList 1.0', 'VolumeList 1.1']);
+  assert.deepEqual(versions, [
+    'Attachment 1.0',
+    'Attachment 1.1',
+    'Backup 1.0',
+    'Backup 1.1',
+    'Volume 1.0',
+    'Volume 1.1',
+    'Volume 1.2',
+    'Volume 1.3',
+    'Volume 1.4',
+    'VolumeList 1.0',
+    'VolumeList 1.1',
+  ]);
 });
 
 test("a version's schema has exactly that version's fields, a removed field included while it existed", () => {
-  const dataProps = (v: string) => Object.keys((jsonSchemaFor('Volume', v, current) as Json)['definitions'][`Volume-${v}`].properties['versioned_object.data'].properties).sort();
+  const dataProps = (v: string) =>
+    Object.keys(
+      (jsonSchemaFor('Volume', v, current) as Json)['definitions'][`Volume-${v}`].properties['versioned_object.data'].properties,
+    ).sort();
   assert.deepEqual(dataProps('1.0'), ['attachments', 'display_name', 'id', 'size', 'status']);
   assert.deepEqual(dataProps('1.2'), ['attachments', 'bootable', 'display_name', 'id', 'size', 'status', 'tags']);
   assert.deepEqual(dataProps('1.4'), ['attachments', 'bootable', 'id', 'name', 'size', 'status', 'tags']);
@@ -27,7 +42,14 @@ test('child objects may come at any declared version (a manifest moves them inde
   const schema = jsonSchemaFor('Volume', '1.2', current) as Json;
   // Null is read as the field's default ([]), and the decoder's list limit is the schema's maxItems.
   assert.deepEqual(schema['definitions']['Volume-1.2'].properties['versioned_object.data'].properties.attachments, {
-    anyOf: [{ type: 'array', items: { anyOf: [{ $ref: '#/definitions/Attachment-1.0' }, { $ref: '#/definitions/Attachment-1.1' }] }, maxItems: 1_000_000 }, { type: 'null' }],
+    anyOf: [
+      {
+        type: 'array',
+        items: { anyOf: [{ $ref: '#/definitions/Attachment-1.0' }, { $ref: '#/definitions/Attachment-1.1' }] },
+        maxItems: 1_000_000,
+      },
+      { type: 'null' },
+    ],
   });
   assert.ok(schema['definitions']['Attachment-1.0']);
   assert.ok(schema['definitions']['Attachment-1.1']);
@@ -44,7 +66,10 @@ test('a primitive carrying a field its version lacks fails with the field named'
   const p = sampleVolume().toPrimitive();
   const result = validator.validate(p, { version: '1.0' });
   assert.equal(result.valid, false);
-  assert.ok(result.issues.some((i) => i.path.join('.') === 'Volume.bootable' && i.message === 'is not part of this version'), JSON.stringify(result.issues));
+  assert.ok(
+    result.issues.some((i) => i.path.join('.') === 'Volume.bootable' && i.message === 'is not part of this version'),
+    JSON.stringify(result.issues),
+  );
 });
 
 test('validation errors name the path of the bad value', () => {

@@ -35,7 +35,10 @@ describe('ObjectSerializer.serializeEntity', () => {
     assert.deepEqual(serializer.serializeEntity(disk(1)), diskPrimitive(1));
   });
   it('walks arrays and plain objects, nested', () => {
-    assert.deepEqual(serializer.serializeEntity({ a: [disk(1), { b: disk(2) }], n: 3 }), { a: [diskPrimitive(1), { b: diskPrimitive(2) }], n: 3 });
+    assert.deepEqual(serializer.serializeEntity({ a: [disk(1), { b: disk(2) }], n: 3 }), {
+      a: [diskPrimitive(1), { b: diskPrimitive(2) }],
+      n: 3,
+    });
   });
   it('sends a Map as a plain object and a Set as an array', () => {
     const out = serializer.serializeEntity({ m: new Map([['x', disk(1)]]), s: new Set([disk(2), 'y']) });
@@ -64,7 +67,7 @@ describe('ObjectSerializer.serializeEntity', () => {
     loop.self = loop;
     assert.throws(() => serializer.serializeEntity(loop), { code: 'limit_exceeded' });
   });
-  it('uses each class\'s serial namespace', () => {
+  it("uses each class's serial namespace", () => {
     assert.deepEqual(Object.keys(serializer.serializeEntity(Host.create({ name: 'h' })) as object), [
       'nova_object.name',
       'nova_object.namespace',
@@ -112,13 +115,21 @@ describe('ObjectSerializer.deserializeEntity', () => {
     assert.equal(back.list[0]!.size, 20);
   });
   it('names the payload path of a bad envelope', () => {
-    assert.throws(() => serializer.deserializeEntity({ args: { volumes: [diskPrimitive(1), { ...diskPrimitive(1), 'versioned_object.data': { size: 'big' } }] } }), {
-      code: 'invalid_value',
-      message: 'args.volumes[1].Disk.size: expected an integer, got "big"',
-    });
+    assert.throws(
+      () =>
+        serializer.deserializeEntity({
+          args: { volumes: [diskPrimitive(1), { ...diskPrimitive(1), 'versioned_object.data': { size: 'big' } }] },
+        }),
+      {
+        code: 'invalid_value',
+        message: 'args.volumes[1].Disk.size: expected an integer, got "big"',
+      },
+    );
   });
   it('reports an unknown object name as unsupported_object', () => {
-    assert.throws(() => serializer.deserializeEntity([{ ...diskPrimitive(1), 'versioned_object.name': 'Nope' }]), { code: 'unsupported_object' });
+    assert.throws(() => serializer.deserializeEntity([{ ...diskPrimitive(1), 'versioned_object.name': 'Nope' }]), {
+      code: 'unsupported_object',
+    });
   });
   it('keeps a "__proto__" key of a JSON payload as an own key, never as the prototype', () => {
     const out = serializer.deserializeEntity(JSON.parse('{"x": {"__proto__": {"polluted": true}}}')) as { x: object };

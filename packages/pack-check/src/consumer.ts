@@ -32,7 +32,12 @@ export function consumers(fixturesDir: string): Consumer[] {
  * ours comes from the registry), install with npm as a user would, then `npm run check`: the consumer's
  * own compile (strict, skipLibCheck off) and run. Rejects with npm's output when a step fails.
  */
-export async function runConsumer(consumer: Consumer, packed: readonly PackedPackage[], workDir: string, nativeFrom: string): Promise<ConsumerRun> {
+export async function runConsumer(
+  consumer: Consumer,
+  packed: readonly PackedPackage[],
+  workDir: string,
+  nativeFrom: string,
+): Promise<ConsumerRun> {
   const project = join(workDir, consumer.name);
   rmSync(project, { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });

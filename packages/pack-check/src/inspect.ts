@@ -3,22 +3,41 @@ import { join, posix } from 'node:path';
 import type { PackedPackage } from './pack.js';
 
 /** The metadata fields a published package must have. */
-export const REQUIRED_FIELDS = ['name', 'version', 'description', 'keywords', 'license', 'author', 'homepage', 'repository', 'bugs', 'engines', 'sideEffects', 'files', 'exports', 'types'] as const;
+export const REQUIRED_FIELDS = [
+  'name',
+  'version',
+  'description',
+  'keywords',
+  'license',
+  'author',
+  'homepage',
+  'repository',
+  'bugs',
+  'engines',
+  'sideEffects',
+  'files',
+  'exports',
+  'types',
+] as const;
 
 /** Problems with the package.json inside a tarball: missing metadata, workspace ranges left, exact pins between our packages. */
 export function manifestProblems(pkg: PackedPackage): string[] {
   const m = pkg.manifest;
   const problems: string[] = [];
-  for (const key of REQUIRED_FIELDS) if (m[key] === undefined || m[key] === '' || (Array.isArray(m[key]) && (m[key] as unknown[]).length === 0)) problems.push(`no "${key}"`);
+  for (const key of REQUIRED_FIELDS)
+    if (m[key] === undefined || m[key] === '' || (Array.isArray(m[key]) && (m[key] as unknown[]).length === 0))
+      problems.push(`no "${key}"`);
   if (m.license !== 'Apache-2.0') problems.push(`license is ${JSON.stringify(m.license)}, not Apache-2.0`);
   const repository = m.repository as { directory?: string; url?: string } | undefined;
-  if (repository?.directory !== `packages/${pkg.folder}`) problems.push(`repository.directory is ${JSON.stringify(repository?.directory)}, not packages/${pkg.folder}`);
+  if (repository?.directory !== `packages/${pkg.folder}`)
+    problems.push(`repository.directory is ${JSON.stringify(repository?.directory)}, not packages/${pkg.folder}`);
   if (!/^git\+https:\/\//.test(repository?.url ?? '')) problems.push(`repository.url is ${JSON.stringify(repository?.url)}`);
   const text = JSON.stringify(m);
   if (text.includes('workspace:')) problems.push('a workspace: range is left in the packed package.json');
   for (const section of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const [name, range] of Object.entries((m[section] ?? {}) as Record<string, string>)) {
-      if (name.startsWith('@versioned/') && !/^\^\d+\.\d+\.\d+$/.test(range)) problems.push(`${section}.${name} is ${JSON.stringify(range)}, not a ^ range`);
+      if (name.startsWith('@versioned/') && !/^\^\d+\.\d+\.\d+$/.test(range))
+        problems.push(`${section}.${name} is ${JSON.stringify(range)}, not a ^ range`);
     }
   }
   return problems;
@@ -46,7 +65,8 @@ export function unresolvedMaps(pkg: PackedPackage): string[] {
   for (const file of pkg.files) {
     if (/\.(js|d\.ts)$/.test(file)) {
       const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(join(pkg.unpacked, file), 'utf8'))?.[1];
-      if (url && !url.startsWith('data:') && !files.has(posix.join(posix.dirname(file), url))) problems.push(`${file}: its map ${url} is not in the package`);
+      if (url && !url.startsWith('data:') && !files.has(posix.join(posix.dirname(file), url)))
+        problems.push(`${file}: its map ${url} is not in the package`);
     }
     if (file.endsWith('.map')) {
       const map = JSON.parse(readFileSync(join(pkg.unpacked, file), 'utf8')) as { sources?: string[]; sourceRoot?: string };

@@ -31,13 +31,24 @@ export interface Ran {
 }
 
 /** Run a command; reject with the command line, the exit code and the tail of its output when it fails. */
-export function run(command: string, args: readonly string[], options: { cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv }): Promise<Ran> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    execFile(command, args, { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (!err) return resolve({ stdout, stderr });
-      const why = (err as { killed?: boolean }).killed ? `timed out after ${(options.timeoutMs ?? 180_000) / 1000} s` : `exited with ${String((err as { code?: unknown }).code)}`;
-      reject(new Error(`${command} ${args.join(' ')} (in ${options.cwd}) ${why}\n${tail(stderr)}\n--- stdout ---\n${tail(stdout)}`));
-    });
+    execFile(
+      command,
+      args,
+      { cwd: options.cwd, env: options.env ?? process.env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (!err) return resolve({ stdout, stderr });
+        const why = (err as { killed?: boolean }).killed
+          ? `timed out after ${(options.timeoutMs ?? 180_000) / 1000} s`
+          : `exited with ${String((err as { code?: unknown }).code)}`;
+        reject(new Error(`${command} ${args.join(' ')} (in ${options.cwd}) ${why}\n${tail(stderr)}\n--- stdout ---\n${tail(stdout)}`));
+      },
+    );
   });
 }
 

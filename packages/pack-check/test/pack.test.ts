@@ -47,7 +47,10 @@ after(() => {
 });
 
 test('the public packages are the five libraries; demo, bench, doctest and pack-check stay private', () => {
-  assert.deepEqual(publicPackages(root).map((p) => p.name), PUBLIC);
+  assert.deepEqual(
+    publicPackages(root).map((p) => p.name),
+    PUBLIC,
+  );
   assert.ok(!root.startsWith(tmpdir()) && !work.startsWith(root), `the consumers must be installed outside the workspace (${work})`);
 });
 
@@ -65,10 +68,14 @@ describe('each packed package', () => {
 
     test(`${name}: ships LICENSE (the workspace's Apache-2.0 text), README.md and CHANGELOG.md, not its tests`, () => {
       const files = pkg().files;
-      for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']) assert.ok(files.includes(file), `${file} is not in the tarball`);
+      for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'])
+        assert.ok(files.includes(file), `${file} is not in the tarball`);
       assert.ok(sameLicense(root, pkg()), 'LICENSE differs from the workspace root LICENSE');
       assert.match(readFileSync(join(root, 'LICENSE'), 'utf8'), /Apache License\s+Version 2\.0/);
-      assert.deepEqual(files.filter((f) => /(^|\/)test\/|\.test\.|tsbuildinfo/.test(f)), []);
+      assert.deepEqual(
+        files.filter((f) => /(^|\/)test\/|\.test\.|tsbuildinfo/.test(f)),
+        [],
+      );
     });
 
     test(`${name}: main, types, exports and bin exist in the tarball`, () => {
@@ -93,8 +100,12 @@ describe('each packed package', () => {
 describe('consumers installed from the tarballs with npm', { concurrency: 2 }, () => {
   const found = consumers(fixtures);
   test('there is a consumer per mode', () => {
-    assert.ok(found.some((c) => c.name === 'legacy-decorators'), 'fixtures/legacy-decorators is missing');
-    for (const name of Object.keys(KNOWN_FAILING)) assert.ok(existsSync(join(fixtures, name)), `KNOWN_FAILING names ${name}, which is not a fixture`);
+    assert.ok(
+      found.some((c) => c.name === 'legacy-decorators'),
+      'fixtures/legacy-decorators is missing',
+    );
+    for (const name of Object.keys(KNOWN_FAILING))
+      assert.ok(existsSync(join(fixtures, name)), `KNOWN_FAILING names ${name}, which is not a fixture`);
   });
   for (const consumer of found) {
     test(`fixtures/${consumer.name}: installs, compiles (strict, skipLibCheck off) and runs`, async (t) => {
@@ -102,12 +113,17 @@ describe('consumers installed from the tarballs with npm', { concurrency: 2 }, (
       const running = runConsumer(consumer, packed, join(work, 'consumers'), join(root, 'packages', 'upgrade'));
       if (known) {
         // Shown as a todo while it fails for the known reason; once it passes, the entry must go.
-        const failure = await running.then(() => undefined, (err: Error) => err);
+        const failure = await running.then(
+          () => undefined,
+          (err: Error) => err,
+        );
         if (failure) return t.todo(`${known}\n${failure.message.split('\n').find((l) => /error TS\d+/.test(l)) ?? failure.message}`);
         assert.fail(`fixtures/${consumer.name} passes now: remove it from KNOWN_FAILING`);
       }
       const ran = await running;
-      console.log(`${consumer.name}: npm install ${(ran.installMs / 1000).toFixed(1)} s, check ${(ran.checkMs / 1000).toFixed(1)} s\n${ran.output.trim()}`);
+      console.log(
+        `${consumer.name}: npm install ${(ran.installMs / 1000).toFixed(1)} s, check ${(ran.checkMs / 1000).toFixed(1)} s\n${ran.output.trim()}`,
+      );
       assert.match(ran.output, new RegExp(`${consumer.name} consumer: `), 'the consumer did not print its closing line');
     });
   }

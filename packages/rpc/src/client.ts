@@ -219,9 +219,13 @@ export class RpcClient {
     if (cap === undefined || versionIsCompatible(cap, version)) return;
     const sameMajor = isVersion(version) && parseVersion(version)[0] === parseVersion(cap)[0];
     const why = sameMajor ? 'is above' : 'has another major than';
-    throw new RpcError('version_cap', `message version ${version} ${why} the version cap ${cap} (${this.#settings.target.topic}.${method})`, {
-      details: { version, versionCap: cap, topic: this.#settings.target.topic, method },
-    });
+    throw new RpcError(
+      'version_cap',
+      `message version ${version} ${why} the version cap ${cap} (${this.#settings.target.topic}.${method})`,
+      {
+        details: { version, versionCap: cap, topic: this.#settings.target.topic, method },
+      },
+    );
   }
 }
 
@@ -231,9 +235,15 @@ export class RpcClient {
  */
 function resolveTimeout(timeoutMs: unknown, timeoutS: unknown): number | undefined {
   const ms = timeoutMs === undefined ? undefined : checkTimeoutMs(timeoutMs, 'timeoutMs');
-  const fromS = timeoutS === undefined ? undefined : checkTimeoutMs(typeof timeoutS === 'number' ? timeoutS * 1000 : timeoutS, 'timeout (seconds) * 1000');
+  const fromS =
+    timeoutS === undefined
+      ? undefined
+      : checkTimeoutMs(typeof timeoutS === 'number' ? timeoutS * 1000 : timeoutS, 'timeout (seconds) * 1000');
   if (ms !== undefined && fromS !== undefined && ms !== fromS) {
-    throw new RpcError('invalid_target', `got timeoutMs ${ms} and timeout ${String(timeoutS)} s, which disagree; give one (timeout is in seconds, timeoutMs in milliseconds)`);
+    throw new RpcError(
+      'invalid_target',
+      `got timeoutMs ${ms} and timeout ${String(timeoutS)} s, which disagree; give one (timeout is in seconds, timeoutMs in milliseconds)`,
+    );
   }
   return ms ?? fromS;
 }

@@ -19,7 +19,11 @@ export interface EndpointTarget {
 export type RpcEndpoint = object;
 
 /** The third argument says which version and method the caller sent (declared APIs' endpoints use it). */
-export type EndpointMethod = (context: RequestContext, args: Record<string, unknown>, call: { readonly version: string; readonly method: string }) => unknown;
+export type EndpointMethod = (
+  context: RequestContext,
+  args: Record<string, unknown>,
+  call: { readonly version: string; readonly method: string },
+) => unknown;
 
 /** Names never callable whatever the endpoint defines: `constructor`, `toString`, `__proto__`, ... */
 const FORBIDDEN = new Set<string>(Object.getOwnPropertyNames(Object.prototype));
@@ -72,7 +76,9 @@ export class RpcDispatcher {
   resolve(namespace: string | null | undefined, version: string | undefined, method: string): Dispatch {
     const requested = version ?? DEFAULT_MESSAGE_VERSION;
     if (!isVersion(requested)) {
-      throw new RpcError('invalid_message', `the message version must be "X.Y" or "X.Y.Z", got ${JSON.stringify(requested)}`, { details: { version: requested, method } });
+      throw new RpcError('invalid_message', `the message version must be "X.Y" or "X.Y.Z", got ${JSON.stringify(requested)}`, {
+        details: { version: requested, method },
+      });
     }
     if (typeof method !== 'string' || method === '') {
       throw new RpcError('invalid_message', `the message method must be a non-empty string, got ${JSON.stringify(method)}`);
@@ -87,9 +93,13 @@ export class RpcDispatcher {
     }
     const nsText = ns === null ? 'the default namespace' : `namespace ${JSON.stringify(ns)}`;
     if (compatibleFound) {
-      throw new RpcError('no_such_method', `no endpoint of ${nsText} at a version compatible with ${requested} has a method ${JSON.stringify(method)}`, {
-        details: { method, version: requested, namespace: ns },
-      });
+      throw new RpcError(
+        'no_such_method',
+        `no endpoint of ${nsText} at a version compatible with ${requested} has a method ${JSON.stringify(method)}`,
+        {
+          details: { method, version: requested, namespace: ns },
+        },
+      );
     }
     const served = this.entries.filter((e) => e.namespaces.has(ns)).map((e) => e.version);
     const servedText = served.length > 0 ? `versions served: ${served.join(', ')}` : 'that namespace is not served here';
@@ -111,12 +121,16 @@ export function findMethod(endpoint: object, name: string): EndpointMethod | und
 
 function readEndpointTarget(value: unknown, index: number): EndpointTarget {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object') throw new RpcError('invalid_target', `endpoints[${index}].target must be an object of {namespace, version, legacyNamespaces}`);
+  if (typeof value !== 'object')
+    throw new RpcError('invalid_target', `endpoints[${index}].target must be an object of {namespace, version, legacyNamespaces}`);
   const target = value as EndpointTarget;
   if (target.namespace !== undefined && (typeof target.namespace !== 'string' || target.namespace === '')) {
     throw new RpcError('invalid_target', `endpoints[${index}].target.namespace must be a non-empty string`);
   }
-  if (target.legacyNamespaces !== undefined && (!Array.isArray(target.legacyNamespaces) || !target.legacyNamespaces.every((n) => typeof n === 'string'))) {
+  if (
+    target.legacyNamespaces !== undefined &&
+    (!Array.isArray(target.legacyNamespaces) || !target.legacyNamespaces.every((n) => typeof n === 'string'))
+  ) {
     throw new RpcError('invalid_target', `endpoints[${index}].target.legacyNamespaces must be an array of strings`);
   }
   return target;

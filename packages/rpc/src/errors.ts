@@ -23,7 +23,18 @@ export type RpcErrorCode =
 
 const BRAND = Symbol.for('@versioned/rpc.RpcError');
 
-const CODES: ReadonlySet<string> = new Set<RpcErrorCode>(['version_cap', 'timeout', 'no_such_method', 'unsupported_version', 'remote', 'transport', 'invalid_target', 'invalid_message', 'invalid_argument', 'invalid_api']);
+const CODES: ReadonlySet<string> = new Set<RpcErrorCode>([
+  'version_cap',
+  'timeout',
+  'no_such_method',
+  'unsupported_version',
+  'remote',
+  'transport',
+  'invalid_target',
+  'invalid_message',
+  'invalid_argument',
+  'invalid_api',
+]);
 
 /**
  * The one error class of @versioned/rpc, and the only one `RpcClient.call` rejects with: `code` says

@@ -14,7 +14,9 @@ export const BUILTIN_ERROR_MODULE = 'builtins';
  * An error class a client may rebuild from a remote failure (or a server may expose in full).
  * Matched by class name, and by `rpcModule` too when the class declares one.
  */
-export type RemoteErrorClass = (abstract new (...args: never[]) => Error) & {
+export type RemoteErrorClass = (abstract new (
+  ...args: never[]
+) => Error) & {
   readonly rpcModule?: string;
   /** Build the error from its failure; default: `new Class(...failure.args)` plus the kwargs as properties. */
   fromRpcFailure?(failure: SerializedFailure): Error;
@@ -43,7 +45,8 @@ export function errorModule(err: Error): string {
   if (isVersionedError(err)) return OBJECTS_ERROR_MODULE;
   const ctor = err.constructor as { rpcModule?: unknown; name?: string } | undefined;
   if (ctor && typeof ctor.rpcModule === 'string') return ctor.rpcModule;
-  if (ctor && BUILTIN_ERRORS.has(ctor.name ?? '') && (globalThis as Record<string, unknown>)[ctor.name as string] === ctor) return BUILTIN_ERROR_MODULE;
+  if (ctor && BUILTIN_ERRORS.has(ctor.name ?? '') && (globalThis as Record<string, unknown>)[ctor.name as string] === ctor)
+    return BUILTIN_ERROR_MODULE;
   return '';
 }
 
@@ -70,7 +73,8 @@ export function toFailure(thrown: unknown, exposed: readonly RemoteErrorClass[] 
   const module = errorModule(err);
   const message = boundedMessage(err.message);
   // Python's built-in exceptions take no keyword arguments: a builtin goes out with its message only.
-  if (module === BUILTIN_ERROR_MODULE) return { class: PYTHON_BUILTIN_FOR[className] ?? 'Exception', module, message, args: [message], kwargs: {} };
+  if (module === BUILTIN_ERROR_MODULE)
+    return { class: PYTHON_BUILTIN_FOR[className] ?? 'Exception', module, message, args: [message], kwargs: {} };
   const expose = isRpcError(err) || isVersionedError(err) || matchesErrorClass(className, module, exposed) !== undefined;
   return { class: className, module, message, args: [message], kwargs: expose ? ownProperties(err) : {} };
 }

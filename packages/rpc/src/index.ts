@@ -34,4 +34,18 @@ export type { TopologyOptions } from './rabbit/topology.js';
 export { RpcApi, defineRpcApi, isRpcApi, type RpcApiSpec, type RpcApiDescription, type TypeRecord } from './api/api.js';
 export { RpcApiClient, type ApiClientOptions, type ApiPrepareOptions } from './api/client.js';
 export { planCall, type PlannedCall } from './api/plan.js';
-export type { ArgDecl, ArgSpec, MethodDecl, PreviousMethod, VersionSpec, CallInfo, Implementation, MethodName, ArgDecls, CallArgs, ServedArgs, ResultOf, ArgsParam } from './api/types.js';
+export type {
+  ArgDecl,
+  ArgSpec,
+  MethodDecl,
+  PreviousMethod,
+  VersionSpec,
+  CallInfo,
+  Implementation,
+  MethodName,
+  ArgDecls,
+  CallArgs,
+  ServedArgs,
+  ResultOf,
+  ArgsParam,
+} from './api/types.js';

@@ -68,8 +68,10 @@ export class RpcServer {
       const version = message.version ?? DEFAULT_MESSAGE_VERSION;
       const rawArgs = message.args ?? {};
       const rawContext = message.context ?? {};
-      if (typeof rawArgs !== 'object' || Array.isArray(rawArgs)) throw new RpcError('invalid_message', `the arguments of ${message.method} must be an object`);
-      if (typeof rawContext !== 'object' || Array.isArray(rawContext)) throw new RpcError('invalid_message', 'the message context must be an object');
+      if (typeof rawArgs !== 'object' || Array.isArray(rawArgs))
+        throw new RpcError('invalid_message', `the arguments of ${message.method} must be an object`);
+      if (typeof rawContext !== 'object' || Array.isArray(rawContext))
+        throw new RpcError('invalid_message', 'the message context must be an object');
       const context = this.serializer.deserializeContext(rawContext);
       const declared = DECLARED_ENDPOINT in endpoint ? String((endpoint as Record<symbol, unknown>)[DECLARED_ENDPOINT]) : undefined;
       const args: Record<string, unknown> = {};

@@ -12,14 +12,21 @@ export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** A call's target: a valid topic, no fanout (a call has one answer). */
 export function checkCallTarget(target: Target): Target {
   const checked = makeTarget(target);
-  if (checked.fanout) throw new RpcError('invalid_target', `a call cannot be fanned out (topic ${checked.topic}); use cast`, { details: { topic: checked.topic } });
+  if (checked.fanout)
+    throw new RpcError('invalid_target', `a call cannot be fanned out (topic ${checked.topic}); use cast`, {
+      details: { topic: checked.topic },
+    });
   return checked;
 }
 
 /** A positive number of milliseconds a timer can hold (about 24.8 days at most). */
 export function checkTimeoutMs(value: unknown, what = 'timeoutMs'): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    throw new RpcError('invalid_target', `${what} must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, got ${safeJson(value)}`, { details: { [what]: value } });
+    throw new RpcError(
+      'invalid_target',
+      `${what} must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}, got ${safeJson(value)}`,
+      { details: { [what]: value } },
+    );
   }
   return value;
 }

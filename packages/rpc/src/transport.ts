@@ -26,7 +26,9 @@ export interface SerializedFailure {
 }
 
 /** What a server answers to a call: a result or a failure. */
-export type RpcReply = { readonly result: unknown; readonly failure?: undefined } | { readonly result?: undefined; readonly failure: SerializedFailure };
+export type RpcReply =
+  | { readonly result: unknown; readonly failure?: undefined }
+  | { readonly result?: undefined; readonly failure: SerializedFailure };
 
 /** How a listener hands an incoming message to the server; resolves with the reply (ignored for casts). */
 export type MessageHandler = (message: RpcMessage, meta: { readonly expectsReply: boolean }) => Promise<RpcReply>;

@@ -40,7 +40,10 @@ test('a capped call never reaches the serializer either', async () => {
 test('a message of another major than the cap is refused too', async () => {
   const transport = new RecordingTransport();
   const client = new RpcClient({ transport, target: { topic: 'conductor', version: '3.0' }, versionCap: '2.9' });
-  await assert.rejects(client.call({}, 'build'), (err: unknown) => isRpcError(err, 'version_cap') && /3\.0 .* the version cap 2\.9/.test(err.message));
+  await assert.rejects(
+    client.call({}, 'build'),
+    (err: unknown) => isRpcError(err, 'version_cap') && /3\.0 .* the version cap 2\.9/.test(err.message),
+  );
   assert.equal(transport.sent.length, 0);
 });
 
@@ -48,7 +51,13 @@ test('a call at or below the cap is sent with its version, namespace and seriali
   const transport = new RecordingTransport({ result: 42 });
   const client = new RpcClient({ transport, target: { topic: 'conductor', namespace: 'baseapi', version: '2.0' }, versionCap: '2.1' });
   assert.equal(await client.prepare({ version: '2.1' }).call({ request_id: 'req-1' }, 'build', { size: 3 }), 42);
-  assert.deepEqual(transport.sent[0]?.message, { method: 'build', args: { size: 3 }, namespace: 'baseapi', version: '2.1', context: { request_id: 'req-1' } });
+  assert.deepEqual(transport.sent[0]?.message, {
+    method: 'build',
+    args: { size: 3 },
+    namespace: 'baseapi',
+    version: '2.1',
+    context: { request_id: 'req-1' },
+  });
 });
 
 test('a client without a version sends no version and is checked against the cap as 1.0', async () => {
@@ -67,12 +76,20 @@ test('a cap source function is read on every call, so a change applies to the ne
   await client.call({}, 'build');
   cap = undefined;
   await client.prepare({ version: '2.9' }).call({}, 'build');
-  assert.deepEqual(transport.sent.map((s) => s.message.version), ['2.1', '2.9']);
+  assert.deepEqual(
+    transport.sent.map((s) => s.message.version),
+    ['2.1', '2.9'],
+  );
 });
 
 test('a cap source object with current() is read on every call, also by prepared clients', async () => {
   const transport = new RecordingTransport();
-  const source = { cap: '2.0' as string | undefined, current() { return this.cap; } };
+  const source = {
+    cap: '2.0' as string | undefined,
+    current() {
+      return this.cap;
+    },
+  };
   const prepared = new RpcClient({ transport, target, versionCap: source }).prepare({ version: '2.2' });
   assert.equal(prepared.canSendVersion(), false);
   source.cap = '2.5';
@@ -83,7 +100,10 @@ test('a cap source object with current() is read on every call, also by prepared
 
 test('a cap source returning a malformed version fails with invalid_target naming it', async () => {
   const client = new RpcClient({ transport: new RecordingTransport(), target, versionCap: () => 'zed' });
-  await assert.rejects(client.call({}, 'build'), (err: unknown) => isRpcError(err, 'invalid_target') && /version cap/.test(err.message) && /"zed"/.test(err.message));
+  await assert.rejects(
+    client.call({}, 'build'),
+    (err: unknown) => isRpcError(err, 'invalid_target') && /version cap/.test(err.message) && /"zed"/.test(err.message),
+  );
 });
 
 test('prepare returns a new client and leaves the original unchanged', () => {
@@ -107,7 +127,11 @@ test('a prepared target is frozen', () => {
 });
 
 test('prepare with a key set to undefined clears that setting', () => {
-  const pinned = new RpcClient({ transport: new RecordingTransport(), target: { topic: 'compute', server: 'h1', version: '5.0' }, versionCap: '5.0' });
+  const pinned = new RpcClient({
+    transport: new RecordingTransport(),
+    target: { topic: 'compute', server: 'h1', version: '5.0' },
+    versionCap: '5.0',
+  });
   const anyServer = pinned.prepare({ server: undefined, versionCap: undefined });
   assert.equal(anyServer.target.server, undefined);
   assert.equal(anyServer.versionCap, undefined);
@@ -147,12 +171,18 @@ test('the default timeout is 60 seconds; timeout is seconds as in oslo, timeoutM
   await client.prepare({ timeoutMs: 250 }).call({}, 'ping');
   await client.prepare({ timeout: 0.25, timeoutMs: 250 }).call({}, 'ping');
   await new RpcClient({ transport, target, timeout: 2 }).call({}, 'ping');
-  assert.deepEqual(transport.sent.map((s) => s.timeoutMs), [60_000, 5000, 250, 250, 2000]);
+  assert.deepEqual(
+    transport.sent.map((s) => s.timeoutMs),
+    [60_000, 5000, 250, 250, 2000],
+  );
 });
 
 test('timeout and timeoutMs that disagree, and timeouts a timer cannot hold, are refused with invalid_target', () => {
   const client = new RpcClient({ transport: new RecordingTransport(), target });
-  assert.throws(() => client.prepare({ timeout: 5, timeoutMs: 5 }), (e: unknown) => isRpcError(e, 'invalid_target') && /seconds/.test(e.message));
+  assert.throws(
+    () => client.prepare({ timeout: 5, timeoutMs: 5 }),
+    (e: unknown) => isRpcError(e, 'invalid_target') && /seconds/.test(e.message),
+  );
   assert.throws(() => client.prepare({ timeoutMs: 2 ** 31 }), { code: 'invalid_target' });
   assert.throws(() => client.prepare({ timeout: 1e12 }), { code: 'invalid_target' });
   assert.throws(() => client.prepare({ timeout: -1 }), { code: 'invalid_target' });
@@ -163,7 +193,10 @@ test('a call nobody answers fails with timeout after timeoutMs', async () => {
   const transport = new InMemoryTransport();
   const client = new RpcClient({ transport, target, timeoutMs: 30 });
   const started = Date.now();
-  await assert.rejects(client.call({}, 'ping'), (err: unknown) => isRpcError(err, 'timeout') && /ping/.test(err.message) && /30 ms/.test(err.message));
+  await assert.rejects(
+    client.call({}, 'ping'),
+    (err: unknown) => isRpcError(err, 'timeout') && /ping/.test(err.message) && /30 ms/.test(err.message),
+  );
   assert.ok(Date.now() - started >= 25);
   await transport.close();
 });
@@ -187,8 +220,14 @@ test('call and cast reject with RpcError only: a transport that throws something
     throw 'not even an Error';
   };
   const client = new RpcClient({ transport: broken, target });
-  await assert.rejects(client.call({}, 'ping'), (e: unknown) => isRpcError(e, 'transport') && e.cause === boom && e.message === 'transport: Error: socket exploded');
-  await assert.rejects(client.cast({}, 'ping'), (e: unknown) => isRpcError(e, 'transport') && /a non-Error value was thrown: "not even an Error"/.test(e.message));
+  await assert.rejects(
+    client.call({}, 'ping'),
+    (e: unknown) => isRpcError(e, 'transport') && e.cause === boom && e.message === 'transport: Error: socket exploded',
+  );
+  await assert.rejects(
+    client.cast({}, 'ping'),
+    (e: unknown) => isRpcError(e, 'transport') && /a non-Error value was thrown: "not even an Error"/.test(e.message),
+  );
   const refusing: RpcSerializer = {
     serializeEntity: () => {
       throw new TypeError('cannot serialize');

@@ -12,7 +12,13 @@ export interface TransportFactory {
   cleanup(topics: readonly string[]): Promise<void>;
 }
 
-const msg = (method: string, args: Record<string, unknown> = {}): RpcMessage => ({ method, args, namespace: null, version: '1.0', context: {} });
+const msg = (method: string, args: Record<string, unknown> = {}): RpcMessage => ({
+  method,
+  args,
+  namespace: null,
+  version: '1.0',
+  context: {},
+});
 
 class QuotaExceeded extends Error {
   declare resource: string;
@@ -44,7 +50,12 @@ export function transportConformance(name: string, factory: TransportFactory): v
     await factory.cleanup(topics);
   });
 
-  async function serve(t: string, server: string, endpoint: object, options: Partial<ConstructorParameters<typeof RpcServer>[0]> = {}): Promise<RpcServer> {
+  async function serve(
+    t: string,
+    server: string,
+    endpoint: object,
+    options: Partial<ConstructorParameters<typeof RpcServer>[0]> = {},
+  ): Promise<RpcServer> {
     const s = new RpcServer({ transport: await open(), target: { topic: t, server }, endpoints: [endpoint], ...options });
     await s.start();
     return s;
@@ -90,12 +101,15 @@ export function transportConformance(name: string, factory: TransportFactory): v
       });
       assert.ok(Date.now() - started >= 145);
       const client = new RpcClient({ transport, target: { topic: t }, timeout: 0.1 });
-      await assert.rejects(client.call({}, 'ping'), (e: unknown) => isRpcError(e, 'timeout') && e.message === `timeout: no reply to ping on ${t} within 100 ms`);
+      await assert.rejects(
+        client.call({}, 'ping'),
+        (e: unknown) => isRpcError(e, 'timeout') && e.message === `timeout: no reply to ping on ${t} within 100 ms`,
+      );
     });
 
     test('a handler slower than the timeout: timeout, and the late reply is dropped', async () => {
       const t = topic('slow');
-      await serve(t, 's', { slow: () => sleep(300).then(() => 'late') , fast: () => 'fast' });
+      await serve(t, 's', { slow: () => sleep(300).then(() => 'late'), fast: () => 'fast' });
       const client = new RpcClient({ transport: await open(), target: { topic: t }, timeoutMs: 100 });
       await assert.rejects(client.call({}, 'slow'), (e: unknown) => isRpcError(e, 'timeout'));
       await sleep(300);
@@ -107,16 +121,28 @@ export function transportConformance(name: string, factory: TransportFactory): v
       const release = deferred();
       await serve(t, 's', { hang: () => release.promise });
       const transport = await open();
-      const pending = transport.call({ topic: t }, msg('hang'), { timeoutMs: 10_000 }).then(() => 'answered', (e: unknown) => e);
+      const pending = transport.call({ topic: t }, msg('hang'), { timeoutMs: 10_000 }).then(
+        () => 'answered',
+        (e: unknown) => e,
+      );
       await sleep(100);
       await transport.close();
-      await assert.rejects(pending.then((e) => Promise.reject(e)), (e: unknown) => {
-        assert.ok(isRpcError(e, 'transport'));
-        assert.equal(e.message, `transport: the transport is closed; hang on ${t} may or may not have run`);
-        return true;
-      });
-      await assert.rejects(transport.call({ topic: t }, msg('again'), { timeoutMs: 1000 }), (e: unknown) => isRpcError(e, 'transport') && e.message === 'transport: the transport is closed: again has no reply');
-      await assert.rejects(transport.cast({ topic: t }, msg('again')), (e: unknown) => isRpcError(e, 'transport') && e.message === 'transport: the transport is closed: again has no reply');
+      await assert.rejects(
+        pending.then((e) => Promise.reject(e)),
+        (e: unknown) => {
+          assert.ok(isRpcError(e, 'transport'));
+          assert.equal(e.message, `transport: the transport is closed; hang on ${t} may or may not have run`);
+          return true;
+        },
+      );
+      await assert.rejects(
+        transport.call({ topic: t }, msg('again'), { timeoutMs: 1000 }),
+        (e: unknown) => isRpcError(e, 'transport') && e.message === 'transport: the transport is closed: again has no reply',
+      );
+      await assert.rejects(
+        transport.cast({ topic: t }, msg('again')),
+        (e: unknown) => isRpcError(e, 'transport') && e.message === 'transport: the transport is closed: again has no reply',
+      );
       release.resolve(undefined);
     });
 
@@ -125,8 +151,14 @@ export function transportConformance(name: string, factory: TransportFactory): v
       let ran = 0;
       await serve(t, 's', { m: () => ++ran });
       const transport = await open();
-      await assert.rejects(transport.call({ topic: t, fanout: true }, msg('m'), { timeoutMs: 1000 }), (e: unknown) => isRpcError(e, 'invalid_target') && /cannot be fanned out/.test(e.message));
-      await assert.rejects(new RpcClient({ transport, target: { topic: t } }).prepare({ fanout: true }).call({}, 'm'), (e: unknown) => isRpcError(e, 'invalid_target') && /cannot be fanned out/.test(e.message));
+      await assert.rejects(
+        transport.call({ topic: t, fanout: true }, msg('m'), { timeoutMs: 1000 }),
+        (e: unknown) => isRpcError(e, 'invalid_target') && /cannot be fanned out/.test(e.message),
+      );
+      await assert.rejects(
+        new RpcClient({ transport, target: { topic: t } }).prepare({ fanout: true }).call({}, 'm'),
+        (e: unknown) => isRpcError(e, 'invalid_target') && /cannot be fanned out/.test(e.message),
+      );
       await sleep(100);
       assert.equal(ran, 0);
     });
@@ -134,12 +166,21 @@ export function transportConformance(name: string, factory: TransportFactory): v
     test('an empty or malformed topic, and a malformed timeout, are refused with invalid_target', async () => {
       const transport = await open();
       for (const bad of ['', ' ', 'a b', '.x']) {
-        await assert.rejects(transport.call({ topic: bad }, msg('m'), { timeoutMs: 1000 }), (e: unknown) => isRpcError(e, 'invalid_target') && /target\.topic/.test(e.message));
+        await assert.rejects(
+          transport.call({ topic: bad }, msg('m'), { timeoutMs: 1000 }),
+          (e: unknown) => isRpcError(e, 'invalid_target') && /target\.topic/.test(e.message),
+        );
         await assert.rejects(transport.cast({ topic: bad }, msg('m')), (e: unknown) => isRpcError(e, 'invalid_target'));
-        await assert.rejects(transport.listen({ topic: bad }, async () => ({ result: null })), (e: unknown) => isRpcError(e, 'invalid_target'));
+        await assert.rejects(
+          transport.listen({ topic: bad }, async () => ({ result: null })),
+          (e: unknown) => isRpcError(e, 'invalid_target'),
+        );
       }
       for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '5' as unknown as number]) {
-        await assert.rejects(transport.call({ topic: 'x' }, msg('m'), { timeoutMs }), (e: unknown) => isRpcError(e, 'invalid_target') && /timeoutMs/.test(e.message));
+        await assert.rejects(
+          transport.call({ topic: 'x' }, msg('m'), { timeoutMs }),
+          (e: unknown) => isRpcError(e, 'invalid_target') && /timeoutMs/.test(e.message),
+        );
       }
     });
 
@@ -166,9 +207,18 @@ export function transportConformance(name: string, factory: TransportFactory): v
       );
       const transport = await open();
       const plain = await transport.call({ topic: t }, msg('plain'), { timeoutMs: 5000 });
-      assert.deepEqual(plain, { failure: { class: 'Exception', module: 'builtins', message: 'plain failure', args: ['plain failure'], kwargs: {}, tb: [] } });
+      assert.deepEqual(plain, {
+        failure: { class: 'Exception', module: 'builtins', message: 'plain failure', args: ['plain failure'], kwargs: {}, tb: [] },
+      });
       const quota = await transport.call({ topic: t }, msg('quota'), { timeoutMs: 5000 });
-      assert.deepEqual(quota.failure, { class: 'QuotaExceeded', module: '', message: 'over quota', args: ['over quota'], kwargs: { resource: 'cores' }, tb: [] });
+      assert.deepEqual(quota.failure, {
+        class: 'QuotaExceeded',
+        module: '',
+        message: 'over quota',
+        args: ['over quota'],
+        kwargs: { resource: 'cores' },
+        tb: [],
+      });
       const client = new RpcClient({ transport, target: { topic: t }, timeoutMs: 5000, allowedRemoteErrors: [QuotaExceeded] });
       await assert.rejects(client.call({}, 'plain'), (e: unknown) => {
         assert.ok(isRpcError(e, 'remote'));
@@ -177,8 +227,15 @@ export function transportConformance(name: string, factory: TransportFactory): v
         return true;
       });
       await assert.rejects(client.call({}, 'range'), (e: unknown) => isRpcError(e, 'remote') && e.details['class'] === 'ValueError');
-      await assert.rejects(client.call({}, 'quota'), (e: unknown) => isRpcError(e, 'remote') && e.cause instanceof QuotaExceeded && e.cause.resource === 'cores');
-      await assert.rejects(client.call({}, 'rpc'), (e: unknown) => isRpcError(e, 'unsupported_version') && e.details['remote'] === true && e.message === 'unsupported_version: thrown by the method');
+      await assert.rejects(
+        client.call({}, 'quota'),
+        (e: unknown) => isRpcError(e, 'remote') && e.cause instanceof QuotaExceeded && e.cause.resource === 'cores',
+      );
+      await assert.rejects(
+        client.call({}, 'rpc'),
+        (e: unknown) =>
+          isRpcError(e, 'unsupported_version') && e.details['remote'] === true && e.message === 'unsupported_version: thrown by the method',
+      );
     });
 
     test('dispatch errors are typed: no such method, unsupported version, private names', async () => {
@@ -201,7 +258,13 @@ export function transportConformance(name: string, factory: TransportFactory): v
       const client = new RpcClient({ transport: await open(), target: { topic: t }, timeoutMs: 10_000 });
       for (const method of ['big', 'cyclic']) {
         const started = Date.now();
-        await assert.rejects(client.call({}, method), (e: unknown) => isRpcError(e, 'invalid_message') && e.details['remote'] === true && new RegExp(`the result of ${method} cannot be sent as JSON`).test(e.message));
+        await assert.rejects(
+          client.call({}, method),
+          (e: unknown) =>
+            isRpcError(e, 'invalid_message') &&
+            e.details['remote'] === true &&
+            new RegExp(`the result of ${method} cannot be sent as JSON`).test(e.message),
+        );
         assert.ok(Date.now() - started < 2000);
       }
       // An argument JSON cannot carry is refused before sending.
@@ -223,19 +286,24 @@ export function transportConformance(name: string, factory: TransportFactory): v
       const release = deferred();
       const all = deferred();
       for (const s of ['a', 'b']) {
-        await serve(t, s, {
-          slow: async () => {
-            await release.promise;
-            seen.push(`slow:${s}`);
+        await serve(
+          t,
+          s,
+          {
+            slow: async () => {
+              await release.promise;
+              seen.push(`slow:${s}`);
+            },
+            fail: () => {
+              throw new Error('cast failure');
+            },
+            refresh: () => {
+              seen.push(`refresh:${s}`);
+              if (seen.filter((x) => x.startsWith('refresh')).length === 2) all.resolve();
+            },
           },
-          fail: () => {
-            throw new Error('cast failure');
-          },
-          refresh: () => {
-            seen.push(`refresh:${s}`);
-            if (seen.filter((x) => x.startsWith('refresh')).length === 2) all.resolve();
-          },
-        }, { onError: () => undefined });
+          { onError: () => undefined },
+        );
       }
       const client = new RpcClient({ transport: await open(), target: { topic: t } });
       await client.prepare({ server: 'a' }).cast({}, 'slow');

@@ -82,7 +82,10 @@ test('unsupported_version wins over a method that exists only at an incompatible
 });
 
 test('a message without a version is dispatched as 1.0', async () => {
-  const dispatcher = new RpcDispatcher([{ target: { version: '2.0' }, ping: () => 'v2' }, { target: { version: '1.0' }, ping: () => 'v1' }]);
+  const dispatcher = new RpcDispatcher([
+    { target: { version: '2.0' }, ping: () => 'v2' },
+    { target: { version: '1.0' }, ping: () => 'v1' },
+  ]);
   assert.equal(dispatcher.resolve(null, undefined, 'ping').endpointVersion, '1.0');
 });
 
@@ -92,7 +95,17 @@ test('an endpoint without a target serves the default namespace at 1.0', () => {
   assert.throws(() => dispatcher.resolve(null, '1.1', 'ping'), { code: 'unsupported_version' });
 });
 
-for (const name of ['_reset', '__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__', 'status', 'target']) {
+for (const name of [
+  '_reset',
+  '__proto__',
+  'constructor',
+  'toString',
+  'valueOf',
+  'hasOwnProperty',
+  '__defineGetter__',
+  'status',
+  'target',
+]) {
   test(`${JSON.stringify(name)} is not callable over RPC (no_such_method)`, () => {
     const dispatcher = new RpcDispatcher([new ComputeV1()]);
     assert.throws(() => dispatcher.resolve(null, '1.0', name), { code: 'no_such_method' });
@@ -127,11 +140,16 @@ test('a message for a namespace reaches only the endpoints of that namespace', (
 
 test('an unknown namespace is unsupported_version saying the namespace is not served', () => {
   const dispatcher = new RpcDispatcher([{ target: { namespace: 'baseapi', version: '1.0' }, ping: () => 1 }]);
-  assert.throws(() => dispatcher.resolve('other', '1.0', 'ping'), (err: unknown) => isRpcError(err, 'unsupported_version') && /not served/.test(err.message));
+  assert.throws(
+    () => dispatcher.resolve('other', '1.0', 'ping'),
+    (err: unknown) => isRpcError(err, 'unsupported_version') && /not served/.test(err.message),
+  );
 });
 
 test('an endpoint answers to its legacy namespaces too', () => {
-  const dispatcher = new RpcDispatcher([{ target: { namespace: 'conductor_v2', legacyNamespaces: ['conductor'], version: '1.0' }, ping: () => 'pong' }]);
+  const dispatcher = new RpcDispatcher([
+    { target: { namespace: 'conductor_v2', legacyNamespaces: ['conductor'], version: '1.0' }, ping: () => 'pong' },
+  ]);
   assert.ok(dispatcher.resolve('conductor', '1.0', 'ping'));
   assert.ok(dispatcher.resolve('conductor_v2', '1.0', 'ping'));
   assert.throws(() => dispatcher.resolve(null, '1.0', 'ping'), { code: 'unsupported_version' });
@@ -152,7 +170,9 @@ test('an endpoint method receives the request context and named arguments over a
   const server = new RpcServer({
     transport,
     target: { topic: 'compute', server: 'h1' },
-    endpoints: [{ target: { version: '1.2' }, resize: (ctx: RequestContext, args: Record<string, unknown>) => (seen.push(ctx, args), 'ok') }],
+    endpoints: [
+      { target: { version: '1.2' }, resize: (ctx: RequestContext, args: Record<string, unknown>) => (seen.push(ctx, args), 'ok') },
+    ],
   });
   await server.start();
   const client = new RpcClient({ transport, target: { topic: 'compute', version: '1.2' } });
@@ -197,7 +217,9 @@ test('a client prepared with a namespace reaches the endpoint of that namespace,
 
 test('an argument named __proto__ from the wire reaches the method as a plain own argument, polluting nothing', async () => {
   let seen: Record<string, unknown> | undefined;
-  const server = serverOf([{ target: { version: '1.0' }, take: (_c: RequestContext, args: Record<string, unknown>) => ((seen = args), 'ok') }]);
+  const server = serverOf([
+    { target: { version: '1.0' }, take: (_c: RequestContext, args: Record<string, unknown>) => ((seen = args), 'ok') },
+  ]);
   const args = JSON.parse('{"__proto__": {"polluted": true}, "size": 1}') as Record<string, unknown>;
   assert.deepEqual(await server.handle({ method: 'take', args, namespace: null, version: '1.0', context: {} }), { result: 'ok' });
   assert.equal(Object.getPrototypeOf(seen), Object.prototype);

@@ -20,9 +20,60 @@ const deep = (n: number): unknown => {
   return v;
 };
 
-const ANY: readonly unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -0, '', 'x', '1.0', [], [1, 'a'], {}, { a: 1 }, deep(40), 'é☃\u0000', 'a'.repeat(20_000)];
-const METHODS: readonly unknown[] = ['echo', 'work', '', 'nope', 'constructor', '__proto__', 'toString', 'hasOwnProperty', '_private', 'target', 'echo ', 'm'.repeat(50_000), ...ANY];
-const VERSIONS: readonly unknown[] = ['1.0', '1.2', '1.3', '2.0', '0.9', '1', '1.0.0', '1.0.0.0', 'abc', '1.x', '01.0', ' 1.0', '1.0\n', 1, 1.0, 2.5, ...ANY];
+const ANY: readonly unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -0,
+  '',
+  'x',
+  '1.0',
+  [],
+  [1, 'a'],
+  {},
+  { a: 1 },
+  deep(40),
+  'é☃\u0000',
+  'a'.repeat(20_000),
+];
+const METHODS: readonly unknown[] = [
+  'echo',
+  'work',
+  '',
+  'nope',
+  'constructor',
+  '__proto__',
+  'toString',
+  'hasOwnProperty',
+  '_private',
+  'target',
+  'echo ',
+  'm'.repeat(50_000),
+  ...ANY,
+];
+const VERSIONS: readonly unknown[] = [
+  '1.0',
+  '1.2',
+  '1.3',
+  '2.0',
+  '0.9',
+  '1',
+  '1.0.0',
+  '1.0.0.0',
+  'abc',
+  '1.x',
+  '01.0',
+  ' 1.0',
+  '1.0\n',
+  1,
+  1.0,
+  2.5,
+  ...ANY,
+];
 const NAMESPACES: readonly unknown[] = [null, 'admin', '', 'default', ...ANY];
 const TIMEOUTS: readonly unknown[] = [null, 0, 1, 2, 3, 1e12, 1e300, -5, 'x', [], {}, 2 ** 31, 0.5];
 
@@ -39,7 +90,16 @@ export interface HostileMessage {
  */
 export function hostileMessage(rand: () => number, index: number, replyQueue: string): HostileMessage {
   const msgId = `${index.toString(16).padStart(8, '0')}${'0'.repeat(24)}`;
-  const inner: Record<string, unknown> = { method: 'echo', args: { value: index }, namespace: null, version: '1.0', _msg_id: msgId, _reply_q: replyQueue, _unique_id: `u${msgId}`, _timeout: null };
+  const inner: Record<string, unknown> = {
+    method: 'echo',
+    args: { value: index },
+    namespace: null,
+    version: '1.0',
+    _msg_id: msgId,
+    _reply_q: replyQueue,
+    _unique_id: `u${msgId}`,
+    _timeout: null,
+  };
   const changes: string[] = [];
   const mutations = 1 + Math.floor(rand() * 3);
   for (let m = 0; m < mutations; m++) {
@@ -95,11 +155,25 @@ export function hostileMessage(rand: () => number, index: number, replyQueue: st
         changes.push('values');
     }
   }
-  const owed = typeof inner['_msg_id'] === 'string' && inner['_msg_id'] !== '' && typeof inner['_reply_q'] === 'string' && inner['_reply_q'] !== '';
+  const owed =
+    typeof inner['_msg_id'] === 'string' && inner['_msg_id'] !== '' && typeof inner['_reply_q'] === 'string' && inner['_reply_q'] !== '';
   const framing = rand();
   let body: Buffer;
   if (framing < 0.04) {
-    body = Buffer.from(pick(rand, ['', 'not json', '[1,2]', '"s"', 'null', '{"oslo.version":"2.0","oslo.message":5}', '{"oslo.version":"3.0","oslo.message":"{}"}', '{"oslo.version":"2.0","oslo.message":"not json"}', '\u0000\u0001\u00ff', '{'.repeat(10_000)]));
+    body = Buffer.from(
+      pick(rand, [
+        '',
+        'not json',
+        '[1,2]',
+        '"s"',
+        'null',
+        '{"oslo.version":"2.0","oslo.message":5}',
+        '{"oslo.version":"3.0","oslo.message":"{}"}',
+        '{"oslo.version":"2.0","oslo.message":"not json"}',
+        '\u0000\u0001\u00ff',
+        '{'.repeat(10_000),
+      ]),
+    );
     return { body, msgId: undefined, description: 'broken framing' };
   }
   if (framing < 0.15) {

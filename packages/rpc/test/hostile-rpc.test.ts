@@ -37,7 +37,13 @@ interface Counts {
 }
 
 /** Sends the messages in batches and checks the replies each batch owes. */
-async function run(count: number, batch: number, replyQueue: string, send: (body: Buffer) => void | Promise<void>, subscribe: (receive: (body: Buffer) => void) => void): Promise<{ counts: Counts; samples: string[] }> {
+async function run(
+  count: number,
+  batch: number,
+  replyQueue: string,
+  send: (body: Buffer) => void | Promise<void>,
+  subscribe: (receive: (body: Buffer) => void) => void,
+): Promise<{ counts: Counts; samples: string[] }> {
   const rand = prng(SEED);
   const counts: Counts = { sent: 0, owed: 0, answered: 0, failedTyped: 0, untyped: 0, hung: 0, duplicates: 0, heartbeats: 0, slowest: 0 };
   const samples: string[] = [];
@@ -66,7 +72,13 @@ async function run(count: number, batch: number, replyQueue: string, send: (body
     counts.slowest = Math.max(counts.slowest, Date.now() - entry.sentAt);
     const failure = reply.reply.failure;
     if (failure === undefined) counts.answered += 1;
-    else if ((failure.class === 'RpcError' && typeof failure.kwargs?.['code'] === 'string') || failure.class === 'VersionedError' || failure.class === 'NoSuchMethod' || failure.class === 'UnsupportedVersion') counts.failedTyped += 1;
+    else if (
+      (failure.class === 'RpcError' && typeof failure.kwargs?.['code'] === 'string') ||
+      failure.class === 'VersionedError' ||
+      failure.class === 'NoSuchMethod' ||
+      failure.class === 'UnsupportedVersion'
+    )
+      counts.failedTyped += 1;
     else {
       counts.untyped += 1;
       if (samples.length < 10) samples.push(`untyped ${failure.class}: ${failure.message.slice(0, 200)} <- ${entry.message.description}`);
@@ -125,9 +137,20 @@ test('in memory: 30,000 garbage requests each get one typed reply within the bud
   const background: unknown[] = [];
   const serverTransport = new InMemoryTransport({ broker, onError: (e) => background.push(e) });
   cleanup.push(() => serverTransport.close());
-  await new RpcServer({ transport: serverTransport, target: { topic: 'hostile', server: 's' }, endpoints: [api], onError: () => undefined }).start();
+  await new RpcServer({
+    transport: serverTransport,
+    target: { topic: 'hostile', server: 's' },
+    endpoints: [api],
+    onError: () => undefined,
+  }).start();
   const replyQueue = 'reply_hostile_memory';
-  const result = await run(30_000, 500, replyQueue, (body) => broker.publish('hostile', undefined, false, body), (receive) => broker.bindReplyQueue(replyQueue, receive));
+  const result = await run(
+    30_000,
+    500,
+    replyQueue,
+    (body) => broker.publish('hostile', undefined, false, body),
+    (receive) => broker.bindReplyQueue(replyQueue, receive),
+  );
   assertClean('in-memory', result);
   const untypedBackground = background.filter((e) => !isRpcError(e));
   assert.deepEqual(untypedBackground.map(String), [], `seed ${SEED}`);
@@ -139,7 +162,9 @@ test('in memory: 30,000 garbage requests each get one typed reply within the bud
 test('on RabbitMQ: 3,000 garbage requests to a server process each get one typed reply within the budget; the server never crashes', async () => {
   const topic = uniqueName('hostile');
   cleanup.push(() => deleteQueues([topic, `${topic}.s`]));
-  const child = spawn(process.execPath, ['--unhandled-rejections=strict', join(FIXTURES, 'fault-server.js'), BROKER_URL, topic, 's'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--unhandled-rejections=strict', join(FIXTURES, 'fault-server.js'), BROKER_URL, topic, 's'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -202,8 +227,17 @@ test("a caller's _timeout is clamped: 1e12 s gives no heartbeat flood, 2 s still
     else seen.set(`${reply.msgId}:final`, 1);
   });
   const { encodeEnvelope } = await import('../src/rabbit/wire.js');
-  for (const [id, timeout] of [['huge', 1e12], ['max', Number.MAX_VALUE], ['two', 2]] as const) {
-    broker.publish('beats', undefined, false, encodeEnvelope({ method: 'm', args: {}, _msg_id: id, _reply_q: 'reply_beats', _unique_id: id, _timeout: timeout }));
+  for (const [id, timeout] of [
+    ['huge', 1e12],
+    ['max', Number.MAX_VALUE],
+    ['two', 2],
+  ] as const) {
+    broker.publish(
+      'beats',
+      undefined,
+      false,
+      encodeEnvelope({ method: 'm', args: {}, _msg_id: id, _reply_q: 'reply_beats', _unique_id: id, _timeout: timeout }),
+    );
   }
   await new Promise((resolve) => setTimeout(resolve, 1800));
   assert.equal(seen.get('huge') ?? 0, 0);

@@ -40,7 +40,13 @@ class ConductorV1Proxy {
 class ConductorManagerN2 {
   readonly target = { version: '2.1' };
   build_instance(_ctx: RequestContext, args: { name: string; host: string; flavor?: string }): Built {
-    return { release: 'N+2', handledAs: args.flavor ? '2.1' : '2.0', name: args.name, host: args.host, ...(args.flavor ? { flavor: args.flavor } : {}) };
+    return {
+      release: 'N+2',
+      handledAs: args.flavor ? '2.1' : '2.0',
+      name: args.name,
+      host: args.host,
+      ...(args.flavor ? { flavor: args.flavor } : {}),
+    };
   }
 }
 
@@ -62,7 +68,8 @@ const CLIENTS = {
    * 1.0 - Initial version
    * 1.1 - build_instance() takes host
    */
-  N: (client: RpcClient) => (name: string, host: string) => client.prepare({ version: '1.1' }).call<Built>({}, 'build_instance', { instance_name: name, host }),
+  N: (client: RpcClient) => (name: string, host: string) =>
+    client.prepare({ version: '1.1' }).call<Built>({}, 'build_instance', { instance_name: name, host }),
   /**
    * ... 1.x as in N
    * 2.0 - Drops 1.x compatibility; build_instance() takes `name` instead of `instance_name`
@@ -75,14 +82,21 @@ const CLIENTS = {
    * 2.0 - as in N+1 (1.x code is gone from this release)
    * 2.1 - build_instance() takes flavor
    */
-  'N+2': (client: RpcClient) => (name: string, host: string, flavor = 'm1.small') =>
-    client.canSendVersion('2.1')
-      ? client.prepare({ version: '2.1' }).call<Built>({}, 'build_instance', { name, host, flavor })
-      : client.prepare({ version: '2.0' }).call<Built>({}, 'build_instance', { name, host }),
+  'N+2':
+    (client: RpcClient) =>
+    (name: string, host: string, flavor = 'm1.small') =>
+      client.canSendVersion('2.1')
+        ? client.prepare({ version: '2.1' }).call<Built>({}, 'build_instance', { name, host, flavor })
+        : client.prepare({ version: '2.0' }).call<Built>({}, 'build_instance', { name, host }),
 } as const;
 type ClientRelease = keyof typeof CLIENTS;
 
-async function pair(clientRelease: ClientRelease, cap: string | VersionCapSource | undefined, serverRelease: ServerRelease, transport: Transport = new InMemoryTransport()) {
+async function pair(
+  clientRelease: ClientRelease,
+  cap: string | VersionCapSource | undefined,
+  serverRelease: ServerRelease,
+  transport: Transport = new InMemoryTransport(),
+) {
   const server = new RpcServer({ transport, target: { topic: 'conductor', server: 'c1' }, endpoints: SERVERS[serverRelease]() });
   await server.start();
   const client = new RpcClient({ transport, target: { topic: 'conductor', version: '1.0' }, versionCap: cap, timeoutMs: 1000 });
@@ -131,7 +145,9 @@ for (const [clientRelease, cap, serverRelease, expected, why] of MATRIX) {
 test('major bump: the refused N+2 -> N call never reached the transport', async () => {
   const transport = new RecordingTransport();
   const build = CLIENTS['N+2'](new RpcClient({ transport, target: { topic: 'conductor' }, versionCap: '1.1' }));
-  await assert.rejects(build('vm1', 'h1'), (err: unknown) => (err as Error).message.includes('message version 2.0 has another major than the version cap 1.1'));
+  await assert.rejects(build('vm1', 'h1'), (err: unknown) =>
+    (err as Error).message.includes('message version 2.0 has another major than the version cap 1.1'),
+  );
   assert.equal(transport.sent.length, 0);
 });
 

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { InMemoryBroker, InMemoryTransport, RpcClient, RpcServer, isRpcError, type RpcMessage } from '../src/index.js';
 import { deferred, sleep } from './helpers.js';
 
-const msg = (method: string, args: Record<string, unknown> = {}): RpcMessage => ({ method, args, namespace: null, version: '1.0', context: {} });
+const msg = (method: string, args: Record<string, unknown> = {}): RpcMessage => ({
+  method,
+  args,
+  namespace: null,
+  version: '1.0',
+  context: {},
+});
 
 async function echoServers(transport: InMemoryTransport, topic: string, names: string[]): Promise<RpcServer[]> {
   const servers = names.map(
@@ -40,7 +46,11 @@ test('a fanout cast reaches every listener of the topic and no other topic', asy
   const transport = new InMemoryTransport();
   const seen: string[] = [];
   const all = deferred();
-  for (const [topic, name] of [['compute', 'a'], ['compute', 'b'], ['volume', 'v']] as const) {
+  for (const [topic, name] of [
+    ['compute', 'a'],
+    ['compute', 'b'],
+    ['volume', 'v'],
+  ] as const) {
     await new RpcServer({
       transport,
       target: { topic, server: name },
@@ -58,7 +68,18 @@ test('a cast resolves before its handler runs', async () => {
   const transport = new InMemoryTransport();
   const release = deferred();
   let ran = false;
-  await new RpcServer({ transport, target: { topic: 't', server: 's' }, endpoints: [{ slow: async () => { await release.promise; ran = true; } }] }).start();
+  await new RpcServer({
+    transport,
+    target: { topic: 't', server: 's' },
+    endpoints: [
+      {
+        slow: async () => {
+          await release.promise;
+          ran = true;
+        },
+      },
+    ],
+  }).start();
   await new RpcClient({ transport, target: { topic: 't' } }).cast({}, 'slow');
   assert.equal(ran, false);
   release.resolve();
@@ -70,7 +91,18 @@ test('a cast resolves before its handler runs', async () => {
 test('a failing cast does not reject the caller', async () => {
   const transport = new InMemoryTransport();
   const errors: unknown[] = [];
-  await new RpcServer({ transport, target: { topic: 't', server: 's' }, endpoints: [{ boom: () => { throw new Error('boom'); } }], onError: (e) => errors.push(e) }).start();
+  await new RpcServer({
+    transport,
+    target: { topic: 't', server: 's' },
+    endpoints: [
+      {
+        boom: () => {
+          throw new Error('boom');
+        },
+      },
+    ],
+    onError: (e) => errors.push(e),
+  }).start();
   await new RpcClient({ transport, target: { topic: 't' } }).cast({}, 'boom');
   await sleep(5);
   assert.equal(errors.length, 1);
@@ -86,13 +118,20 @@ test('a cast to a topic nobody listens on is dropped without error', async () =>
 test('a call to a server that is not listening times out', async () => {
   const transport = new InMemoryTransport();
   await echoServers(transport, 'compute', ['a']);
-  await assert.rejects(transport.call({ topic: 'compute', server: 'zzz' }, msg('whoami'), { timeoutMs: 20 }), (err: unknown) => isRpcError(err, 'timeout') && /compute\.zzz/.test(err.message));
+  await assert.rejects(
+    transport.call({ topic: 'compute', server: 'zzz' }, msg('whoami'), { timeoutMs: 20 }),
+    (err: unknown) => isRpcError(err, 'timeout') && /compute\.zzz/.test(err.message),
+  );
   await transport.close();
 });
 
 test('a call whose handler is slower than the timeout fails with timeout and the late reply is ignored', async () => {
   const transport = new InMemoryTransport();
-  await new RpcServer({ transport, target: { topic: 't', server: 's' }, endpoints: [{ slow: () => sleep(60).then(() => 'late') }] }).start();
+  await new RpcServer({
+    transport,
+    target: { topic: 't', server: 's' },
+    endpoints: [{ slow: () => sleep(60).then(() => 'late') }],
+  }).start();
   await assert.rejects(new RpcClient({ transport, target: { topic: 't' }, timeoutMs: 15 }).call({}, 'slow'), { code: 'timeout' });
   await sleep(70);
   await transport.close();
@@ -100,7 +139,11 @@ test('a call whose handler is slower than the timeout fails with timeout and the
 
 test('close() fails pending calls with transport and later sends too', async () => {
   const transport = new InMemoryTransport();
-  await new RpcServer({ transport, target: { topic: 't', server: 's' }, endpoints: [{ hang: () => new Promise(() => undefined) }] }).start();
+  await new RpcServer({
+    transport,
+    target: { topic: 't', server: 's' },
+    endpoints: [{ hang: () => new Promise(() => undefined) }],
+  }).start();
   const pending = transport.call({ topic: 't' }, msg('hang'), { timeoutMs: 10_000 });
   await sleep(5);
   const closing = transport.close();
@@ -148,14 +191,27 @@ test('two transports on one broker reach each other, like two processes on one R
   assert.equal(await new RpcClient({ transport: clientSide, target: { topic: 'compute' } }).call({}, 'whoami'), 'a');
   await serverSide.close();
   assert.equal(broker.listenerCount('compute'), 0);
-  await assert.rejects(new RpcClient({ transport: clientSide, target: { topic: 'compute' }, timeoutMs: 10 }).call({}, 'whoami'), { code: 'timeout' });
+  await assert.rejects(new RpcClient({ transport: clientSide, target: { topic: 'compute' }, timeoutMs: 10 }).call({}, 'whoami'), {
+    code: 'timeout',
+  });
   await clientSide.close();
 });
 
 test('a stopped server receives nothing more and its in-flight call still completes', async () => {
   const transport = new InMemoryTransport();
   const release = deferred();
-  const server = new RpcServer({ transport, target: { topic: 't', server: 's' }, endpoints: [{ work: async () => { await release.promise; return 'done'; } }] });
+  const server = new RpcServer({
+    transport,
+    target: { topic: 't', server: 's' },
+    endpoints: [
+      {
+        work: async () => {
+          await release.promise;
+          return 'done';
+        },
+      },
+    ],
+  });
   await server.start();
   const client = new RpcClient({ transport, target: { topic: 't' }, timeoutMs: 200 });
   const inFlight = client.call({}, 'work');

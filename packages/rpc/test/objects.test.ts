@@ -1,14 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isVersionedError } from '@versioned/objects';
-import { InMemoryTransport, isRpcError, OBJ_MANIFEST_CONTEXT_KEY, ObjectsRpcSerializer, RpcClient, RpcServer, type RequestContext, type RpcSerializer } from '../src/index.js';
+import {
+  InMemoryTransport,
+  isRpcError,
+  OBJ_MANIFEST_CONTEXT_KEY,
+  ObjectsRpcSerializer,
+  RpcClient,
+  RpcServer,
+  type RequestContext,
+  type RpcSerializer,
+} from '../src/index.js';
 import { RecordingTransport } from './helpers.js';
 import { N, N1, VOLUME_ID, versionOf, volumeEncodings } from './fixtures/releases.js';
 
 const PINS_N = { Volume: '1.2', Attachment: '1.0' };
 
 const newVolume = () =>
-  N1.Volume.create({ id: VOLUME_ID, size: 10, bootable: true, attachments: [N1.Attachment.create({ host: 'h1', attached_at: '2026-01-02T03:04:05Z' })] });
+  N1.Volume.create({
+    id: VOLUME_ID,
+    size: 10,
+    bootable: true,
+    attachments: [N1.Attachment.create({ host: 'h1', attached_at: '2026-01-02T03:04:05Z' })],
+  });
 
 async function serve(serializer: RpcSerializer, endpoint: object) {
   const transport = new InMemoryTransport();
@@ -38,7 +52,10 @@ test('objects cross both ways: the endpoint gets an instance and the caller gets
   const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry }) });
   const sent = newVolume();
   sent.resetChanges(undefined, { recursive: true });
-  const result = (await client.call({}, 'extend', { volume: sent, size: 20 })) as { volume: InstanceType<typeof N1.Volume>; list: unknown[] };
+  const result = (await client.call({}, 'extend', { volume: sent, size: 20 })) as {
+    volume: InstanceType<typeof N1.Volume>;
+    list: unknown[];
+  };
   assert.ok(result.volume instanceof N1.Volume);
   assert.notEqual(result.volume, sent);
   assert.equal(result.volume.size, 20);
@@ -56,7 +73,11 @@ test('a pinned N+1 client sends an N server objects backported to the pins, chil
       return 'ok';
     },
   });
-  const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: PINS_N }) });
+  const client = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: PINS_N }),
+  });
   assert.equal(await client.call({}, 'extend', { volume: newVolume() }), 'ok');
   assert.ok(received instanceof N.Volume);
   assert.equal(received.objVersion, '1.2');
@@ -69,11 +90,14 @@ test('a pinned N+1 client sends an N server objects backported to the pins, chil
 test('an unpinned N+1 client sending to an N server fails with the typed objects error from the server', async () => {
   const transport = await serve(new ObjectsRpcSerializer({ registry: N.registry }), { extend: () => 'unreachable' });
   const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry }) });
-  await assert.rejects(client.call({}, 'extend', { volume: newVolume() }), (err: unknown) => isRpcError(err, 'remote') && isVersionedError(err.cause, 'incompatible_version') && /Volume 1\.4/.test(err.message));
+  await assert.rejects(
+    client.call({}, 'extend', { volume: newVolume() }),
+    (err: unknown) => isRpcError(err, 'remote') && isVersionedError(err.cause, 'incompatible_version') && /Volume 1\.4/.test(err.message),
+  );
   await transport.close();
 });
 
-test("an N+1 server backports its reply to what the N caller reads, though neither side is pinned", async () => {
+test('an N+1 server backports its reply to what the N caller reads, though neither side is pinned', async () => {
   const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry }), { fetch: () => newVolume() });
   const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N.registry }) });
   const volume = (await client.call({}, 'fetch')) as InstanceType<typeof N.Volume>;
@@ -85,20 +109,39 @@ test("an N+1 server backports its reply to what the N caller reads, though neith
 
 test("with advertise: 'pins' an unpinned N caller gets N+1 objects it cannot read", async () => {
   const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry }), { fetch: () => newVolume() });
-  const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N.registry, advertise: 'pins' }) });
-  await assert.rejects(client.call({}, 'fetch'), (err: unknown) => isRpcError(err, 'invalid_message') && isVersionedError(err.cause, 'incompatible_version'));
+  const client = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N.registry, advertise: 'pins' }),
+  });
+  await assert.rejects(
+    client.call({}, 'fetch'),
+    (err: unknown) => isRpcError(err, 'invalid_message') && isVersionedError(err.cause, 'incompatible_version'),
+  );
   await transport.close();
 });
 
 test("the client's pins travel in the context as obj_manifest; unpinned it advertises what it reads", async () => {
   const transport = new RecordingTransport();
-  const pinned = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: PINS_N }) });
+  const pinned = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: PINS_N }),
+  });
   await pinned.call({ user: 'u' }, 'ping');
   assert.deepEqual(transport.sent[0]?.message.context, { user: 'u', [OBJ_MANIFEST_CONTEXT_KEY]: PINS_N });
-  const unpinned = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry }) });
+  const unpinned = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry }),
+  });
   await unpinned.call({ user: 'u' }, 'ping');
   assert.deepEqual(transport.sent[1]?.message.context, { user: 'u', [OBJ_MANIFEST_CONTEXT_KEY]: { Attachment: '1.1', Volume: '1.4' } });
-  const quiet = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, advertise: 'pins' }) });
+  const quiet = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, advertise: 'pins' }),
+  });
   await quiet.call({ user: 'u' }, 'ping');
   assert.deepEqual(transport.sent[2]?.message.context, { user: 'u' });
 });
@@ -106,12 +149,19 @@ test("the client's pins travel in the context as obj_manifest; unpinned it adver
 test('arguments are serialized at the pins read on each call', async () => {
   let manifest: Record<string, string> | undefined = { Volume: '1.2' };
   const transport = new RecordingTransport();
-  const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: () => manifest }) });
+  const client = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: () => manifest }),
+  });
   for (const next of [{ Volume: '1.3' }, undefined, undefined]) {
     await client.call({}, 'extend', { volume: newVolume() });
     manifest = next;
   }
-  assert.deepEqual(transport.sent.map((s) => versionOf(s.message.args['volume'])), ['1.2', '1.3', '1.4']);
+  assert.deepEqual(
+    transport.sent.map((s) => versionOf(s.message.args['volume'])),
+    ['1.2', '1.3', '1.4'],
+  );
 });
 
 test("the server serializes its result at the caller's pins, not its own", async () => {
@@ -123,7 +173,11 @@ test("the server serializes its result at the caller's pins, not its own", async
       return newVolume();
     },
   });
-  const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: { Volume: '1.1' } }) });
+  const client = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: { Volume: '1.1' } }),
+  });
   volumeEncodings.length = 0;
   const volume = (await client.call({}, 'fetch')) as InstanceType<typeof N1.Volume>;
   assert.deepEqual(volumeEncodings, ['1.1']);
@@ -133,8 +187,14 @@ test("the server serializes its result at the caller's pins, not its own", async
 });
 
 test('a server replying to a caller that advertised nothing uses its own pins', async () => {
-  const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry, manifest: { Volume: '1.3' } }), { fetch: () => newVolume() });
-  const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, advertise: 'pins' }) });
+  const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry, manifest: { Volume: '1.3' } }), {
+    fetch: () => newVolume(),
+  });
+  const client = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, advertise: 'pins' }),
+  });
   volumeEncodings.length = 0;
   await client.call({}, 'fetch');
   assert.deepEqual(volumeEncodings, ['1.3']);
@@ -143,7 +203,11 @@ test('a server replying to a caller that advertised nothing uses its own pins', 
 
 test('a caller pin newer than the server class is capped at the server version', async () => {
   const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry }), { fetch: () => newVolume() });
-  const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: { Volume: '1.9' } }) });
+  const client = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, manifest: { Volume: '1.9' } }),
+  });
   const volume = await client.call({}, 'fetch');
   assert.ok(volume instanceof N1.Volume);
   assert.equal(volume.objVersion, '1.4');
@@ -152,7 +216,11 @@ test('a caller pin newer than the server class is capped at the server version',
 
 test('a malformed obj_manifest from the wire is refused with invalid_message', async () => {
   const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry }), { ping: () => 'pong' });
-  const reply = await transport.call({ topic: 'volume' }, { method: 'ping', args: {}, namespace: null, version: '1.0', context: { obj_manifest: { Volume: 'new' } } }, { timeoutMs: 500 });
+  const reply = await transport.call(
+    { topic: 'volume' },
+    { method: 'ping', args: {}, namespace: null, version: '1.0', context: { obj_manifest: { Volume: 'new' } } },
+    { timeoutMs: 500 },
+  );
   assert.equal(reply.failure?.kwargs?.['code'], 'invalid_message');
   await transport.close();
 });
@@ -191,7 +259,11 @@ test('the request context passes through a custom context serializer', async () 
   const transport = await serve(new ObjectsRpcSerializer({ registry: N1.registry, contextSerializer }), {
     whoami: (ctx: RequestContext) => (ctx instanceof UserContext ? `user ${ctx.user}` : 'plain'),
   });
-  const client = new RpcClient({ transport, target: { topic: 'volume' }, serializer: new ObjectsRpcSerializer({ registry: N1.registry, contextSerializer, manifest: PINS_N }) });
+  const client = new RpcClient({
+    transport,
+    target: { topic: 'volume' },
+    serializer: new ObjectsRpcSerializer({ registry: N1.registry, contextSerializer, manifest: PINS_N }),
+  });
   assert.equal(await client.call(new UserContext('alice') as unknown as RequestContext, 'whoami'), 'user alice');
   await transport.close();
 });

@@ -34,7 +34,9 @@ let crashes = 0;
 const crashLog: string[] = [];
 
 async function startServer(name: string): Promise<void> {
-  const child = spawn(process.execPath, ['--unhandled-rejections=strict', join(FIXTURES, 'fault-server.js'), proxy.url, topic, name], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--unhandled-rejections=strict', join(FIXTURES, 'fault-server.js'), proxy.url, topic, name], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const entry = { child, killedByTest: false, exited: new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))) };
@@ -51,7 +53,10 @@ async function startServer(name: string): Promise<void> {
     if (line === 'ready') ready();
     else if (line.startsWith('run ')) runs.set(line.slice(4), (runs.get(line.slice(4)) ?? 0) + 1);
   });
-  await Promise.race([isReady, entry.exited.then((code) => Promise.reject(new Error(`server ${name} exited (${code}) before it was ready: ${stderr}`)))]);
+  await Promise.race([
+    isReady,
+    entry.exited.then((code) => Promise.reject(new Error(`server ${name} exited (${code}) before it was ready: ${stderr}`))),
+  ]);
 }
 
 async function killServer(name: string): Promise<void> {
@@ -77,10 +82,14 @@ after(async () => {
   await node?.destroy();
 });
 
-test('calls under faults: none hung, none run twice, no crash; every fault recovered within the stated bound', { timeout: 240_000 }, async () => {
+test('calls under faults: none hung, none run twice, no crash; every fault recovered within the stated bound', {
+  timeout: 240_000,
+}, async () => {
   await startServer('a');
   await startServer('b');
-  const clients = await Promise.all([0, 1].map((i) => RabbitTransport.connect({ url: proxy.url, connectionName: `fault-client-${i}`, onError: () => undefined })));
+  const clients = await Promise.all(
+    [0, 1].map((i) => RabbitTransport.connect({ url: proxy.url, connectionName: `fault-client-${i}`, onError: () => undefined })),
+  );
   const rpc = clients.map((transport) => new RpcClient({ transport, target: { topic, version: '1.0' }, timeoutMs: CALL_TIMEOUT_MS }));
   const counts = { answered: 0, failedTyped: 0, untyped: 0, hung: 0, wrongAnswer: 0 };
   const failures = new Map<string, number>();
@@ -165,7 +174,10 @@ test('calls under faults: none hung, none run twice, no crash; every fault recov
   proxy.cut();
   const cutAgain = Date.now() + 10_000;
   while (clients.every((c) => c.state !== 'attaching') && Date.now() < cutAgain) await sleep(5);
-  assert.ok(clients.some((c) => c.state === 'attaching'), 'a transport was caught re-attaching');
+  assert.ok(
+    clients.some((c) => c.state === 'attaching'),
+    'a transport was caught re-attaching',
+  );
   await sleep(50);
   proxy.cut();
   proxy.delayMs = 0;
@@ -181,7 +193,14 @@ test('calls under faults: none hung, none run twice, no crash; every fault recov
   stop = true;
   await Promise.all(load);
   const runTwice = [...runs.values()].filter((n) => n > 1).length;
-  const report = JSON.stringify({ ...counts, runTwice, crashes, failures: Object.fromEntries(failures), recovery, unhandled: unhandled.length });
+  const report = JSON.stringify({
+    ...counts,
+    runTwice,
+    crashes,
+    failures: Object.fromEntries(failures),
+    recovery,
+    unhandled: unhandled.length,
+  });
   console.log(`fault run: ${report}`);
   assert.equal(counts.hung, 0, report);
   assert.equal(counts.untyped, 0, report);

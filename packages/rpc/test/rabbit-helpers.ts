@@ -64,7 +64,8 @@ export async function closeConnectionsNamed(name: string): Promise<number> {
     .split('\n')
     .filter((line) => line.includes(`{"connection_name","${name}"}`))
     .map((line) => line.split('\t')[0]!);
-  for (const pid of pids) await execFileAsync('rabbitmqctl', ['-q', 'close_connection', pid, 'closed by a reconnection test'], { timeout: 30_000 });
+  for (const pid of pids)
+    await execFileAsync('rabbitmqctl', ['-q', 'close_connection', pid, 'closed by a reconnection test'], { timeout: 30_000 });
   return pids.length;
 }
 
@@ -83,10 +84,12 @@ export class PythonProcess {
     child.stderr.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-8000);
     });
-    this.exited = new Promise((resolve) => child.on('exit', (code) => {
-      resolve(code);
-      for (const wake of this.waiters.splice(0)) wake();
-    }));
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        resolve(code);
+        for (const wake of this.waiters.splice(0)) wake();
+      }),
+    );
   }
 
   static start(script: string, args: readonly string[]): PythonProcess {

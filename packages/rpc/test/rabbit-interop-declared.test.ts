@@ -24,9 +24,22 @@ function widgetApi(topic: string) {
           context_value: { args: { key: f.string() }, result: f.nullable(f.string()) },
         },
       },
-      { version: '1.1', release: 'A', note: 'Adds make_widget and resize', methods: { make_widget: { args: { id: f.uuid(), name: f.string() }, result: f.object<Widget>('Widget') }, resize: { args: { widget: f.object<Widget>('Widget'), delta: f.integer() }, result: f.object<Widget>('Widget') } } },
+      {
+        version: '1.1',
+        release: 'A',
+        note: 'Adds make_widget and resize',
+        methods: {
+          make_widget: { args: { id: f.uuid(), name: f.string() }, result: f.object<Widget>('Widget') },
+          resize: { args: { widget: f.object<Widget>('Widget'), delta: f.integer() }, result: f.object<Widget>('Widget') },
+        },
+      },
       { version: '1.2', release: 'B', note: 'Adds record (a cast)', methods: { record: { args: { value: f.string() } } } },
-      { version: '1.3', release: 'B', note: 'echo takes a label', args: { echo: { label: { type: f.string(), optional: true, ifCapped: 'drop' } } } },
+      {
+        version: '1.3',
+        release: 'B',
+        note: 'echo takes a label',
+        args: { echo: { label: { type: f.string(), optional: true, ifCapped: 'drop' } } },
+      },
       { version: '1.4', release: 'C', note: 'Adds frobnicate, which the Python server (1.3) does not have', methods: { frobnicate: {} } },
     ],
   });
@@ -81,7 +94,10 @@ describe('a declared TypeScript client calling a Python oslo.messaging server', 
     const capped = client.prepare({ versionCap: '1.1' });
     assert.equal(capped.plan('echo', { value: 'v', label: 'dropped' }).version, '1.0');
     assert.equal(await capped.call({}, 'echo', { value: 'v', label: 'dropped' }), 'v');
-    await assert.rejects(capped.cast({}, 'record', { value: 'over the cap' }), (e: unknown) => isRpcError(e, 'version_cap') && e.details['method'] === 'record' && e.details['needed'] === '1.2');
+    await assert.rejects(
+      capped.cast({}, 'record', { value: 'over the cap' }),
+      (e: unknown) => isRpcError(e, 'version_cap') && e.details['method'] === 'record' && e.details['needed'] === '1.2',
+    );
     await client.prepare({ versionCap: '1.2' }).cast({}, 'record', { value: 'under the cap' });
     assert.deepEqual(await python.nextJson(), { cast: 'under the cap', server: 'py1' });
   });
@@ -126,19 +142,30 @@ describe('a Python oslo.messaging client calling a declared TypeScript server', 
 
   test('the endpoint serves the newest declared version: Python calls at 1.0 and 1.3 succeed, above fails as UnsupportedVersion', async () => {
     assert.deepEqual(await pythonCall({ method: 'echo', args: { value: [1, 'two'] }, version: '1.0' }), { ok: true, result: [1, 'two'] });
-    assert.deepEqual(await pythonCall({ method: 'echo', args: { value: 1, label: 'l' }, version: '1.3' }), { ok: true, result: { label: 'l', value: 1 } });
+    assert.deepEqual(await pythonCall({ method: 'echo', args: { value: 1, label: 'l' }, version: '1.3' }), {
+      ok: true,
+      result: { label: 'l', value: 1 },
+    });
     const answer = await pythonCall({ method: 'echo', args: { value: 1 }, version: '1.5' });
     assert.equal((answer['error'] as Record<string, unknown>)['remote_class'], 'UnsupportedVersion');
   });
 
   test('a Python Widget argument is decoded by its declared type and goes back to Python as a Widget', async () => {
-    const answer = await pythonCall({ method: 'resize', args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 5 }, version: '1.1' });
+    const answer = await pythonCall({
+      method: 'resize',
+      args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 5 },
+      version: '1.1',
+    });
     assert.deepEqual(answer, { ok: true, result: { $widget: { id: WIDGET_ID, name: 'py', size: 6 }, $version: '1.1' } });
   });
 
   test('a bad argument from Python is answered with the typed error naming method.argument, and the method never runs', async () => {
     ran.length = 0;
-    const answer = await pythonCall({ method: 'resize', args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 'lots' }, version: '1.1' });
+    const answer = await pythonCall({
+      method: 'resize',
+      args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 'lots' },
+      version: '1.1',
+    });
     const error = answer['error'] as Record<string, unknown>;
     assert.equal(answer['ok'], false);
     assert.equal(error['remote_class'], 'RpcError');
@@ -149,13 +176,20 @@ describe('a Python oslo.messaging client calling a declared TypeScript server', 
   test('an argument the called version does not have is refused; a method newer than the call is NoSuchMethod', async () => {
     const tooNew = await pythonCall({ method: 'echo', args: { value: 1, label: 'l' }, version: '1.2' });
     assert.match(String((tooNew['error'] as Record<string, unknown>)['message']), /echo\.label: new in 1\.3, but the call is at 1\.2/);
-    const method = await pythonCall({ method: 'resize', args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 1 }, version: '1.0' });
+    const method = await pythonCall({
+      method: 'resize',
+      args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 1 },
+      version: '1.0',
+    });
     assert.equal((method['error'] as Record<string, unknown>)['remote_class'], 'NoSuchMethod');
     assert.deepEqual(ran, []);
   });
 
   test('no declared client would have sent those: the same calls are refused on our side before sending', async () => {
     const local = api.client({ transport: new RecordingTransport() });
-    await assert.rejects(local.call({}, 'resize', { widget: Widget.create({ id: WIDGET_ID, name: 'x', size: 1 }), delta: 'lots' as unknown as number }), (e: unknown) => isRpcError(e, 'invalid_argument') && e.details['path'] === 'resize.delta');
+    await assert.rejects(
+      local.call({}, 'resize', { widget: Widget.create({ id: WIDGET_ID, name: 'x', size: 1 }), delta: 'lots' as unknown as number }),
+      (e: unknown) => isRpcError(e, 'invalid_argument') && e.details['path'] === 'resize.delta',
+    );
   });
 });

@@ -56,8 +56,12 @@ describe('a TypeScript client calling a Python oslo.messaging server', () => {
   });
 
   test("a call at a version the Python endpoint does not implement fails with 'unsupported_version'", async () => {
-    await assert.rejects(client.prepare({ version: '1.4' }).call({}, 'echo', { value: 1 }), (e: unknown) => isRpcError(e, 'unsupported_version'));
-    await assert.rejects(client.prepare({ version: '2.0' }).call({}, 'echo', { value: 1 }), (e: unknown) => isRpcError(e, 'unsupported_version'));
+    await assert.rejects(client.prepare({ version: '1.4' }).call({}, 'echo', { value: 1 }), (e: unknown) =>
+      isRpcError(e, 'unsupported_version'),
+    );
+    await assert.rejects(client.prepare({ version: '2.0' }).call({}, 'echo', { value: 1 }), (e: unknown) =>
+      isRpcError(e, 'unsupported_version'),
+    );
   });
 
   test("a method the compatible Python endpoint lacks fails with 'no_such_method'", async () => {
@@ -74,7 +78,9 @@ describe('a TypeScript client calling a Python oslo.messaging server', () => {
 
   test('a capped cast is refused before sending: Python receives only the cast under the cap', async () => {
     const capped = client.prepare({ versionCap: '1.2' });
-    await assert.rejects(capped.prepare({ version: '1.3' }).cast({}, 'record', { value: 'over the cap' }), (e: unknown) => isRpcError(e, 'version_cap'));
+    await assert.rejects(capped.prepare({ version: '1.3' }).cast({}, 'record', { value: 'over the cap' }), (e: unknown) =>
+      isRpcError(e, 'version_cap'),
+    );
     await capped.prepare({ version: '1.2' }).cast({}, 'record', { value: 'under the cap' });
     assert.deepEqual(await python.nextJson(), { cast: 'under the cap', server: 'py1' });
   });
@@ -112,7 +118,11 @@ describe('a TypeScript client calling a Python oslo.messaging server', () => {
   test('a Python server and ours share one topic: the same queue declarations, calls spread over both', async () => {
     queuesToDelete.push(`${topic}.ts2`);
     const transport = await pool.connect({ exchange });
-    const ours = new RpcServer({ transport, target: { topic, server: 'ts2' }, endpoints: [{ target: { version: '1.3' }, whoami: () => 'ts2' }] });
+    const ours = new RpcServer({
+      transport,
+      target: { topic, server: 'ts2' },
+      endpoints: [{ target: { version: '1.3' }, whoami: () => 'ts2' }],
+    });
     await ours.start();
     const seen = new Set<unknown>();
     for (let i = 0; i < 20 && seen.size < 2; i++) seen.add(await client.call({}, 'whoami'));
@@ -187,7 +197,10 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
 
   test('a call at a compatible version succeeds, with the request context', async () => {
     assert.deepEqual(await pythonCall({ method: 'echo', args: { value: [1, 'two'] }, version: '1.2' }), { ok: true, result: [1, 'two'] });
-    assert.deepEqual(await pythonCall({ method: 'contextValue', args: { key: 'project_id' }, context: { project_id: 'p-9' } }), { ok: true, result: 'p-9' });
+    assert.deepEqual(await pythonCall({ method: 'contextValue', args: { key: 'project_id' }, context: { project_id: 'p-9' } }), {
+      ok: true,
+      result: 'p-9',
+    });
   });
 
   test("a call at an incompatible version reaches Python as oslo's UnsupportedVersion", async () => {
@@ -202,13 +215,22 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
   });
 
   test('a Python Widget arrives as our Widget instance and goes back to Python as a Widget', async () => {
-    const answer = await pythonCall({ method: 'resize', args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 5 }, version: '1.3' });
+    const answer = await pythonCall({
+      method: 'resize',
+      args: { widget: { $widget: { id: WIDGET_ID, name: 'py', size: 1 } }, delta: 5 },
+      version: '1.3',
+    });
     assert.deepEqual(answer, { ok: true, result: { $widget: { id: WIDGET_ID, name: 'py', size: 6 }, $version: '1.1' } });
   });
 
   test('a Python caller that puts obj_manifest in its context gets the reply backported to its pins', async () => {
     const widget = { $widget: { id: WIDGET_ID, name: 'py', size: 1 } };
-    const answer = await pythonCall({ method: 'resize', args: { widget, delta: 5 }, version: '1.3', context: { obj_manifest: { Widget: '1.0' } } });
+    const answer = await pythonCall({
+      method: 'resize',
+      args: { widget, delta: 5 },
+      version: '1.3',
+      context: { obj_manifest: { Widget: '1.0' } },
+    });
     assert.deepEqual(answer, { ok: true, result: { $widget: { id: WIDGET_ID, name: 'py' }, $version: '1.0' } });
   });
 
@@ -238,11 +260,17 @@ describe('a Python oslo.messaging client calling a TypeScript server', () => {
   });
 
   test('a slow TypeScript method outlives the Python call-monitor timeout thanks to our heartbeats', async () => {
-    assert.deepEqual(await pythonCall({ method: 'slow', args: { value: 'late' }, timeout: 15, call_monitor_timeout: 2 }), { ok: true, result: 'late' });
+    assert.deepEqual(await pythonCall({ method: 'slow', args: { value: 'late' }, timeout: 15, call_monitor_timeout: 2 }), {
+      ok: true,
+      result: 'late',
+    });
   });
 
   test('a fanout cast from Python reaches our server', async () => {
-    assert.deepEqual(await pythonCall({ method: 'record', args: { value: 'to all' }, kind: 'cast', fanout: true }), { ok: true, result: null });
+    assert.deepEqual(await pythonCall({ method: 'record', args: { value: 'to all' }, kind: 'cast', fanout: true }), {
+      ok: true,
+      result: null,
+    });
     await castArrived.promise;
     assert.deepEqual(casts, ['to all']);
   });

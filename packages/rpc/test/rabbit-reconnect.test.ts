@@ -36,7 +36,10 @@ test('a call in flight fails promptly with a transport error when the broker dro
     if (m.method === 'hang') await release.promise;
     return { result: m.method };
   });
-  const inFlight = client.call({ topic }, message('hang'), { timeoutMs: 60_000 }).then(() => 'answered', (e: unknown) => e);
+  const inFlight = client.call({ topic }, message('hang'), { timeoutMs: 60_000 }).then(
+    () => 'answered',
+    (e: unknown) => e,
+  );
   await sleep(100);
   try {
     // rabbitmqctl itself may take seconds on a busy machine: time from when it has closed the connection.
@@ -72,7 +75,10 @@ test('a listener whose connection the broker drops re-declares its queues and se
 
 test('a call made while the connection is down waits for the reconnection and is sent', async () => {
   const clientName = uniqueName('client');
-  const [server, client] = await Promise.all([pool.connect(), pool.connect({ connectionName: clientName, reconnect: { initialDelayMs: 500 } })]);
+  const [server, client] = await Promise.all([
+    pool.connect(),
+    pool.connect({ connectionName: clientName, reconnect: { initialDelayMs: 500 } }),
+  ]);
   const topic = uniqueName('reconnect_wait');
   queuesToDelete.push(topic, `${topic}.s`);
   await server.listen({ topic, server: 's' }, async (m) => ({ result: m.method }));

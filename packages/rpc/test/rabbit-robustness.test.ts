@@ -37,8 +37,15 @@ test('a call that times out while its request is still being published never cra
   cleanup.push(() => proxy.close());
   // Direct, then through a slow network: the exchange declaration on each fresh transport outlasts the timeouts.
   proxy.delayMs = 30;
-  for (const [url, rounds] of [[BROKER_URL, 20], [proxy.url, 5]] as const) {
-    const { stdout } = await execFileAsync(process.execPath, ['--unhandled-rejections=strict', join(FIXTURES, 'timeout-crash.js'), url, String(rounds)], { timeout: 60_000 });
+  for (const [url, rounds] of [
+    [BROKER_URL, 20],
+    [proxy.url, 5],
+  ] as const) {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['--unhandled-rejections=strict', join(FIXTURES, 'timeout-crash.js'), url, String(rounds)],
+      { timeout: 60_000 },
+    );
     const codes = JSON.parse(stdout.trim()) as Record<string, number>;
     assert.deepEqual(codes, { timeout: rounds * 4 }, stdout);
   }
@@ -50,7 +57,11 @@ test('a transport whose new connection is cut while it re-attaches keeps reconne
   const topic = uniqueName('reattach');
   cleanup.push(() => deleteQueues([topic, `${topic}.s`]));
   const states: string[] = [];
-  const server = await RabbitTransport.connect({ url: proxy.url, reconnect: { initialDelayMs: 50, maxDelayMs: 400, attemptTimeoutMs: 8000 }, onError: () => undefined });
+  const server = await RabbitTransport.connect({
+    url: proxy.url,
+    reconnect: { initialDelayMs: 50, maxDelayMs: 400, attemptTimeoutMs: 8000 },
+    onError: () => undefined,
+  });
   cleanup.push(() => server.close());
   const client = await RabbitTransport.connect({ url: BROKER_URL, onError: () => undefined });
   cleanup.push(() => client.close());
@@ -72,7 +83,9 @@ test('a transport whose new connection is cut while it re-attaches keeps reconne
     assert.equal(server.connected, server.state === 'up');
     proxy.delayMs = 0;
     await until(() => server.state === 'up', 10_000, 'up again');
-    assert.deepEqual(await client.call({ topic, server: 's' }, message(`after ${round}`), { timeoutMs: 5000 }), { result: `after ${round}` });
+    assert.deepEqual(await client.call({ topic, server: 's' }, message(`after ${round}`), { timeoutMs: 5000 }), {
+      result: `after ${round}`,
+    });
   }
   clearInterval(sampler);
   assert.ok(states.includes('waiting') && states.includes('attaching'), states.join(' '));
@@ -82,7 +95,11 @@ test('a transport whose new connection is cut while it re-attaches keeps reconne
 test('a transport that cannot reach the broker keeps trying with backoff, within its stated bound, and comes back', async () => {
   const proxy = await TcpProxy.start(Number(new URL(BROKER_URL).port || 5672));
   cleanup.push(() => proxy.close());
-  const transport = await RabbitTransport.connect({ url: proxy.url, reconnect: { initialDelayMs: 50, maxDelayMs: 500, attemptTimeoutMs: 2000 }, onError: () => undefined });
+  const transport = await RabbitTransport.connect({
+    url: proxy.url,
+    reconnect: { initialDelayMs: 50, maxDelayMs: 500, attemptTimeoutMs: 2000 },
+    onError: () => undefined,
+  });
   cleanup.push(() => transport.close());
   proxy.refusing = true;
   proxy.cut();
@@ -96,8 +113,17 @@ test('a transport that cannot reach the broker keeps trying with backoff, within
 });
 
 /** A server child process (fixtures/fault-server.js); resolves when it is listening. */
-async function startServer(url: string, topic: string, name: string, confirmAcks: boolean): Promise<{ runs: string[]; kill: () => void; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, ['--unhandled-rejections=strict', join(FIXTURES, 'fault-server.js'), url, topic, name, String(confirmAcks)], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startServer(
+  url: string,
+  topic: string,
+  name: string,
+  confirmAcks: boolean,
+): Promise<{ runs: string[]; kill: () => void; exited: Promise<unknown> }> {
+  const child = spawn(
+    process.execPath,
+    ['--unhandled-rejections=strict', join(FIXTURES, 'fault-server.js'), url, topic, name, String(confirmAcks)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const runs: string[] = [];
   const exited = new Promise((resolve) => child.on('exit', resolve));
   let ready!: () => void;
@@ -144,7 +170,11 @@ for (const confirmAcks of [true, false]) {
 }
 
 test('a reply consumer cancelled by the broker (its queue deleted) brings the transport back with a new consumer', async () => {
-  const transport = await RabbitTransport.connect({ url: BROKER_URL, reconnect: { initialDelayMs: 50, maxDelayMs: 200 }, onError: () => undefined });
+  const transport = await RabbitTransport.connect({
+    url: BROKER_URL,
+    reconnect: { initialDelayMs: 50, maxDelayMs: 200 },
+    onError: () => undefined,
+  });
   cleanup.push(() => transport.close());
   const topic = uniqueName('cancelled');
   cleanup.push(() => deleteQueues([topic, `${topic}.s`]));

@@ -31,7 +31,10 @@ function topicFor(test: string, ...servers: string[]): string {
 }
 
 test('connecting to a broker that is not there fails loudly with a transport error', async () => {
-  await assert.rejects(RabbitTransport.connect({ url: 'amqp://guest:guest@127.0.0.1:1/' }), (e: unknown) => isRpcError(e, 'transport') && /127\.0\.0\.1:1/.test(e.message));
+  await assert.rejects(
+    RabbitTransport.connect({ url: 'amqp://guest:guest@127.0.0.1:1/' }),
+    (e: unknown) => isRpcError(e, 'transport') && /127\.0\.0\.1:1/.test(e.message),
+  );
 });
 
 test('a call to the topic reaches one server of the topic, round robin', async () => {
@@ -61,11 +64,13 @@ test('a fanout cast reaches every server of the topic once', async () => {
   const topic = topicFor('fanout', 'a', 'b');
   const log: string[] = [];
   const both = deferred();
-  const handler = (name: string): MessageHandler => async (m) => {
-    log.push(`${name}:${m.method}`);
-    if (log.length === 2) both.resolve();
-    return { result: null };
-  };
+  const handler =
+    (name: string): MessageHandler =>
+    async (m) => {
+      log.push(`${name}:${m.method}`);
+      if (log.length === 2) both.resolve();
+      return { result: null };
+    };
   await a.listen({ topic, server: 'a' }, handler('a'));
   await b.listen({ topic, server: 'b' }, handler('b'));
   await client.cast({ topic, fanout: true }, message('refresh'));
@@ -76,7 +81,9 @@ test('a fanout cast reaches every server of the topic once', async () => {
 
 test('a call with fanout is refused before anything is sent', async () => {
   const client = await pool.connect();
-  await assert.rejects(client.call({ topic: 'x', fanout: true }, message('m'), { timeoutMs: 1000 }), (e: unknown) => isRpcError(e, 'invalid_target'));
+  await assert.rejects(client.call({ topic: 'x', fanout: true }, message('m'), { timeoutMs: 1000 }), (e: unknown) =>
+    isRpcError(e, 'invalid_target'),
+  );
 });
 
 test('a request redelivered with the same _unique_id runs once', async () => {
@@ -102,7 +109,9 @@ test('a request redelivered with the same _unique_id runs once', async () => {
 test('a call nobody answers fails with a timeout error after its timeout', async () => {
   const client = await pool.connect();
   const started = Date.now();
-  await assert.rejects(client.call({ topic: uniqueName('nobody') }, message('m'), { timeoutMs: 300 }), (e: unknown) => isRpcError(e, 'timeout'));
+  await assert.rejects(client.call({ topic: uniqueName('nobody') }, message('m'), { timeoutMs: 300 }), (e: unknown) =>
+    isRpcError(e, 'timeout'),
+  );
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 290 && elapsed < 2000, `took ${elapsed}ms`);
 });
@@ -128,7 +137,10 @@ test('a call to a server that stays silent fails at the call-monitor timeout, lo
   await channel.bindQueue(topic, 'openstack', topic);
   await channel.consume(topic, () => undefined, { noAck: true });
   const started = Date.now();
-  await assert.rejects(client.call({ topic }, message('hang'), { timeoutMs: 30_000 }), (e: unknown) => isRpcError(e, 'timeout') && /heartbeat/.test(e.message));
+  await assert.rejects(
+    client.call({ topic }, message('hang'), { timeoutMs: 30_000 }),
+    (e: unknown) => isRpcError(e, 'timeout') && /heartbeat/.test(e.message),
+  );
   await close();
   assert.ok(Date.now() - started < 5000);
 });
@@ -155,7 +167,10 @@ test('a queue declared with different flags is reported, not crashed on', async 
   await channel.assertQueue(topic, { durable: true, autoDelete: false });
   await close();
   const server = await pool.connect();
-  await assert.rejects(server.listen({ topic, server: 's' }, async () => ({ result: null })), (e: unknown) => isRpcError(e, 'transport') && /PRECONDITION_FAILED|inequivalent/.test(e.message));
+  await assert.rejects(
+    server.listen({ topic, server: 's' }, async () => ({ result: null })),
+    (e: unknown) => isRpcError(e, 'transport') && /PRECONDITION_FAILED|inequivalent/.test(e.message),
+  );
   // The transport still works after a refused declaration.
   const other = topicFor('clash_ok', 's');
   await server.listen({ topic: other, server: 's' }, async () => ({ result: 'fine' }));
@@ -187,7 +202,9 @@ test('RpcClient and RpcServer work end to end over RabbitMQ, with a cast and a t
   await client.cast({}, 'note', { text: 'hello' });
   await cast.promise;
   assert.deepEqual(casts, ['hello']);
-  await assert.rejects(client.prepare({ version: '1.3' }).call({}, 'add', { a: 1, b: 1 }), (e: unknown) => isRpcError(e, 'unsupported_version'));
+  await assert.rejects(client.prepare({ version: '1.3' }).call({}, 'add', { a: 1, b: 1 }), (e: unknown) =>
+    isRpcError(e, 'unsupported_version'),
+  );
   await assert.rejects(client.call({}, 'missing'), (e: unknown) => isRpcError(e, 'no_such_method'));
   await server.stop();
 });
@@ -209,7 +226,10 @@ test('stopping a listener waits for the request in flight to be answered', async
 
 test('closing the transport fails its calls in flight with a transport error', async () => {
   const client = await RabbitTransport.connect({ onError: () => undefined });
-  const outcome = client.call({ topic: uniqueName('closing') }, message('m'), { timeoutMs: 10_000 }).then(() => 'answered', (e: unknown) => e);
+  const outcome = client.call({ topic: uniqueName('closing') }, message('m'), { timeoutMs: 10_000 }).then(
+    () => 'answered',
+    (e: unknown) => e,
+  );
   await sleep(50);
   await client.close();
   const error = await outcome;
@@ -259,13 +279,18 @@ test('a reply sent in two messages, the result and then the ending (older oslo s
   await channel.assertExchange('openstack', 'topic', { durable: false, autoDelete: false });
   await channel.assertQueue(topic, { durable: false, autoDelete: false });
   await channel.bindQueue(topic, 'openstack', topic);
-  await channel.consume(topic, (delivery) => {
-    if (!delivery) return;
-    const request = decodeEnvelope(delivery.content);
-    const reply = (body: Record<string, unknown>) => channel.sendToQueue(request['_reply_q'] as string, encodeEnvelope({ _msg_id: request['_msg_id'], ...body }));
-    reply({ result: { answer: 42 }, failure: null, ending: false, _unique_id: '1'.repeat(32) });
-    reply({ result: null, failure: null, ending: true, _unique_id: '2'.repeat(32) });
-  }, { noAck: true });
+  await channel.consume(
+    topic,
+    (delivery) => {
+      if (!delivery) return;
+      const request = decodeEnvelope(delivery.content);
+      const reply = (body: Record<string, unknown>) =>
+        channel.sendToQueue(request['_reply_q'] as string, encodeEnvelope({ _msg_id: request['_msg_id'], ...body }));
+      reply({ result: { answer: 42 }, failure: null, ending: false, _unique_id: '1'.repeat(32) });
+      reply({ result: null, failure: null, ending: true, _unique_id: '2'.repeat(32) });
+    },
+    { noAck: true },
+  );
   const reply = await client.call({ topic }, message('m'), { timeoutMs: 5000 });
   await close();
   assert.deepEqual(reply, { result: { answer: 42 } });

@@ -15,18 +15,26 @@ test("oslo's rabbit:// transport URLs become amqp URLs, one per host, with the v
 
 test('a URL that is not amqp, amqps or rabbit, or names an empty host, is refused typed without its password', () => {
   for (const bad of ['http://h/', 'rabbit://u:secret@h1,/v', 'not a url', '', 'kafka://u:secret@h']) {
-    assert.throws(() => brokerUrls(bad, 60), (e: unknown) => isRpcError(e, 'invalid_target') && !e.message.includes('secret'), bad);
+    assert.throws(
+      () => brokerUrls(bad, 60),
+      (e: unknown) => isRpcError(e, 'invalid_target') && !e.message.includes('secret'),
+      bad,
+    );
   }
 });
 
 test('RabbitTransport.connect accepts a rabbit:// URL and tries its hosts in turn', async () => {
   // The first host refuses connections; the second is the broker.
-  const transport = await RabbitTransport.connect({ url: 'rabbit://guest:guest@127.0.0.1:1,guest:guest@127.0.0.1:5672/', onError: () => undefined });
+  const transport = await RabbitTransport.connect({
+    url: 'rabbit://guest:guest@127.0.0.1:1,guest:guest@127.0.0.1:5672/',
+    onError: () => undefined,
+  });
   assert.equal(transport.state, 'up');
   await transport.close();
   assert.equal(transport.state, 'closed');
   await assert.rejects(
     RabbitTransport.connect({ url: 'rabbit://guest:secret@127.0.0.1:1,guest:secret@127.0.0.1:2/', onError: () => undefined }),
-    (e: unknown) => isRpcError(e, 'transport') && /127\.0\.0\.1:1/.test(e.message) && /127\.0\.0\.1:2/.test(e.message) && !e.message.includes('secret'),
+    (e: unknown) =>
+      isRpcError(e, 'transport') && /127\.0\.0\.1:1/.test(e.message) && /127\.0\.0\.1:2/.test(e.message) && !e.message.includes('secret'),
   );
 });

@@ -6,7 +6,15 @@ import { isRpcError } from '../src/index.js';
 import { fromFailure } from '../src/failure.js';
 import { RecentIds } from '../src/rabbit/recent-ids.js';
 import { publishOptions } from '../src/rabbit/topology.js';
-import { decodeEnvelope, encodeEnvelope, fromOsloReply, fromOsloRequest, toOsloHeartbeat, toOsloReply, toOsloRequest } from '../src/rabbit/wire.js';
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  fromOsloReply,
+  fromOsloRequest,
+  toOsloHeartbeat,
+  toOsloReply,
+  toOsloRequest,
+} from '../src/rabbit/wire.js';
 import { INTEROP_DIR } from './rabbit-helpers.js';
 
 /** A message oslo.messaging 14 put on the wire, captured with a raw AMQP consumer (see test/interop/captured). */
@@ -97,43 +105,72 @@ test('a call-monitor heartbeat from Python is recognised as a heartbeat, not a r
 
 test('our reply has the keys of a Python reply, with the failure as a JSON string', () => {
   const python = innerOf(captured('python-reply-failure.json'));
-  const ours = toOsloReply('c'.repeat(32), { failure: { class: 'WidgetNotFound', module: 'interop_common', message: 'gone', kwargs: { widget_id: 'w1' } } });
+  const ours = toOsloReply('c'.repeat(32), {
+    failure: { class: 'WidgetNotFound', module: 'interop_common', message: 'gone', kwargs: { widget_id: 'w1' } },
+  });
   assert.deepEqual(Object.keys(ours).sort(), Object.keys(python).sort());
   assert.equal(typeof ours.failure, 'string');
-  assert.deepEqual(JSON.parse(ours.failure!), { class: 'WidgetNotFound', module: 'interop_common', message: 'gone', tb: [], args: ['gone'], kwargs: { widget_id: 'w1' } });
+  assert.deepEqual(JSON.parse(ours.failure!), {
+    class: 'WidgetNotFound',
+    module: 'interop_common',
+    message: 'gone',
+    tb: [],
+    args: ['gone'],
+    kwargs: { widget_id: 'w1' },
+  });
   assert.deepEqual(Object.keys(toOsloHeartbeat('d'.repeat(32))).sort(), Object.keys(python).sort());
 });
 
 test("Python's UnsupportedVersion reaches our client as RpcError 'unsupported_version'", () => {
   const python = innerOf(captured('python-reply-failure.json'));
-  const failure = JSON.stringify({ class: 'UnsupportedVersion', module: 'oslo_messaging.rpc.dispatcher', message: 'Endpoint does not support RPC version 2.0', args: [], kwargs: {} });
+  const failure = JSON.stringify({
+    class: 'UnsupportedVersion',
+    module: 'oslo_messaging.rpc.dispatcher',
+    message: 'Endpoint does not support RPC version 2.0',
+    args: [],
+    kwargs: {},
+  });
   const reply = fromOsloReply({ ...python, failure });
   const error = fromFailure(reply.reply.failure!);
   assert.ok(isRpcError(error, 'unsupported_version'), String(error));
 });
 
 test("our RpcError 'no_such_method' goes out as oslo's NoSuchMethod so a Python caller recognises it", () => {
-  const ours = toOsloReply('e'.repeat(32), { failure: { class: 'RpcError', module: '@versioned/rpc', message: 'no method frob', kwargs: { code: 'no_such_method' } } });
+  const ours = toOsloReply('e'.repeat(32), {
+    failure: { class: 'RpcError', module: '@versioned/rpc', message: 'no method frob', kwargs: { code: 'no_such_method' } },
+  });
   const sent = JSON.parse(ours.failure!) as Record<string, unknown>;
   assert.deepEqual([sent['class'], sent['module'], sent['kwargs']], ['NoSuchMethod', 'oslo_messaging.rpc.dispatcher', {}]);
   assert.ok(isRpcError(fromFailure(fromOsloReply(ours as unknown as Record<string, unknown>).reply.failure!), 'no_such_method'));
 });
 
 test('a body that is not JSON is an invalid_message error, not a SyntaxError', () => {
-  assert.throws(() => decodeEnvelope(Buffer.from('{nope')), (e: unknown) => isRpcError(e, 'invalid_message'));
+  assert.throws(
+    () => decodeEnvelope(Buffer.from('{nope')),
+    (e: unknown) => isRpcError(e, 'invalid_message'),
+  );
 });
 
 test('an envelope of another major version is refused, naming the version', () => {
   const body = Buffer.from(JSON.stringify({ 'oslo.version': '3.0', 'oslo.message': '{}' }));
-  assert.throws(() => decodeEnvelope(body), (e: unknown) => isRpcError(e, 'invalid_message') && /3\.0/.test(e.message));
+  assert.throws(
+    () => decodeEnvelope(body),
+    (e: unknown) => isRpcError(e, 'invalid_message') && /3\.0/.test(e.message),
+  );
 });
 
 test('a message that cannot become JSON is an invalid_message error, not a TypeError', () => {
-  assert.throws(() => encodeEnvelope({ method: 'm', args: { n: 1n } }), (e: unknown) => isRpcError(e, 'invalid_message'));
+  assert.throws(
+    () => encodeEnvelope({ method: 'm', args: { n: 1n } }),
+    (e: unknown) => isRpcError(e, 'invalid_message'),
+  );
 });
 
 test('a request without a method is refused, naming the field', () => {
-  assert.throws(() => fromOsloRequest({ args: {} }), (e: unknown) => isRpcError(e, 'invalid_message') && /"method"/.test(e.message));
+  assert.throws(
+    () => fromOsloRequest({ args: {} }),
+    (e: unknown) => isRpcError(e, 'invalid_message') && /"method"/.test(e.message),
+  );
 });
 
 test('the duplicate window remembers only the most recent ids', () => {

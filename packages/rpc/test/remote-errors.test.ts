@@ -52,7 +52,10 @@ async function setup(allowedRemoteErrors: RemoteErrorClass[] = [], allowedErrors
           throw new TypeError('x is not a function');
         },
         versioned: () => {
-          throw new VersionedError('incompatible_version', 'Volume 1.9 cannot be read here', { path: ['Volume'], details: { name: 'Volume' } });
+          throw new VersionedError('incompatible_version', 'Volume 1.9 cannot be read here', {
+            path: ['Volume'],
+            details: { name: 'Volume' },
+          });
         },
         rpc: () => {
           throw new RpcError('timeout', 'no reply from scheduler within 10 ms', { details: { topic: 'scheduler' } });
@@ -82,7 +85,11 @@ test('an allow-listed remote error is rebuilt as its own class with its message 
 
 test('an allow-listed class may rebuild itself with fromRpcFailure', async () => {
   const { transport, client } = await setup([QuotaExceeded]);
-  await assert.rejects(client.call({}, 'quota'), (err: unknown) => isRpcError(err, 'remote') && err.cause instanceof QuotaExceeded && err.cause.resource === 'cores' && err.cause.limit === 20);
+  await assert.rejects(
+    client.call({}, 'quota'),
+    (err: unknown) =>
+      isRpcError(err, 'remote') && err.cause instanceof QuotaExceeded && err.cause.resource === 'cores' && err.cause.limit === 20,
+  );
   await transport.close();
 });
 
@@ -111,7 +118,7 @@ test('an allow-listed class without rpcModule matches by class name', () => {
   assert.equal(err.message, 'busy');
 });
 
-test("an error the server did not declare goes back without its properties (no leaked internals)", async () => {
+test('an error the server did not declare goes back without its properties (no leaked internals)', async () => {
   const { transport, client } = await setup([]);
   await assert.rejects(client.call({}, 'db'), (err: unknown) => {
     assert.ok(isRpcError(err, 'remote'));
@@ -125,12 +132,21 @@ test("an error the server did not declare goes back without its properties (no l
 
 test('a declared error goes back with its properties as kwargs', () => {
   const failure = toFailure(new InstanceNotFound('gone', 'i-9'), [InstanceNotFound]);
-  assert.deepEqual(failure, { class: 'InstanceNotFound', module: 'nova.exception', message: 'gone', args: ['gone'], kwargs: { instanceId: 'i-9' } });
+  assert.deepEqual(failure, {
+    class: 'InstanceNotFound',
+    module: 'nova.exception',
+    message: 'gone',
+    args: ['gone'],
+    kwargs: { instanceId: 'i-9' },
+  });
 });
 
 test('a built-in JavaScript error is reported under module builtins', async () => {
   const { transport, client } = await setup([]);
-  await assert.rejects(client.call({}, 'typeError'), (err: unknown) => isRpcError(err, 'remote') && err.details['class'] === 'TypeError' && err.details['module'] === 'builtins');
+  await assert.rejects(
+    client.call({}, 'typeError'),
+    (err: unknown) => isRpcError(err, 'remote') && err.details['class'] === 'TypeError' && err.details['module'] === 'builtins',
+  );
   await transport.close();
 });
 
@@ -162,12 +178,20 @@ test('an RpcError thrown by the server comes back with its code, marked remote',
 
 test('a thrown non-Error value becomes a remote Error naming the value', async () => {
   const { transport, client } = await setup([]);
-  await assert.rejects(client.call({}, 'notAnError'), (err: unknown) => isRpcError(err, 'remote') && /a non-Error value was thrown: "a string"/.test(err.message));
+  await assert.rejects(
+    client.call({}, 'notAnError'),
+    (err: unknown) => isRpcError(err, 'remote') && /a non-Error value was thrown: "a string"/.test(err.message),
+  );
   await transport.close();
 });
 
 test('a failure naming an unknown RpcError code is still an RpcError of that code string, never a crash', () => {
-  const err = fromFailure({ class: 'RpcError', module: '@versioned/rpc', message: 'm', kwargs: { code: 'no_such_method', details: { method: 'x' } } });
+  const err = fromFailure({
+    class: 'RpcError',
+    module: '@versioned/rpc',
+    message: 'm',
+    kwargs: { code: 'no_such_method', details: { method: 'x' } },
+  });
   assert.ok(isRpcError(err, 'no_such_method'));
   assert.equal(err.details['method'], 'x');
 });

@@ -55,9 +55,11 @@ export class TcpProxy {
     let chain = Promise.resolve();
     from.on('data', (chunk: Buffer) => {
       const delay = this.delayMs;
-      chain = chain.then(() => (delay > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay)) : undefined)).then(() => {
-        if (!to.destroyed) to.write(chunk);
-      });
+      chain = chain
+        .then(() => (delay > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delay)) : undefined))
+        .then(() => {
+          if (!to.destroyed) to.write(chunk);
+        });
     });
   }
 

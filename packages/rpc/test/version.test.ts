@@ -43,7 +43,8 @@ test('the version rule agrees with integer comparison of (minor, revision) withi
   const fc = (await import('fast-check')).default;
   const part = fc.integer({ min: 0, max: 10_000 });
   const version = fc.tuple(fc.integer({ min: 0, max: 3 }), part, fc.option(part, { nil: undefined }));
-  const text = ([major, minor, revision]: [number, number, number | undefined]) => (revision === undefined ? `${major}.${minor}` : `${major}.${minor}.${revision}`);
+  const text = ([major, minor, revision]: [number, number, number | undefined]) =>
+    revision === undefined ? `${major}.${minor}` : `${major}.${minor}.${revision}`;
   fc.assert(
     fc.property(version, version, (implemented, requested) => {
       const [im, imin, irev = 0] = implemented;

@@ -34,22 +34,41 @@ function invalid(option: string, message: string, value: unknown): UpgradeError 
 
 function resolveLevel(releases: Releases, option: string, value: unknown): ResolvedLevel {
   if (value === undefined || value === 'auto') return { kind: 'auto' };
-  if (typeof value !== 'string') throw invalid(option, `expected "auto", a release name (${releases.names().join(', ')}) or a version, got ${JSON.stringify(value)}`, value);
+  if (typeof value !== 'string')
+    throw invalid(
+      option,
+      `expected "auto", a release name (${releases.names().join(', ')}) or a version, got ${JSON.stringify(value)}`,
+      value,
+    );
   const release = releases.find(value);
   if (release) return { kind: 'release', option, release };
-  if (!/^\d/.test(value)) throw invalid(option, `unknown release ${JSON.stringify(value)}; known: ${releases.names().join(', ')} (or "auto", or a version)`, value);
+  if (!/^\d/.test(value))
+    throw invalid(
+      option,
+      `unknown release ${JSON.stringify(value)}; known: ${releases.names().join(', ')} (or "auto", or a version)`,
+      value,
+    );
   if (!isVersion(value)) throw invalid(option, `malformed version ${JSON.stringify(value)}: expected "X.Y" or "X.Y.Z"`, value);
   const apis = releases.apis;
-  if (apis.length !== 1) throw invalid(option, `${releases.binary} serves several APIs (${apis.join(', ')}): give a release name, not a version`, value);
+  if (apis.length !== 1)
+    throw invalid(option, `${releases.binary} serves several APIs (${apis.join(', ')}): give a release name, not a version`, value);
   const api = apis[0] as string;
   const newest = releases.list.findLast((r) => r.rpc[api] !== undefined) as Release;
   if (compareVersions(value, newest.rpc[api] as string) > 0) {
-    throw invalid(option, `${api} ${value} is newer than this process knows (its newest release ${newest.name} serves ${newest.rpc[api]})`, value);
+    throw invalid(
+      option,
+      `${api} ${value} is newer than this process knows (its newest release ${newest.name} serves ${newest.rpc[api]})`,
+      value,
+    );
   }
   const serving = releases.list.findLast((r) => r.rpc[api] !== undefined && compareVersions(r.rpc[api] as string, value) <= 0);
   if (!serving) {
     const oldest = releases.list.find((r) => r.rpc[api] !== undefined) as Release;
-    throw invalid(option, `${api} ${value} is older than the oldest release this process knows (${oldest.name} serves ${oldest.rpc[api]})`, value);
+    throw invalid(
+      option,
+      `${api} ${value} is older than the oldest release this process knows (${oldest.name} serves ${oldest.rpc[api]})`,
+      value,
+    );
   }
   return { kind: 'version', option, api, version: value, release: serving };
 }
@@ -62,13 +81,19 @@ export function resolveConfig(config: UpgradeConfig, binaries: ReadonlyMap<strin
     if (section === undefined) continue;
     if (typeof section !== 'object' || section === null) throw invalid(key, 'expected an object keyed by binary', section);
     for (const binary of Object.keys(section)) {
-      if (!binaries.has(binary)) throw invalid(`${key}.${binary}`, `no releases are declared for binary ${JSON.stringify(binary)}; known: ${[...binaries.keys()].join(', ') || 'none'}`, section[binary as never]);
+      if (!binaries.has(binary))
+        throw invalid(
+          `${key}.${binary}`,
+          `no releases are declared for binary ${JSON.stringify(binary)}; known: ${[...binaries.keys()].join(', ') || 'none'}`,
+          section[binary as never],
+        );
     }
   }
   const out = new Map<string, ResolvedBinaryConfig>();
   for (const [binary, releases] of binaries) {
     const lift = config.liftPolicy?.[binary] ?? 'auto';
-    if (lift !== 'auto' && lift !== 'finalize') throw invalid(`liftPolicy.${binary}`, `expected "auto" or "finalize", got ${JSON.stringify(lift)}`, lift);
+    if (lift !== 'auto' && lift !== 'finalize')
+      throw invalid(`liftPolicy.${binary}`, `expected "auto" or "finalize", got ${JSON.stringify(lift)}`, lift);
     out.set(binary, { level: resolveLevel(releases, `upgradeLevels.${binary}`, config.upgradeLevels?.[binary]), lift });
   }
   return out;

@@ -1,5 +1,13 @@
 export { UpgradeError, isUpgradeError, type UpgradeErrorCode } from './errors.js';
-export { Releases, newestReleaseProblems, assertNewestRelease, type ReleaseSpec, type Release, type ReleaseClaim, type ServedByCode } from './releases.js';
+export {
+  Releases,
+  newestReleaseProblems,
+  assertNewestRelease,
+  type ReleaseSpec,
+  type Release,
+  type ReleaseClaim,
+  type ServedByCode,
+} from './releases.js';
 export { resolveConfig, type UpgradeConfig, type LiftPolicy, type ResolvedLevel, type ResolvedBinaryConfig } from './config.js';
 export {
   serviceState,
@@ -16,4 +24,14 @@ export { Upgrade, type UpgradeOptions, type UpgradeLogger, type PinsChange, type
 export { RunningService } from './service.js';
 export { openServiceStore, type OpenStoreOptions } from './store/open.js';
 export { migrationsDir, migrationFiles } from './store/migrate.js';
-export type { ServiceStore, ServiceRow, ServiceRegistration, FinalizedState, ReleaseSeen, BinarySnapshot, PinSnapshot, ReleaseGroup, Dialect } from './store/types.js';
+export type {
+  ServiceStore,
+  ServiceRow,
+  ServiceRegistration,
+  FinalizedState,
+  ReleaseSeen,
+  BinarySnapshot,
+  PinSnapshot,
+  ReleaseGroup,
+  Dialect,
+} from './store/types.js';

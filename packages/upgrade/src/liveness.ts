@@ -45,7 +45,12 @@ export function serviceState(row: ServiceRow, now: number, rule: LivenessRule): 
 /** A row with its state, its heartbeat age and whether it holds the pins, at `now`: what an operator's listing shows. */
 export function viewOf(row: ServiceRow, now: number, rule: LivenessRule): ServiceView {
   const state = serviceState(row, now, rule);
-  return Object.freeze({ ...row, state, heartbeatAgeMs: Math.max(0, now - row.heartbeatAt), holdsPins: state === 'live' || state === 'late' });
+  return Object.freeze({
+    ...row,
+    state,
+    heartbeatAgeMs: Math.max(0, now - row.heartbeatAt),
+    holdsPins: state === 'live' || state === 'late',
+  });
 }
 
 /** When the first counting row turns dead if it does not beat again: the next moment the pins may lift by themselves. */

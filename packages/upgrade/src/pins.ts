@@ -52,12 +52,27 @@ interface Candidate {
 }
 
 function describe(holders: readonly PinHolder[], count: number): string {
-  const hosts = holders.filter((h) => h.host !== undefined).map((h) => `${h.host} (release ${h.release}${h.state === 'live' ? '' : `, ${h.state}`})`);
+  const hosts = holders
+    .filter((h) => h.host !== undefined)
+    .map((h) => `${h.host} (release ${h.release}${h.state === 'live' ? '' : `, ${h.state}`})`);
   return count > hosts.length ? `${hosts.join(', ')} and ${count - hosts.length} more` : hosts.join(', ');
 }
 
-function pinsAt(binary: string, release: Release, rpc: Record<string, string>, rest: Omit<Pins, 'binary' | 'release' | 'rpc' | 'objects' | 'manifest'>): Pins {
-  return Object.freeze({ binary, release: release.name, rpc: Object.freeze(rpc), objects: release.objects, manifest: release.manifest, ...rest, heldBy: Object.freeze([...rest.heldBy]) });
+function pinsAt(
+  binary: string,
+  release: Release,
+  rpc: Record<string, string>,
+  rest: Omit<Pins, 'binary' | 'release' | 'rpc' | 'objects' | 'manifest'>,
+): Pins {
+  return Object.freeze({
+    binary,
+    release: release.name,
+    rpc: Object.freeze(rpc),
+    objects: release.objects,
+    manifest: release.manifest,
+    ...rest,
+    heldBy: Object.freeze([...rest.heldBy]),
+  });
 }
 
 /**
@@ -66,7 +81,8 @@ function pinsAt(binary: string, release: Release, rpc: Record<string, string>, r
  */
 function capsAt(releases: Releases, release: Release): Record<string, string> {
   const caps: Record<string, string> = {};
-  for (const api of releases.apis) caps[api] = release.rpc[api] ?? (releases.list.find((r) => r.rpc[api] !== undefined)?.rpc[api] as string);
+  for (const api of releases.apis)
+    caps[api] = release.rpc[api] ?? (releases.list.find((r) => r.rpc[api] !== undefined)?.rpc[api] as string);
   return caps;
 }
 
@@ -74,36 +90,73 @@ function capsAt(releases: Releases, release: Release): Record<string, string> {
  * The pins of a binary from its configuration and a read of the table (the counting rows by release), at
  * time `now`. Pure: the refresher calls it after each read; nothing on the call path does.
  */
-export function computePins(releases: Releases, config: ResolvedBinaryConfig, snapshot: PinSnapshot, now: number, rule: LivenessRule): Pins {
+export function computePins(
+  releases: Releases,
+  config: ResolvedBinaryConfig,
+  snapshot: PinSnapshot,
+  now: number,
+  rule: LivenessRule,
+): Pins {
   const binary = releases.binary;
   const common = { liftPolicy: config.lift, computedAt: now, heldByCount: 0 };
   const level = config.level;
   if (level.kind === 'release') {
-    return pinsAt(binary, level.release, capsAt(releases, level.release), { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.release.name)} in configuration`, heldBy: [] });
+    return pinsAt(binary, level.release, capsAt(releases, level.release), {
+      ...common,
+      source: 'config',
+      reason: `${level.option} = ${JSON.stringify(level.release.name)} in configuration`,
+      heldBy: [],
+    });
   }
   if (level.kind === 'version') {
-    return pinsAt(binary, level.release, { ...capsAt(releases, level.release), [level.api]: level.version }, { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.version)} in configuration`, heldBy: [] });
+    return pinsAt(
+      binary,
+      level.release,
+      { ...capsAt(releases, level.release), [level.api]: level.version },
+      { ...common, source: 'config', reason: `${level.option} = ${JSON.stringify(level.version)} in configuration`, heldBy: [] },
+    );
   }
 
   const candidates: Candidate[] = [];
   for (const group of snapshot.groups) {
-    const holders: PinHolder[] = [{ host: group.firstHost, release: group.release, state: now - group.newestHeartbeatAt < rule.downTimeMs ? 'live' : 'late' }];
+    const holders: PinHolder[] = [
+      { host: group.firstHost, release: group.release, state: now - group.newestHeartbeatAt < rule.downTimeMs ? 'live' : 'late' },
+    ];
     candidates.push({ release: group.release, rpcVersions: group.rpcVersions, rank: releases.rankOf(group), holders, count: group.count });
   }
   const liveCount = candidates.length;
   if (config.lift === 'finalize') {
     const finalized = snapshot.finalized;
     for (const seen of snapshot.seen) {
-      if (finalized === undefined || seen.lastSeenAt > finalized.at) candidates.push({ release: seen.release, rpcVersions: seen.rpcVersions, rank: releases.rankOf(seen), holders: [{ release: seen.release, state: 'seen' }], count: 0 });
+      if (finalized === undefined || seen.lastSeenAt > finalized.at)
+        candidates.push({
+          release: seen.release,
+          rpcVersions: seen.rpcVersions,
+          rank: releases.rankOf(seen),
+          holders: [{ release: seen.release, state: 'seen' }],
+          count: 0,
+        });
     }
     const at = finalized && releases.find(finalized.release);
-    if (at) candidates.push({ release: at.name, rpcVersions: at.rpc, rank: at.index, holders: [{ release: at.name, state: 'finalized' }], count: 0 });
+    if (at)
+      candidates.push({
+        release: at.name,
+        rpcVersions: at.rpc,
+        rank: at.index,
+        holders: [{ release: at.name, state: 'finalized' }],
+        count: 0,
+      });
   }
 
   if (candidates.length === 0) {
     const at = (snapshot.finalized && releases.find(snapshot.finalized.release)) ?? releases.oldest;
     const why = at === releases.oldest ? `the oldest release this process knows` : `the release the fleet was finalized at`;
-    return pinsAt(binary, at, capsAt(releases, at), { ...common, source: 'no-live-service', reason: `no live ${binary} service: pinned to ${at.name}, ${why}`, heldBy: [] });
+    return pinsAt(binary, at, capsAt(releases, at), {
+      ...common,
+      source: 'no-live-service',
+      reason: `no live ${binary} service: pinned to ${at.name}, ${why}`,
+      heldBy: [],
+    });
   }
 
   const lowest = Math.min(...candidates.map((c) => c.rank));
@@ -125,7 +178,9 @@ export function computePins(releases: Releases, config: ResolvedBinaryConfig, sn
     if (lowest < 0) reason += `, older than any release this process knows: pinned to its oldest, ${release.name}`;
   } else {
     source = 'finalize-hold';
-    const what = heldBy.some((h) => h.state === 'finalized') ? `the fleet is finalized at ${release.name}` : `release ${release.name} ran during this upgrade`;
+    const what = heldBy.some((h) => h.state === 'finalized')
+      ? `the fleet is finalized at ${release.name}`
+      : `release ${release.name} ran during this upgrade`;
     reason = `lift policy finalize: ${what}${liveCount > 0 ? ` (every live service is newer)` : ''}; finalize ${binary} to lift`;
   }
   return pinsAt(binary, release, rpc, { ...common, heldByCount, source, reason, heldBy });

@@ -50,7 +50,8 @@ export class Releases {
    */
   constructor(binary: string, releases: readonly ReleaseSpec[], options: { objects: ManifestHistory }) {
     if (typeof binary !== 'string' || binary === '') throw new UpgradeError('invalid_release', 'a binary name must be a non-empty string');
-    if (!Array.isArray(releases) || releases.length === 0) throw new UpgradeError('invalid_release', `${binary}: the release list is empty; declare at least the release this code is`);
+    if (!Array.isArray(releases) || releases.length === 0)
+      throw new UpgradeError('invalid_release', `${binary}: the release list is empty; declare at least the release this code is`);
     this.binary = binary;
     this.history = options.objects;
     const keyOrder = this.history.keys();
@@ -58,26 +59,39 @@ export class Releases {
     for (const [index, spec] of releases.entries()) {
       const where = `${binary} release ${index}${typeof spec?.name === 'string' ? ` (${JSON.stringify(spec.name)})` : ''}`;
       if (typeof spec !== 'object' || spec === null) throw new UpgradeError('invalid_release', `${where}: expected { name, rpc, objects }`);
-      if (typeof spec.name !== 'string' || spec.name.trim() === '') throw new UpgradeError('invalid_release', `${where}.name: expected a non-empty string`);
-      if (this.#byName.has(spec.name)) throw new UpgradeError('invalid_release', `${where}.name: ${JSON.stringify(spec.name)} is declared twice`);
-      if (isVersion(spec.name) || spec.name === 'auto') throw new UpgradeError('invalid_release', `${where}.name: a release name must not look like a version or be "auto"`);
+      if (typeof spec.name !== 'string' || spec.name.trim() === '')
+        throw new UpgradeError('invalid_release', `${where}.name: expected a non-empty string`);
+      if (this.#byName.has(spec.name))
+        throw new UpgradeError('invalid_release', `${where}.name: ${JSON.stringify(spec.name)} is declared twice`);
+      if (isVersion(spec.name) || spec.name === 'auto')
+        throw new UpgradeError('invalid_release', `${where}.name: a release name must not look like a version or be "auto"`);
       if (typeof spec.rpc !== 'object' || spec.rpc === null || Object.keys(spec.rpc).length === 0) {
         throw new UpgradeError('invalid_release', `${where}.rpc: expected at least one API and its version ({ volume: '1.0' })`);
       }
       const previous = list.at(-1);
       for (const [api, version] of Object.entries(spec.rpc)) {
-        if (!isVersion(version)) throw new UpgradeError('invalid_release', `${where}.rpc.${api}: expected "X.Y" or "X.Y.Z", got ${JSON.stringify(version)}`);
+        if (!isVersion(version))
+          throw new UpgradeError('invalid_release', `${where}.rpc.${api}: expected "X.Y" or "X.Y.Z", got ${JSON.stringify(version)}`);
         const before = previous?.rpc[api];
         if (before !== undefined && compareVersions(version, before) < 0) {
-          throw new UpgradeError('invalid_release', `${where}.rpc.${api}: ${version} is older than ${before} of release ${previous?.name}; list releases oldest first`);
+          throw new UpgradeError(
+            'invalid_release',
+            `${where}.rpc.${api}: ${version} is older than ${before} of release ${previous?.name}; list releases oldest first`,
+          );
         }
       }
       if (typeof spec.objects !== 'string' || !this.history.has(spec.objects)) {
-        throw new UpgradeError('invalid_release', `${where}.objects: no manifest named ${JSON.stringify(spec.objects)}; known: ${keyOrder.join(', ') || 'none'}`);
+        throw new UpgradeError(
+          'invalid_release',
+          `${where}.objects: no manifest named ${JSON.stringify(spec.objects)}; known: ${keyOrder.join(', ') || 'none'}`,
+        );
       }
       const key = this.history.resolve(spec.objects);
       if (previous && keyOrder.indexOf(key) < keyOrder.indexOf(this.history.resolve(previous.objects))) {
-        throw new UpgradeError('invalid_release', `${where}.objects: manifest ${key} comes before ${previous.objects} of release ${previous.name}; list releases oldest first`);
+        throw new UpgradeError(
+          'invalid_release',
+          `${where}.objects: manifest ${key} comes before ${previous.objects} of release ${previous.name}; list releases oldest first`,
+        );
       }
       const release: Release = Object.freeze({
         name: spec.name,
@@ -115,7 +129,11 @@ export class Releases {
   /** The release of that name; an UpgradeError `invalid_config` listing the known names otherwise. */
   get(name: string): Release {
     const release = this.#byName.get(name);
-    if (!release) throw new UpgradeError('invalid_config', `${this.binary}: unknown release ${JSON.stringify(name)}; known: ${this.names().join(', ')}`);
+    if (!release)
+      throw new UpgradeError(
+        'invalid_config',
+        `${this.binary}: unknown release ${JSON.stringify(name)}; known: ${this.names().join(', ')}`,
+      );
     return release;
   }
 
@@ -147,14 +165,19 @@ export class Releases {
     const known = this.#byName.get(claim.release);
     if (known) return known.index;
     const shared = Object.entries(claim.rpcVersions).filter(([api]) => this.oldest.rpc[api] !== undefined);
-    if (shared.length > 0 && shared.every(([api, version]) => isVersion(version) && compareVersions(version, this.oldest.rpc[api] as string) < 0)) return -1;
+    if (
+      shared.length > 0 &&
+      shared.every(([api, version]) => isVersion(version) && compareVersions(version, this.oldest.rpc[api] as string) < 0)
+    )
+      return -1;
     return this.list.length;
   }
 
   /** The only API of the binary; an `invalid_config` error naming `what` when it serves several. */
   soleApi(what: string): string {
     const apis = this.apis;
-    if (apis.length !== 1) throw new UpgradeError('invalid_config', `${this.binary} serves ${apis.length} APIs (${apis.join(', ')}): ${what} needs one named`);
+    if (apis.length !== 1)
+      throw new UpgradeError('invalid_config', `${this.binary} serves ${apis.length} APIs (${apis.join(', ')}): ${what} needs one named`);
     return apis[0] as string;
   }
 }
@@ -183,7 +206,8 @@ export function newestReleaseProblems(releases: Releases, code: ServedByCode): s
     else if (declared !== served) problems.push(`release ${newest.name} declares ${api} ${declared} but the code serves ${served}`);
   }
   const latestKey = releases.history.latestKey();
-  if (newest.objects !== latestKey) problems.push(`release ${newest.name} registers objects ${newest.objects} but the newest manifest is ${latestKey}`);
+  if (newest.objects !== latestKey)
+    problems.push(`release ${newest.name} registers objects ${newest.objects} but the newest manifest is ${latestKey}`);
   if (code.registry) problems.push(...releases.history.mismatches(code.registry));
   return problems;
 }
@@ -192,6 +216,10 @@ export function newestReleaseProblems(releases: Releases, code: ServedByCode): s
 export function assertNewestRelease(releases: Releases, code: ServedByCode): void {
   const problems = newestReleaseProblems(releases, code);
   if (problems.length) {
-    throw new UpgradeError('invalid_release', `${releases.binary}: the newest release is not what the code serves:\n  ${problems.join('\n  ')}`, { details: { problems } });
+    throw new UpgradeError(
+      'invalid_release',
+      `${releases.binary}: the newest release is not what the code serves:\n  ${problems.join('\n  ')}`,
+      { details: { problems } },
+    );
   }
 }

@@ -3,7 +3,15 @@ import type { Manifest } from '@versioned/objects';
 import type { VersionCapSource } from '@versioned/rpc';
 import { resolveConfig, type LiftPolicy, type ResolvedBinaryConfig, type UpgradeConfig } from './config.js';
 import { UpgradeError } from './errors.js';
-import { DEFAULT_DOWN_TIME_MS, DEFAULT_LATE_GRACE_MS, DEFAULT_REPORT_INTERVAL_MS, nextExpiry, viewOf, type LivenessRule, type ServiceView } from './liveness.js';
+import {
+  DEFAULT_DOWN_TIME_MS,
+  DEFAULT_LATE_GRACE_MS,
+  DEFAULT_REPORT_INTERVAL_MS,
+  nextExpiry,
+  viewOf,
+  type LivenessRule,
+  type ServiceView,
+} from './liveness.js';
 import { computePins, describeChange, pinsDiffer, type Pins } from './pins.js';
 import type { Release, Releases } from './releases.js';
 import { RunningService, type UpgradeLogger } from './service.js';
@@ -84,13 +92,18 @@ function readConfig(source: UpgradeConfig | (() => UpgradeConfig) | undefined): 
   try {
     return source();
   } catch (error) {
-    throw new UpgradeError('invalid_config', `config: reading the configuration failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    throw new UpgradeError('invalid_config', `config: reading the configuration failed: ${(error as Error)?.message ?? String(error)}`, {
+      cause: error,
+    });
   }
 }
 
 function positive(value: number | undefined, fallback: number, option: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new UpgradeError('invalid_config', `${option}: expected a positive number of milliseconds, got ${JSON.stringify(value)}`, { details: { option, value } });
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new UpgradeError('invalid_config', `${option}: expected a positive number of milliseconds, got ${JSON.stringify(value)}`, {
+      details: { option, value },
+    });
   return value;
 }
 
@@ -123,7 +136,12 @@ export class Upgrade {
   #sighup: (() => void) | undefined;
   #closed = false;
 
-  private constructor(options: UpgradeOptions, store: ServiceStore, binaries: ReadonlyMap<string, Releases>, config: Map<string, ResolvedBinaryConfig>) {
+  private constructor(
+    options: UpgradeOptions,
+    store: ServiceStore,
+    binaries: ReadonlyMap<string, Releases>,
+    config: Map<string, ResolvedBinaryConfig>,
+  ) {
     this.store = store;
     this.#ownsStore = typeof options.database === 'string';
     this.#binaries = binaries;
@@ -147,11 +165,13 @@ export class Upgrade {
    * UpgradeError `invalid_config` naming the option; an unreachable database, `database` naming the URL.
    */
   static async open(options: UpgradeOptions): Promise<Upgrade> {
-    if (typeof options !== 'object' || options === null) throw new UpgradeError('invalid_config', 'Upgrade.open needs { database, binaries }');
+    if (typeof options !== 'object' || options === null)
+      throw new UpgradeError('invalid_config', 'Upgrade.open needs { database, binaries }');
     if (!Array.isArray(options.binaries)) throw new UpgradeError('invalid_config', 'binaries: expected an array of Releases');
     const binaries = new Map<string, Releases>();
     for (const releases of options.binaries) {
-      if (binaries.has(releases.binary)) throw new UpgradeError('invalid_config', `binaries: ${releases.binary} is listed twice`, { details: { option: 'binaries' } });
+      if (binaries.has(releases.binary))
+        throw new UpgradeError('invalid_config', `binaries: ${releases.binary} is listed twice`, { details: { option: 'binaries' } });
       binaries.set(releases.binary, releases);
     }
     const config = resolveConfig(readConfig(options.config), binaries);
@@ -185,7 +205,12 @@ export class Upgrade {
   /** The releases of a binary this process knows; `invalid_config` for another binary. */
   releasesOf(binary: string): Releases {
     const releases = this.#binaries.get(binary);
-    if (!releases) throw new UpgradeError('invalid_config', `no releases are declared for binary ${JSON.stringify(binary)}; known: ${[...this.#binaries.keys()].join(', ') || 'none'}`, { details: { binary } });
+    if (!releases)
+      throw new UpgradeError(
+        'invalid_config',
+        `no releases are declared for binary ${JSON.stringify(binary)}; known: ${[...this.#binaries.keys()].join(', ') || 'none'}`,
+        { details: { binary } },
+      );
     return releases;
   }
 
@@ -197,13 +222,17 @@ export class Upgrade {
   }
 
   /** The RPC version cap of `api` (default: the binary's only API), for RpcClient's `versionCap`: read from memory on every call. */
-  versionCap(binary: string, api?: string): VersionCapSource & {
+  versionCap(
+    binary: string,
+    api?: string,
+  ): VersionCapSource & {
     /** The cap now, from the pins in memory. */
     current(): string;
   } {
     const releases = this.releasesOf(binary);
     const name = api ?? releases.soleApi('versionCap()');
-    if (!releases.apis.includes(name)) throw new UpgradeError('invalid_config', `${binary} serves no API ${JSON.stringify(name)}; its APIs: ${releases.apis.join(', ')}`);
+    if (!releases.apis.includes(name))
+      throw new UpgradeError('invalid_config', `${binary} serves no API ${JSON.stringify(name)}; its APIs: ${releases.apis.join(', ')}`);
     return {
       /** The cap now, from the pins in memory. */
       current: () => this.pins(binary).rpc[name] as string,
@@ -226,7 +255,8 @@ export class Upgrade {
   async register(binary: string, host: string, options: RegisterOptions = {}): Promise<RunningService> {
     this.#open();
     const releases = this.releasesOf(binary);
-    if (typeof host !== 'string' || host === '') throw new UpgradeError('invalid_config', `register(${binary}): host must be a non-empty string`);
+    if (typeof host !== 'string' || host === '')
+      throw new UpgradeError('invalid_config', `register(${binary}): host must be a non-empty string`);
     const release = options.release === undefined ? releases.newest : releases.get(options.release);
     if (!options.allowOlderServices) await this.#checkTooOld();
     if (!options.forceBelowFinalized) await this.#checkFinalized(releases, release);
@@ -315,8 +345,19 @@ export class Upgrade {
     const services = snapshot.rows.map((row) => viewOf(row, now, this.rule));
     const olderLive = this.#olderThan(releases, releases.newest, services);
     const config = this.#config.get(binary) as ResolvedBinaryConfig;
-    const level = config.level.kind === 'auto' ? 'auto' : config.level.kind === 'release' ? config.level.release.name : config.level.version;
-    return Object.freeze({ binary, liftPolicy: config.lift, level, pins: this.pins(binary), newest: releases.newest.name, finalized: snapshot.finalized ?? null, services, olderLive, canFinalize: olderLive.length === 0 });
+    const level =
+      config.level.kind === 'auto' ? 'auto' : config.level.kind === 'release' ? config.level.release.name : config.level.version;
+    return Object.freeze({
+      binary,
+      liftPolicy: config.lift,
+      level,
+      pins: this.pins(binary),
+      newest: releases.newest.name,
+      finalized: snapshot.finalized ?? null,
+      services,
+      olderLive,
+      canFinalize: olderLive.length === 0,
+    });
   }
 
   #olderThan(releases: Releases, release: Release, services: readonly ServiceView[]): ServiceView[] {
@@ -327,9 +368,17 @@ export class Upgrade {
     const older = this.#olderThan(releases, release, services);
     if (older.length === 0) return;
     const list = older.map((row) => `${row.host} (release ${row.release}, ${row.state})`).join(', ');
-    throw new UpgradeError('older_service_live', `${what} ${releases.binary} at ${release.name} refused: ${list} still ${older.length === 1 ? 'runs' : 'run'} an older release; upgrade or stop ${older.length === 1 ? 'it' : 'them'} first`, {
-      details: { binary: releases.binary, release: release.name, services: older.map(({ host, release: r, state }) => ({ host, release: r, state })) },
-    });
+    throw new UpgradeError(
+      'older_service_live',
+      `${what} ${releases.binary} at ${release.name} refused: ${list} still ${older.length === 1 ? 'runs' : 'run'} an older release; upgrade or stop ${older.length === 1 ? 'it' : 'them'} first`,
+      {
+        details: {
+          binary: releases.binary,
+          release: release.name,
+          services: older.map(({ host, release: r, state }) => ({ host, release: r, state })),
+        },
+      },
+    );
   }
 
   /**
@@ -354,7 +403,12 @@ export class Upgrade {
     const releases = this.releasesOf(binary);
     const release = options.release === undefined ? releases.newest : releases.get(options.release);
     this.#refuseOlder('finalize', releases, release, await this.services(binary));
-    const state: FinalizedState = Object.freeze({ binary, release: release.name, at: this.#clock(), by: options.by ?? `${userInfo().username}@${hostname()}` });
+    const state: FinalizedState = Object.freeze({
+      binary,
+      release: release.name,
+      at: this.#clock(),
+      by: options.by ?? `${userInfo().username}@${hostname()}`,
+    });
     await this.store.setFinalized(state);
     this.#logger.info(`${binary} finalized at ${release.name} by ${state.by}`);
     await this.#refresh(false);
@@ -418,14 +472,19 @@ export class Upgrade {
     const previous = this.#pins.get(releases.binary);
     this.#pins.set(releases.binary, next);
     if (!previous) {
-      this.#logger.info(`${releases.binary} pins: rpc ${Object.entries(next.rpc).map(([api, v]) => `${api} ${v}`).join(', ')}, objects ${next.objects}; ${next.reason}`);
+      this.#logger.info(
+        `${releases.binary} pins: rpc ${Object.entries(next.rpc)
+          .map(([api, v]) => `${api} ${v}`)
+          .join(', ')}, objects ${next.objects}; ${next.reason}`,
+      );
       return;
     }
     if (!pinsDiffer(previous, next)) return;
     const now = this.#clock();
     // A change is rare: read the rows of the hosts that held the old pins, to say what became of them.
     const rows = new Map<string, ServiceRow | undefined>();
-    if (next.source !== 'config') for (const h of previous.heldBy) if (h.host !== undefined) rows.set(h.host, await this.store.row(releases.binary, h.host));
+    if (next.source !== 'config')
+      for (const h of previous.heldBy) if (h.host !== undefined) rows.set(h.host, await this.store.row(releases.binary, h.host));
     const became = (host: string): string => {
       const row = rows.get(host);
       if (!row) return 'was forgotten';

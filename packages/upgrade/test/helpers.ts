@@ -11,10 +11,7 @@ export const DIALECTS = ['sqlite', 'postgres'] as const;
 export type TestDialect = (typeof DIALECTS)[number];
 
 /** Three releases of a volume binary: N, N+1, N+2, one RPC minor and one manifest each. */
-export const HISTORY = new ManifestHistory()
-  .add('N', { Volume: '1.0' })
-  .add('N+1', { Volume: '1.1' })
-  .add('N+2', { Volume: '1.2' });
+export const HISTORY = new ManifestHistory().add('N', { Volume: '1.0' }).add('N+1', { Volume: '1.1' }).add('N+2', { Volume: '1.2' });
 
 export const VOLUME = new Releases(
   'volume',

@@ -16,7 +16,10 @@ for (const dialect of DIALECTS) {
         clock.advance(5_000);
         await first.heartbeat();
         let [row] = await upgrade.services('volume');
-        assert.deepEqual([row?.release, row?.rpcVersions, row?.objects, row?.createdAt, row?.heartbeatAt, row?.state], ['N', { volume: '1.0' }, 'N', created, clock.now, 'live']);
+        assert.deepEqual(
+          [row?.release, row?.rpcVersions, row?.objects, row?.createdAt, row?.heartbeatAt, row?.state],
+          ['N', { volume: '1.0' }, 'N', created, clock.now, 'live'],
+        );
         await upgrade.disable('volume', 'host-a', 'maintenance');
         await first.stop();
         [row] = await upgrade.services('volume');
@@ -26,7 +29,10 @@ for (const dialect of DIALECTS) {
         clock.advance(1_000);
         const second = await upgrade.register('volume', 'host-a', { release: 'N+1' });
         [row] = await upgrade.services('volume');
-        assert.deepEqual([row?.release, row?.createdAt, row?.heartbeatAt, row?.stoppedAt, row?.state], ['N+1', created, clock.now, null, 'live']);
+        assert.deepEqual(
+          [row?.release, row?.createdAt, row?.heartbeatAt, row?.stoppedAt, row?.state],
+          ['N+1', created, clock.now, null, 'live'],
+        );
         await second.stop();
       } finally {
         await upgrade.close();
@@ -59,7 +65,10 @@ for (const dialect of DIALECTS) {
         assert.equal((await upgrade.services('volume')).find((s) => s.host === 'host-a')?.state, 'dead');
         const lifts = logger.matching(/pins lifted/);
         assert.equal(lifts.length, 1, logger.lines.join('\n'));
-        assert.match(lifts[0] as string, /rpc volume 1\.0 -> 1\.1, objects N -> N\+1; host-a \(release N\) is dead; now oldest live volume service: host-b \(release N\+1\)/);
+        assert.match(
+          lifts[0] as string,
+          /rpc volume 1\.0 -> 1\.1, objects N -> N\+1; host-a \(release N\) is dead; now oldest live volume service: host-b \(release N\+1\)/,
+        );
         await current.stop();
       } finally {
         await upgrade.close();
@@ -83,7 +92,10 @@ for (const dialect of DIALECTS) {
         await old.heartbeat(); // the partition heals
         await waitFor(() => watcher.pins('volume').release === 'N', 10_000, 'the pins to drop again, with no reload');
         await waitFor(() => logger.matching(/pins lowered/).length > 0, 5_000, 'the log line'); // logged just after the pins are set
-        assert.match(logger.matching(/pins lowered/).at(-1) as string, /rpc volume 1\.1 -> 1\.0.*oldest live volume service: host-a \(release N\)/);
+        assert.match(
+          logger.matching(/pins lowered/).at(-1) as string,
+          /rpc volume 1\.1 -> 1\.0.*oldest live volume service: host-a \(release N\)/,
+        );
         await old.stop();
         await current.stop();
       } finally {
@@ -106,9 +118,15 @@ for (const dialect of DIALECTS) {
         assert.equal(upgrade.pins('volume').release, 'N');
         old.abandon();
         await upgrade.forget('volume', 'host-a');
-        assert.deepEqual((await upgrade.services()).map((s) => s.host), ['host-b']);
+        assert.deepEqual(
+          (await upgrade.services()).map((s) => s.host),
+          ['host-b'],
+        );
         assert.equal(upgrade.pins('volume').release, 'N+1');
-        await assert.rejects(upgrade.forget('volume', 'host-a'), (e) => isUpgradeError(e, 'unknown_service') && /volume on host-a/.test((e as Error).message));
+        await assert.rejects(
+          upgrade.forget('volume', 'host-a'),
+          (e) => isUpgradeError(e, 'unknown_service') && /volume on host-a/.test((e as Error).message),
+        );
         await assert.rejects(upgrade.disable('volume', 'nowhere'), (e) => isUpgradeError(e, 'unknown_service'));
         await current.stop();
       } finally {
@@ -124,7 +142,10 @@ for (const dialect of DIALECTS) {
         const old = await upgrade.register('volume', 'host-a', { release: 'N' });
         await upgrade.forget('volume', 'host-a');
         await old.heartbeat();
-        assert.deepEqual((await upgrade.services()).map((s) => [s.host, s.release, s.state]), [['host-a', 'N', 'live']]);
+        assert.deepEqual(
+          (await upgrade.services()).map((s) => [s.host, s.release, s.state]),
+          [['host-a', 'N', 'live']],
+        );
         assert.equal(logger.matching(/forgotten or stopped while it runs/).length, 1);
         await old.stop();
       } finally {
@@ -139,7 +160,10 @@ for (const dialect of DIALECTS) {
       try {
         assert.ok(stores.every((store) => store.dialect === dialect));
         await stores[0]?.register({ binary: 'volume', host: 'h', release: 'N', rpcVersions: { volume: '1.0' }, objects: 'N' }, 1);
-        assert.deepEqual((await stores[5]?.rows())?.map((r) => r.host), ['h']);
+        assert.deepEqual(
+          (await stores[5]?.rows())?.map((r) => r.host),
+          ['h'],
+        );
         assert.equal(await stores[3]?.generation(), 1);
       } finally {
         await Promise.all(stores.map((store) => store.close()));

@@ -18,7 +18,10 @@ for (const dialect of DIALECTS) {
         await upgrade.reload();
         assert.deepEqual([upgrade.pins('volume').release, upgrade.pins('volume').source], ['N+2', 'services']);
         config = { upgradeLevels: { volume: 'zed' } };
-        await assert.rejects(upgrade.reload(), (e) => isUpgradeError(e, 'invalid_config') && /upgradeLevels\.volume: unknown release "zed"/.test((e as Error).message));
+        await assert.rejects(
+          upgrade.reload(),
+          (e) => isUpgradeError(e, 'invalid_config') && /upgradeLevels\.volume: unknown release "zed"/.test((e as Error).message),
+        );
         assert.equal(upgrade.pins('volume').release, 'N+2', 'a refused reload keeps the previous configuration');
         await service.stop();
       } finally {
@@ -53,14 +56,26 @@ for (const dialect of DIALECTS) {
         const b = await upgrade.register('volume', 'host-b', { release: 'N' });
         await upgrade.register('volume', 'host-b', { release: 'N+1' });
         assert.equal(b.stopped, true, 'a restart in the same process retires the previous handle');
-        await assert.rejects(upgrade.finalize('volume', { release: 'N+1' }), (e) => isUpgradeError(e, 'older_service_live') && /finalize volume at N\+1 refused: host-a \(release N, live\) still runs an older release/.test((e as Error).message));
+        await assert.rejects(
+          upgrade.finalize('volume', { release: 'N+1' }),
+          (e) =>
+            isUpgradeError(e, 'older_service_live') &&
+            /finalize volume at N\+1 refused: host-a \(release N, live\) still runs an older release/.test((e as Error).message),
+        );
         await a.stop();
         const a1 = await upgrade.register('volume', 'host-a', { release: 'N+1' });
         const held = upgrade.pins('volume');
         assert.deepEqual([held.release, held.source], ['N', 'finalize-hold']);
-        assert.match(held.reason, /lift policy finalize: release N ran during this upgrade \(every live service is newer\); finalize volume to lift/);
+        assert.match(
+          held.reason,
+          /lift policy finalize: release N ran during this upgrade \(every live service is newer\); finalize volume to lift/,
+        );
         const before = await upgrade.status('volume');
-        assert.deepEqual([before.canFinalize, before.finalized, before.liftPolicy, before.level], [false, null, 'finalize', 'auto'], 'N+2 is the newest known: N+1 rows are older');
+        assert.deepEqual(
+          [before.canFinalize, before.finalized, before.liftPolicy, before.level],
+          [false, null, 'finalize', 'auto'],
+          'N+2 is the newest known: N+1 rows are older',
+        );
         const state = await upgrade.finalize('volume', { release: 'N+1' });
         assert.deepEqual([state.release, state.by], ['N+1', `${userInfo().username}@${hostname()}`]);
         assert.deepEqual([upgrade.pins('volume').release, upgrade.pins('volume').source], ['N+1', 'services']);
@@ -121,10 +136,17 @@ for (const dialect of DIALECTS) {
         await upgrade.finalize('volume', { release: 'N+1', by: 'ops@bastion' });
         await assert.rejects(upgrade.register('volume', 'host-b', { release: 'N' }), (e) => {
           assert.ok(isUpgradeError(e, 'below_finalized'));
-          assert.match(e.message, /refusing to start volume on release N: the fleet was finalized at N\+1 by ops@bastion at \d{4}-.*rollback past finalization is not safe; pass forceBelowFinalized/);
+          assert.match(
+            e.message,
+            /refusing to start volume on release N: the fleet was finalized at N\+1 by ops@bastion at \d{4}-.*rollback past finalization is not safe; pass forceBelowFinalized/,
+          );
           return true;
         });
-        assert.deepEqual((await upgrade.services()).map((s) => s.host), ['host-a'], 'nothing was written');
+        assert.deepEqual(
+          (await upgrade.services()).map((s) => s.host),
+          ['host-a'],
+          'nothing was written',
+        );
         await upgrade.register('volume', 'host-b', { release: 'N', forceBelowFinalized: true });
         assert.equal(upgrade.pins('volume').release, 'N', 'a forced rollback lowers the pins again');
       } finally {
@@ -142,7 +164,10 @@ for (const dialect of DIALECTS) {
         const ancient = await old.register('volume', 'host-a', { release: 'N' });
         await assert.rejects(fresh.register('volume', 'host-b'), (e) => {
           assert.ok(isUpgradeError(e, 'too_old'));
-          assert.match(e.message, /refusing to start: volume on host-a \(release N, live\) is older than the oldest release this code can talk to \(volume: N\+1\)/);
+          assert.match(
+            e.message,
+            /refusing to start: volume on host-a \(release N, live\) is older than the oldest release this code can talk to \(volume: N\+1\)/,
+          );
           assert.match(e.message, /allowOlderServices/);
           assert.deepEqual(e.details.services, [{ binary: 'volume', host: 'host-a', release: 'N' }]);
           return true;
@@ -165,14 +190,22 @@ for (const dialect of DIALECTS) {
       try {
         const a = await upgrade.register('volume', 'host-a', { release: 'N' });
         const b = await upgrade.register('volume', 'host-b', { release: 'N+1' });
-        await assert.rejects(upgrade.finish('volume'), (e) => isUpgradeError(e, 'older_service_live') && /host-a \(release N, live\), host-b \(release N\+1, live\) still run/.test((e as Error).message));
+        await assert.rejects(
+          upgrade.finish('volume'),
+          (e) =>
+            isUpgradeError(e, 'older_service_live') &&
+            /host-a \(release N, live\), host-b \(release N\+1, live\) still run/.test((e as Error).message),
+        );
         await a.stop();
         await b.stop();
         assert.equal(await upgrade.finish('volume'), 2);
-        assert.deepEqual((await upgrade.services()).map((s) => [s.host, s.release, s.rpcVersions.volume, s.objects, s.state]), [
-          ['host-a', 'N+2', '1.2', 'N+2', 'stopped'],
-          ['host-b', 'N+2', '1.2', 'N+2', 'stopped'],
-        ]);
+        assert.deepEqual(
+          (await upgrade.services()).map((s) => [s.host, s.release, s.rpcVersions.volume, s.objects, s.state]),
+          [
+            ['host-a', 'N+2', '1.2', 'N+2', 'stopped'],
+            ['host-b', 'N+2', '1.2', 'N+2', 'stopped'],
+          ],
+        );
       } finally {
         await upgrade.close();
       }

@@ -31,7 +31,11 @@ interface ModelHost {
 const stepArb: fc.Arbitrary<Step> = fc.record({
   advanceMs: fc.integer({ min: 0, max: 45_000 }),
   actions: fc.array(
-    fc.record({ host: fc.integer({ min: 0, max: HOSTS - 1 }), op: fc.constantFrom<Op>('start', 'stop', 'crash', 'silent'), release: fc.integer({ min: 0, max: 2 }) }),
+    fc.record({
+      host: fc.integer({ min: 0, max: HOSTS - 1 }),
+      op: fc.constantFrom<Op>('start', 'stop', 'crash', 'silent'),
+      release: fc.integer({ min: 0, max: 2 }),
+    }),
     { maxLength: 25 },
   ),
 });
@@ -50,7 +54,9 @@ function expectedState(host: ModelHost, now: number): string {
 
 async function runScenario(url: string, initial: readonly number[], steps: readonly Step[]): Promise<void> {
   const clock = new ManualClock();
-  const opened = await Promise.all(Array.from({ length: CONNECTIONS + 1 }, () => openUpgrade(url, { clock: clock.read, ...RULE, refreshIntervalMs: 600_000 })));
+  const opened = await Promise.all(
+    Array.from({ length: CONNECTIONS + 1 }, () => openUpgrade(url, { clock: clock.read, ...RULE, refreshIntervalMs: 600_000 })),
+  );
   const upgrades: Upgrade[] = opened.map((o) => o.upgrade);
   const observer = upgrades[CONNECTIONS] as Upgrade;
   const via = (host: number) => upgrades[host % CONNECTIONS] as Upgrade;
@@ -73,7 +79,10 @@ async function runScenario(url: string, initial: readonly number[], steps: reado
           const service = services.get(host);
           if (action?.op === 'start') {
             service?.abandon(); // a restart on another release: the old process is gone
-            services.set(host, await via(host).register('volume', `host-${host}`, { release: VOLUME.list[action.release]?.name as string }));
+            services.set(
+              host,
+              await via(host).register('volume', `host-${host}`, { release: VOLUME.list[action.release]?.name as string }),
+            );
             Object.assign(state, { release: action.release, lastBeat: clock.now, stopped: false, running: true });
           } else if (action?.op === 'stop' && state.running) {
             await service?.stop();
@@ -96,7 +105,11 @@ async function runScenario(url: string, initial: readonly number[], steps: reado
       const views = new Map((await observer.services('volume')).map((view) => [view.host, view]));
       for (const [host, state] of model.entries()) {
         const view = views.get(`host-${host}`);
-        assert.deepEqual([view?.release, view?.state], [VOLUME.list[state.release]?.name, expectedState(state, clock.now)], `step ${index}: host-${host}`);
+        assert.deepEqual(
+          [view?.release, view?.state],
+          [VOLUME.list[state.release]?.name, expectedState(state, clock.now)],
+          `step ${index}: host-${host}`,
+        );
       }
     }
   } finally {
@@ -108,8 +121,10 @@ async function runScenario(url: string, initial: readonly number[], steps: reado
 for (const dialect of DIALECTS) {
   test(`${dialect}: with 100 services registering and beating concurrently, stopping, crashing and coming back, the pins are always those of the oldest live release`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: HOSTS, maxLength: HOSTS }), fc.array(stepArb, { minLength: 4, maxLength: 12 }), (initial, steps) =>
-        withDatabase(dialect, (url) => runScenario(url, initial, steps)),
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: HOSTS, maxLength: HOSTS }),
+        fc.array(stepArb, { minLength: 4, maxLength: 12 }),
+        (initial, steps) => withDatabase(dialect, (url) => runScenario(url, initial, steps)),
       ),
       { numRuns: 5 },
     );

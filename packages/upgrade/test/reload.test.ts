@@ -24,7 +24,11 @@ for (const dialect of DIALECTS) {
         // How fast is the benchmark's figure (pnpm bench:upgrade); here, that it arrives with no reload and no restart.
         await waitFor(() => cap.current() === '1.2', 10_000, 'the lift');
         await waitFor(() => logger.matching(/pins lifted/).length > 0, 5_000, 'the log line'); // logged just after the pins are set
-        assert.equal(logger.matching(/pins lifted: rpc volume 1\.0 -> 1\.2, objects N -> N\+2; host-a \(release N\) is stopped/).length, 1, logger.lines.join('\n'));
+        assert.equal(
+          logger.matching(/pins lifted: rpc volume 1\.0 -> 1\.2, objects N -> N\+2; host-a \(release N\) is stopped/).length,
+          1,
+          logger.lines.join('\n'),
+        );
       } finally {
         await hosts.close();
         await caller.close();
@@ -47,7 +51,10 @@ test('SIGHUP reloads the configuration and the pins; a bad configuration is refu
       level = '9.9';
       process.kill(process.pid, 'SIGHUP');
       await waitFor(() => logger.matching(/SIGHUP: reload refused/).length === 1, 10_000, 'the refusal');
-      assert.match(logger.matching(/SIGHUP: reload refused/)[0] as string, /upgradeLevels\.volume: volume 9\.9 is newer than this process knows/);
+      assert.match(
+        logger.matching(/SIGHUP: reload refused/)[0] as string,
+        /upgradeLevels\.volume: volume 9\.9 is newer than this process knows/,
+      );
       assert.equal(upgrade.pins('volume').release, 'N+1');
     } finally {
       await upgrade.close();
@@ -58,7 +65,9 @@ test('SIGHUP reloads the configuration and the pins; a bad configuration is refu
 
 /** A child process running fixtures/pins-process.js; `next()` resolves with its next line of pins. */
 function pinsProcess(url: string, configFile: string) {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/pins-process.js', import.meta.url)), url, configFile], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./fixtures/pins-process.js', import.meta.url)), url, configFile], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const lines: { release: string; reason: string }[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => lines.push(JSON.parse(line)));
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -105,7 +114,10 @@ test('postgres: after the server drops every connection, the stores reconnect, L
       const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
       await admin.connect();
       try {
-        const { rows } = await admin.query('SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [new URL(url).pathname.slice(1)]);
+        const { rows } = await admin.query(
+          'SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [new URL(url).pathname.slice(1)],
+        );
         assert.ok(rows.length >= 2, `terminated ${rows.length} connections`);
       } finally {
         await admin.end();

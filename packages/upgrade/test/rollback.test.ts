@@ -37,10 +37,16 @@ for (const dialect of DIALECTS) {
   test(`${dialect}: before finalization a host rolls forward to N+1 and back to N under load: the pins stay at N and no call fails`, async () => {
     await withDatabase(dialect, async (url) => {
       const changes: PinsChange[] = [];
-      const { upgrade } = await openUpgrade(url, { binaries: [VOLUME_RELEASES], config: { liftPolicy: { volume: 'finalize' } }, onPinsChange: (c) => changes.push(c) });
+      const { upgrade } = await openUpgrade(url, {
+        binaries: [VOLUME_RELEASES],
+        config: { liftPolicy: { volume: 'finalize' } },
+        onPinsChange: (c) => changes.push(c),
+      });
       const broker = new InMemoryBroker();
       const received: string[] = [];
-      const hosts = ['host-a', 'host-b'].map((name) => new Host(name, broker, upgrade, (release, version) => received.push(`${release}:${version}`)));
+      const hosts = ['host-a', 'host-b'].map(
+        (name) => new Host(name, broker, upgrade, (release, version) => received.push(`${release}:${version}`)),
+      );
       // The caller runs N+1 code: it would send 1.1 calls and Volume 1.1 objects if its pins let it.
       const transport = new InMemoryTransport({ broker });
       const client = new RpcClient({

@@ -50,7 +50,16 @@ export const TUNED_DATES: DateCodec = {
   format: (d) =>
     `${d.getUTCFullYear()}-${TWO_DIGITS[d.getUTCMonth() + 1]}-${TWO_DIGITS[d.getUTCDate()]}T${TWO_DIGITS[d.getUTCHours()]}:${TWO_DIGITS[d.getUTCMinutes()]}:${TWO_DIGITS[d.getUTCSeconds()]}Z`,
   parse: (t) =>
-    new Date(Date.UTC(twoDigits(t, 0) * 100 + twoDigits(t, 2), twoDigits(t, 5) - 1, twoDigits(t, 8), twoDigits(t, 11), twoDigits(t, 14), twoDigits(t, 17))),
+    new Date(
+      Date.UTC(
+        twoDigits(t, 0) * 100 + twoDigits(t, 2),
+        twoDigits(t, 5) - 1,
+        twoDigits(t, 8),
+        twoDigits(t, 11),
+        twoDigits(t, 14),
+        twoDigits(t, 17),
+      ),
+    ),
 };
 
 /** The envelope codec for this one shape, over a date codec (a factory, so each variant is its own code). */

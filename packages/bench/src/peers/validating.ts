@@ -4,7 +4,15 @@ import * as v from 'valibot';
 import { z } from 'zod';
 import type { JsPeer, PreparedPeer } from '../operations.js';
 import { VOLUME_STATUSES, type VolumeData } from '../volume-data.js';
-import { IDIOMATIC_DATES, buildPlainVolume, twoDigits, volumeCodec, type Envelope, type PlainAttachment, type PlainVolume } from './hand-written.js';
+import {
+  IDIOMATIC_DATES,
+  buildPlainVolume,
+  twoDigits,
+  volumeCodec,
+  type Envelope,
+  type PlainAttachment,
+  type PlainVolume,
+} from './hand-written.js';
 import { assertVolumeEnvelope } from './typia-generated/volume-envelope.js';
 
 /**
@@ -80,7 +88,8 @@ function dateTime(value: unknown, at: At, key: string): Date {
   const seconds = twoDigits(value, 17);
   const date = new Date(Date.UTC(twoDigits(value, 0) * 100 + twoDigits(value, 2), month - 1, day, hours, minutes, seconds));
   // Date.UTC rolls 31 February over into March: a day out of range comes back as another day.
-  if (month < 1 || month > 12 || hours > 23 || minutes > 59 || seconds > 59 || date.getUTCDate() !== day) fail(at, key, 'a valid date-time');
+  if (month < 1 || month > 12 || hours > 23 || minutes > 59 || seconds > 59 || date.getUTCDate() !== day)
+    fail(at, key, 'a valid date-time');
   return date;
 }
 
@@ -159,7 +168,13 @@ const zStringSet = z.codec(z.array(z.string()), z.set(z.string()), { decode: (li
 /** An envelope whose decoded form is its data (and whose encoded form wraps the data back up). */
 function zEnvelope<D extends z.ZodObject>(name: string, version: string, data: D) {
   return z.codec(
-    z.object({ [NAME]: z.literal(name), [NAMESPACE]: z.literal('versionedobjects'), [VERSION]: z.literal(version), [CHANGES]: z.array(z.string()).optional(), [DATA]: data }),
+    z.object({
+      [NAME]: z.literal(name),
+      [NAMESPACE]: z.literal('versionedobjects'),
+      [VERSION]: z.literal(version),
+      [CHANGES]: z.array(z.string()).optional(),
+      [DATA]: data,
+    }),
     z.custom<z.output<D>>(),
     {
       decode: (e) => (e as Record<string, unknown>)[DATA] as z.output<D>,
@@ -168,7 +183,11 @@ function zEnvelope<D extends z.ZodObject>(name: string, version: string, data: D
   );
 }
 
-const zAttachment = zEnvelope('Attachment', '1.0', z.object({ id: z.uuid(), instance_uuid: z.uuid(), mountpoint: z.string(), attached_at: zDateTime }));
+const zAttachment = zEnvelope(
+  'Attachment',
+  '1.0',
+  z.object({ id: z.uuid(), instance_uuid: z.uuid(), mountpoint: z.string(), attached_at: zDateTime }),
+);
 const zVolume = zEnvelope(
   'Volume',
   '1.1',
@@ -194,17 +213,31 @@ export const zodPeer = decodingPeer(
 
 // ---------------------------------------------------------------------------------------------- valibot
 
-const vDateTime = v.pipe(v.string(), v.isoTimestamp(), v.transform((text) => new Date(text)));
+const vDateTime = v.pipe(
+  v.string(),
+  v.isoTimestamp(),
+  v.transform((text) => new Date(text)),
+);
 const vUuid = v.pipe(v.string(), v.uuid());
 
 function vEnvelope<D extends v.GenericSchema>(name: string, version: string, data: D) {
   return v.pipe(
-    v.object({ [NAME]: v.literal(name), [NAMESPACE]: v.literal('versionedobjects'), [VERSION]: v.literal(version), [CHANGES]: v.optional(v.array(v.string())), [DATA]: data }),
+    v.object({
+      [NAME]: v.literal(name),
+      [NAMESPACE]: v.literal('versionedobjects'),
+      [VERSION]: v.literal(version),
+      [CHANGES]: v.optional(v.array(v.string())),
+      [DATA]: data,
+    }),
     v.transform((e) => e[DATA] as v.InferOutput<D>),
   );
 }
 
-const vAttachment = vEnvelope('Attachment', '1.0', v.object({ id: vUuid, instance_uuid: vUuid, mountpoint: v.string(), attached_at: vDateTime }));
+const vAttachment = vEnvelope(
+  'Attachment',
+  '1.0',
+  v.object({ id: vUuid, instance_uuid: vUuid, mountpoint: v.string(), attached_at: vDateTime }),
+);
 const vVolume = vEnvelope(
   'Volume',
   '1.1',
@@ -217,7 +250,10 @@ const vVolume = vEnvelope(
     bootable: v.boolean(),
     created_at: vDateTime,
     metadata: v.record(v.string(), v.string()),
-    tags: v.pipe(v.array(v.string()), v.transform((list) => new Set(list))),
+    tags: v.pipe(
+      v.array(v.string()),
+      v.transform((list) => new Set(list)),
+    ),
     attachments: v.array(vAttachment),
   }),
 );
@@ -270,7 +306,9 @@ const ajvVolume = ajvEnvelope('Volume', '1.1', {
 });
 
 // ajv-formats is CommonJS: its default export arrives as the module object under NodeNext.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv,
+) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: false }));
 const ajvValidate = ajv.compile(ajvVolume);
 

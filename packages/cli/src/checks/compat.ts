@@ -12,7 +12,11 @@ const caches = new WeakMap<ObjectRegistry, Map<string, JsonSchema>>();
  * every older version the class declares, must VALIDATE against that version's JSON Schema (not merely
  * encode without throwing).
  */
-export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry, viaManifest: (field: string) => boolean = () => false): string[] {
+export function compatProblems(
+  meta: ObjectMeta,
+  registry: ObjectRegistry,
+  viaManifest: (field: string) => boolean = () => false,
+): string[] {
   const older = meta.history.entries.slice(0, -1).map((e) => e.version);
   if (older.length === 0) return [];
   // Its children move through the manifest history: manifestCompatProblems backports it under each manifest.
@@ -20,7 +24,8 @@ export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry, viaMa
   const problems: string[] = [];
   const hasNullable = meta.fields.some((d) => d.nullable);
   for (const variant of hasNullable ? (['full', 'nulls'] as const) : (['full'] as const)) {
-    const label = variant === 'full' ? `a sample ${meta.name} ${meta.version}` : `a sample ${meta.name} ${meta.version} with its nullable fields null`;
+    const label =
+      variant === 'full' ? `a sample ${meta.name} ${meta.version}` : `a sample ${meta.name} ${meta.version} with its nullable fields null`;
     let sample;
     try {
       sample = sampleObject(meta, registry, 0, { nulls: variant === 'nulls' });
@@ -43,7 +48,8 @@ export function compatProblems(meta: ObjectMeta, registry: ObjectRegistry, viaMa
         problems.push(`no JSON Schema for ${meta.name} ${version}: ${messageOf(err)}`);
         continue;
       }
-      if (issues.length) problems.push(`${label} backported to ${version} does not validate against the ${version} schema: ${issues.join('; ')}`);
+      if (issues.length)
+        problems.push(`${label} backported to ${version} does not validate against the ${version} schema: ${issues.join('; ')}`);
     }
   }
   return problems;
@@ -111,7 +117,12 @@ function reachable(meta: ObjectMeta, registry: ObjectRegistry): string[] {
 }
 
 /** Call `visit` for every envelope in a primitive (the root included), with its object path. */
-function walkEnvelopes(root: unknown, keys: readonly (readonly [string, string, string])[], start: PathSegment[], visit: (name: string, version: string, path: PathSegment[]) => void): void {
+function walkEnvelopes(
+  root: unknown,
+  keys: readonly (readonly [string, string, string])[],
+  start: PathSegment[],
+  visit: (name: string, version: string, path: PathSegment[]) => void,
+): void {
   const stack: [unknown, PathSegment[]][] = [[root, start]];
   while (stack.length) {
     const [node, path] = stack.pop() as [unknown, PathSegment[]];
@@ -137,7 +148,13 @@ function walkEnvelopes(root: unknown, keys: readonly (readonly [string, string, 
  * With a manifest, every child is held to the manifest's version of its class (the schema alone accepts any
  * declared version of a child without relationships, and checking every alternative is exponential in depth).
  */
-export function validate(registry: ObjectRegistry, name: string, version: string, primitive: unknown, manifest?: Readonly<Record<string, string>>): string[] {
+export function validate(
+  registry: ObjectRegistry,
+  name: string,
+  version: string,
+  primitive: unknown,
+  manifest?: Readonly<Record<string, string>>,
+): string[] {
   let cache = caches.get(registry);
   if (!cache) caches.set(registry, (cache = new Map()));
   const key = `${name}\u0000${version}`;

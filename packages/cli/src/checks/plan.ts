@@ -83,7 +83,12 @@ export interface Plan {
  * settles, each new entry declaring the other's new version). Fields without relationships in a project with a
  * manifest history move through the manifest instead: one new manifest entry, no parent bumps.
  */
-export function planChanges(inputs: readonly PlanInput[], registry: ObjectRegistry, manifests: ManifestHistoryLike | undefined, lockedManifestKeys: ReadonlySet<string> | undefined): Plan {
+export function planChanges(
+  inputs: readonly PlanInput[],
+  registry: ObjectRegistry,
+  manifests: ManifestHistoryLike | undefined,
+  lockedManifestKeys: ReadonlySet<string> | undefined,
+): Plan {
   const viaManifest = (meta: ObjectMeta, field: string): boolean => manifests !== undefined && !meta.history.relationships.has(field);
   const byName = new Map(inputs.map((i) => [i.meta.name, i]));
   const planned = new Map<string, string>();
@@ -136,10 +141,21 @@ export function planChanges(inputs: readonly PlanInput[], registry: ObjectRegist
 
   const classes = new Map<string, ClassAdvice>();
   for (const input of inputs) {
-    const advice = adviseClass(input, planned.get(input.meta.name) as string, bumpOf.get(input.meta.name), declare.get(input.meta.name), reasons.get(input.meta.name) ?? []);
+    const advice = adviseClass(
+      input,
+      planned.get(input.meta.name) as string,
+      bumpOf.get(input.meta.name),
+      declare.get(input.meta.name),
+      reasons.get(input.meta.name) ?? [],
+    );
     if (advice) classes.set(input.meta.name, advice);
   }
-  return { classes, manifest: manifests ? adviseManifest(manifests, planned, byName, lockedManifestKeys) : undefined, planned, viaManifest };
+  return {
+    classes,
+    manifest: manifests ? adviseManifest(manifests, planned, byName, lockedManifestKeys) : undefined,
+    planned,
+    viaManifest,
+  };
 }
 
 /** `current` when it is far enough past `locked` for `bump`, else the next version `bump` calls for. */
@@ -151,7 +167,13 @@ function enough(locked: string, current: string, bump: Bump | undefined): string
   return current;
 }
 
-function adviseClass(input: PlanInput, version: string, bump: Bump | undefined, children: ReadonlyMap<string, string> | undefined, reasons: readonly string[]): ClassAdvice | undefined {
+function adviseClass(
+  input: PlanInput,
+  version: string,
+  bump: Bump | undefined,
+  children: ReadonlyMap<string, string> | undefined,
+  reasons: readonly string[],
+): ClassAdvice | undefined {
   const { meta, locked, changes } = input;
   const declaredNone = isUndeclared(meta);
   // A class without a declared history starts from what was released: the lock file's records, else one entry.
@@ -163,7 +185,13 @@ function adviseClass(input: PlanInput, version: string, bump: Bump | undefined, 
   const unreleased = entries.filter((e) => isUnreleased(e.version));
   const recorded = (list: 'added' | 'removed' | 'changed', field: string): boolean => unreleased.some((e) => e[list]?.includes(field));
   const missing = (list: 'added' | 'removed' | 'changed', kinds: (k: ChangeKind) => boolean): string[] =>
-    locked === undefined ? [] : [...new Set(changes.filter((c) => kinds(c.kind) && c.field !== undefined && !recorded(list, c.field)).map((c) => c.field as string))];
+    locked === undefined
+      ? []
+      : [
+          ...new Set(
+            changes.filter((c) => kinds(c.kind) && c.field !== undefined && !recorded(list, c.field)).map((c) => c.field as string),
+          ),
+        ];
   const added = missing('added', (k) => k === 'field_added');
   const removed = missing('removed', (k) => k === 'field_removed');
   const changed = missing('changed', (k) => WIRE_CHANGES.has(k));
@@ -197,7 +225,20 @@ function adviseClass(input: PlanInput, version: string, bump: Bump | undefined, 
     }
   }
   const missingPart = clean({ version, added, removed, changed, children: childMap, note: entry.note });
-  return { name: meta.name, from: meta.version, version, bump, entry, extend: base !== undefined, extends: base?.version, missing: missingPart, history, declaresHistory: !declaredNone, completesReleased, reasons };
+  return {
+    name: meta.name,
+    from: meta.version,
+    version,
+    bump,
+    entry,
+    extend: base !== undefined,
+    extends: base?.version,
+    missing: missingPart,
+    history,
+    declaresHistory: !declaredNone,
+    completesReleased,
+    reasons,
+  };
 }
 
 /** A class that declares no `history` option gets a single synthesized entry at its version. */
@@ -207,7 +248,11 @@ function isUndeclared(meta: ObjectMeta): boolean {
   return entries.length === 1 && only.note === 'Initial version' && !only.added && !only.removed && !only.changed && !only.children;
 }
 
-function listPart(key: 'added' | 'removed' | 'changed', extra: readonly string[], base: HistoryEntry | undefined): Record<string, string[]> {
+function listPart(
+  key: 'added' | 'removed' | 'changed',
+  extra: readonly string[],
+  base: HistoryEntry | undefined,
+): Record<string, string[]> {
   const all = [...new Set([...(base?.[key] ?? []), ...extra])];
   return all.length ? { [key]: all } : {};
 }
@@ -220,7 +265,13 @@ function clean(entry: HistoryEntry | EntryAdvice | (HistoryRecord & { note: stri
   return out as unknown as EntryAdvice;
 }
 
-function noteFor(added: readonly string[], removed: readonly string[], changed: readonly string[], children: Readonly<Record<string, string>>, meta: ObjectMeta): string {
+function noteFor(
+  added: readonly string[],
+  removed: readonly string[],
+  changed: readonly string[],
+  children: Readonly<Record<string, string>>,
+  meta: ObjectMeta,
+): string {
   const parts: string[] = [];
   if (added.length) parts.push(`add ${added.join(', ')}`);
   if (removed.length) parts.push(`remove ${removed.join(', ')}`);
@@ -234,7 +285,12 @@ function noteFor(added: readonly string[], removed: readonly string[], changed: 
 }
 
 /** The newest manifest must list every class at its planned version: one entry (or the unreleased newest, completed). */
-function adviseManifest(manifests: ManifestHistoryLike, planned: ReadonlyMap<string, string>, inputs: ReadonlyMap<string, PlanInput>, lockedKeys: ReadonlySet<string> | undefined): ManifestAdvice | undefined {
+function adviseManifest(
+  manifests: ManifestHistoryLike,
+  planned: ReadonlyMap<string, string>,
+  inputs: ReadonlyMap<string, PlanInput>,
+  lockedKeys: ReadonlySet<string> | undefined,
+): ManifestAdvice | undefined {
   const keys = manifests.keys();
   const latestKey = keys[keys.length - 1];
   const latest = latestKey === undefined ? {} : manifests.get(latestKey);
@@ -265,7 +321,12 @@ export function entryText(entry: EntryAdvice): string {
   if (entry.added?.length) parts.push(`added: ${list(entry.added)}`);
   if (entry.removed?.length) parts.push(`removed: ${list(entry.removed)}`);
   if (entry.changed?.length) parts.push(`changed: ${list(entry.changed)}`);
-  if (entry.children && Object.keys(entry.children).length) parts.push(`children: { ${Object.entries(entry.children).map(([f, v]) => `${f}: '${v}'`).join(', ')} }`);
+  if (entry.children && Object.keys(entry.children).length)
+    parts.push(
+      `children: { ${Object.entries(entry.children)
+        .map(([f, v]) => `${f}: '${v}'`)
+        .join(', ')} }`,
+    );
   parts.push(`note: ${JSON.stringify(entry.note).replace(/^"|"$/g, "'")}`);
   return `{ ${parts.join(', ')} }`;
 }

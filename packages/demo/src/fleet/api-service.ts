@@ -126,7 +126,8 @@ export class ApiService {
     let host: string | undefined;
     let promise: Promise<unknown>;
     let volumeId: string | undefined;
-    const withVolumes = op === 'create_volume' ? [] : hosts.filter((h) => [...(this.volumes.get(h)?.keys() ?? [])].some((id) => !this.#busy.has(id)));
+    const withVolumes =
+      op === 'create_volume' ? [] : hosts.filter((h) => [...(this.volumes.get(h)?.keys() ?? [])].some((id) => !this.#busy.has(id)));
     if (withVolumes.length === 0) {
       sent = 'create_volume';
       host = this.#pick(hosts);
@@ -136,7 +137,16 @@ export class ApiService {
       volumeId = this.#pick(free) as string;
     }
     const sentAt = this.#clock();
-    if (host === undefined) return { op: sent, kind: 'call', host, sentAt, degraded, backported: 0, error: { code: 'no_valid_host', message: 'no live volume host serves the pins in force', undecodable: false } };
+    if (host === undefined)
+      return {
+        op: sent,
+        kind: 'call',
+        host,
+        sentAt,
+        degraded,
+        backported: 0,
+        error: { code: 'no_valid_host', message: 'no live volume host serves the pins in force', undecodable: false },
+      };
     const canSend11 = this.api.canSendVersion('1.1');
     if (sent === 'create_volume') {
       const volume = this.#newVolume();
@@ -182,9 +192,23 @@ export class ApiService {
 
   #newVolume(id?: string, size?: number): Volume {
     const attachments = Array.from({ length: 1 + Math.floor(this.#random() * 2) }, () =>
-      VolumeAttachment.create({ id: uuid(this.#random), instance_uuid: uuid(this.#random), mountpoint: '/dev/vdb', attached_at: new Date(Math.floor(this.#clock() / 1000) * 1000), attach_mode: 'ro' }),
+      VolumeAttachment.create({
+        id: uuid(this.#random),
+        instance_uuid: uuid(this.#random),
+        mountpoint: '/dev/vdb',
+        attached_at: new Date(Math.floor(this.#clock() / 1000) * 1000),
+        attach_mode: 'ro',
+      }),
     );
-    return Volume.create({ id: id ?? uuid(this.#random), name: 'vol', size: size ?? 1, status: 'in-use', created_at: new Date(Math.floor(this.#clock() / 1000) * 1000), attachments, tags: new Set(['gold']) });
+    return Volume.create({
+      id: id ?? uuid(this.#random),
+      name: 'vol',
+      size: size ?? 1,
+      status: 'in-use',
+      created_at: new Date(Math.floor(this.#clock() / 1000) * 1000),
+      attachments,
+      tags: new Set(['gold']),
+    });
   }
 
   /** The volume rows, from a view of the table at most viewMaxAgeMs old (read again when older). */

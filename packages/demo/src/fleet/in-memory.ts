@@ -100,7 +100,14 @@ export class InMemoryFleet implements FleetControl {
       for (const [i, host] of fleet.volumeHosts.entries()) {
         const upgrade = await fleet.openUpgrade();
         fleet.hostUpgrades.set(host, upgrade);
-        const volumeHost = new VolumeHost({ host, zone: `az-${i + 1}`, connect: () => fleet.connect(), upgrade, timings: fleet.timings, report: (r) => fleet.#take(r) });
+        const volumeHost = new VolumeHost({
+          host,
+          zone: `az-${i + 1}`,
+          connect: () => fleet.connect(),
+          upgrade,
+          timings: fleet.timings,
+          report: (r) => fleet.#take(r),
+        });
         fleet.hosts.set(host, volumeHost);
         await volumeHost.start(RELEASE_N);
       }
@@ -109,8 +116,14 @@ export class InMemoryFleet implements FleetControl {
         caller: fleet.#api.service,
         ratePerSecond: fleet.ratePerSecond,
         onOutcome: (outcome, id) => {
-          if (outcome.kind === 'cast' && !outcome.error) fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
-          if (outcome.error) fleet.recorder.event('failure', `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`, outcome.host);
+          if (outcome.kind === 'cast' && !outcome.error)
+            fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
+          if (outcome.error)
+            fleet.recorder.event(
+              'failure',
+              `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`,
+              outcome.host,
+            );
         },
       });
       fleet.sampleNow();
@@ -163,7 +176,8 @@ export class InMemoryFleet implements FleetControl {
     const name = `api-${++this.#apiCount}`;
     const upgrade = await this.openUpgrade((change) => {
       // Only the API service the load goes to speaks for the caller's pins.
-      if (this.#api?.upgrade === upgrade || this.#api === undefined) this.pinChanges.push({ t: this.recorder.now(), from: change.from.release, to: change.to.release, message: change.message });
+      if (this.#api?.upgrade === upgrade || this.#api === undefined)
+        this.pinChanges.push({ t: this.recorder.now(), from: change.from.release, to: change.to.release, message: change.message });
       this.recorder.event('pins', `${name}: ${change.message}`);
     });
     const transport = this.connect();

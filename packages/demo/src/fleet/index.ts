@@ -35,7 +35,16 @@
  */
 export { DEMO_TIMINGS, checkTimings, upgradeTimings, type FleetTimings } from './timings.js';
 export { VolumeHost, VOLUME_BINARY, type VolumeHostOptions, type HostReport, type HostState } from './volume-host.js';
-export { ApiService, API_BINARY, OPERATIONS, countBackported, type ApiServiceOptions, type Operation, type Outcome, type VolumeDirectory } from './api-service.js';
+export {
+  ApiService,
+  API_BINARY,
+  OPERATIONS,
+  countBackported,
+  type ApiServiceOptions,
+  type Operation,
+  type Outcome,
+  type VolumeDirectory,
+} from './api-service.js';
 export { LoadGenerator, emptyStats, type Caller, type LoadOptions, type LoadStats, type FailureRecord } from './load.js';
 export { Recorder, DeliveryLedger, type Recording, type Sample, type FleetEvent, type EventKind } from './recorder.js';
 export { renderTimeline, writeTimeline } from './timeline.js';

@@ -57,7 +57,20 @@ export interface LoadOptions {
 }
 
 export function emptyStats(): LoadStats {
-  return { made: 0, calls: 0, casts: 0, answered: 0, failed: 0, failedByCode: {}, degraded: 0, backported: 0, capErrors: 0, undecodable: 0, inFlight: 0, byMethod: {} };
+  return {
+    made: 0,
+    calls: 0,
+    casts: 0,
+    answered: 0,
+    failed: 0,
+    failedByCode: {},
+    degraded: 0,
+    backported: 0,
+    capErrors: 0,
+    undecodable: 0,
+    inFlight: 0,
+    byMethod: {},
+  };
 }
 
 /**
@@ -100,7 +113,19 @@ export class LoadGenerator {
     this.#stats.inFlight += 1;
     const work = caller.run(op, requestId).then(
       (outcome) => this.#count(outcome, requestId),
-      (error: unknown) => this.#count({ op, kind: 'call', host: undefined, sentAt: this.#clock(), degraded: false, backported: 0, error: { code: 'untyped', message: String(error), undecodable: false } }, requestId),
+      (error: unknown) =>
+        this.#count(
+          {
+            op,
+            kind: 'call',
+            host: undefined,
+            sentAt: this.#clock(),
+            degraded: false,
+            backported: 0,
+            error: { code: 'untyped', message: String(error), undecodable: false },
+          },
+          requestId,
+        ),
     );
     const set = this.#inFlight.get(caller) ?? new Set();
     this.#inFlight.set(caller, set);
@@ -148,7 +173,15 @@ export class LoadGenerator {
       s.failedByCode[outcome.error.code] = (s.failedByCode[outcome.error.code] ?? 0) + 1;
       if (outcome.error.code === 'version_cap') s.capErrors += 1;
       if (outcome.error.undecodable) s.undecodable += 1;
-      this.failures.push({ requestId, op: outcome.op, host: outcome.host, sentAt: outcome.sentAt, at: this.#clock(), code: outcome.error.code, message: outcome.error.message });
+      this.failures.push({
+        requestId,
+        op: outcome.op,
+        host: outcome.host,
+        sentAt: outcome.sentAt,
+        at: this.#clock(),
+        code: outcome.error.code,
+        message: outcome.error.message,
+      });
     } else {
       s.answered += 1;
     }

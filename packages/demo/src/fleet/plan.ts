@@ -37,7 +37,12 @@ export function rollingUpgrade(hosts: readonly string[]): Step[] {
 }
 
 /** Run the steps in order, each recorded as an event, with `settleMs` of load before the first and after each. */
-export async function runPlan(fleet: FleetControl, steps: readonly Step[], settleMs: number, onStep?: (index: number, step: Step) => void): Promise<void> {
+export async function runPlan(
+  fleet: FleetControl,
+  steps: readonly Step[],
+  settleMs: number,
+  onStep?: (index: number, step: Step) => void,
+): Promise<void> {
   await sleep(settleMs);
   for (const [i, step] of steps.entries()) {
     onStep?.(i, step);

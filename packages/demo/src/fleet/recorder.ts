@@ -39,7 +39,10 @@ export class Recorder {
   readonly #clock: () => number;
   readonly #start: number;
 
-  constructor(readonly title: string, clock: () => number = Date.now) {
+  constructor(
+    readonly title: string,
+    clock: () => number = Date.now,
+  ) {
     this.#clock = clock;
     this.#start = clock();
   }

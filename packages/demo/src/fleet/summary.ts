@@ -16,7 +16,14 @@ export interface Summary {
   readonly seconds: number;
 }
 
-export function summarize(stats: LoadStats, ledger: DeliveryLedger, castsLost: number, pinChanges: readonly { t: number; message: string }[], seconds: number, timeline?: string): Summary {
+export function summarize(
+  stats: LoadStats,
+  ledger: DeliveryLedger,
+  castsLost: number,
+  pinChanges: readonly { t: number; message: string }[],
+  seconds: number,
+  timeline?: string,
+): Summary {
   return {
     stats,
     duplicates: ledger.duplicates().length,
@@ -31,10 +38,18 @@ export function summarize(stats: LoadStats, ledger: DeliveryLedger, castsLost: n
 /** The final table, one string per line. */
 export function formatSummary(summary: Summary): string[] {
   const { stats } = summary;
-  const failedBy = Object.entries(stats.failedByCode).map(([code, n]) => `${code} ${n}`).join(', ');
+  const failedBy = Object.entries(stats.failedByCode)
+    .map(([code, n]) => `${code} ${n}`)
+    .join(', ');
   const rows: [string, string][] = [
     ['calls and casts made', `${stats.made} in ${summary.seconds.toFixed(1)} s (${stats.calls} calls, ${stats.casts} casts)`],
-    ['sent, by method', Object.entries(stats.byMethod).sort(([a], [b]) => a.localeCompare(b)).map(([m, n]) => `${m} ${n}`).join(', ')],
+    [
+      'sent, by method',
+      Object.entries(stats.byMethod)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([m, n]) => `${m} ${n}`)
+        .join(', '),
+    ],
     ['answered', String(stats.answered)],
     ['failed', `${stats.failed}${failedBy ? ` (${failedBy})` : ''}`],
     ['degraded by canSendVersion', String(stats.degraded)],

@@ -14,7 +14,10 @@ const ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;
 /** Text as XML carries it: markup characters escaped, characters XML cannot hold (controls, lone surrogates) as U+FFFD. */
 function escapeXml(text: string): string {
   return text
-    .replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+    .replace(
+      /[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\ud800-\udfff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      '\ufffd',
+    )
     .replace(/[<>&"']/g, (c) => ENTITIES[c] as string);
 }
 
@@ -57,7 +60,9 @@ export function renderTimeline(recording: Recording): string {
   const chartBottom = chartTop + CHART;
   const out: string[] = [];
   const height = chartBottom + 50 + steps.length * 16 + 30;
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
+  );
   out.push(`<title>${escapeXml(recording.title)}</title>`);
   out.push(`<rect width="${WIDTH}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text x="${LEFT}" y="24" font-size="16" font-weight="bold">${escapeXml(recording.title)}</text>`);
@@ -67,7 +72,9 @@ export function renderTimeline(recording: Recording): string {
     out.push(`<text x="${LEFT - 8}" y="${y + 14}" text-anchor="end">${escapeXml(label)}</text>`);
     for (const [from, to, value] of segments(samples, read)) {
       const w = Math.max(0.5, Number(x(to)) - Number(x(from)));
-      out.push(`<rect x="${x(from)}" y="${y}" width="${w.toFixed(1)}" height="${LANE}" fill="${color(value)}"><title>${escapeXml(`${label}: ${value}`)}</title></rect>`);
+      out.push(
+        `<rect x="${x(from)}" y="${y}" width="${w.toFixed(1)}" height="${LANE}" fill="${color(value)}"><title>${escapeXml(`${label}: ${value}`)}</title></rect>`,
+      );
       if (w > 34) out.push(`<text x="${(Number(x(from)) + 4).toFixed(1)}" y="${y + 14}" fill="#222">${escapeXml(value)}</text>`);
     }
   }
@@ -87,22 +94,35 @@ export function renderTimeline(recording: Recording): string {
   out.push(`<text x="${LEFT - 8}" y="${chartBottom}" text-anchor="end">0</text>`);
   out.push(`<text x="${LEFT + plot + 4}" y="${chartTop + 12}" fill="#d62728">failed ${failed}</text>`);
   if (rates.length > 0) {
-    out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yRate(r.rate)}`).join(' ')}"/>`);
-    out.push(`<polyline fill="none" stroke="#d62728" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yFail(r.failed)}`).join(' ')}"/>`);
+    out.push(
+      `<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yRate(r.rate)}`).join(' ')}"/>`,
+    );
+    out.push(
+      `<polyline fill="none" stroke="#d62728" stroke-width="1.5" points="${rates.map((r) => `${x(r.t)},${yFail(r.failed)}`).join(' ')}"/>`,
+    );
   }
-  for (const e of events.filter((e) => e.kind === 'failure')) out.push(`<line x1="${x(e.t)}" x2="${x(e.t)}" y1="${chartBottom - 8}" y2="${chartBottom}" stroke="#d62728"><title>${escapeXml(e.text)}</title></line>`);
+  for (const e of events.filter((e) => e.kind === 'failure'))
+    out.push(
+      `<line x1="${x(e.t)}" x2="${x(e.t)}" y1="${chartBottom - 8}" y2="${chartBottom}" stroke="#d62728"><title>${escapeXml(e.text)}</title></line>`,
+    );
   // Steps: a numbered line across the lanes and the chart, listed underneath.
   for (const [i, e] of steps.entries()) {
     const stroke = e.kind === 'fault' ? '#d62728' : '#555';
     out.push(`<line x1="${x(e.t)}" x2="${x(e.t)}" y1="${top - 6}" y2="${chartBottom}" stroke="${stroke}" stroke-dasharray="3,3"/>`);
     out.push(`<text x="${x(e.t)}" y="${top - 10}" text-anchor="middle" fill="${stroke}">${i + 1}</text>`);
   }
-  for (let s = 0; s <= tMax / 1000; s += tMax > 30_000 ? 10 : 5) out.push(`<text x="${x(s * 1000)}" y="${chartBottom + 16}" text-anchor="middle" fill="#555">${s} s</text>`);
+  for (let s = 0; s <= tMax / 1000; s += tMax > 30_000 ? 10 : 5)
+    out.push(`<text x="${x(s * 1000)}" y="${chartBottom + 16}" text-anchor="middle" fill="#555">${s} s</text>`);
   const legendY = chartBottom + 40;
-  out.push(`<text x="${LEFT}" y="${legendY - 4}" fill="#555">`
-    + `<tspan fill="${COLORS.N}">■</tspan> release N  <tspan fill="${COLORS['N+1']}">■</tspan> release N+1  <tspan fill="${COLORS.down}">■</tspan> down  `
-    + `<tspan fill="#1f77b4">—</tspan> operations/s  <tspan fill="#d62728">—</tspan> failed so far</text>`);
-  for (const [i, e] of steps.entries()) out.push(`<text x="${LEFT}" y="${legendY + 16 + i * 16}" fill="${e.kind === 'fault' ? '#d62728' : '#222'}">${i + 1}. +${(e.t / 1000).toFixed(1)} s  ${escapeXml(e.text)}</text>`);
+  out.push(
+    `<text x="${LEFT}" y="${legendY - 4}" fill="#555">` +
+      `<tspan fill="${COLORS.N}">■</tspan> release N  <tspan fill="${COLORS['N+1']}">■</tspan> release N+1  <tspan fill="${COLORS.down}">■</tspan> down  ` +
+      `<tspan fill="#1f77b4">—</tspan> operations/s  <tspan fill="#d62728">—</tspan> failed so far</text>`,
+  );
+  for (const [i, e] of steps.entries())
+    out.push(
+      `<text x="${LEFT}" y="${legendY + 16 + i * 16}" fill="${e.kind === 'fault' ? '#d62728' : '#222'}">${i + 1}. +${(e.t / 1000).toFixed(1)} s  ${escapeXml(e.text)}</text>`,
+    );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

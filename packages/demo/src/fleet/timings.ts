@@ -38,14 +38,18 @@ export const DEMO_TIMINGS: FleetTimings = Object.freeze({
 /** Refuses timings that cannot keep the promise of a drain (a view that may outlive the drain). */
 export function checkTimings(timings: FleetTimings): FleetTimings {
   for (const [name, value] of Object.entries(timings)) {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new RangeError(`timings.${name}: expected a positive number of milliseconds, got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+      throw new RangeError(`timings.${name}: expected a positive number of milliseconds, got ${String(value)}`);
   }
-  if (timings.drainMs < 2 * timings.viewMaxAgeMs) throw new RangeError(`timings.drainMs (${timings.drainMs}) must be at least twice viewMaxAgeMs (${timings.viewMaxAgeMs})`);
+  if (timings.drainMs < 2 * timings.viewMaxAgeMs)
+    throw new RangeError(`timings.drainMs (${timings.drainMs}) must be at least twice viewMaxAgeMs (${timings.viewMaxAgeMs})`);
   return timings;
 }
 
 /** The Upgrade.open() options these timings set (every process of the fleet opens its Upgrade with them). */
-export function upgradeTimings(timings: FleetTimings): Pick<UpgradeOptions, 'reportIntervalMs' | 'downTimeMs' | 'lateGraceMs' | 'pollIntervalMs' | 'refreshIntervalMs'> {
+export function upgradeTimings(
+  timings: FleetTimings,
+): Pick<UpgradeOptions, 'reportIntervalMs' | 'downTimeMs' | 'lateGraceMs' | 'pollIntervalMs' | 'refreshIntervalMs'> {
   return {
     reportIntervalMs: timings.reportIntervalMs,
     downTimeMs: timings.downTimeMs,

@@ -11,8 +11,23 @@ export const VOLUME_BINARY = 'volume';
 
 /** What a volume host tells the fleet: every message it receives, every message it cannot read, its own state. */
 export type HostReport =
-  | { readonly kind: 'delivered'; readonly at: number; readonly host: string; readonly release: string; readonly method: string; readonly requestId: string | undefined; readonly expectsReply: boolean }
-  | { readonly kind: 'undecodable'; readonly at: number; readonly host: string; readonly release: string; readonly method: string; readonly message: string }
+  | {
+      readonly kind: 'delivered';
+      readonly at: number;
+      readonly host: string;
+      readonly release: string;
+      readonly method: string;
+      readonly requestId: string | undefined;
+      readonly expectsReply: boolean;
+    }
+  | {
+      readonly kind: 'undecodable';
+      readonly at: number;
+      readonly host: string;
+      readonly release: string;
+      readonly method: string;
+      readonly message: string;
+    }
   | { readonly kind: 'state'; readonly at: number; readonly host: string; readonly release: string; readonly state: HostState };
 
 /** `serving`: listening with a live row; `draining`: row stopped, still serving; `stopped`: gone gracefully; `crashed`: gone, row left behind. */
@@ -76,7 +91,14 @@ export class VolumeHost {
       // No pins of its own: a reply is backported to what the caller says it reads.
       serializer: new ObjectsRpcSerializer({ registry: release.registry }),
       onError: (error, message) => {
-        if (isUndecodable(error)) this.#report({ kind: 'undecodable', host, release: release.name, method: message?.method ?? '?', message: (error as Error).message });
+        if (isUndecodable(error))
+          this.#report({
+            kind: 'undecodable',
+            host,
+            release: release.name,
+            method: message?.method ?? '?',
+            message: (error as Error).message,
+          });
       },
     });
     try {
@@ -122,7 +144,14 @@ export class VolumeHost {
   #reporting(inner: Transport, release: Release): Transport {
     const deliveredTo = (message: RpcMessage, expectsReply: boolean) => {
       const id = message?.context?.request_id;
-      this.#report({ kind: 'delivered', host: this.host, release: release.name, method: message?.method, requestId: typeof id === 'string' ? id : undefined, expectsReply });
+      this.#report({
+        kind: 'delivered',
+        host: this.host,
+        release: release.name,
+        method: message?.method,
+        requestId: typeof id === 'string' ? id : undefined,
+        expectsReply,
+      });
     };
     return {
       call: (target, message, options) => inner.call(target, message, options),

@@ -55,7 +55,10 @@ async function openUpgrade(config: ChildConfig, onPins?: (change: PinsChange) =>
     config: { liftPolicy: { volume: 'finalize' } },
     reloadOnSighup: true,
     // The reload a SIGHUP runs says so when it is done: that line is the `sighup` event the supervisor waits for.
-    logger: { info: (message) => emit(message.startsWith('SIGHUP') ? 'sighup' : 'info', { message }), warn: (message) => emit('warn', { message }) },
+    logger: {
+      info: (message) => emit(message.startsWith('SIGHUP') ? 'sighup' : 'info', { message }),
+      warn: (message) => emit('warn', { message }),
+    },
     ...upgradeTimings(config.timings),
     ...(onPins ? { onPinsChange: onPins } : {}),
   });
@@ -88,7 +91,10 @@ export async function runChild(config: ChildConfig): Promise<void> {
       ...(rows ? { rows } : {}),
       report: (report) => emit(report.kind, { ...report, kind: undefined }),
     });
-    stopping.push(() => host.stop(), () => upgrade.close());
+    stopping.push(
+      () => host.stop(),
+      () => upgrade.close(),
+    );
     await host.start(releaseNamed(config.release), config.forceBelowFinalized ? { forceBelowFinalized: true } : {});
     emit('ready', { host: config.host, release: config.release, pid: process.pid });
     return;
@@ -96,14 +102,23 @@ export async function runChild(config: ChildConfig): Promise<void> {
 
   const volumes: VolumeDirectory = new Map();
   let service: ApiService | undefined;
-  const upgrade = await openUpgrade(config, (change) => service && emit('pins', { volume: service.pins().release, api: upgrade.pins('api').release, message: change.message }));
+  const upgrade = await openUpgrade(
+    config,
+    (change) => service && emit('pins', { volume: service.pins().release, api: upgrade.pins('api').release, message: change.message }),
+  );
   const transport = await connect(config);
   service = await ApiService.start({ host: config.host, release: config.release, transport, upgrade, timings: config.timings, volumes });
-  stopping.push(() => (service as ApiService).stop(), () => transport.close(), () => upgrade.close());
+  stopping.push(
+    () => (service as ApiService).stop(),
+    () => transport.close(),
+    () => upgrade.close(),
+  );
   input.on('line', (line) => {
     const command = JSON.parse(line) as ApiCommand;
     if (command.cmd === 'run') {
-      void (service as ApiService).run(command.op, command.requestId).then((outcome) => emit('outcome', { requestId: command.requestId, outcome }));
+      void (service as ApiService)
+        .run(command.op, command.requestId)
+        .then((outcome) => emit('outcome', { requestId: command.requestId, outcome }));
     } else if (command.cmd === 'volumes') {
       emit('volumes', { volumes: Object.fromEntries([...volumes].map(([host, sizes]) => [host, Object.fromEntries(sizes)])) });
     } else if (command.cmd === 'merge') {
@@ -115,7 +130,12 @@ export async function runChild(config: ChildConfig): Promise<void> {
       emit('merged');
     }
   });
-  emit('ready', { host: config.host, release: config.release, pid: process.pid, pins: { volume: service.pins().release, api: upgrade.pins('api').release } });
+  emit('ready', {
+    host: config.host,
+    release: config.release,
+    pid: process.pid,
+    pins: { volume: service.pins().release, api: upgrade.pins('api').release },
+  });
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -39,7 +39,12 @@ export class FleetChild {
     child.once('error', (error) => this.keep(`spawn failed: ${error.message}`));
   }
 
-  static start(name: string, command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): FleetChild {
+  static start(
+    name: string,
+    command: string,
+    args: readonly string[],
+    options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+  ): FleetChild {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
     return new FleetChild(name, child);
   }
@@ -82,7 +87,9 @@ export class FleetChild {
         if (event.event === name && where(event)) done(undefined, event);
         else if (event.event === 'failed') done(new Error(`${this.name} failed: ${String(event['error'])}`));
       });
-      void this.exited.then(({ code, signal }) => done(new Error(`${this.name} exited (${signal ?? code}) before "${name}"\n${this.diagnostics}`)));
+      void this.exited.then(({ code, signal }) =>
+        done(new Error(`${this.name} exited (${signal ?? code}) before "${name}"\n${this.diagnostics}`)),
+      );
     });
   }
 

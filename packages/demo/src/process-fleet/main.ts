@@ -27,22 +27,35 @@ const redact = (url: string): string => url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*
 /** Fail before starting any process when RabbitMQ, PostgreSQL or the Python host's packages are missing. */
 export async function checkServices(options: Pick<ProcessFleetOptions, 'brokerUrl' | 'postgresUrl'>): Promise<void> {
   try {
-    const transport = await RabbitTransport.connect({ url: options.brokerUrl, reconnect: { attemptTimeoutMs: 5000 }, onError: () => undefined });
+    const transport = await RabbitTransport.connect({
+      url: options.brokerUrl,
+      reconnect: { attemptTimeoutMs: 5000 },
+      onError: () => undefined,
+    });
     await transport.close();
   } catch (error) {
-    throw new FleetSetupError('rabbitmq', `cannot reach RabbitMQ at ${redact(options.brokerUrl)}: ${(error as Error).message} (start it, or pass --broker URL)`);
+    throw new FleetSetupError(
+      'rabbitmq',
+      `cannot reach RabbitMQ at ${redact(options.brokerUrl)}: ${(error as Error).message} (start it, or pass --broker URL)`,
+    );
   }
   try {
     const probe = await createDatabase(options.postgresUrl, 'versioned_fleet_probe');
     await probe.drop();
   } catch (error) {
-    throw new FleetSetupError('postgresql', `cannot create a database on PostgreSQL at ${redact(options.postgresUrl)}: ${(error as Error).message} (start it, or pass --postgres URL)`);
+    throw new FleetSetupError(
+      'postgresql',
+      `cannot create a database on PostgreSQL at ${redact(options.postgresUrl)}: ${(error as Error).message} (start it, or pass --postgres URL)`,
+    );
   }
   try {
     await promisify(execFile)(PYTHON, ['-c', 'import oslo_messaging, oslo_versionedobjects, psycopg2'], { timeout: 30_000 });
   } catch (error) {
     const detail = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim().split('\n').at(-1);
-    throw new FleetSetupError('python', `the Python host needs ${PYTHON} with oslo.messaging, oslo.versionedobjects and psycopg2 (scripts/provision.sh installs them): ${detail}`);
+    throw new FleetSetupError(
+      'python',
+      `the Python host needs ${PYTHON} with oslo.messaging, oslo.versionedobjects and psycopg2 (scripts/provision.sh installs them): ${detail}`,
+    );
   }
 }
 
@@ -64,17 +77,28 @@ export async function runProcessDemo(options: ProcessDemoOptions): Promise<Summa
   };
   process.once('SIGINT', interrupted);
   try {
-    write(`the services table: PostgreSQL database ${fleet.database.name} (created for this run, dropped after); broker ${redact(options.brokerUrl)}, exchange ${fleet.exchange}`);
+    write(
+      `the services table: PostgreSQL database ${fleet.database.name} (created for this run, dropped after); broker ${redact(options.brokerUrl)}, exchange ${fleet.exchange}`,
+    );
     write(`fleet: ${fleet.api.child.name} calling ${[...fleet.members.values()].map((m) => m.child.name).join(', ')}, each an OS process`);
     const steps = rollingUpgrade(fleet.volumeHosts);
     await runPlan(fleet, steps, options.settleMs ?? 2_000, (i, step) => {
       const { stats } = fleet.sampleNow();
-      write(`step ${i + 1}/${steps.length}: ${step.title} | pins volume ${fleet.api.pins.volume} | ${fleet.recorder.rate().toFixed(0)} ops/s | made ${stats.made}, failed ${stats.failed}`);
+      write(
+        `step ${i + 1}/${steps.length}: ${step.title} | pins volume ${fleet.api.pins.volume} | ${fleet.recorder.rate().toFixed(0)} ops/s | made ${stats.made}, failed ${stats.failed}`,
+      );
     });
     const stats = await fleet.stopLoad();
     const recording = fleet.recorder.recording();
     const timeline = writeTimeline(options.timelinePath ?? join(tmpdir(), 'versioned-fleet-timeline.svg'), recording);
-    const summary = summarize(stats, fleet.ledger, fleet.lostCasts().length, fleet.pinChanges, (recording.samples.at(-1)?.t ?? 0) / 1000, timeline);
+    const summary = summarize(
+      stats,
+      fleet.ledger,
+      fleet.lostCasts().length,
+      fleet.pinChanges,
+      (recording.samples.at(-1)?.t ?? 0) / 1000,
+      timeline,
+    );
     write('');
     for (const line of formatSummary(summary)) write(line);
     return summary;
@@ -94,7 +118,9 @@ export async function processFleetMain(argv: readonly string[]): Promise<number>
     if (name === '--') continue;
     const value = argv[i + 1];
     if (!['--broker', '--postgres', '--timeline'].includes(name) || value === undefined || value.startsWith('--')) {
-      console.error(`demo: ${name.startsWith('--') && value === undefined ? `${name} needs a value` : `unknown option ${JSON.stringify(name)}`}; ${USAGE}`);
+      console.error(
+        `demo: ${name.startsWith('--') && value === undefined ? `${name} needs a value` : `unknown option ${JSON.stringify(name)}`}; ${USAGE}`,
+      );
       return 2;
     }
     values[name] = value;
@@ -104,7 +130,12 @@ export async function processFleetMain(argv: readonly string[]): Promise<number>
   const postgresUrl = values['--postgres'] ?? process.env['VERSIONED_POSTGRES_URL'] ?? DEFAULT_POSTGRES_URL;
   const timelinePath = values['--timeline'];
   try {
-    const summary = await runProcessDemo({ brokerUrl, postgresUrl, write: (line) => console.log(line), ...(timelinePath ? { timelinePath } : {}) });
+    const summary = await runProcessDemo({
+      brokerUrl,
+      postgresUrl,
+      write: (line) => console.log(line),
+      ...(timelinePath ? { timelinePath } : {}),
+    });
     const code = exitCodeOf(summary);
     if (code !== 0) console.error('\ndemo failed: some calls failed, ran twice, were lost or could not be decoded (see the table)');
     return code;

@@ -34,16 +34,27 @@ export function osloTransportUrl(url: string): string {
 export function startPythonHost(options: PythonHostOptions): FleetChild {
   const args = [
     'volume_host.py',
-    '--host', options.host,
-    '--transport-url', osloTransportUrl(options.brokerUrl),
-    '--exchange', options.exchange,
-    '--topic', options.topic,
-    '--database', options.database,
-    '--report-interval-ms', String(options.reportIntervalMs),
-    '--dead-after-ms', String(options.deadAfterMs),
-    '--drain-ms', String(options.drainMs ?? 500),
+    '--host',
+    options.host,
+    '--transport-url',
+    osloTransportUrl(options.brokerUrl),
+    '--exchange',
+    options.exchange,
+    '--topic',
+    options.topic,
+    '--database',
+    options.database,
+    '--report-interval-ms',
+    String(options.reportIntervalMs),
+    '--dead-after-ms',
+    String(options.deadAfterMs),
+    '--drain-ms',
+    String(options.drainMs ?? 500),
     ...(options.rows ? ['--rows', options.rows] : []),
     ...(options.forceBelowFinalized ? ['--force-below-finalized'] : []),
   ];
-  return FleetChild.start(`${options.host} (Python, release N)`, PYTHON, args, { cwd: PYTHON_DIR, env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' } });
+  return FleetChild.start(`${options.host} (Python, release N)`, PYTHON, args, {
+    cwd: PYTHON_DIR,
+    env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
+  });
 }

@@ -12,7 +12,8 @@ export class FileRows extends Map<string, VolumeRow> {
   constructor(path: string) {
     super();
     this.#path = path;
-    if (existsSync(path)) for (const [id, row] of Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, VolumeRow>)) super.set(id, row);
+    if (existsSync(path))
+      for (const [id, row] of Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, VolumeRow>)) super.set(id, row);
   }
 
   override set(id: string, row: VolumeRow): this {

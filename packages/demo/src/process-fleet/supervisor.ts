@@ -80,7 +80,16 @@ class ApiProcess implements Caller {
       }
     });
     void child.exited.then(() => {
-      for (const [, resolve] of this.#pending) resolve({ op: 'get_volume', kind: 'call', host: undefined, sentAt: Date.now(), degraded: false, backported: 0, error: { code: 'api_exited', message: `${child.name} exited`, undecodable: false } });
+      for (const [, resolve] of this.#pending)
+        resolve({
+          op: 'get_volume',
+          kind: 'call',
+          host: undefined,
+          sentAt: Date.now(),
+          degraded: false,
+          backported: 0,
+          error: { code: 'api_exited', message: `${child.name} exited`, undecodable: false },
+        });
       this.#pending.clear();
     });
   }
@@ -153,8 +162,14 @@ export class ProcessFleet implements FleetControl {
         idPrefix: fleet.exchange,
         onOutcome: (outcome, id) => {
           options.onOutcome?.(outcome, id);
-          if (outcome.kind === 'cast' && !outcome.error) fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
-          if (outcome.error) fleet.recorder.event('failure', `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`, outcome.host);
+          if (outcome.kind === 'cast' && !outcome.error)
+            fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
+          if (outcome.error)
+            fleet.recorder.event(
+              'failure',
+              `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`,
+              outcome.host,
+            );
         },
       });
       fleet.sampleNow();
@@ -168,7 +183,15 @@ export class ProcessFleet implements FleetControl {
   }
 
   #config(role: 'volume' | 'api', host: string, release: string): ChildConfig {
-    return { role, host, release, broker: this.#options.brokerUrl, exchange: this.exchange, database: this.database.url, timings: this.timings };
+    return {
+      role,
+      host,
+      release,
+      broker: this.#options.brokerUrl,
+      exchange: this.exchange,
+      database: this.database.url,
+      timings: this.timings,
+    };
   }
 
   #watch(host: string, child: FleetChild, release: string): void {
@@ -188,8 +211,27 @@ export class ProcessFleet implements FleetControl {
     if (this.members.get(host)?.child.running) throw new Error(`${host} is running: stop it first`);
     const rows = join(this.dir, `${host}.rows.json`);
     const child = python
-      ? startPythonHost({ host, brokerUrl: this.#options.brokerUrl, exchange: this.exchange, topic: 'volume', database: this.database.url, reportIntervalMs: this.timings.reportIntervalMs, deadAfterMs: this.timings.downTimeMs + this.timings.lateGraceMs, drainMs: this.timings.drainMs, rows, forceBelowFinalized: options.forceBelowFinalized ?? false })
-      : FleetChild.start(`${host} (TypeScript, release ${release})`, process.execPath, [CHILD_MAIN, JSON.stringify({ ...this.#config('volume', host, release), zone: `az-${host}`, rows, forceBelowFinalized: options.forceBelowFinalized ?? false })]);
+      ? startPythonHost({
+          host,
+          brokerUrl: this.#options.brokerUrl,
+          exchange: this.exchange,
+          topic: 'volume',
+          database: this.database.url,
+          reportIntervalMs: this.timings.reportIntervalMs,
+          deadAfterMs: this.timings.downTimeMs + this.timings.lateGraceMs,
+          drainMs: this.timings.drainMs,
+          rows,
+          forceBelowFinalized: options.forceBelowFinalized ?? false,
+        })
+      : FleetChild.start(`${host} (TypeScript, release ${release})`, process.execPath, [
+          CHILD_MAIN,
+          JSON.stringify({
+            ...this.#config('volume', host, release),
+            zone: `az-${host}`,
+            rows,
+            forceBelowFinalized: options.forceBelowFinalized ?? false,
+          }),
+        ]);
     this.#watch(host, child, release);
     this.members.set(host, { child, release, python });
     await child.waitFor('ready', 60_000);
@@ -203,7 +245,8 @@ export class ProcessFleet implements FleetControl {
     const member = this.#member(host);
     this.downtimes.push({ host, how: 'stopped', from: Date.now(), to: undefined });
     const exit = await member.child.stop(this.timings.drainMs + 15_000);
-    if (exit.code !== 0) throw new Error(`${member.child.name} did not stop cleanly (${exit.signal ?? exit.code})\n${member.child.diagnostics}`);
+    if (exit.code !== 0)
+      throw new Error(`${member.child.name} did not stop cleanly (${exit.signal ?? exit.code})\n${member.child.diagnostics}`);
   }
 
   /**
@@ -241,11 +284,15 @@ export class ProcessFleet implements FleetControl {
 
   async #startApi(release: string): Promise<ApiProcess> {
     const host = `api-${++this.#apiCount}`;
-    const child = FleetChild.start(`${host} (TypeScript, release ${release})`, process.execPath, [CHILD_MAIN, JSON.stringify(this.#config('api', host, release))]);
+    const child = FleetChild.start(`${host} (TypeScript, release ${release})`, process.execPath, [
+      CHILD_MAIN,
+      JSON.stringify(this.#config('api', host, release)),
+    ]);
     const api = new ApiProcess(child, release);
     child.on((event) => {
       // Only the API service the load goes to speaks for the caller's pins.
-      if (event.event === 'pins' && this.#api === api) this.pinChanges.push({ t: this.recorder.now() / 1000, message: `${host}: ${String(event['message'])}` });
+      if (event.event === 'pins' && this.#api === api)
+        this.pinChanges.push({ t: this.recorder.now() / 1000, message: `${host}: ${String(event['message'])}` });
       if (event.event === 'pins') this.recorder.event('pins', `${host}: ${String(event['message'])}`);
       if (event.event === 'warn') this.warnings.push(`${child.name}: ${String(event['message'])}`);
     });
@@ -331,4 +378,8 @@ export class ProcessFleet implements FleetControl {
 }
 
 /** Two TypeScript hosts and the Python one, all release N at the start. */
-export const DEFAULT_HOSTS: readonly { readonly name: string; readonly python?: boolean }[] = [{ name: 'volume-1' }, { name: 'volume-2' }, { name: 'volume-3', python: true }];
+export const DEFAULT_HOSTS: readonly { readonly name: string; readonly python?: boolean }[] = [
+  { name: 'volume-1' },
+  { name: 'volume-2' },
+  { name: 'volume-3', python: true },
+];

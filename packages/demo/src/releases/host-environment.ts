@@ -19,6 +19,11 @@ export function toRow(obj: VersionedObject): VolumeRow {
 /** A row read by this release's class (its newest version): a field an older release did not write is unset. */
 export function fromRow<T extends VersionedObject>(registry: ObjectRegistry, name: string, row: VolumeRow): T {
   const { version } = registry.newest(name);
-  const envelope = { 'versioned_object.name': name, 'versioned_object.namespace': 'versionedobjects', 'versioned_object.version': version, 'versioned_object.data': row };
+  const envelope = {
+    'versioned_object.name': name,
+    'versioned_object.namespace': 'versionedobjects',
+    'versioned_object.version': version,
+    'versioned_object.data': row,
+  };
   return registry.fromPrimitive(envelope) as T;
 }

@@ -1,7 +1,14 @@
 // The volume service's RPC API, declared once (Cinder's volume/rpcapi.py, whose history lives in comments):
 // the calling side, the serving side, the release aliases and the fingerprint lock all come from it.
 import { f, type DataLossPolicy, type FieldType, type Manifest } from '@versioned/objects';
-import { ObjectsRpcSerializer, defineRpcApi, type RequestContext, type RpcApiClient, type Transport, type VersionCapSource } from '@versioned/rpc';
+import {
+  ObjectsRpcSerializer,
+  defineRpcApi,
+  type RequestContext,
+  type RpcApiClient,
+  type Transport,
+  type VersionCapSource,
+} from '@versioned/rpc';
 import { registry, type Volume } from './release-n1.js';
 
 export const VOLUME_TOPIC = 'volume';
@@ -59,9 +66,18 @@ export class VolumeAPI {
   private readonly serializer: ObjectsRpcSerializer;
 
   constructor(options: VolumeAPIOptions) {
-    this.serializer = new ObjectsRpcSerializer({ registry, manifest: options.manifest, ...(options.onDataLoss ? { onDataLoss: options.onDataLoss } : {}) });
+    this.serializer = new ObjectsRpcSerializer({
+      registry,
+      manifest: options.manifest,
+      ...(options.onDataLoss ? { onDataLoss: options.onDataLoss } : {}),
+    });
     // A short timeout: a demo must not hang a minute.
-    this.client = volumeApi.client({ transport: options.transport, versionCap: options.versionCap, serializer: this.serializer, timeoutMs: options.timeoutMs ?? 5_000 });
+    this.client = volumeApi.client({
+      transport: options.transport,
+      versionCap: options.versionCap,
+      serializer: this.serializer,
+      timeoutMs: options.timeoutMs ?? 5_000,
+    });
   }
 
   /** The cap in force right now. */

@@ -20,7 +20,9 @@ export class VolumeManagerN {
   create_volume(_ctx: RequestContext, args: { volume: Volume }): Volume {
     const { volume } = args;
     this.env.rows.set(volume.id, toRow(volume));
-    this.env.say(`${this.env.host} (release N) create_volume: got Volume ${volume.objVersion} "${volume.name}", stored it in zone ${this.env.zone}`);
+    this.env.say(
+      `${this.env.host} (release N) create_volume: got Volume ${volume.objVersion} "${volume.name}", stored it in zone ${this.env.zone}`,
+    );
     return volume;
   }
 

@@ -18,7 +18,9 @@ export class VolumeManager {
     const { volume } = args;
     this.env.rows.set(volume.id, toRow(volume));
     const zone = args.zone ?? this.env.zone;
-    this.env.say(`${this.env.host} (release N+1) create_volume: got Volume ${volume.objVersion} "${volume.name}", stored it in zone ${zone}`);
+    this.env.say(
+      `${this.env.host} (release N+1) create_volume: got Volume ${volume.objVersion} "${volume.name}", stored it in zone ${zone}`,
+    );
     return volume;
   }
 
@@ -32,11 +34,14 @@ export class VolumeManager {
 
   extend_volume(_ctx: RequestContext, args: { volume_id: string; new_size: number }): Volume {
     const volume = this.load(args.volume_id);
-    if (!(args.new_size > volume.size)) throw new Error(`volume ${volume.id} is ${volume.size} GB: cannot extend it to ${args.new_size} GB`);
+    if (!(args.new_size > volume.size))
+      throw new Error(`volume ${volume.id} is ${volume.size} GB: cannot extend it to ${args.new_size} GB`);
     const unset = volume.isSet('tags') ? '' : ' (written by release N: tags unset)';
     volume.size = args.new_size;
     this.env.rows.set(volume.id, toRow(volume));
-    this.env.say(`${this.env.host} (release N+1) extend_volume: read the row of "${volume.name}"${unset} as Volume ${volume.objVersion}, now ${volume.size} GB`);
+    this.env.say(
+      `${this.env.host} (release N+1) extend_volume: read the row of "${volume.name}"${unset} as Volume ${volume.objVersion}, now ${volume.size} GB`,
+    );
     return volume;
   }
 

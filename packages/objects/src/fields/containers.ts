@@ -163,11 +163,21 @@ export class DictType<E> extends ContainerType<E, Record<string, E>> {
   /** A plain object, or a Map with string keys, as assigned. */
   coerce(value: unknown): Record<string, E> {
     const entries: Iterable<[unknown, unknown]> =
-      value instanceof Map ? value.entries() : isPlainObject(value) ? Object.entries(value) : (() => { throw this.invalid(value); })();
+      value instanceof Map
+        ? value.entries()
+        : isPlainObject(value)
+          ? Object.entries(value)
+          : (() => {
+              throw this.invalid(value);
+            })();
     const out: Record<string, E> = {};
     for (const [key, v] of entries) {
       if (typeof key !== 'string') throw this.invalid(value, 'keys must be strings');
-      defineOwn(out, key, atPath(() => this.element.coerce(v), key));
+      defineOwn(
+        out,
+        key,
+        atPath(() => this.element.coerce(v), key),
+      );
     }
     return out;
   }
@@ -263,7 +273,12 @@ export class UntypedType extends FieldType<unknown> {
     if (Array.isArray(value)) return value.map((v, i) => atPath(() => this.copy(v, depth + 1), i));
     if (isPlainObject(value)) {
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(value)) defineOwn(out, key, atPath(() => this.copy(value[key], depth + 1), key));
+      for (const key of Object.keys(value))
+        defineOwn(
+          out,
+          key,
+          atPath(() => this.copy(value[key], depth + 1), key),
+        );
       return out;
     }
     throw this.invalid(value);

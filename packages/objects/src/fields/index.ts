@@ -105,7 +105,8 @@ export const f = {
    * type the field: `f.object<Attachment>('Attachment')`. Wire: the child's own envelope, at the version
    * its parent's history or the manifest chooses.
    */
-  object: <T = any>(target: string, options: { subclasses?: boolean } = {}) => new ObjectType(target, options.subclasses) as unknown as FieldType<T>,
+  object: <T = any>(target: string, options: { subclasses?: boolean } = {}) =>
+    new ObjectType(target, options.subclasses) as unknown as FieldType<T>,
   /** oslo's `List(Object(target))`: {@link f.object} in a list. Wire: a JSON array of envelopes. */
   listOfObjects: <T = any>(target: string, options: { subclasses?: boolean } = {}) =>
     new ListType(new ObjectType(target, options.subclasses)) as unknown as FieldType<T[]>,

@@ -12,7 +12,11 @@ const V4 = `(?:${V4_PART}\\.){3}${V4_PART}`;
 const H = '[0-9a-fA-F]{1,4}';
 /** `n` groups then one of: the tail after them when the address has `::` there or none. */
 const v6After = (n: number): string =>
-  n === 7 ? `(?:${H}:){7}(?:${H}|:)` : n === 6 ? `(?:${H}:){6}(?:${V4}|:${H}|:)` : `(?:${H}:){${n}}(?:(?::${H}){0,${5 - n}}:${V4}|(?::${H}){1,${7 - n}}|:)`;
+  n === 7
+    ? `(?:${H}:){7}(?:${H}|:)`
+    : n === 6
+      ? `(?:${H}:){6}(?:${V4}|:${H}|:)`
+      : `(?:${H}:){${n}}(?:(?::${H}){0,${5 - n}}:${V4}|(?::${H}){1,${7 - n}}|:)`;
 const IPV4 = new RegExp(`^${V4}$`);
 const IPV6 = new RegExp(`^(?:${[7, 6, 5, 4, 3, 2, 1].map(v6After).join('|')}|:(?:(?::${H}){0,5}:${V4}|(?::${H}){1,7}|:))$`);
 const isIPv4 = (text: string): boolean => IPV4.test(text);
@@ -44,7 +48,10 @@ const FAMILY_WORDS = { 4: 'an IPv4', 6: 'an IPv6', any: 'an IP' } as const;
 export class IPAddressType extends FieldType<string> {
   readonly kind: string;
   readonly expected: string;
-  constructor(readonly family: IPFamily = 'any', kind?: string) {
+  constructor(
+    readonly family: IPFamily = 'any',
+    kind?: string,
+  ) {
     super();
     this.kind = kind ?? ADDRESS_KINDS[family];
     this.expected = `${FAMILY_WORDS[family]} address`;

@@ -255,9 +255,21 @@ function twoDigits(text: string, i: number): number {
 function parseCanonical(text: string): number {
   const len = text.length;
   if ((len !== 20 && len !== 24) || text.charCodeAt(len - 1) !== 90 /* Z */) return NaN;
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return NaN;
-  const century = twoDigits(text, 0), yy = twoDigits(text, 2), mo = twoDigits(text, 5), d = twoDigits(text, 8);
-  const h = twoDigits(text, 11), mi = twoDigits(text, 14), s = twoDigits(text, 17);
+  if (
+    text.charCodeAt(4) !== 45 ||
+    text.charCodeAt(7) !== 45 ||
+    text.charCodeAt(10) !== 84 ||
+    text.charCodeAt(13) !== 58 ||
+    text.charCodeAt(16) !== 58
+  )
+    return NaN;
+  const century = twoDigits(text, 0),
+    yy = twoDigits(text, 2),
+    mo = twoDigits(text, 5),
+    d = twoDigits(text, 8);
+  const h = twoDigits(text, 11),
+    mi = twoDigits(text, 14),
+    s = twoDigits(text, 17);
   let ms = 0;
   if (len === 24) {
     const hundreds = text.charCodeAt(20) - 48;
@@ -292,7 +304,8 @@ function parseIsoTime(text: string): number {
   const m = ISO_RE.exec(text);
   if (!m) return NaN;
   const [, y, mo, d, h, mi, s = '00', frac = '', zone = 'Z'] = m;
-  const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.length === 3 ? `${zone}:00` : zone;
+  const offset =
+    zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.length === 3 ? `${zone}:00` : zone;
   const ms = frac ? `.${frac.slice(1, 4).padEnd(3, '0')}` : '';
   const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${s}${ms}${offset}`);
   // Date.parse rolls 2021-02-30 over into March; refuse dates that do not exist.
@@ -346,7 +359,10 @@ export class StateMachineType<T extends string = string> extends EnumType<T> {
     if (current === undefined || current === next) return next;
     const allowed = this.transitions[current] ?? [];
     if (!allowed.includes(next)) {
-      throw this.invalid(value, `not allowed to transition from ${JSON.stringify(current)}; allowed: ${allowed.length ? allowed.map((v) => JSON.stringify(v)).join(', ') : 'none (terminal state)'}`);
+      throw this.invalid(
+        value,
+        `not allowed to transition from ${JSON.stringify(current)}; allowed: ${allowed.length ? allowed.map((v) => JSON.stringify(v)).join(', ') : 'none (terminal state)'}`,
+      );
     }
     return next;
   }

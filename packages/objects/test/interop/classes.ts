@@ -32,7 +32,20 @@ export class Attachment extends VersionedObject {
 
 /** Fields each Volume version added (classes.py drops them by hand in obj_make_compatible). */
 export const VOLUME_ADDED = {
-  '1.1': ['offset', 'ratio', 'weight', 'bootable', 'multiattach', 'created_at', 'tier', 'counts', 'quotas', 'labels', 'ports', 'attachment'],
+  '1.1': [
+    'offset',
+    'ratio',
+    'weight',
+    'bootable',
+    'multiattach',
+    'created_at',
+    'tier',
+    'counts',
+    'quotas',
+    'labels',
+    'ports',
+    'attachment',
+  ],
   '1.2': ['host_ip', 'mgmt_ipv4', 'mgmt_ipv6', 'any_ip', 'subnet', 'subnet4', 'subnet6', 'mac', 'pci', 'synced_at'],
   '1.3': ['auth_key'],
 } as const;

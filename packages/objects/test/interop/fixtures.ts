@@ -4,7 +4,11 @@
 import type { ObjectSpec } from './model.js';
 
 export const VOLUME_ID = 'f5b2c6c4-8c1e-4c53-9d0e-2b8f0c7a1d11';
-export const ATTACHMENT_IDS = ['0e1c7f7a-5d8b-4d55-9a3e-6a1f0b2c3d41', '7c9e6679-7425-40de-944b-e07fc1f90ae7', '9b2d6f0e-1c3a-4e5b-8f7d-2a4c6e8b0d13'] as const;
+export const ATTACHMENT_IDS = [
+  '0e1c7f7a-5d8b-4d55-9a3e-6a1f0b2c3d41',
+  '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  '9b2d6f0e-1c3a-4e5b-8f7d-2a4c6e8b0d13',
+] as const;
 
 export function attachment(n: 0 | 1 | 2, extra: Partial<ObjectSpec> = {}): ObjectSpec {
   return {
@@ -65,7 +69,18 @@ export const SHARED_SPECS: Record<string, ObjectSpec> = {
   },
   'a Volume with most fields unset and nullable fields null': {
     $object: 'Volume',
-    values: { id: VOLUME_ID, size: 1, name: null, ratio: null, created_at: null, labels: null, ports: null, attachment: null, host_ip: null, quotas: null },
+    values: {
+      id: VOLUME_ID,
+      size: 1,
+      name: null,
+      ratio: null,
+      created_at: null,
+      labels: null,
+      ports: null,
+      attachment: null,
+      host_ip: null,
+      quotas: null,
+    },
     reset: 'shallow',
     after: { counts: null },
   },
@@ -106,7 +121,13 @@ export const SHARED_SPECS: Record<string, ObjectSpec> = {
   },
   'a Flavor in the nova_object serial namespace and nova project': {
     $object: 'Flavor',
-    values: { id: 42, name: 'm1.small', memory_mb: 2048, extra_specs: { 'hw:cpu_policy': 'dedicated' }, created_at: '2023-12-31T23:59:59Z' },
+    values: {
+      id: 42,
+      name: 'm1.small',
+      memory_mb: 2048,
+      extra_specs: { 'hw:cpu_policy': 'dedicated' },
+      created_at: '2023-12-31T23:59:59Z',
+    },
     reset: 'shallow',
     after: { memory_mb: 4096 },
   },

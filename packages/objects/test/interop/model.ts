@@ -98,7 +98,8 @@ function jsonable(value: unknown): unknown {
 /** The TypeScript mirror of oracle.py's report(): each set field's value as JSON, and what changed. */
 export function reportOf(obj: VersionedObject): Report {
   const fields: Record<string, unknown> = {};
-  for (const def of metaOf(obj).fields) if (obj.isSet(def.name)) fields[def.name] = jsonable((obj as unknown as Record<string, unknown>)[def.name]);
+  for (const def of metaOf(obj).fields)
+    if (obj.isSet(def.name)) fields[def.name] = jsonable((obj as unknown as Record<string, unknown>)[def.name]);
   return { $object: obj.objName, version: obj.objVersion, fields, changed: [...obj.whatChanged()].sort() };
 }
 

@@ -200,7 +200,9 @@ export class PythonOracle {
   }
 
   /** Many requests in one line; each answer is `{ ok }` or `{ error: { type, message } }`. */
-  batch(requests: readonly ({ op: string } & Record<string, unknown>)[]): Promise<({ ok: unknown } | { error: { type: string; message: string } })[]> {
+  batch(
+    requests: readonly ({ op: string } & Record<string, unknown>)[],
+  ): Promise<({ ok: unknown } | { error: { type: string; message: string } })[]> {
     return this.request('batch', { requests });
   }
 

@@ -1,6 +1,15 @@
 // Random class trees for the differential tests: described once as JSON, defined in TypeScript here and in
 // oslo by oracle.py's define_class(), with random objects (as specs) and random manifests, from one seed.
-import { ObjectList, VersionedObject, f, field, versionedObject, type FieldType, type HistoryEntry, type ObjectRegistry } from '../../src/index.js';
+import {
+  ObjectList,
+  VersionedObject,
+  f,
+  field,
+  versionedObject,
+  type FieldType,
+  type HistoryEntry,
+  type ObjectRegistry,
+} from '../../src/index.js';
 import type { ObjectSpec } from './model.js';
 
 export type TypeDesc =
@@ -56,7 +65,20 @@ export class Random {
   }
 }
 
-const SCALARS = ['string', 'sensitive', 'integer', 'float', 'boolean', 'flexbool', 'uuid', 'datetime', 'ipaddr', 'ipnet', 'mac', 'pci'] as const;
+const SCALARS = [
+  'string',
+  'sensitive',
+  'integer',
+  'float',
+  'boolean',
+  'flexbool',
+  'uuid',
+  'datetime',
+  'ipaddr',
+  'ipnet',
+  'mac',
+  'pci',
+] as const;
 
 function randomType(r: Random): TypeDesc {
   const roll = r.next();
@@ -92,7 +114,14 @@ export function randomWorld(r: Random, prefix: string): ClassDesc[] {
   const count = r.int(2, 4);
   for (let i = 0; i < count; i++) {
     const versions = versionsUpTo(r.int(0, 3));
-    const desc: ClassDesc = { name: `${prefix}C${i}`, version: versions.at(-1) as string, versions, fields: [], added: {}, relationships: {} };
+    const desc: ClassDesc = {
+      name: `${prefix}C${i}`,
+      version: versions.at(-1) as string,
+      versions,
+      fields: [],
+      added: {},
+      relationships: {},
+    };
     const fieldCount = r.int(2, 6);
     for (let k = 0; k < fieldCount; k++) {
       const type = randomType(r);
@@ -150,21 +179,36 @@ function listOf(r: Random, item: ClassDesc, classes: ClassDesc[]): ClassDesc {
 
 function tsType(t: TypeDesc): FieldType {
   switch (t.t) {
-    case 'string': return f.string();
-    case 'sensitive': return f.sensitiveString();
-    case 'integer': return f.integer();
-    case 'float': return f.float();
-    case 'boolean': return f.boolean();
-    case 'flexbool': return f.flexibleBoolean();
-    case 'uuid': return f.uuid();
-    case 'datetime': return f.dateTime();
-    case 'ipaddr': return f.ipAddress();
-    case 'ipnet': return f.ipNetwork();
-    case 'mac': return f.macAddress();
-    case 'pci': return f.pciAddress();
-    case 'enum': return f.enum(t.values);
-    case 'object': return f.object(t.cls);
-    case 'objects': return f.listOfObjects(t.cls);
+    case 'string':
+      return f.string();
+    case 'sensitive':
+      return f.sensitiveString();
+    case 'integer':
+      return f.integer();
+    case 'float':
+      return f.float();
+    case 'boolean':
+      return f.boolean();
+    case 'flexbool':
+      return f.flexibleBoolean();
+    case 'uuid':
+      return f.uuid();
+    case 'datetime':
+      return f.dateTime();
+    case 'ipaddr':
+      return f.ipAddress();
+    case 'ipnet':
+      return f.ipNetwork();
+    case 'mac':
+      return f.macAddress();
+    case 'pci':
+      return f.pciAddress();
+    case 'enum':
+      return f.enum(t.values);
+    case 'object':
+      return f.object(t.cls);
+    case 'objects':
+      return f.listOfObjects(t.cls);
     default: {
       const of: FieldType = t.nullableItems ? f.nullable(tsType(t.of)) : tsType(t.of);
       return t.t === 'list' ? f.list(of) : t.t === 'set' ? f.set(of) : f.dict(of);
@@ -198,28 +242,42 @@ function randomValue(r: Random, t: TypeDesc, world: readonly ClassDesc[], depth:
     case 'string':
     case 'sensitive':
       return Array.from({ length: r.int(0, 6) }, () => r.pick(ALPHABET)).join('');
-    case 'integer': return r.int(-(2 ** 40), 2 ** 40);
-    case 'float': return r.chance(0.3) ? r.int(-1000, 1000) : Number(((r.next() - 0.5) * 1e6).toPrecision(12)) || 1.5;
+    case 'integer':
+      return r.int(-(2 ** 40), 2 ** 40);
+    case 'float':
+      return r.chance(0.3) ? r.int(-1000, 1000) : Number(((r.next() - 0.5) * 1e6).toPrecision(12)) || 1.5;
     case 'boolean':
     case 'flexbool':
       return r.chance(0.5);
-    case 'uuid': return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
-    case 'datetime': return `${new Date(r.int(-30_000_000_000, 253_402_300_799) * 1000).toISOString().slice(0, 19)}Z`;
-    case 'ipaddr': return Array.from({ length: 4 }, () => r.int(0, 255)).join('.');
-    case 'ipnet': return `${r.int(1, 223)}.${r.int(0, 255)}.0.0/16`;
-    case 'mac': return Array.from({ length: 6 }, () => hex(2)).join(':');
-    case 'pci': return `0000:${hex(2)}:${r.pick(['0', '1'])}${hex(1)}.${r.int(0, 7)}`;
-    case 'enum': return r.pick(t.values);
-    case 'object': return randomSpec(r, world, t.cls, depth + 1);
-    case 'objects': return Array.from({ length: r.int(0, 3) }, () => randomSpec(r, world, t.cls, depth + 1));
+    case 'uuid':
+      return `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+    case 'datetime':
+      return `${new Date(r.int(-30_000_000_000, 253_402_300_799) * 1000).toISOString().slice(0, 19)}Z`;
+    case 'ipaddr':
+      return Array.from({ length: 4 }, () => r.int(0, 255)).join('.');
+    case 'ipnet':
+      return `${r.int(1, 223)}.${r.int(0, 255)}.0.0/16`;
+    case 'mac':
+      return Array.from({ length: 6 }, () => hex(2)).join(':');
+    case 'pci':
+      return `0000:${hex(2)}:${r.pick(['0', '1'])}${hex(1)}.${r.int(0, 7)}`;
+    case 'enum':
+      return r.pick(t.values);
+    case 'object':
+      return randomSpec(r, world, t.cls, depth + 1);
+    case 'objects':
+      return Array.from({ length: r.int(0, 3) }, () => randomSpec(r, world, t.cls, depth + 1));
     case 'list':
     case 'set': {
-      const items = Array.from({ length: r.int(0, 4) }, () => (t.nullableItems && r.chance(0.2) ? null : randomValue(r, t.of, world, depth)));
+      const items = Array.from({ length: r.int(0, 4) }, () =>
+        t.nullableItems && r.chance(0.2) ? null : randomValue(r, t.of, world, depth),
+      );
       return t.t === 'set' ? [...new Set(items)] : items;
     }
     case 'dict': {
       const out: Record<string, unknown> = {};
-      for (let i = r.int(0, 3); i > 0; i--) out[`k${r.int(0, 9)}`] = t.nullableItems && r.chance(0.2) ? null : randomValue(r, t.of, world, depth);
+      for (let i = r.int(0, 3); i > 0; i--)
+        out[`k${r.int(0, 9)}`] = t.nullableItems && r.chance(0.2) ? null : randomValue(r, t.of, world, depth);
       return out;
     }
   }

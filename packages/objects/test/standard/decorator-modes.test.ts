@@ -10,14 +10,24 @@ import * as legacy from '../fixtures/twins.js';
 import * as standard from './twins.js';
 
 const UUID = fc.uuid({ version: 4 });
-const DATE = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000));
+const DATE = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true })
+  .map((d) => new Date(Math.floor(d.getTime() / 1000) * 1000));
 
 /** Everything the decorators decide about a class, in a comparable form. */
 function described(meta: ObjectMeta): unknown {
   return {
     name: meta.name,
     version: meta.version,
-    fields: meta.fields.map((d) => ({ name: d.name, expected: d.type.expected, nullable: d.nullable, readOnly: d.readOnly, hasDefault: d.hasDefault, default: d.hasDefault ? d.makeDefault() : undefined, objectTarget: d.objectTarget })),
+    fields: meta.fields.map((d) => ({
+      name: d.name,
+      expected: d.type.expected,
+      nullable: d.nullable,
+      readOnly: d.readOnly,
+      hasDefault: d.hasDefault,
+      default: d.hasDefault ? d.makeDefault() : undefined,
+      objectTarget: d.objectTarget,
+    })),
     extraFields: meta.extraFields,
     // Standard decorators apply static members first: the order is not part of a class (the fingerprint sorts).
     remotables: [...meta.remotables].sort((a, b) => a.name.localeCompare(b.name)),
@@ -70,7 +80,8 @@ describe('decorator modes: legacy and standard side by side', () => {
         const options = targetVersion ? { targetVersion } : {};
         const envelope = a.toPrimitive(options);
         assert.deepEqual(b.toPrimitive(options), envelope);
-        const list = (mod: typeof legacy | typeof standard, v: VersionedObject) => mod.TwinVolumeList.create({ objects: [v] } as never).toPrimitive();
+        const list = (mod: typeof legacy | typeof standard, v: VersionedObject) =>
+          mod.TwinVolumeList.create({ objects: [v] } as never).toPrimitive();
         assert.deepEqual(list(standard, b), list(legacy, a));
         const wire = JSON.parse(JSON.stringify(envelope));
         const intoStandard = standard.TwinVolume.fromPrimitive(wire, { registry: standard.standardRegistry });
@@ -107,7 +118,8 @@ describe('standard decorators: what the class decorator refuses, and what it doe
       },
       {
         code: 'registration',
-        message: /^@field\(\) on name: standard decorators apply to `accessor name: T`, not to a plain field \(`name`\); with experimentalDecorators: true, decorate `declare name: T`/,
+        message:
+          /^@field\(\) on name: standard decorators apply to `accessor name: T`, not to a plain field \(`name`\); with experimentalDecorators: true, decorate `declare name: T`/,
       },
     );
   });
@@ -122,7 +134,10 @@ describe('standard decorators: what the class decorator refuses, and what it doe
         class After extends VersionedObject {}
         return After;
       },
-      { code: 'registration', message: /@field\(\) on name: the accessor is not a member of After: every class that declares fields needs @versionedObject\(\)/ },
+      {
+        code: 'registration',
+        message: /@field\(\) on name: the accessor is not a member of After: every class that declares fields needs @versionedObject\(\)/,
+      },
     );
     assert.ok(Undecorated);
   });

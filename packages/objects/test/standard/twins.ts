@@ -5,7 +5,15 @@ import { ObjectRegistry, ObjectList, VersionedObject, extraField, f, field, remo
 
 export const standardRegistry = new ObjectRegistry();
 
-@versionedObject({ name: 'TwinAttachment', version: '1.1', registry: standardRegistry, history: [{ version: '1.0', note: 'v1.0' }, { version: '1.1', note: 'v1.1', added: ['attached_at'] }] })
+@versionedObject({
+  name: 'TwinAttachment',
+  version: '1.1',
+  registry: standardRegistry,
+  history: [
+    { version: '1.0', note: 'v1.0' },
+    { version: '1.1', note: 'v1.1', added: ['attached_at'] },
+  ],
+})
 export class TwinAttachment extends VersionedObject {
   @field(f.uuid()) accessor id!: string;
   @field(f.string()) accessor mountpoint!: string;
@@ -45,7 +53,12 @@ export class TwinVolume extends VersionedObject {
   static getById(_context: unknown, _id: string): void {}
 }
 
-@versionedObject({ name: 'TwinVolumeList', version: '1.0', registry: standardRegistry, history: [{ version: '1.0', note: 'v1.0', children: { objects: '1.2' } }] })
+@versionedObject({
+  name: 'TwinVolumeList',
+  version: '1.0',
+  registry: standardRegistry,
+  history: [{ version: '1.0', note: 'v1.0', children: { objects: '1.2' } }],
+})
 export class TwinVolumeList extends ObjectList<TwinVolume> {
   @field(f.listOfObjects<TwinVolume>('TwinVolume'), { default: [] }) accessor objects!: TwinVolume[];
 }

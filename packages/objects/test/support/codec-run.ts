@@ -72,7 +72,10 @@ export function runCodecs(seed: number, worlds: number): string[] {
         const back = registry.fromPrimitive(sent, { strict });
         return { again: back.toPrimitive(), changed: [...back.whatChanged()].sort() };
       };
-      out.push(outcome(() => decode(false)), outcome(() => decode(true)));
+      out.push(
+        outcome(() => decode(false)),
+        outcome(() => decode(true)),
+      );
       out.push(outcome(() => registry.backportVersions(sent, manifest, { onDataLoss })));
       // Hostile data: one field's value replaced by something of another type.
       const data = sent['versioned_object.data'] as Record<string, unknown>;

@@ -45,7 +45,10 @@ export class Tree extends VersionedObject {
 }
 
 const leafArb = fc
-  .record({ name: fc.string({ maxLength: 6 }), weight: fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: null }) }, { requiredKeys: [] })
+  .record(
+    { name: fc.string({ maxLength: 6 }), weight: fc.option(fc.double({ min: 0, max: 1e6, noNaN: true }), { nil: null }) },
+    { requiredKeys: [] },
+  )
   .map((values) => new Leaf(values));
 const instant = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
 
@@ -58,7 +61,10 @@ export const treePrimitive: fc.Arbitrary<Record<string, unknown>> = fc
         count: fc.nat(),
         planted: instant,
         seasons: fc.array(instant, { maxLength: 3 }),
-        subnet: fc.option(fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${a}/${p}`), { nil: null }),
+        subnet: fc.option(
+          fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 32 })).map(([a, p]) => `${a}/${p}`),
+          { nil: null },
+        ),
         leaf: fc.option(leafArb, { nil: null }),
         leaves: fc.array(leafArb, { maxLength: 3 }),
       },
@@ -66,19 +72,83 @@ export const treePrimitive: fc.Arbitrary<Record<string, unknown>> = fc
     ),
     fc.constantFrom('1.0', '1.1', '1.2', '1.3'),
   )
-  .map(([values, version]) => JSON.parse(JSON.stringify(new Tree(values).toPrimitive({ targetVersion: version }))) as Record<string, unknown>);
+  .map(
+    ([values, version]) => JSON.parse(JSON.stringify(new Tree(values).toPrimitive({ targetVersion: version }))) as Record<string, unknown>,
+  );
 
 const uuid = '0b8a1d6e-3c55-4c1e-9a47-5f0f6c1e2a01';
 /** Strings at the edge of some field type: what one side might accept and the other refuse. */
 export const EDGE_STRINGS = [
-  '9007199254740991', '9007199254740992', '-9007199254740991', '+12', ' 12', '1e3', '-0', '0x10', '1.5', '.5', '5.', '1e999', 'NaN', 'Infinity',
-  uuid, uuid.toUpperCase(), `urn:uuid:${uuid}`, `{${uuid}}`, uuid.replaceAll('-', ''),
-  '2021-03-04T05:06:07Z', '2021-03-04T05:06:60Z', '2021-03-04\t05:06:07Z', '2021-03-04 05:06:07Z', '2021-03-04t05:06:07z', '0000-01-01T00:00:00Z',
-  '9999-12-31T23:59:59-01:00', '0001-01-01T00:00:00+01:00', '2021-02-29T00:00:00Z', '2020-02-29T00:00:00Z', '2021-03-04T05:06:07', '2021-03-04T05:06:07.250Z',
-  '2021-03-04T05:06:07+00:00', '2021-03-04T05:06:07.123456789+0530', '2021-03-04T24:00:00Z', '2021-03-04', '+275760-09-13T00:00:00Z',
-  '1.2.3.4', '1.2.3.4/32', '1.2.3.4/33', '01.2.3.4', 'fe80::/10', 'fe80::1', '::ffff:1.2.3.4', '::ffff:1.2.3.4/96', 'fe80::1%eth0', '::/129', '10.0.0.0/08',
-  'aa:bb:cc:dd:ee:ff', 'AA-BB-CC-DD-EE-FF', 'aa:bb-cc:dd:ee:ff', 'aabb.ccdd.eeff', '0000:00:1f.7', '0000:00:2f.7', 'ABCD:EF:1F.0',
-  'yes', ' ON ', 'No', 'maybe', 'true', 'T', '', 'raw', 'qcow2', 'new', 'active', 'retired', '__proto__', 'constructor', 'Leaf', 'versioned_object.data',
+  '9007199254740991',
+  '9007199254740992',
+  '-9007199254740991',
+  '+12',
+  ' 12',
+  '1e3',
+  '-0',
+  '0x10',
+  '1.5',
+  '.5',
+  '5.',
+  '1e999',
+  'NaN',
+  'Infinity',
+  uuid,
+  uuid.toUpperCase(),
+  `urn:uuid:${uuid}`,
+  `{${uuid}}`,
+  uuid.replaceAll('-', ''),
+  '2021-03-04T05:06:07Z',
+  '2021-03-04T05:06:60Z',
+  '2021-03-04\t05:06:07Z',
+  '2021-03-04 05:06:07Z',
+  '2021-03-04t05:06:07z',
+  '0000-01-01T00:00:00Z',
+  '9999-12-31T23:59:59-01:00',
+  '0001-01-01T00:00:00+01:00',
+  '2021-02-29T00:00:00Z',
+  '2020-02-29T00:00:00Z',
+  '2021-03-04T05:06:07',
+  '2021-03-04T05:06:07.250Z',
+  '2021-03-04T05:06:07+00:00',
+  '2021-03-04T05:06:07.123456789+0530',
+  '2021-03-04T24:00:00Z',
+  '2021-03-04',
+  '+275760-09-13T00:00:00Z',
+  '1.2.3.4',
+  '1.2.3.4/32',
+  '1.2.3.4/33',
+  '01.2.3.4',
+  'fe80::/10',
+  'fe80::1',
+  '::ffff:1.2.3.4',
+  '::ffff:1.2.3.4/96',
+  'fe80::1%eth0',
+  '::/129',
+  '10.0.0.0/08',
+  'aa:bb:cc:dd:ee:ff',
+  'AA-BB-CC-DD-EE-FF',
+  'aa:bb-cc:dd:ee:ff',
+  'aabb.ccdd.eeff',
+  '0000:00:1f.7',
+  '0000:00:2f.7',
+  'ABCD:EF:1F.0',
+  'yes',
+  ' ON ',
+  'No',
+  'maybe',
+  'true',
+  'T',
+  '',
+  'raw',
+  'qcow2',
+  'new',
+  'active',
+  'retired',
+  '__proto__',
+  'constructor',
+  'Leaf',
+  'versioned_object.data',
 ];
 export const EDGE_NUMBERS = [0, -0, 1, -1, 1.5, 2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e308, -1e308, 5e-324, 0.1, 255, 256];
 
@@ -103,7 +173,8 @@ type PathSegment = string | number;
 function pathsOf(value: unknown, prefix: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
   out.push(prefix);
   if (Array.isArray(value)) for (const [i, v] of value.entries()) pathsOf(v, [...prefix, i], out);
-  else if (typeof value === 'object' && value !== null) for (const k of Object.keys(value)) pathsOf((value as Record<string, unknown>)[k], [...prefix, k], out);
+  else if (typeof value === 'object' && value !== null)
+    for (const k of Object.keys(value)) pathsOf((value as Record<string, unknown>)[k], [...prefix, k], out);
   return out;
 }
 
@@ -113,7 +184,13 @@ function getAt(root: unknown, path: PathSegment[]): unknown {
   return v;
 }
 
-export type Mutation = { kind: 'replace' | 'field' | 'tweak' | 'delete' | 'add' | 'duplicate'; at: number; key: string; value: unknown; tweak: number };
+export type Mutation = {
+  kind: 'replace' | 'field' | 'tweak' | 'delete' | 'add' | 'duplicate';
+  at: number;
+  key: string;
+  value: unknown;
+  tweak: number;
+};
 
 /** Small edits of a wire string or number, each at the edge of some field type. */
 export const TWEAKS: ((v: string | number) => unknown)[] = [
@@ -127,7 +204,10 @@ export const TWEAKS: ((v: string | number) => unknown)[] = [
   (v) => String(v).replace('T', ' '),
   (v) => String(v).replace(/:\d\d(?=Z|\.|[+-]|$)/, ':60'),
   (v) => String(v).replace(/^\d{4}/, '0000'),
-  (v) => String(v).replace(/^\d{4}-\d\d-\d\d/, '9999-12-31').replace(/Z$/, '-01:00'),
+  (v) =>
+    String(v)
+      .replace(/^\d{4}-\d\d-\d\d/, '9999-12-31')
+      .replace(/Z$/, '-01:00'),
   (v) => String(v).replace(/Z$/, '+00:00'),
   (v) => String(v).replace(/Z$/, '.999Z'),
   (v) => String(v).replace(/Z$/, ''),
@@ -151,7 +231,10 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
   kind: fc.constantFrom('replace', 'field', 'tweak', 'tweak', 'delete', 'add', 'duplicate'),
   at: fc.nat(),
   tweak: fc.nat(),
-  key: fc.oneof(hostileKey, fc.constantFrom(`${NS}.name`, `${NS}.version`, `${NS}.changes`, `${NS}.extra`, 'legacy', 'planted', 'weight', 'count', 'id')),
+  key: fc.oneof(
+    hostileKey,
+    fc.constantFrom(`${NS}.name`, `${NS}.version`, `${NS}.changes`, `${NS}.extra`, 'legacy', 'planted', 'weight', 'count', 'id'),
+  ),
   value: fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom<unknown>(...EDGE_STRINGS, ...EDGE_NUMBERS) },
     { weight: 2, arbitrary: hostileValue },
@@ -160,7 +243,8 @@ export const mutation: fc.Arbitrary<Mutation> = fc.record({
 });
 
 /** A path to a field value (or inside one): under some envelope's data, not an envelope key. */
-const isFieldPath = (path: PathSegment[]): boolean => path.includes(`${NS}.data`) && !(typeof path[path.length - 1] === 'string' && String(path[path.length - 1]).startsWith(`${NS}.`));
+const isFieldPath = (path: PathSegment[]): boolean =>
+  path.includes(`${NS}.data`) && !(typeof path[path.length - 1] === 'string' && String(path[path.length - 1]).startsWith(`${NS}.`));
 
 /** JSON copy: fast-check hands the same instances to several runs while shrinking, so never mutate them. */
 export const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

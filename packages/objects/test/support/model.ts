@@ -77,14 +77,18 @@ const dict = <V>(value: fc.Arbitrary<V>): fc.Arbitrary<Record<string, V>> =>
   fc.array(fc.tuple(hostileKey, value), { maxLength: 4 }).map((entries) => ownRecord(entries));
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
-const randomCase = (s: fc.Arbitrary<string>): fc.Arbitrary<string> => fc.tuple(s, fc.boolean()).map(([v, up]) => (up ? v.toUpperCase() : v));
+const randomCase = (s: fc.Arbitrary<string>): fc.Arbitrary<string> =>
+  fc.tuple(s, fc.boolean()).map(([v, up]) => (up ? v.toUpperCase() : v));
 
 const MIN_DATE = new Date('0001-01-01T00:00:00.000Z');
 const MAX_DATE = new Date('9999-12-31T23:59:59.999Z');
 const date = fc.date({ min: MIN_DATE, max: MAX_DATE, noInvalidDate: true });
 /** The same instant written in another offset: `2021-03-04T05:06:07.890+02:00`. */
 const isoWithOffset = fc
-  .tuple(fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9000-01-01T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -56, max: 56 }))
+  .tuple(
+    fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9000-01-01T00:00:00Z'), noInvalidDate: true }),
+    fc.integer({ min: -56, max: 56 }),
+  )
   .map(([d, quarters]) => {
     const minutes = quarters * 15;
     const local = new Date(d.getTime() + minutes * 60_000).toISOString().slice(0, 23);
@@ -92,7 +96,11 @@ const isoWithOffset = fc
     const abs = Math.abs(minutes);
     return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
   });
-const dateInput = fc.oneof(date, date.map((d) => d.toISOString()), isoWithOffset);
+const dateInput = fc.oneof(
+  date,
+  date.map((d) => d.toISOString()),
+  isoWithOffset,
+);
 
 const integer = fc.oneof(fc.maxSafeInteger(), fc.maxSafeInteger().map(String));
 const ipv4 = fc.ipV4();
@@ -118,9 +126,16 @@ export const fieldInputs = {
   ip4: ipv4,
   ip6: ipv6,
   ip46: fc.oneof(ipv4, ipv6),
-  net: fc.oneof(fc.tuple(ipv4, prefix(32)).map(([a, p]) => `${a}/${p}`), fc.tuple(ipv6, prefix(128)).map(([a, p]) => `${a}/${p}`), ipv4),
+  net: fc.oneof(
+    fc.tuple(ipv4, prefix(32)).map(([a, p]) => `${a}/${p}`),
+    fc.tuple(ipv6, prefix(128)).map(([a, p]) => `${a}/${p}`),
+    ipv4,
+  ),
   net4: fc.tuple(ipv4, prefix(32)).map(([a, p]) => `${a}/${p}`),
-  net6: fc.oneof(fc.tuple(ipv6, prefix(128)).map(([a, p]) => `${a}/${p}`), ipv6),
+  net6: fc.oneof(
+    fc.tuple(ipv6, prefix(128)).map(([a, p]) => `${a}/${p}`),
+    ipv6,
+  ),
   mac: fc
     .tuple(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 }), fc.constantFrom(':', '-'), fc.boolean())
     .map(([bytes, sep, up]) => {
@@ -129,7 +144,12 @@ export const fieldInputs = {
     }),
   pci: randomCase(
     fc
-      .tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xff }), fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0, max: 7 }))
+      .tuple(
+        fc.integer({ min: 0, max: 0xffff }),
+        fc.integer({ min: 0, max: 0xff }),
+        fc.integer({ min: 0, max: 0x1f }),
+        fc.integer({ min: 0, max: 7 }),
+      )
       .map(([d, b, s, fn]) => `${hex(d, 4)}:${hex(b, 2)}:${hex(s, 2)}.${fn}`),
   ),
   listOfIntegers: fc.array(integer, { maxLength: 5 }),
@@ -137,7 +157,9 @@ export const fieldInputs = {
   listOfLists: fc.array(fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }), { maxLength: 3 }),
   dictOfStrings: dict(fc.string({ unit: 'binary', maxLength: 6 })),
   dictOfUuidLists: dict(fc.array(randomCase(fc.uuid()), { maxLength: 2 })),
-  setOfStrings: fc.tuple(fc.array(fc.string({ maxLength: 4 }), { maxLength: 5 }), fc.boolean()).map(([a, asSet]) => (asSet ? new Set(a) : a)),
+  setOfStrings: fc
+    .tuple(fc.array(fc.string({ maxLength: 4 }), { maxLength: 5 }), fc.boolean())
+    .map(([a, asSet]) => (asSet ? new Set(a) : a)),
   setOfIntegers: fc.array(fc.integer(), { maxLength: 5 }).map((a) => new Set(a)),
   nullableString: fc.option(fc.string({ maxLength: 6 }), { nil: null }),
   nullableWithDefault: fc.option(fc.integer(), { nil: null }),
@@ -154,7 +176,10 @@ function build<T extends VersionedObject>(cls: new () => T, values: Record<strin
 const partFields = ['id', 'label', 'counts'];
 export const partArb: fc.Arbitrary<Part> = fc
   .tuple(
-    fc.record({ id: fieldInputs.uuid, label: fc.option(fc.string({ maxLength: 6 }), { nil: null }), counts: dict(fc.integer()) }, { requiredKeys: [] }),
+    fc.record(
+      { id: fieldInputs.uuid, label: fc.option(fc.string({ maxLength: 6 }), { nil: null }), counts: dict(fc.integer()) },
+      { requiredKeys: [] },
+    ),
     fc.subarray(partFields),
   )
   .map(([values, reset]) => build(Part, values, reset));

@@ -19,7 +19,16 @@ export interface RpcApiDescription {
     readonly major: number;
     readonly version: string;
     readonly retiredIn: string | null;
-    readonly methods: Readonly<Record<string, { readonly since: string; readonly result: TypeRecord | null; readonly args: Readonly<Record<string, { readonly since: string; readonly type: TypeRecord; readonly required: boolean }>> }>>;
+    readonly methods: Readonly<
+      Record<
+        string,
+        {
+          readonly since: string;
+          readonly result: TypeRecord | null;
+          readonly args: Readonly<Record<string, { readonly since: string; readonly type: TypeRecord; readonly required: boolean }>>;
+        }
+      >
+    >;
   }[];
 }
 
@@ -103,7 +112,12 @@ export class RpcApi<H extends readonly VersionSpec[] = readonly VersionSpec[]> {
             {
               since: method.since,
               result: method.result ? (method.result.describe() as TypeRecord) : null,
-              args: Object.fromEntries([...method.args.values()].map((a) => [a.name, { since: a.since, type: a.type.describe() as TypeRecord, required: a.required }])),
+              args: Object.fromEntries(
+                [...method.args.values()].map((a) => [
+                  a.name,
+                  { since: a.since, type: a.type.describe() as TypeRecord, required: a.required },
+                ]),
+              ),
             },
           ]),
         ),

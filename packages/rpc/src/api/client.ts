@@ -26,7 +26,14 @@ export class RpcApiClient<H extends readonly unknown[]> {
     this.rpc =
       options instanceof RpcClient
         ? options
-        : new RpcClient({ ...options, target: { topic: api.topic, ...(api.namespace !== undefined ? { namespace: api.namespace } : {}), ...(options.server ? { server: options.server } : {}) } });
+        : new RpcClient({
+            ...options,
+            target: {
+              topic: api.topic,
+              ...(api.namespace !== undefined ? { namespace: api.namespace } : {}),
+              ...(options.server ? { server: options.server } : {}),
+            },
+          });
   }
 
   /** The cap in force right now. */
@@ -58,10 +65,14 @@ export class RpcApiClient<H extends readonly unknown[]> {
     try {
       return type.fromPrimitive(result, ARGUMENT_DECODE_CONTEXT) as ResultOf<H, M>;
     } catch (err) {
-      throw new RpcError('invalid_message', `the result of ${this.#api.topic}.${planned.method}: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-        details: { topic: this.#api.topic, method: planned.method },
-      });
+      throw new RpcError(
+        'invalid_message',
+        `the result of ${this.#api.topic}.${planned.method}: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+          details: { topic: this.#api.topic, method: planned.method },
+        },
+      );
     }
   }
 
@@ -74,7 +85,9 @@ export class RpcApiClient<H extends readonly unknown[]> {
   /** Plan the call, then check each argument against its declared type and put it in its wire form, before anything is sent. */
   #checked(method: string, args: unknown): PlannedCall {
     if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
-      throw new RpcError('invalid_argument', `the arguments of ${this.#api.topic}.${method} must be an object of name -> value`, { details: { method } });
+      throw new RpcError('invalid_argument', `the arguments of ${this.#api.topic}.${method} must be an object of name -> value`, {
+        details: { method },
+      });
     }
     const planned = planCall(this.#api, method, (args ?? {}) as Record<string, unknown>, this.rpc.versionCap);
     const shape = planned.major.methods.get(planned.method);
@@ -83,7 +96,9 @@ export class RpcApiClient<H extends readonly unknown[]> {
       const value = planned.args[arg.name];
       if (value === undefined) {
         if (!arg.required) continue;
-        throw new RpcError('invalid_argument', `${planned.method}.${arg.name}: missing (a required argument)`, { details: { topic: this.#api.topic, method: planned.method, argument: arg.name } });
+        throw new RpcError('invalid_argument', `${planned.method}.${arg.name}: missing (a required argument)`, {
+          details: { topic: this.#api.topic, method: planned.method, argument: arg.name },
+        });
       }
       try {
         defineOwn(wire, arg.name, encodeValue(arg.type, value));

@@ -1,4 +1,15 @@
-import { FieldType, VersionedError, formatPath, isVersionedError, isVersionedObject, parseVersion, compareVersions, type DecodeContext, type EncodeContext, type Primitive } from '@versioned/objects';
+import {
+  FieldType,
+  VersionedError,
+  formatPath,
+  isVersionedError,
+  isVersionedObject,
+  parseVersion,
+  compareVersions,
+  type DecodeContext,
+  type EncodeContext,
+  type Primitive,
+} from '@versioned/objects';
 import { isRecord } from '@versioned/objects/internal';
 import { RpcError } from '../errors.js';
 import type { ArgDecl, MethodDecl, VersionSpec, PreviousMethod } from './types.js';
@@ -63,13 +74,15 @@ function fail(where: string, why: string): never {
 }
 
 function checkName(where: string, name: string, what: string): void {
-  if (!NAME_RE.test(name) || RESERVED.has(name)) fail(where, `${JSON.stringify(name)} is not a valid ${what} name (letters, digits and _, starting with a letter)`);
+  if (!NAME_RE.test(name) || RESERVED.has(name))
+    fail(where, `${JSON.stringify(name)} is not a valid ${what} name (letters, digits and _, starting with a letter)`);
 }
 
 function argShape(where: string, name: string, decl: ArgDecl, since: string): ArgShape {
   checkName(where, name, 'argument');
   const spec = decl instanceof FieldType ? { type: decl } : decl;
-  if (!isRecord(spec) || !(spec.type instanceof FieldType)) fail(where, 'expected a field type (f.string()) or { type, default?, optional?, ifCapped? }');
+  if (!isRecord(spec) || !(spec.type instanceof FieldType))
+    fail(where, 'expected a field type (f.string()) or { type, default?, optional?, ifCapped? }');
   const hasDefault = Object.hasOwn(spec, 'default');
   const dflt = (spec as { default?: unknown }).default;
   const type = spec.type as FieldType;
@@ -102,24 +115,35 @@ function methodShape(where: string, name: string, decl: MethodDecl, since: strin
   if (decl.args !== undefined && !isRecord(decl.args)) fail(`${where}.args`, 'expected an object of argument name -> type');
   for (const [arg, a] of Object.entries(decl.args ?? {})) args.set(arg, argShape(`${where}.args.${arg}`, arg, a as ArgDecl, since));
   const ifCapped = decl.ifCapped;
-  if (ifCapped !== undefined && (!isRecord(ifCapped) || typeof ifCapped.method !== 'string')) fail(`${where}.ifCapped`, 'expected { method, args? }');
+  if (ifCapped !== undefined && (!isRecord(ifCapped) || typeof ifCapped.method !== 'string'))
+    fail(`${where}.ifCapped`, 'expected { method, args? }');
   return Object.freeze({ name, since, args, result: decl.result, ifCapped: ifCapped as MethodShape['ifCapped'] });
 }
 
 /** A major as the history builds it (mutable until compileHistory freezes it). */
-type MajorDraft = { major: number; versions: string[]; methods: Map<string, MethodShape>; openedIn: string; previous: Map<string, PreviousMethod>; retiredIn: string | undefined };
+type MajorDraft = {
+  major: number;
+  versions: string[];
+  methods: Map<string, MethodShape>;
+  openedIn: string;
+  previous: Map<string, PreviousMethod>;
+  retiredIn: string | undefined;
+};
 
 /** An X.0 entry: the whole API of the new major, and how each method of the previous one maps onto it. */
 function openMajor(where: string, entry: VersionSpec, majors: readonly MajorDraft[]): MajorDraft {
   const { version, release } = entry;
   const last = majors.at(-1);
   const older = majors.at(-2);
-  if (older && older.retiredIn === undefined) fail(`${where}.version`, `${older.major}.x is still served: retire it (retires: ${older.major}) before opening ${version}`);
-  if (entry.args !== undefined) fail(`${where}.args`, `a new major restates every method in \`methods\`; \`args\` adds to a method of the same major`);
+  if (older && older.retiredIn === undefined)
+    fail(`${where}.version`, `${older.major}.x is still served: retire it (retires: ${older.major}) before opening ${version}`);
+  if (entry.args !== undefined)
+    fail(`${where}.args`, `a new major restates every method in \`methods\`; \`args\` adds to a method of the same major`);
   if (!entry.methods || Object.keys(entry.methods).length === 0) fail(`${where}.methods`, `${version} must declare the methods it serves`);
   if (entry.retires !== undefined) fail(`${where}.retires`, `${version} opens a major; the previous one is retired in a later release`);
   const methods = new Map<string, MethodShape>();
-  for (const [name, decl] of Object.entries(entry.methods)) methods.set(name, methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version));
+  for (const [name, decl] of Object.entries(entry.methods))
+    methods.set(name, methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version));
   const previous = new Map<string, PreviousMethod>();
   if (entry.previous !== undefined) {
     if (!last) fail(`${where}.previous`, 'the first major has no previous major');
@@ -132,7 +156,11 @@ function openMajor(where: string, entry: VersionSpec, majors: readonly MajorDraf
   }
   for (const old of last?.methods.keys() ?? []) {
     const target = previous.get(old)?.method ?? old;
-    if (!methods.has(target)) fail(`${where}.previous`, `${old} of ${last?.major}.x has no ${version} counterpart: the proxy endpoint must serve it; map it with previous: { ${old}: { method, upgrade } }`);
+    if (!methods.has(target))
+      fail(
+        `${where}.previous`,
+        `${old} of ${last?.major}.x has no ${version} counterpart: the proxy endpoint must serve it; map it with previous: { ${old}: { method, upgrade } }`,
+      );
   }
   return { major: parseVersion(version)[0], versions: [version], methods, openedIn: release, previous, retiredIn: undefined };
 }
@@ -143,10 +171,18 @@ function extendMajor(where: string, entry: VersionSpec, majors: readonly MajorDr
   const current = majors.at(-1) as MajorDraft;
   if (entry.previous !== undefined) fail(`${where}.previous`, 'only a new major (X.0) maps the previous major');
   for (const [name, decl] of Object.entries(entry.methods ?? {})) {
-    if (current.methods.has(name)) fail(`${where}.methods.${name}`, `${name} exists since ${current.methods.get(name)?.since}; add arguments with \`args\`, change it only at a new major`);
+    if (current.methods.has(name))
+      fail(
+        `${where}.methods.${name}`,
+        `${name} exists since ${current.methods.get(name)?.since}; add arguments with \`args\`, change it only at a new major`,
+      );
     const shape = methodShape(`${where}.methods.${name}`, name, decl as MethodDecl, version);
     const alternative = shape.ifCapped?.method;
-    if (alternative !== undefined && !current.methods.has(alternative)) fail(`${where}.methods.${name}.ifCapped.method`, `${JSON.stringify(alternative)} is not a method of an older ${current.major}.x version`);
+    if (alternative !== undefined && !current.methods.has(alternative))
+      fail(
+        `${where}.methods.${name}.ifCapped.method`,
+        `${JSON.stringify(alternative)} is not a method of an older ${current.major}.x version`,
+      );
     current.methods.set(name, shape);
   }
   for (const [method, added] of Object.entries(entry.args ?? {})) {
@@ -165,10 +201,14 @@ function extendMajor(where: string, entry: VersionSpec, majors: readonly MajorDr
   }
   if (entry.retires !== undefined) {
     const retired = majors.find((m) => m.major === entry.retires);
-    if (typeof entry.retires !== 'number' || retired === undefined || entry.retires !== current.major - 1) fail(`${where}.retires`, `only ${current.major - 1}, the previous major, can be retired`);
+    if (typeof entry.retires !== 'number' || retired === undefined || entry.retires !== current.major - 1)
+      fail(`${where}.retires`, `only ${current.major - 1}, the previous major, can be retired`);
     if (retired.retiredIn !== undefined) fail(`${where}.retires`, `${retired.major}.x is already retired (in ${retired.retiredIn})`);
     if (release === current.openedIn) {
-      fail(`${where}.retires`, `${current.major}.0 opened in release ${release}: ${retired.major}.x must be served alongside for that whole release, so a rolling upgrade from the release before keeps working; retire it in the next release`);
+      fail(
+        `${where}.retires`,
+        `${current.major}.0 opened in release ${release}: ${retired.major}.x must be served alongside for that whole release, so a rolling upgrade from the release before keeps working; retire it in the next release`,
+      );
     }
     retired.retiredIn = release;
   }
@@ -190,28 +230,42 @@ export function compileHistory(topic: string, namespace: string | undefined, his
     const where = `${topic} API history[${index}]${isRecord(entry as unknown) && typeof entry?.version === 'string' ? ` (${entry.version})` : ''}`;
     if (!isRecord(entry as unknown)) fail(where, 'expected { version, release, note, methods?, args?, previous?, retires? }');
     const { version, release, note } = entry;
-    if (typeof version !== 'string' || !/^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/.test(version)) fail(`${where}.version`, `expected "X.Y", got ${JSON.stringify(version)}`);
+    if (typeof version !== 'string' || !/^(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/.test(version))
+      fail(`${where}.version`, `expected "X.Y", got ${JSON.stringify(version)}`);
     if (typeof release !== 'string' || release.trim() === '') fail(`${where}.release`, 'expected the name of the release it ships in');
     if (typeof note !== 'string' || note.trim() === '') fail(`${where}.note`, 'expected a note saying what changed');
     const [maj, min] = parseVersion(version);
     const last = majors.at(-1);
     const lastVersion = last?.versions.at(-1);
     const opens = last === undefined ? maj >= 1 && min === 0 : maj === last.major + 1 && min === 0;
-    const continues = last !== undefined && maj === last.major && lastVersion !== undefined && min === (parseVersion(lastVersion)[1] as number) + 1;
+    const continues =
+      last !== undefined && maj === last.major && lastVersion !== undefined && min === (parseVersion(lastVersion)[1] as number) + 1;
     if (!opens && !continues) {
-      fail(`${where}.version`, last === undefined ? 'the history starts at a major version X.0' : `after ${lastVersion} comes ${last.major}.${(parseVersion(lastVersion as string)[1] as number) + 1} (a minor) or ${last.major + 1}.0 (a new major)`);
+      fail(
+        `${where}.version`,
+        last === undefined
+          ? 'the history starts at a major version X.0'
+          : `after ${lastVersion} comes ${last.major}.${(parseVersion(lastVersion as string)[1] as number) + 1} (a minor) or ${last.major + 1}.0 (a new major)`,
+      );
     }
     const previousRelease = releases.at(-1);
     if (previousRelease?.name !== release) {
-      if (releases.some((r) => r.name === release)) fail(`${where}.release`, `${JSON.stringify(release)} comes again after ${JSON.stringify(previousRelease?.name)}; list versions oldest first`);
+      if (releases.some((r) => r.name === release))
+        fail(
+          `${where}.release`,
+          `${JSON.stringify(release)} comes again after ${JSON.stringify(previousRelease?.name)}; list versions oldest first`,
+        );
       releases.push({ name: release, version });
     } else previousRelease.version = version;
-    if (entry.methods !== undefined && !isRecord(entry.methods)) fail(`${where}.methods`, 'expected an object of method name -> { args, result }');
+    if (entry.methods !== undefined && !isRecord(entry.methods))
+      fail(`${where}.methods`, 'expected an object of method name -> { args, result }');
     if (entry.args !== undefined && !isRecord(entry.args)) fail(`${where}.args`, 'expected an object of method name -> { argument: type }');
     if (opens) majors.push(openMajor(where, entry, majors));
     else extendMajor(where, entry, majors);
   }
-  const frozen: MajorShape[] = majors.map((m) => Object.freeze({ ...m, versions: Object.freeze([...m.versions]), newest: m.versions.at(-1) as string }));
+  const frozen: MajorShape[] = majors.map((m) =>
+    Object.freeze({ ...m, versions: Object.freeze([...m.versions]), newest: m.versions.at(-1) as string }),
+  );
   const current = frozen.at(-1) as MajorShape;
   const before = frozen.at(-2);
   return Object.freeze({
@@ -244,7 +298,10 @@ export const ARGUMENT_DECODE_CONTEXT: DecodeContext = Object.freeze({
   limits: { maxDepth: 32, maxListLength: 1_000_000 },
   decodeChild(value: unknown) {
     if (isVersionedObject(value)) return value;
-    throw new VersionedError('invalid_value', 'expected a versioned object (envelopes are decoded by an ObjectsRpcSerializer; give one to the client and the server)');
+    throw new VersionedError(
+      'invalid_value',
+      'expected a versioned object (envelopes are decoded by an ObjectsRpcSerializer; give one to the client and the server)',
+    );
   },
 });
 
@@ -263,14 +320,26 @@ export function encodeValue(type: FieldType, value: unknown): unknown {
 }
 
 /** The arguments a declaration's mapping function returns, or an RpcError 'invalid_api' naming it. */
-export function mapArgs(fn: (args: Record<string, unknown>) => Record<string, unknown>, args: Record<string, unknown>, where: string): Record<string, unknown> {
+export function mapArgs(
+  fn: (args: Record<string, unknown>) => Record<string, unknown>,
+  args: Record<string, unknown>,
+  where: string,
+): Record<string, unknown> {
   let out: unknown;
   try {
     out = fn({ ...args });
   } catch (err) {
-    throw new RpcError('invalid_api', `${where} threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { where } });
+    throw new RpcError('invalid_api', `${where} threw: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+      details: { where },
+    });
   }
-  if (!isRecord(out)) throw new RpcError('invalid_api', `${where} must return an object of argument name -> value, got ${out === null ? 'null' : typeof out}`, { details: { where } });
+  if (!isRecord(out))
+    throw new RpcError(
+      'invalid_api',
+      `${where} must return an object of argument name -> value, got ${out === null ? 'null' : typeof out}`,
+      { details: { where } },
+    );
   return out;
 }
 

@@ -17,9 +17,13 @@ function passed(api: CompiledApi, shape: MethodShape, args: Record<string, unkno
   for (const name of Object.keys(args)) {
     if (args[name] === undefined) continue;
     if (!shape.args.has(name)) {
-      throw new RpcError('invalid_argument', `${shape.name}.${name}: not an argument of ${api.topic}.${shape.name} (it takes ${[...shape.args.keys()].join(', ') || 'none'})`, {
-        details: { topic: api.topic, method: shape.name, argument: name, path: `${shape.name}.${name}` },
-      });
+      throw new RpcError(
+        'invalid_argument',
+        `${shape.name}.${name}: not an argument of ${api.topic}.${shape.name} (it takes ${[...shape.args.keys()].join(', ') || 'none'})`,
+        {
+          details: { topic: api.topic, method: shape.name, argument: name, path: `${shape.name}.${name}` },
+        },
+      );
     }
     names.push(name);
   }
@@ -29,9 +33,13 @@ function passed(api: CompiledApi, shape: MethodShape, args: Record<string, unkno
 function capError(api: CompiledApi, method: string, needed: string, cap: string, argument?: string): RpcError {
   const what = argument ? `argument ${method}.${argument}` : method;
   const where = parseVersion(needed)[0] === parseVersion(cap)[0] ? 'above' : 'of another major than';
-  return new RpcError('version_cap', `${api.topic}.${what} needs version ${needed}, ${where} the version cap ${cap}, and declares no degradation (nothing was sent)`, {
-    details: { topic: api.topic, method, ...(argument ? { argument } : {}), needed, versionCap: cap },
-  });
+  return new RpcError(
+    'version_cap',
+    `${api.topic}.${what} needs version ${needed}, ${where} the version cap ${cap}, and declares no degradation (nothing was sent)`,
+    {
+      details: { topic: api.topic, method, ...(argument ? { argument } : {}), needed, versionCap: cap },
+    },
+  );
 }
 
 /**
@@ -43,12 +51,23 @@ export function planCall(api: CompiledApi, method: string, args: Record<string, 
   return planIn(api, api.current, method, args, cap, new Set());
 }
 
-function planIn(api: CompiledApi, major: MajorShape, method: string, args: Record<string, unknown>, cap: string | undefined, seen: Set<string>): PlannedCall {
+function planIn(
+  api: CompiledApi,
+  major: MajorShape,
+  method: string,
+  args: Record<string, unknown>,
+  cap: string | undefined,
+  seen: Set<string>,
+): PlannedCall {
   const shape = major.methods.get(method);
   if (!shape) {
-    throw new RpcError('no_such_method', `${api.topic} ${major.major}.x has no method ${JSON.stringify(method)} (it has ${[...major.methods.keys()].join(', ')})`, {
-      details: { topic: api.topic, method },
-    });
+    throw new RpcError(
+      'no_such_method',
+      `${api.topic} ${major.major}.x has no method ${JSON.stringify(method)} (it has ${[...major.methods.keys()].join(', ')})`,
+      {
+        details: { topic: api.topic, method },
+      },
+    );
   }
   const names = passed(api, shape, args);
   args = Object.fromEntries(names.map((name) => [name, args[name]]));
@@ -61,7 +80,14 @@ function planIn(api: CompiledApi, major: MajorShape, method: string, args: Recor
       const alternative = shape.ifCapped;
       if (!alternative || seen.has(method)) throw capError(api, method, shape.since, cap);
       seen.add(method);
-      return planIn(api, major, alternative.method, alternative.args ? mapArgs(alternative.args, args, `${api.topic}.${method}.ifCapped.args`) : args, cap, seen);
+      return planIn(
+        api,
+        major,
+        alternative.method,
+        alternative.args ? mapArgs(alternative.args, args, `${api.topic}.${method}.ifCapped.args`) : args,
+        cap,
+        seen,
+      );
     }
     const kept: Record<string, unknown> = {};
     for (const name of names) {
@@ -79,7 +105,14 @@ function planIn(api: CompiledApi, major: MajorShape, method: string, args: Recor
     const oldName = [...older.methods.keys()].find((o) => (api.current.previous.get(o)?.method ?? o) === method);
     if (oldName !== undefined) {
       const downgrade = api.current.previous.get(oldName)?.downgrade;
-      return planIn(api, older, oldName, downgrade ? mapArgs(downgrade, args, `${api.topic} ${api.current.newest} previous.${oldName}.downgrade`) : args, cap, seen);
+      return planIn(
+        api,
+        older,
+        oldName,
+        downgrade ? mapArgs(downgrade, args, `${api.topic} ${api.current.newest} previous.${oldName}.downgrade`) : args,
+        cap,
+        seen,
+      );
     }
   }
   throw capError(api, method, needed, cap);

@@ -1,7 +1,15 @@
 import { defineOwn } from '@versioned/objects/internal';
 import { RpcError } from '../errors.js';
 import type { RequestContext } from '../serializer.js';
-import { ARGUMENT_DECODE_CONTEXT, argumentError, encodeValue, hasVersion, mapArgs, type CompiledApi, type MajorShape } from './declaration.js';
+import {
+  ARGUMENT_DECODE_CONTEXT,
+  argumentError,
+  encodeValue,
+  hasVersion,
+  mapArgs,
+  type CompiledApi,
+  type MajorShape,
+} from './declaration.js';
 import type { CallInfo } from './types.js';
 
 /** Marks the endpoints an API generates: the server names the argument when the serializer cannot decode it. */
@@ -14,19 +22,34 @@ type ImplementationMethod = (context: RequestContext, args: Record<string, unkno
  * (`wire`: from the wire form; `value`: an in-memory value, as the proxy's mapping returns), defaults filled in.
  * An argument the version does not have, a missing required one or a bad value is an RpcError 'invalid_argument'.
  */
-export function decodeArgs(api: CompiledApi, major: MajorShape, method: string, version: string, raw: Readonly<Record<string, unknown>>, mode: 'wire' | 'value'): Record<string, unknown> {
+export function decodeArgs(
+  api: CompiledApi,
+  major: MajorShape,
+  method: string,
+  version: string,
+  raw: Readonly<Record<string, unknown>>,
+  mode: 'wire' | 'value',
+): Record<string, unknown> {
   const shape = major.methods.get(method);
   if (!shape || !hasVersion(version, shape.since)) {
-    throw new RpcError('no_such_method', `${api.topic} ${version} has no method ${JSON.stringify(method)}${shape ? ` (it is new in ${shape.since})` : ''}`, {
-      details: { topic: api.topic, method, version, ...(shape ? { since: shape.since } : {}) },
-    });
+    throw new RpcError(
+      'no_such_method',
+      `${api.topic} ${version} has no method ${JSON.stringify(method)}${shape ? ` (it is new in ${shape.since})` : ''}`,
+      {
+        details: { topic: api.topic, method, version, ...(shape ? { since: shape.since } : {}) },
+      },
+    );
   }
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(raw)) {
     const arg = shape.args.get(name);
     if (!arg || !hasVersion(version, arg.since)) {
-      const why = arg ? `new in ${arg.since}, but the call is at ${version}` : `not an argument of ${method} (it takes ${[...shape.args.keys()].join(', ') || 'none'})`;
-      throw new RpcError('invalid_argument', `${method}.${name}: ${why}`, { details: { topic: api.topic, method, argument: name, path: `${method}.${name}`, version } });
+      const why = arg
+        ? `new in ${arg.since}, but the call is at ${version}`
+        : `not an argument of ${method} (it takes ${[...shape.args.keys()].join(', ') || 'none'})`;
+      throw new RpcError('invalid_argument', `${method}.${name}: ${why}`, {
+        details: { topic: api.topic, method, argument: name, path: `${method}.${name}`, version },
+      });
     }
     const value = raw[name];
     try {
@@ -39,7 +62,9 @@ export function decodeArgs(api: CompiledApi, major: MajorShape, method: string, 
     if (Object.hasOwn(out, arg.name)) continue;
     if (arg.hasDefault) defineOwn(out, arg.name, arg.makeDefault());
     else if (arg.required) {
-      throw new RpcError('invalid_argument', `${method}.${arg.name}: missing (a required argument)`, { details: { topic: api.topic, method, argument: arg.name, path: `${method}.${arg.name}`, version } });
+      throw new RpcError('invalid_argument', `${method}.${arg.name}: missing (a required argument)`, {
+        details: { topic: api.topic, method, argument: arg.name, path: `${method}.${arg.name}`, version },
+      });
     }
   }
   return out;
@@ -53,7 +78,10 @@ export function endpointsFor(api: CompiledApi, implementation: object): object[]
   const current = api.current;
   const implemented = (name: string): ImplementationMethod => {
     const fn = (implementation as Record<string, unknown>)[name];
-    if (typeof fn !== 'function') throw new RpcError('invalid_api', `the ${api.topic} implementation has no method ${name} (${current.newest} declares it)`, { details: { method: name } });
+    if (typeof fn !== 'function')
+      throw new RpcError('invalid_api', `the ${api.topic} implementation has no method ${name} (${current.newest} declares it)`, {
+        details: { method: name },
+      });
     return fn as ImplementationMethod;
   };
   /** Run the implementation's method and put its result in its declared type's wire form. */
@@ -64,7 +92,10 @@ export function endpointsFor(api: CompiledApi, implementation: object): object[]
     try {
       return encodeValue(type, result);
     } catch (err) {
-      throw new RpcError('invalid_message', `the result of ${api.topic}.${name}: ${err instanceof Error ? err.message : String(err)}`, { cause: err, details: { topic: api.topic, method: name } });
+      throw new RpcError('invalid_message', `the result of ${api.topic}.${name}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+        details: { topic: api.topic, method: name },
+      });
     }
   };
   const main = endpointObject(api, current);

@@ -76,27 +76,42 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
 export type MethodName<H extends readonly unknown[]> = keyof Table<H>['methods'] & string;
 
 /** Every argument declaration of a method across the newest major. */
-export type ArgDecls<H extends readonly unknown[], M extends string> = (Table<H>['methods'] extends Record<M, { readonly args: infer X }> ? X : {}) &
+export type ArgDecls<H extends readonly unknown[], M extends string> = (Table<H>['methods'] extends Record<M, { readonly args: infer X }>
+  ? X
+  : {}) &
   (Table<H>['args'] extends Record<M, infer Y> ? Y : {});
 
 /** The value type of an argument declaration. */
 export type ValueOf<D> = D extends FieldType<infer T> ? T : D extends { readonly type: FieldType<infer T> } ? T : never;
 
-type Omittable<D> = D extends FieldType<any> ? false : D extends { readonly default: unknown } ? true : D extends { readonly optional: true } ? true : false;
+type Omittable<D> =
+  D extends FieldType<any> ? false : D extends { readonly default: unknown } ? true : D extends { readonly optional: true } ? true : false;
 type Absent<D> = D extends { readonly optional: true } ? true : false;
 
 /** What a caller passes: arguments with a default or `optional` may be left out. */
-export type CallArgs<D> = Simplify<{ -readonly [K in keyof D as Omittable<D[K]> extends true ? never : K]: ValueOf<D[K]> } & { -readonly [K in keyof D as Omittable<D[K]> extends true ? K : never]?: ValueOf<D[K]> | undefined }>;
+export type CallArgs<D> = Simplify<
+  { -readonly [K in keyof D as Omittable<D[K]> extends true ? never : K]: ValueOf<D[K]> } & {
+    -readonly [K in keyof D as Omittable<D[K]> extends true ? K : never]?: ValueOf<D[K]> | undefined;
+  }
+>;
 
 /** What the implementation receives: defaults filled in, only `optional` arguments may be absent. */
-export type ServedArgs<D> = Simplify<{ [K in keyof D as Absent<D[K]> extends true ? never : K]: ValueOf<D[K]> } & { [K in keyof D as Absent<D[K]> extends true ? K : never]?: ValueOf<D[K]> }>;
+export type ServedArgs<D> = Simplify<
+  { [K in keyof D as Absent<D[K]> extends true ? never : K]: ValueOf<D[K]> } & {
+    [K in keyof D as Absent<D[K]> extends true ? K : never]?: ValueOf<D[K]>;
+  }
+>;
 
 /** The TypeScript type of a declared method's result (void without one). */
-// biome-ignore lint/suspicious/noConfusingVoidType: a method without a result returns nothing, and an implementation returning void must fit
-export type ResultOf<H extends readonly unknown[], M extends string> = Table<H>['methods'] extends Record<M, { readonly result: FieldType<infer R> }> ? R : void;
+export type ResultOf<H extends readonly unknown[], M extends string> =
+  Table<H>['methods'] extends Record<M, { readonly result: FieldType<infer R> }>
+    ? R
+    : // biome-ignore lint/suspicious/noConfusingVoidType: a method without a result returns nothing, and an implementation returning void must fit
+      void;
 
 /** The arguments parameter of a call: optional when the method needs none. */
-export type ArgsParam<H extends readonly unknown[], M extends string> = {} extends CallArgs<ArgDecls<H, M>> ? [args?: CallArgs<ArgDecls<H, M>>] : [args: CallArgs<ArgDecls<H, M>>];
+export type ArgsParam<H extends readonly unknown[], M extends string> =
+  {} extends CallArgs<ArgDecls<H, M>> ? [args?: CallArgs<ArgDecls<H, M>>] : [args: CallArgs<ArgDecls<H, M>>];
 
 /** What the server tells a method about the call it serves. */
 export interface CallInfo {
@@ -108,5 +123,9 @@ export interface CallInfo {
 
 /** The implementation of an API: one method per method of the newest major. */
 export type Implementation<H extends readonly unknown[]> = {
-  [M in MethodName<H>]: (context: RequestContext, args: ServedArgs<ArgDecls<H, M>>, call: CallInfo) => ResultOf<H, M> | Promise<ResultOf<H, M>>;
+  [M in MethodName<H>]: (
+    context: RequestContext,
+    args: ServedArgs<ArgDecls<H, M>>,
+    call: CallInfo,
+  ) => ResultOf<H, M> | Promise<ResultOf<H, M>>;
 };

@@ -41,7 +41,13 @@ export class InMemoryTransport implements Transport {
     this.assertOpen(message?.method);
     const msgId = newHexId();
     const body = encodeEnvelope(toOsloRequest(message, { msgId, replyQueue: this.replies.queue, callMonitorTimeoutS: undefined }));
-    const reply = this.replies.expect(msgId, { timeoutMs, callMonitorMs: undefined, describe: describeCall(checked, message.method), target: checked, method: message.method });
+    const reply = this.replies.expect(msgId, {
+      timeoutMs,
+      callMonitorMs: undefined,
+      describe: describeCall(checked, message.method),
+      target: checked,
+      method: message.method,
+    });
     // Nobody listening: like a message published to an exchange with no queue bound, it is lost.
     this.broker.publish(checked.topic, checked.server, false, body);
     return reply;

@@ -105,7 +105,11 @@ export class BrokerConnection {
     return new Promise<ChannelModel>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(waiter);
-        reject(new RpcError('transport', `not connected to RabbitMQ within ${timeoutMs} ms (state ${this.#state})`, { details: { state: this.#state, timeoutMs } }));
+        reject(
+          new RpcError('transport', `not connected to RabbitMQ within ${timeoutMs} ms (state ${this.#state})`, {
+            details: { state: this.#state, timeoutMs },
+          }),
+        );
       }, timeoutMs);
       const waiter: Waiter = {
         resolve: (model) => {
@@ -156,7 +160,10 @@ export class BrokerConnection {
     const timeoutMs = this.reconnect.attemptTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RpcError('transport', `connection attempt to ${redact(url)} took longer than ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new RpcError('transport', `connection attempt to ${redact(url)} took longer than ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     deadline.catch(() => undefined);
     const lost = new Promise<never>((_, reject) => {
@@ -178,7 +185,11 @@ export class BrokerConnection {
       if (this.isClosed()) throw new RpcError('transport', 'the transport is closed');
     } catch (error) {
       // A connect that completes after its deadline must not leak a connection.
-      if (!model) void connecting.then((late) => late.close().catch(() => undefined), () => undefined);
+      if (!model)
+        void connecting.then(
+          (late) => late.close().catch(() => undefined),
+          () => undefined,
+        );
       this.candidate = undefined;
       if (model) await model.close().catch(() => undefined);
       if (!this.isClosed()) this.#state = 'waiting';
@@ -203,7 +214,8 @@ export class BrokerConnection {
   /** A connection closed: the adopted one (reconnect) or the one being attached (fail that attempt). */
   private closed(model: ChannelModel): void {
     this.closedModels.add(model);
-    if (this.candidate === model) this.candidateLost?.(new RpcError('transport', 'the new connection to RabbitMQ was lost while its queues were declared'));
+    if (this.candidate === model)
+      this.candidateLost?.(new RpcError('transport', 'the new connection to RabbitMQ was lost while its queues were declared'));
     else this.lost(model);
   }
 

@@ -50,7 +50,12 @@ export class RabbitListener implements Listener {
     readonly target: Target,
     handler: MessageHandler,
   ) {
-    this.processor = new RequestProcessor(handler, host.duplicateWindow, (queue, body) => host.sendReply(queue, body), (error) => host.onError(error));
+    this.processor = new RequestProcessor(
+      handler,
+      host.duplicateWindow,
+      (queue, body) => host.sendReply(queue, body),
+      (error) => host.onError(error),
+    );
     this.fanoutQueue = fanoutQueueName(target.topic);
   }
 
@@ -123,7 +128,8 @@ export class RabbitListener implements Listener {
     const acked = this.host.confirmAcks ? this.acks(channel).ackAndConfirm(delivery) : ackNow(channel, delivery);
     const work = acked.then(
       (ok) => (ok ? this.processor.process(delivery.content) : undefined),
-      (error: unknown) => this.host.onError(new RpcError('transport', 'discarding a request whose ack may not have reached the broker', { cause: error })),
+      (error: unknown) =>
+        this.host.onError(new RpcError('transport', 'discarding a request whose ack may not have reached the broker', { cause: error })),
     );
     const tracked = work.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);

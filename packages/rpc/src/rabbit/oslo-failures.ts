@@ -35,5 +35,12 @@ export function failureToOslo(failure: SerializedFailure): SerializedFailure {
   const osloClass = OSLO_CLASS_BY_CODE[code as RpcErrorCode];
   if (osloClass === undefined) return failure;
   // Python rebuilds with cls(*args, **kwargs): one positional message, no kwargs it would not accept.
-  return { class: osloClass, module: OSLO_DISPATCHER_MODULE, message: failure.message, args: [failure.message], kwargs: {}, ...(failure.tb ? { tb: failure.tb } : {}) };
+  return {
+    class: osloClass,
+    module: OSLO_DISPATCHER_MODULE,
+    message: failure.message,
+    args: [failure.message],
+    kwargs: {},
+    ...(failure.tb ? { tb: failure.tb } : {}),
+  };
 }

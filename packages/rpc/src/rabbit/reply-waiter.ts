@@ -45,14 +45,25 @@ export class ReplyWaiter {
   }
 
   /** Register a call before its request is published, so a fast reply cannot be missed. */
-  expect(msgId: string, options: { timeoutMs: number; callMonitorMs: number | undefined; describe: string; target: Target; method: string }): Promise<RpcReply> {
+  expect(
+    msgId: string,
+    options: { timeoutMs: number; callMonitorMs: number | undefined; describe: string; target: Target; method: string },
+  ): Promise<RpcReply> {
     return new Promise<RpcReply>((resolve, reject) => {
       const fail = (error: RpcError) => {
         this.forget(msgId);
         reject(error);
       };
       const deadline = setTimeout(() => fail(timeoutError(options.target, options.method, options.timeoutMs)), options.timeoutMs);
-      const call: PendingCall = { describe: options.describe, resolve, reject: fail, deadline, monitorMs: options.callMonitorMs, monitor: undefined, early: undefined };
+      const call: PendingCall = {
+        describe: options.describe,
+        resolve,
+        reject: fail,
+        deadline,
+        monitorMs: options.callMonitorMs,
+        monitor: undefined,
+        early: undefined,
+      };
       this.pending.set(msgId, call);
       this.armMonitor(msgId, call);
     });
@@ -84,7 +95,10 @@ export class ReplyWaiter {
     if (monitorMs === undefined) return;
     clearTimeout(call.monitor);
     call.monitor = setTimeout(
-      () => call.reject(new RpcError('timeout', `no call-monitor heartbeat within ${monitorMs}ms for ${call.describe}`, { details: { msgId } })),
+      () =>
+        call.reject(
+          new RpcError('timeout', `no call-monitor heartbeat within ${monitorMs}ms for ${call.describe}`, { details: { msgId } }),
+        ),
       monitorMs,
     );
   }

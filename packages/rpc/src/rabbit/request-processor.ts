@@ -70,7 +70,11 @@ export class RequestProcessor {
     } catch (cause) {
       // A result JSON cannot carry (a BigInt, a cycle): the caller hears so at once instead of timing out.
       const what = method === undefined ? 'the reply' : `the result of ${method}`;
-      const error = new RpcError('invalid_message', `${what} cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+      const error = new RpcError(
+        'invalid_message',
+        `${what} cannot be sent as JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
       this.onError(error);
       body = encodeEnvelope(toOsloReply(msgId, { failure: toFailure(error) }));
     }

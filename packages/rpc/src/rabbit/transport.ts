@@ -7,7 +7,16 @@ import { brokerUrls } from './url.js';
 import { RabbitListener, type ListenerHost } from './listener.js';
 import { ReplyRetries } from './reply-retry.js';
 import { ReplyWaiter } from './reply-waiter.js';
-import { DEFAULT_TOPOLOGY, FANOUT_EXCHANGE, fanoutExchangeName, publishOptions, replyQueueName, routingKey, topicExchange, type TopologyOptions } from './topology.js';
+import {
+  DEFAULT_TOPOLOGY,
+  FANOUT_EXCHANGE,
+  fanoutExchangeName,
+  publishOptions,
+  replyQueueName,
+  routingKey,
+  topicExchange,
+  type TopologyOptions,
+} from './topology.js';
 import { encodeEnvelope, newHexId, toOsloRequest } from './wire.js';
 import { checkCallTarget, checkTimeoutMs, closedError, describeCall, MAX_TIMER_MS } from '../transport-contract.js';
 
@@ -79,10 +88,16 @@ export class RabbitTransport implements Transport {
     this.onError = options.onError ?? ((error) => console.warn('[@versioned/rpc rabbit]', error));
     if (options.callMonitorTimeoutMs !== undefined) {
       const ms = options.callMonitorTimeoutMs;
-      if (typeof ms !== 'number' || !(ms >= 2000 && ms <= MAX_TIMER_MS)) throw new RpcError('invalid_target', `callMonitorTimeoutMs must be a number of milliseconds from 2000 to ${MAX_TIMER_MS}, got ${String(ms)}`);
+      if (typeof ms !== 'number' || !(ms >= 2000 && ms <= MAX_TIMER_MS))
+        throw new RpcError(
+          'invalid_target',
+          `callMonitorTimeoutMs must be a number of milliseconds from 2000 to ${MAX_TIMER_MS}, got ${String(ms)}`,
+        );
       this.callMonitorS = Math.floor(options.callMonitorTimeoutMs / 1000);
     }
-    this.replies = new ReplyWaiter(replyQueueName(), this.topology, this.duplicateWindow, this.onError, () => this.connection.recycle('the broker cancelled the reply consumer'));
+    this.replies = new ReplyWaiter(replyQueueName(), this.topology, this.duplicateWindow, this.onError, () =>
+      this.connection.recycle('the broker cancelled the reply consumer'),
+    );
     this.replyRetries = new ReplyRetries({
       retryForMs: options.replyRetryMs ?? 60_000,
       retryEveryMs: 250,
@@ -91,11 +106,16 @@ export class RabbitTransport implements Transport {
     });
     const urls = brokerUrls(options.url ?? 'amqp://guest:guest@127.0.0.1:5672/', options.heartbeatS ?? 60);
     const clientProperties = { connection_name: options.connectionName ?? `versioned-rpc:${process.pid}` };
-    this.connection = new BrokerConnection(urls, { clientProperties, noDelay: true }, { ...DEFAULT_RECONNECT, ...options.reconnect }, {
-      onUp: (model) => this.attach(model),
-      onDown: (error) => this.detach(error),
-      onError: (error) => this.onError(error),
-    });
+    this.connection = new BrokerConnection(
+      urls,
+      { clientProperties, noDelay: true },
+      { ...DEFAULT_RECONNECT, ...options.reconnect },
+      {
+        onUp: (model) => this.attach(model),
+        onDown: (error) => this.detach(error),
+        onError: (error) => this.onError(error),
+      },
+    );
   }
 
   /** Connect to the broker; rejects with RpcError 'transport' if it cannot be reached. */
@@ -138,7 +158,9 @@ export class RabbitTransport implements Transport {
     // The caller handles the rejection through the returned promise; this marks it handled meanwhile,
     // so a timeout while the request is still being published cannot become an unhandled rejection.
     reply.catch(() => undefined);
-    this.sendCall(checked, message, msgId, deadline).catch((error: unknown) => this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`)));
+    this.sendCall(checked, message, msgId, deadline).catch((error: unknown) =>
+      this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`)),
+    );
     return reply;
   }
 

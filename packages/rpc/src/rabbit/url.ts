@@ -8,7 +8,8 @@ const TRUE = new Set(['1', 'true', 'yes', 'on']);
  * (several hosts, one vhost; `?ssl=1` means amqps). Credentials must be percent-encoded in either form.
  */
 export function brokerUrls(url: string, heartbeatS: number): string[] {
-  if (typeof url !== 'string' || url === '') throw new RpcError('invalid_target', `the RabbitMQ url must be a non-empty string, got ${JSON.stringify(url)}`);
+  if (typeof url !== 'string' || url === '')
+    throw new RpcError('invalid_target', `the RabbitMQ url must be a non-empty string, got ${JSON.stringify(url)}`);
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?$/i.exec(url);
   if (!match) throw new RpcError('invalid_target', `the RabbitMQ url is not a URL: ${redacted(url)}`);
   const [, rawScheme, hosts = '', path = '', query = ''] = match;

@@ -72,7 +72,9 @@ export function encodeEnvelope(inner: object): Buffer {
     payload = JSON.stringify(inner);
   } catch (cause) {
     // A BigInt or a cycle that the serializer let through.
-    throw new RpcError('invalid_message', `message is not JSON-serializable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new RpcError('invalid_message', `message is not JSON-serializable: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
   }
   const envelope: OsloEnvelope = { [ENVELOPE_VERSION_KEY]: ENVELOPE_VERSION, [ENVELOPE_MESSAGE_KEY]: payload };
   return Buffer.from(JSON.stringify(envelope), 'utf8');
@@ -93,19 +95,24 @@ export function decodeEnvelope(body: Buffer): Record<string, unknown> {
     throw new RpcError('invalid_message', `unsupported oslo envelope version ${JSON.stringify(version)}, expected ${ENVELOPE_VERSION}`);
   }
   const payload = outer[ENVELOPE_MESSAGE_KEY];
-  if (typeof payload !== 'string') throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" must be a JSON string, got ${typeName(payload)}`);
+  if (typeof payload !== 'string')
+    throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" must be a JSON string, got ${typeName(payload)}`);
   let inner: unknown;
   try {
     inner = JSON.parse(payload);
   } catch (cause) {
     throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" is not valid JSON`, { cause });
   }
-  if (!isRecord(inner)) throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" must hold an object, got ${typeName(inner)}`);
+  if (!isRecord(inner))
+    throw new RpcError('invalid_message', `envelope "${ENVELOPE_MESSAGE_KEY}" must hold an object, got ${typeName(inner)}`);
   return inner;
 }
 
 /** Build oslo's inner request for a message; `call` adds the reply routing. */
-export function toOsloRequest(message: RpcMessage, call?: { msgId: string; replyQueue: string; callMonitorTimeoutS: number | undefined }): OsloRequest {
+export function toOsloRequest(
+  message: RpcMessage,
+  call?: { msgId: string; replyQueue: string; callMonitorTimeoutS: number | undefined },
+): OsloRequest {
   const request: OsloRequest = { method: message.method, args: { ...message.args }, _unique_id: newHexId() };
   // oslo's client omits namespace and version when unset; the server then reads null and 1.0.
   if (message.namespace !== null) request.namespace = message.namespace;
@@ -122,10 +129,16 @@ export function toOsloRequest(message: RpcMessage, call?: { msgId: string; reply
 /** Read an inner request (oslo's unpack_context plus the dispatcher's defaults). */
 export function fromOsloRequest(inner: Record<string, unknown>): IncomingRequest {
   const { method, args = {}, namespace = null, version } = inner;
-  if (typeof method !== 'string' || method === '') throw new RpcError('invalid_message', `request "method" must be a non-empty string, got ${typeName(method)}`);
-  if (!isRecord(args)) throw new RpcError('invalid_message', `request "args" must be an object, got ${typeName(args)}`, { details: { method } });
-  if (namespace !== null && typeof namespace !== 'string') throw new RpcError('invalid_message', `request "namespace" must be a string or null, got ${typeName(namespace)}`, { details: { method } });
-  if (version !== undefined && version !== null && typeof version !== 'string') throw new RpcError('invalid_message', `request "version" must be a string, got ${typeName(version)}`, { details: { method } });
+  if (typeof method !== 'string' || method === '')
+    throw new RpcError('invalid_message', `request "method" must be a non-empty string, got ${typeName(method)}`);
+  if (!isRecord(args))
+    throw new RpcError('invalid_message', `request "args" must be an object, got ${typeName(args)}`, { details: { method } });
+  if (namespace !== null && typeof namespace !== 'string')
+    throw new RpcError('invalid_message', `request "namespace" must be a string or null, got ${typeName(namespace)}`, {
+      details: { method },
+    });
+  if (version !== undefined && version !== null && typeof version !== 'string')
+    throw new RpcError('invalid_message', `request "version" must be a string, got ${typeName(version)}`, { details: { method } });
   const context: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inner)) if (key.startsWith(CONTEXT_PREFIX)) context[key.slice(CONTEXT_PREFIX.length)] = value;
   const msgId = optionalString(inner._msg_id);
@@ -190,7 +203,9 @@ export function parseFailure(raw: unknown, msgId?: string): SerializedFailure {
     }
   }
   if (!isRecord(value) || typeof value.class !== 'string') {
-    throw new RpcError('invalid_message', `reply "failure" must describe an exception with a "class", got ${typeName(value)}`, { details: { msgId } });
+    throw new RpcError('invalid_message', `reply "failure" must describe an exception with a "class", got ${typeName(value)}`, {
+      details: { msgId },
+    });
   }
   const failure: { -readonly [K in keyof SerializedFailure]: SerializedFailure[K] } = {
     class: value.class,

@@ -91,7 +91,8 @@ export class RabbitNode {
   async waitUntilAccepting(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await accepts(this.port))) {
-      if (this.process?.exitCode !== null && this.process?.exitCode !== undefined) throw new Error(`rabbitmq-server for ${this.name} exited with ${this.process.exitCode}; logs in ${this.dir}/log`);
+      if (this.process?.exitCode !== null && this.process?.exitCode !== undefined)
+        throw new Error(`rabbitmq-server for ${this.name} exited with ${this.process.exitCode}; logs in ${this.dir}/log`);
       if (Date.now() > deadline) throw new Error(`${this.name} did not accept connections within ${timeoutMs} ms; logs in ${this.dir}/log`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -99,7 +100,10 @@ export class RabbitNode {
 
   /** rabbitmqctl against this node only. */
   async ctl(...args: string[]): Promise<string> {
-    const { stdout } = await execFileAsync(join(RABBIT_BIN, 'rabbitmqctl'), ['-q', '-n', this.name, ...args], { env: this.env(), timeout: 60_000 });
+    const { stdout } = await execFileAsync(join(RABBIT_BIN, 'rabbitmqctl'), ['-q', '-n', this.name, ...args], {
+      env: this.env(),
+      timeout: 60_000,
+    });
     return stdout;
   }
 

@@ -10,8 +10,18 @@ export type Built = Record<string, string>;
 const BUILT = f.dict(f.string());
 
 export const HISTORY_N = [
-  { version: '1.0', release: 'N', note: 'Initial version', methods: { build_instance: { args: { instance_name: f.string() }, result: BUILT } } },
-  { version: '1.1', release: 'N', note: 'build_instance() takes host', args: { build_instance: { host: { type: f.string(), default: 'any' } } } },
+  {
+    version: '1.0',
+    release: 'N',
+    note: 'Initial version',
+    methods: { build_instance: { args: { instance_name: f.string() }, result: BUILT } },
+  },
+  {
+    version: '1.1',
+    release: 'N',
+    note: 'build_instance() takes host',
+    args: { build_instance: { host: { type: f.string(), default: 'any' } } },
+  },
 ] as const;
 
 export const HISTORY_N1 = [
@@ -32,7 +42,13 @@ export const HISTORY_N1 = [
 
 export const HISTORY_N2 = [
   ...HISTORY_N1,
-  { version: '2.1', release: 'N+2', note: 'build_instance() takes flavor; 1.x is retired', args: { build_instance: { flavor: { type: f.string(), optional: true, ifCapped: 'drop' } } }, retires: 1 },
+  {
+    version: '2.1',
+    release: 'N+2',
+    note: 'build_instance() takes flavor; 1.x is retired',
+    args: { build_instance: { flavor: { type: f.string(), optional: true, ifCapped: 'drop' } } },
+    retires: 1,
+  },
 ] as const;
 
 export const conductorN = defineRpcApi({ topic: 'conductor', history: HISTORY_N });

@@ -13,11 +13,22 @@ const SERVERS = {
   N: () => conductorN.endpoints({ build_instance: (_ctx, a) => ({ release: 'N', handledAs: '1.x', name: a.instance_name, host: a.host }) }),
   'N+1': () =>
     conductorN1.endpoints({
-      build_instance: (_ctx, a, call) => ({ release: 'N+1', handledAs: call.version.startsWith('1.') ? '1.x via proxy' : '2.0', name: a.name, host: a.host }),
+      build_instance: (_ctx, a, call) => ({
+        release: 'N+1',
+        handledAs: call.version.startsWith('1.') ? '1.x via proxy' : '2.0',
+        name: a.name,
+        host: a.host,
+      }),
     }),
   'N+2': () =>
     conductorN2.endpoints({
-      build_instance: (_ctx, a) => ({ release: 'N+2', handledAs: a.flavor ? '2.1' : '2.0', name: a.name, host: a.host, ...(a.flavor ? { flavor: a.flavor } : {}) }),
+      build_instance: (_ctx, a) => ({
+        release: 'N+2',
+        handledAs: a.flavor ? '2.1' : '2.0',
+        name: a.name,
+        host: a.host,
+        ...(a.flavor ? { flavor: a.flavor } : {}),
+      }),
     }),
 } as const;
 type ServerRelease = keyof typeof SERVERS;
@@ -91,7 +102,11 @@ test('declared major bump: the refused N+2 -> N call names the method and the ve
 
 test('declared major bump: both steps in one release (2.0 opened and 1.x retired in N+1) is refused at declaration', () => {
   assert.throws(
-    () => defineRpcApi({ topic: 'conductor', history: [...HISTORY_N1, { version: '2.1', release: 'N+1', note: 'drop 1.x', methods: { noop: {} }, retires: 1 }] }),
+    () =>
+      defineRpcApi({
+        topic: 'conductor',
+        history: [...HISTORY_N1, { version: '2.1', release: 'N+1', note: 'drop 1.x', methods: { noop: {} }, retires: 1 }],
+      }),
     (err: unknown) => isRpcError(err, 'invalid_api') && /served alongside for that whole release/.test(err.message),
   );
 });

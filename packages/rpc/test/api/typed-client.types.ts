@@ -10,7 +10,12 @@ import { conductorN1, conductorN2 } from './conductor-api.js';
 const api = defineRpcApi({
   topic: 'types',
   history: [
-    { version: '1.0', release: 'N', note: 'Initial', methods: { resize: { args: { id: f.uuid(), size: f.integer() }, result: f.integer() }, ping: {} } },
+    {
+      version: '1.0',
+      release: 'N',
+      note: 'Initial',
+      methods: { resize: { args: { id: f.uuid(), size: f.integer() }, result: f.integer() }, ping: {} },
+    },
     { version: '1.1', release: 'N+1', note: 'resize takes force', args: { resize: { force: { type: f.boolean(), default: false } } } },
   ],
 });

@@ -24,10 +24,12 @@ const MIGRATION_LOCK = 7_361_205_118;
 /** Apply the migrations not yet recorded in `versioned_upgrade_migrations`, each in its own transaction. */
 export async function migrate(driver: SqlDriver): Promise<string[]> {
   const applied: string[] = [];
-  await driver.query('CREATE TABLE IF NOT EXISTS versioned_upgrade_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)').catch((error: unknown) => {
-    // Two PostgreSQL sessions creating the table at once: the loser fails on the catalog's unique index; the table exists.
-    if (driver.dialect !== 'postgres' || !/duplicate key|already exists/.test((error as Error).message)) throw error;
-  });
+  await driver
+    .query('CREATE TABLE IF NOT EXISTS versioned_upgrade_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)')
+    .catch((error: unknown) => {
+      // Two PostgreSQL sessions creating the table at once: the loser fails on the catalog's unique index; the table exists.
+      if (driver.dialect !== 'postgres' || !/duplicate key|already exists/.test((error as Error).message)) throw error;
+    });
   for (const migration of migrationFiles(driver.dialect)) {
     await driver.transaction(async (query) => {
       if (driver.dialect === 'postgres') await query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
@@ -36,7 +38,11 @@ export async function migrate(driver: SqlDriver): Promise<string[]> {
       try {
         for (const statement of splitStatements(migration.sql)) await query(statement);
       } catch (error) {
-        throw new UpgradeError('database', `${driver.url}: migration ${driver.dialect}/${migration.name} failed: ${(error as Error).message}`, { cause: error });
+        throw new UpgradeError(
+          'database',
+          `${driver.url}: migration ${driver.dialect}/${migration.name} failed: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       await query('INSERT INTO versioned_upgrade_migrations (name, applied_at) VALUES ($1, $2)', [migration.name, Date.now()]);
       applied.push(migration.name);

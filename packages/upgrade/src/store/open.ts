@@ -29,12 +29,18 @@ export interface OpenStoreOptions {
  * A URL of another form is an UpgradeError `invalid_config`; an unreachable database, `database`; both name the URL.
  */
 export async function openServiceStore(url: string, options: OpenStoreOptions = {}): Promise<ServiceStore> {
-  if (typeof url !== 'string' || url.trim() === '') throw new UpgradeError('invalid_config', `database: expected a URL (sqlite:<path> or postgres://...), got ${JSON.stringify(url)}`, { details: { option: 'database', url } });
+  if (typeof url !== 'string' || url.trim() === '')
+    throw new UpgradeError('invalid_config', `database: expected a URL (sqlite:<path> or postgres://...), got ${JSON.stringify(url)}`, {
+      details: { option: 'database', url },
+    });
   const shown = redactUrl(url);
   let driver: SqlDriver;
   if (url.startsWith('sqlite:')) {
     const rest = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (rest === '') throw new UpgradeError('invalid_config', `database: ${shown} names no file; write sqlite:<path> or sqlite::memory:`, { details: { option: 'database', url: shown } });
+    if (rest === '')
+      throw new UpgradeError('invalid_config', `database: ${shown} names no file; write sqlite:<path> or sqlite::memory:`, {
+        details: { option: 'database', url: shown },
+      });
     const path = rest === ':memory:' ? ':memory:' : resolve(rest);
     if (options.create === false && path !== ':memory:' && !existsSync(path)) {
       throw new UpgradeError('database', `${shown}: no such file`, { details: { url: shown, missing: 'file' } });
@@ -43,17 +49,26 @@ export async function openServiceStore(url: string, options: OpenStoreOptions = 
   } else if (/^postgres(ql)?:\/\//.test(url)) {
     driver = await PostgresDriver.open(shown, url, options);
   } else {
-    throw new UpgradeError('invalid_config', `database: unsupported URL ${shown}; expected sqlite:<path>, sqlite::memory: or postgres://...`, { details: { option: 'database', url: shown } });
+    throw new UpgradeError(
+      'invalid_config',
+      `database: unsupported URL ${shown}; expected sqlite:<path>, sqlite::memory: or postgres://...`,
+      { details: { option: 'database', url: shown } },
+    );
   }
   try {
     if (options.create === false && !(await hasServicesTable(driver))) {
-      throw new UpgradeError('database', `${shown} has no services table (versioned_services)`, { details: { url: shown, missing: 'table' } });
+      throw new UpgradeError('database', `${shown} has no services table (versioned_services)`, {
+        details: { url: shown, missing: 'table' },
+      });
     }
     await migrate(driver);
   } catch (error) {
     await driver.close().catch(() => undefined);
     if (error instanceof UpgradeError) throw error;
-    throw new UpgradeError('database', `${shown}: cannot create the services table: ${(error as Error).message}`, { details: { url: shown }, cause: error });
+    throw new UpgradeError('database', `${shown}: cannot create the services table: ${(error as Error).message}`, {
+      details: { url: shown },
+      cause: error,
+    });
   }
   return new SqlServiceStore(driver);
 }

@@ -57,7 +57,10 @@ export class PostgresDriver implements SqlDriver {
         }
       } catch (error) {
         client.end().catch(() => undefined);
-        throw new UpgradeError('database', `cannot connect to ${this.url}: ${(error as Error).message}`, { details: { url: this.url }, cause: error });
+        throw new UpgradeError('database', `cannot connect to ${this.url}: ${(error as Error).message}`, {
+          details: { url: this.url },
+          cause: error,
+        });
       }
       this.#client = client;
       return client;
@@ -108,7 +111,8 @@ export class PostgresDriver implements SqlDriver {
     if (first) await this.query(`LISTEN ${NOTIFY_CHANNEL}`);
     return async () => {
       this.#listeners.delete(onSignal);
-      if (this.#listeners.size === 0 && this.#client && !this.#closed) await this.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
+      if (this.#listeners.size === 0 && this.#client && !this.#closed)
+        await this.query(`UNLISTEN ${NOTIFY_CHANNEL}`).catch(() => undefined);
     };
   }
 

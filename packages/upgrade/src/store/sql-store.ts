@@ -1,9 +1,19 @@
 import { UpgradeError, isUpgradeError } from '../errors.js';
 import type { Query, SqlDriver, SqlRow } from './driver.js';
-import type { BinarySnapshot, FinalizedState, PinSnapshot, ReleaseGroup, ReleaseSeen, ServiceRegistration, ServiceRow, ServiceStore } from './types.js';
+import type {
+  BinarySnapshot,
+  FinalizedState,
+  PinSnapshot,
+  ReleaseGroup,
+  ReleaseSeen,
+  ServiceRegistration,
+  ServiceRow,
+  ServiceStore,
+} from './types.js';
 
 // One set of statements for both dialects: `$n` parameters, ON CONFLICT upserts, RETURNING (SQLite >= 3.35).
-const SERVICE_COLUMNS = 'binary_name, host, release_name, rpc_versions, objects_version, created_at, heartbeat_at, stopped_at, disabled, disabled_reason';
+const SERVICE_COLUMNS =
+  'binary_name, host, release_name, rpc_versions, objects_version, created_at, heartbeat_at, stopped_at, disabled, disabled_reason';
 const SQL = {
   register: `INSERT INTO versioned_services (${SERVICE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $6, NULL, 0, NULL)
     ON CONFLICT (binary_name, host) DO UPDATE SET release_name = excluded.release_name, rpc_versions = excluded.rpc_versions,
@@ -15,13 +25,15 @@ const SQL = {
       last_seen_at = excluded.last_seen_at`,
   bump: 'UPDATE versioned_services_generation SET generation = generation + 1 WHERE id = 1 RETURNING generation',
   generation: 'SELECT generation FROM versioned_services_generation WHERE id = 1',
-  beatLive: 'UPDATE versioned_services SET heartbeat_at = $3 WHERE binary_name = $1 AND host = $2 AND stopped_at IS NULL AND heartbeat_at > $4 RETURNING host',
+  beatLive:
+    'UPDATE versioned_services SET heartbeat_at = $3 WHERE binary_name = $1 AND host = $2 AND stopped_at IS NULL AND heartbeat_at > $4 RETURNING host',
   beatDead: 'UPDATE versioned_services SET heartbeat_at = $3 WHERE binary_name = $1 AND host = $2 AND stopped_at IS NULL RETURNING host',
   stop: 'UPDATE versioned_services SET stopped_at = $3 WHERE binary_name = $1 AND host = $2',
   rowsOf: `SELECT ${SERVICE_COLUMNS} FROM versioned_services WHERE binary_name = $1 ORDER BY host`,
   rowsAll: `SELECT ${SERVICE_COLUMNS} FROM versioned_services ORDER BY binary_name, host`,
   finalizedOf: 'SELECT binary_name, finalized_release, finalized_at, finalized_by FROM versioned_upgrade_state WHERE binary_name = $1',
-  seenOf: 'SELECT binary_name, release_name, rpc_versions, objects_version, first_seen_at, last_seen_at FROM versioned_releases_seen WHERE binary_name = $1 ORDER BY first_seen_at, release_name',
+  seenOf:
+    'SELECT binary_name, release_name, rpc_versions, objects_version, first_seen_at, last_seen_at FROM versioned_releases_seen WHERE binary_name = $1 ORDER BY first_seen_at, release_name',
   // The pins' input in one statement (one round trip, one consistent read in either dialect): the counting rows
   // grouped by what they run, aggregated by the database, then the releases seen and the finalization.
   pinInput: `SELECT 'group' AS kind, release_name, rpc_versions, objects_version, COUNT(*) AS n, MIN(heartbeat_at) AS a, MAX(heartbeat_at) AS b, MIN(host) AS c
@@ -86,7 +98,10 @@ export class SqlServiceStore implements ServiceStore {
       return await work();
     } catch (error) {
       if (isUpgradeError(error)) throw error;
-      throw new UpgradeError('database', `${this.url}: ${what} failed: ${(error as Error).message}`, { details: { url: this.url }, cause: error });
+      throw new UpgradeError('database', `${this.url}: ${what} failed: ${(error as Error).message}`, {
+        details: { url: this.url },
+        cause: error,
+      });
     }
   }
 
@@ -94,7 +109,12 @@ export class SqlServiceStore implements ServiceStore {
    * A write that may move pins: advance the counter and tell the other processes (in the same transaction),
    * then the watchers of this store. `moved` says whether the write changed anything (default: yes).
    */
-  async #change<T>(what: string, binary: string | undefined, work: (query: Query) => Promise<T>, moved: (out: T) => boolean = () => true): Promise<T> {
+  async #change<T>(
+    what: string,
+    binary: string | undefined,
+    work: (query: Query) => Promise<T>,
+    moved: (out: T) => boolean = () => true,
+  ): Promise<T> {
     const result = await this.#guard(what, () =>
       this.#driver.transaction(async (query) => {
         const out = await work(query);
@@ -122,10 +142,17 @@ export class SqlServiceStore implements ServiceStore {
   }
 
   async heartbeat(binary: string, host: string, now: number, deadBefore: number): Promise<boolean> {
-    const live = await this.#guard(`the heartbeat of ${binary} on ${host}`, () => this.#driver.query(SQL.beatLive, [binary, host, now, deadBefore]));
+    const live = await this.#guard(`the heartbeat of ${binary} on ${host}`, () =>
+      this.#driver.query(SQL.beatLive, [binary, host, now, deadBefore]),
+    );
     if (live.length > 0) return true;
     // Dead (or stopped, or gone) before this beat: a service that comes back must lower the pins at once.
-    const back = await this.#change(`the heartbeat of ${binary} on ${host}`, binary, (query) => query(SQL.beatDead, [binary, host, now]), (rows) => rows.length > 0);
+    const back = await this.#change(
+      `the heartbeat of ${binary} on ${host}`,
+      binary,
+      (query) => query(SQL.beatDead, [binary, host, now]),
+      (rows) => rows.length > 0,
+    );
     return back.length > 0;
   }
 
@@ -134,13 +161,18 @@ export class SqlServiceStore implements ServiceStore {
   }
 
   async rows(binary?: string): Promise<ServiceRow[]> {
-    const rows = await this.#guard('listing services', () => (binary === undefined ? this.#driver.query(SQL.rowsAll) : this.#driver.query(SQL.rowsOf, [binary])));
+    const rows = await this.#guard('listing services', () =>
+      binary === undefined ? this.#driver.query(SQL.rowsAll) : this.#driver.query(SQL.rowsOf, [binary]),
+    );
     return rows.map(serviceRow);
   }
 
   snapshot(binary: string): Promise<BinarySnapshot> {
     return this.#guard(`reading the services of ${binary}`, () =>
-      this.#driver.transaction(async (query) => ({ rows: (await query(SQL.rowsOf, [binary])).map(serviceRow), ...(await this.#state(query, binary)) })),
+      this.#driver.transaction(async (query) => ({
+        rows: (await query(SQL.rowsOf, [binary])).map(serviceRow),
+        ...(await this.#state(query, binary)),
+      })),
     );
   }
 
@@ -152,10 +184,34 @@ export class SqlServiceStore implements ServiceStore {
     for (const row of rows) {
       const release = String(row.release_name);
       if (row.kind === 'group') {
-        const [rpcVersions, objects, count, firstHost] = [versions(row.rpc_versions), String(row.objects_version), Number(row.n), String(row.c)];
-        groups.push(Object.freeze({ release, rpcVersions, objects, count, oldestHeartbeatAt: time(row.a), newestHeartbeatAt: time(row.b), firstHost }));
+        const [rpcVersions, objects, count, firstHost] = [
+          versions(row.rpc_versions),
+          String(row.objects_version),
+          Number(row.n),
+          String(row.c),
+        ];
+        groups.push(
+          Object.freeze({
+            release,
+            rpcVersions,
+            objects,
+            count,
+            oldestHeartbeatAt: time(row.a),
+            newestHeartbeatAt: time(row.b),
+            firstHost,
+          }),
+        );
       } else if (row.kind === 'seen') {
-        seen.push(Object.freeze({ binary, release, rpcVersions: versions(row.rpc_versions), objects: String(row.objects_version), firstSeenAt: time(row.a), lastSeenAt: time(row.b) }));
+        seen.push(
+          Object.freeze({
+            binary,
+            release,
+            rpcVersions: versions(row.rpc_versions),
+            objects: String(row.objects_version),
+            firstSeenAt: time(row.a),
+            lastSeenAt: time(row.b),
+          }),
+        );
       } else {
         finalized = Object.freeze({ binary, release, at: time(row.a), by: String(row.c) });
       }
@@ -189,12 +245,30 @@ export class SqlServiceStore implements ServiceStore {
   }
 
   async forget(binary: string, host: string): Promise<boolean> {
-    return (await this.#change(`forgetting ${binary} on ${host}`, binary, (query) => query(SQL.forget, [binary, host]), (rows) => rows.length > 0)).length > 0;
+    return (
+      (
+        await this.#change(
+          `forgetting ${binary} on ${host}`,
+          binary,
+          (query) => query(SQL.forget, [binary, host]),
+          (rows) => rows.length > 0,
+        )
+      ).length > 0
+    );
   }
 
   async setDisabled(binary: string, host: string, disabled: boolean, reason: string | null): Promise<boolean> {
     const what = `${disabled ? 'disabling' : 'enabling'} ${binary} on ${host}`;
-    return (await this.#change(what, binary, (query) => query(SQL.disable, [binary, host, disabled ? 1 : 0, disabled ? reason : null]), (rows) => rows.length > 0)).length > 0;
+    return (
+      (
+        await this.#change(
+          what,
+          binary,
+          (query) => query(SQL.disable, [binary, host, disabled ? 1 : 0, disabled ? reason : null]),
+          (rows) => rows.length > 0,
+        )
+      ).length > 0
+    );
   }
 
   async rewriteReleases(binary: string, release: Omit<ServiceRegistration, 'binary' | 'host'>, now: number): Promise<number> {
@@ -207,7 +281,9 @@ export class SqlServiceStore implements ServiceStore {
   }
 
   async setFinalized(state: FinalizedState): Promise<void> {
-    await this.#change(`finalizing ${state.binary}`, state.binary, (query) => query(SQL.finalize, [state.binary, state.release, state.at, state.by]));
+    await this.#change(`finalizing ${state.binary}`, state.binary, (query) =>
+      query(SQL.finalize, [state.binary, state.release, state.at, state.by]),
+    );
   }
 
   async generation(): Promise<number> {
@@ -220,7 +296,9 @@ export class SqlServiceStore implements ServiceStore {
     this.#watchers.add(onChange);
     if (!this.#stopSignal) {
       this.#lastGeneration = await this.generation();
-      this.#stopSignal = await this.#guard('watching the services table', () => this.#driver.watch((binary) => this.#onSignal(binary), options.pollIntervalMs ?? 500));
+      this.#stopSignal = await this.#guard('watching the services table', () =>
+        this.#driver.watch((binary) => this.#onSignal(binary), options.pollIntervalMs ?? 500),
+      );
     }
     return async () => {
       this.#watchers.delete(onChange);

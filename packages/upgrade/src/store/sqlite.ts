@@ -23,7 +23,8 @@ export class SqliteDriver implements SqlDriver {
   constructor(url: string, path: string, options: { busyTimeoutMs?: number } = {}) {
     this.url = url;
     this.#path = path;
-    const queue = path === ':memory:' ? { serial: new Serial(), users: 0 } : (SqliteDriver.#queues.get(path) ?? { serial: new Serial(), users: 0 });
+    const queue =
+      path === ':memory:' ? { serial: new Serial(), users: 0 } : (SqliteDriver.#queues.get(path) ?? { serial: new Serial(), users: 0 });
     queue.users += 1;
     if (path !== ':memory:') SqliteDriver.#queues.set(path, queue);
     this.#serial = queue.serial;
