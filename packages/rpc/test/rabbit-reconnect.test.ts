@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type RpcMessage } from '../src/index.js';
+import type { RpcMessage } from '../src/index.js';
 import { closeConnectionsNamed, deleteQueues, TransportPool, uniqueName } from './rabbit-helpers.js';
 import { deferred, sleep } from './helpers.js';
 
