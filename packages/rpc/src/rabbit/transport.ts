@@ -158,9 +158,10 @@ export class RabbitTransport implements Transport {
     // The caller handles the rejection through the returned promise; this marks it handled meanwhile,
     // so a timeout while the request is still being published cannot become an unhandled rejection.
     reply.catch(() => undefined);
-    this.sendCall(checked, message, msgId, deadline).catch((error: unknown) =>
-      this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`)),
-    );
+    this.sendCall(checked, message, msgId, deadline).catch((error: unknown) => {
+      // Still no connection at the deadline: the call's own timer fails it with 'timeout'.
+      if (Date.now() < deadline) this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`));
+    });
     return reply;
   }
 
