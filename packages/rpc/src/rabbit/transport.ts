@@ -234,6 +234,8 @@ export class RabbitTransport implements Transport {
         }
       });
       if (confirmed) return;
+      // A moment before the next attempt: the channel's close (and the connection's) is on its way.
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
