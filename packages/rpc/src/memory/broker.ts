@@ -88,7 +88,10 @@ export class InMemoryBroker {
   /** Publish request bytes: delivered on a later turn of the event loop, as a network would. */
   publish(topic: string, server: string | undefined, fanout: boolean, body: Buffer): void {
     // Connections down: the message waits in the topic's queue, for the consumers attached when they are back.
-    if (this.#held) return this.#whenConnected(() => this.publish(topic, server, fanout, body));
+    if (this.#held) {
+      this.#held.push(() => this.publish(topic, server, fanout, body));
+      return;
+    }
     for (const receiver of this.route(topic, server, fanout))
       setImmediate(() => this.#whenConnected(() => receiver.deliver(Buffer.from(body))));
   }
