@@ -175,7 +175,7 @@ export async function runBench(options: BenchOptions = {}, data: VolumeData = VO
     "issue 17's optimisations (packages/objects: own keys without Object.hasOwn where Object.prototype cannot hold them, a " +
       'fromPrimitive per scalar type, the envelope reader and registry lookup, the encoder on the meta, equal versions compared ' +
       'without parsing, identity containers copied in one call) moved the instruction counts below; the baseline was re-recorded ' +
-      'after them (after merging the internals codegen work: decode 227,593 -> 223,663, encode 95,088 -> 84,645, backport 135,388 -> 109,476 per call; an interpreted count, so the JIT-only gains, such as the own-key test, show less there).',
+      'after them (after merging the internals codegen work: decode 227,593 -> 223,663, encode 95,088 -> 84,645, backport 135,388 -> 109,476 per call; an interpreted count, so the JIT-only gains, such as the own-key test, show less there). Re-recorded once more after the null-prototype, private field storage of issue 15/16 (decode 223,663 -> 233,660, encode 84,645 -> 92,182, backport 109,476 -> 116,174: the private fields are reached through accessors, interpreted calls under --jitless; with the JIT the Volume rows moved within ±5%).',
     'the backport row has no peer but oslo: none of the others has versions to backport to.',
     'valibot, typia and ajv have no encoder building the envelope (typia and ajv serialise to JSON text only), so their toPrimitive cell is empty; none of the validating peers is timed on the JSON round trip.',
   ];
