@@ -109,7 +109,8 @@ describe('the whole cascade in one run: following one report once makes the chec
         cls: fc.constant(cls),
         edit: fc.oneof(
           fc.constant<Edit>({ kind: 'add', field: 'extra' }),
-          fc.constant<Edit>({ kind: 'nullable', field: fields[cls]?.[0] as string }),
+          // A field that is not nullable yet (making mountpoint nullable again would change nothing).
+          fc.constant<Edit>({ kind: 'nullable', field: cls === 'VolumeAttachment' ? 'id' : (fields[cls]?.[0] as string) }),
           fc.constant<Edit>({ kind: 'retype', field: fields[cls]?.[0] as string }),
         ),
       }),
