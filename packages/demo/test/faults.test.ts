@@ -24,7 +24,7 @@ async function until(predicate: () => boolean, ms: number, what: string): Promis
   }
 }
 
-test('faults during the rolling upgrade: a crash, a release-N host back after the lift, reloads; failures only at the crashed host while it is down', {
+test('faults during the rolling upgrade: a crash, the broker dropping every connection, a release-N host back after the lift, reloads; failures only at the crashed host while it is down', {
   timeout: 60_000,
 }, async () => {
   const fleet = await InMemoryFleet.open({ hosts: ['volume-1', 'volume-2', 'volume-3', 'volume-4'], ratePerSecond: 45 });
@@ -43,6 +43,22 @@ test('faults during the rolling upgrade: a crash, a release-N host back after th
     await fleet.startHost('volume-2', 'N+1');
     const backAt = Date.now();
     fleet.recorder.event('fault', 'volume-2 restarted on N+1');
+
+    // The broker closes every connection for 600 ms (no host starting or stopping): nothing is delivered meanwhile,
+    // the load keeps sending, and what it sent is delivered when the connections are back; nothing fails of it.
+    const dropMs = 600;
+    const droppedAt = Date.now();
+    const back = fleet.dropBrokerConnections(dropMs);
+    await sleep(50);
+    const deliveredEarly = fleet.ledger.callsDelivered + fleet.ledger.castsDelivered;
+    const madeEarly = fleet.load.stats().made;
+    await sleep(dropMs - 150);
+    const deliveredLate = fleet.ledger.callsDelivered + fleet.ledger.castsDelivered;
+    const madeLate = fleet.load.stats().made;
+    await back;
+    const reconnectedAt = Date.now();
+    assert.equal(deliveredLate, deliveredEarly, 'nothing reaches a host while the connections are down');
+    assert.ok(madeLate > madeEarly + 5, `the load kept sending during the drop (${madeLate - madeEarly})`);
 
     // Every process reloads (the SIGHUP path) in the middle of the upgrade.
     await fleet.reloadAll();
@@ -97,6 +113,12 @@ test('faults during the rolling upgrade: a crash, a release-N host back after th
       assert.ok(duringDowntime(cast), JSON.stringify(cast));
     }
     assert.ok(fleet.recorder.events.some((e) => e.kind === 'host' && e.text === 'volume-2 crashed (release N)'));
+    // No call failed because of the dropped connections: none sent during the drop (and, by the rule above, none
+    // in flight across it but those to volume-2, sent while it was down).
+    assert.deepEqual(
+      failures.filter((f) => f.sentAt >= droppedAt && f.sentAt <= reconnectedAt),
+      [],
+    );
     assert.deepEqual(fleet.ledger.duplicates(), []);
     assert.equal(stats.undecodable, 0);
     assert.deepEqual(fleet.ledger.undecodable, []);

@@ -105,13 +105,25 @@ describe('each packed package', () => {
 
 describe('consumers installed from the tarballs with npm', { concurrency: 2 }, () => {
   const found = consumers(fixtures);
-  test('there is a consumer per mode', () => {
-    assert.ok(
-      found.some((c) => c.name === 'legacy-decorators'),
-      'fixtures/legacy-decorators is missing',
-    );
+  test('there is a consumer per mode and framework', () => {
+    for (const name of ['legacy-decorators', 'standard-decorators', 'nestjs', 'objects-without-node-types'])
+      assert.ok(
+        found.some((c) => c.name === name),
+        `fixtures/${name} is missing`,
+      );
     for (const name of Object.keys(KNOWN_FAILING))
       assert.ok(existsSync(join(fixtures, name)), `KNOWN_FAILING names ${name}, which is not a fixture`);
+  });
+  test('fixtures/nestjs installs the Nest packages in the ranges packages/nest-example is tested with', () => {
+    const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+    const example = manifest(join(root, 'packages', 'nest-example')).devDependencies ?? {};
+    const consumer = manifest(join(fixtures, 'nestjs')).dependencies ?? {};
+    const shared = Object.keys(consumer).filter((name) => !name.startsWith('@versioned/'));
+    assert.ok(shared.length >= 7, `fixtures/nestjs names ${shared.join(', ')}`);
+    assert.deepEqual(
+      Object.fromEntries(shared.map((name) => [name, consumer[name]])),
+      Object.fromEntries(shared.map((name) => [name, example[name]])),
+    );
   });
   for (const consumer of found) {
     test(`fixtures/${consumer.name}: installs, compiles (strict, skipLibCheck off) and runs`, async (t) => {

@@ -10,6 +10,13 @@ export interface TransportFactory {
   open(): Promise<Transport>;
   /** Called after the suite with the topics it used (RabbitMQ deletes their queues). */
   cleanup(topics: readonly string[]): Promise<void>;
+  /**
+   * The broker closes every connection of this factory's transports for `forMs`, resolving once they are back;
+   * given, the connection-loss case runs. The in-memory broker gives it; RabbitMQ does not on main (a call in
+   * flight when its connection is cut fails with `transport` there, and the suite runs on the shared broker):
+   * the reconnection that keeps calls waiting is tested in rabbit-reconnect.test.ts and on its own node.
+   */
+  dropConnections?(forMs: number): Promise<void>;
 }
 
 const msg = (method: string, args: Record<string, unknown> = {}): RpcMessage => ({
@@ -329,6 +336,50 @@ export function transportConformance(name: string, factory: TransportFactory): v
       assert.equal(await inFlight, 'finished');
       await assert.rejects(client.prepare({ timeoutMs: 300 }).call({}, 'ping'), (e: unknown) => isRpcError(e, 'timeout'));
     });
+
+    // Registered only for a transport whose factory can cut its connections (see TransportFactory).
+    const drop = factory.dropConnections?.bind(factory);
+    if (drop)
+      test('the broker closing every connection: calls in flight and sent meanwhile are answered once, casts delivered once', async () => {
+        const t = topic('drop');
+        const ran = new Map<string, number>();
+        const count = (id: string) => ran.set(id, (ran.get(id) ?? 0) + 1);
+        const casts = deferred();
+        // Two servers of the topic: a message delivered twice would reach both (each drops its own duplicates).
+        for (const s of ['s', 's2'])
+          await serve(t, s, {
+            twice: async (_c: unknown, a: { id: string; n: number }) => {
+              count(a.id);
+              await sleep(20);
+              return a.n * 2;
+            },
+            note: (_c: unknown, a: { id: string }) => {
+              count(a.id);
+              if (ran.get('c1') && ran.get('c2')) casts.resolve();
+            },
+          });
+        const client = new RpcClient({ transport: await open(), target: { topic: t }, timeoutMs: 10_000 });
+        const before = client.call({}, 'twice', { id: 'a', n: 1 });
+        const inFlight = sleep(5).then(() => client.call({}, 'twice', { id: 'b', n: 2 }));
+        await sleep(10);
+        const dropped = Date.now();
+        const back = drop(400);
+        await client.cast({}, 'note', { id: 'c1' });
+        const meanwhile = client.call({}, 'twice', { id: 'd', n: 4 });
+        await assert.rejects(client.prepare({ timeoutMs: 150 }).call({}, 'twice', { id: 'e', n: 5 }), (e: unknown) =>
+          isRpcError(e, 'timeout'),
+        );
+        await client.cast({}, 'note', { id: 'c2' });
+        assert.equal(ran.get('d'), undefined, 'nothing is delivered while the connections are down');
+        await back;
+        assert.deepEqual(await Promise.all([before, inFlight, meanwhile]), [2, 4, 8]);
+        assert.ok(Date.now() - dropped >= 395);
+        await casts.promise;
+        assert.equal(await client.call({}, 'twice', { id: 'f', n: 6 }), 12);
+        await sleep(100);
+        // The call that timed out during the drop still ran once, when the connection came back (its reply dropped).
+        assert.deepEqual(Object.fromEntries([...ran].sort()), { a: 1, b: 1, c1: 1, c2: 1, d: 1, e: 1, f: 1 });
+      });
 
     test('the request context reaches the method, and a malformed version is refused typed', async () => {
       const t = topic('context');

@@ -5,4 +5,5 @@ const broker = new InMemoryBroker();
 transportConformance('in-memory', {
   open: async () => new InMemoryTransport({ broker }),
   cleanup: async () => undefined,
+  dropConnections: (forMs) => broker.dropConnections({ forMs }),
 });

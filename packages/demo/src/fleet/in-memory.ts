@@ -215,6 +215,18 @@ export class InMemoryFleet implements FleetControl {
     this.recorder.event('reload', `reload() (the SIGHUP path) in ${this.#upgrades.size} processes`);
   }
 
+  /**
+   * The broker closes every connection for `forMs` (InMemoryBroker.dropConnections): nothing is delivered
+   * meanwhile, what is sent waits in the broker's queues and is delivered once they are back, as over RabbitMQ
+   * with reconnection. Keep `forMs` under the calls' timeout, and away from a host's stop (a drop that holds
+   * a call past the stopping host's drain loses it, as any delivery latency above drainMs - viewMaxAgeMs would).
+   */
+  async dropBrokerConnections(forMs: number): Promise<void> {
+    this.recorder.event('fault', `the broker closes every connection for ${forMs} ms`);
+    await this.broker.dropConnections({ forMs });
+    this.recorder.event('fault', 'the connections are back');
+  }
+
   /** Record the fleet now: the API service's pins, each host's release (or down), the load's counters. */
   sampleNow(): Sample {
     const hosts: Record<string, string> = {};

@@ -26,7 +26,8 @@
  * - `FleetControl` + `rollingUpgrade(hosts)` + `runPlan(fleet, steps, settleMs)`: the upgrade plan, for any
  *   fleet implementing FleetControl (restartHost, replaceApi, finalize, reloadAll, recorder).
  * - `InMemoryFleet.open(options)`: all of it on one InMemoryBroker and a SQLite file (the demo, the fault test);
- *   a model for a process fleet: `sampleNow()`, `stopLoad()` (waits drainMs for casts in transit), `lostCasts()`.
+ *   a model for a process fleet: `sampleNow()`, `stopLoad()` (waits drainMs for casts in transit), `lostCasts()`,
+ *   `dropBrokerConnections(forMs)` (the broker closes every connection; what is sent meanwhile waits for it).
  * - `summarize(stats, ledger, castsLost, pinChanges, seconds, timelinePath?)` / `formatSummary(summary)`: the
  *   final table; `exitCodeOf(summary)`: 0 only if nothing failed, ran twice, was lost or unread.
  * Zero failed calls rests on three rules (docs/rolling-upgrades.md): callers address only hosts live in a view

@@ -19,7 +19,9 @@ export interface InMemoryTransportOptions {
  * The embedded transport for tests and single-process use. It carries the very bytes the RabbitMQ
  * transport sends (oslo's envelope, request and reply formats) and runs them through the same request
  * processing, so what it accepts RabbitMQ accepts, and its errors are RabbitMQ's: casts return before
- * the handler runs, an unanswered call times out, close() fails the calls still waiting.
+ * the handler runs, an unanswered call times out, close() fails the calls still waiting. A connection lost
+ * (`broker.dropConnections({ forMs })`) is survived as the RabbitMQ transport reconnects: nothing fails because
+ * of it, what was sent meanwhile is delivered once the connection is back.
  */
 export class InMemoryTransport implements Transport {
   readonly broker: InMemoryBroker;
