@@ -93,6 +93,7 @@ test('calls under faults: none hung, none run twice, no crash; every fault recov
   const rpc = clients.map((transport) => new RpcClient({ transport, target: { topic, version: '1.0' }, timeoutMs: CALL_TIMEOUT_MS }));
   const counts = { answered: 0, failedTyped: 0, untyped: 0, hung: 0, wrongAnswer: 0 };
   const failures = new Map<string, number>();
+  const samples: string[] = [];
   let stop = false;
   let seq = 0;
 
@@ -112,6 +113,7 @@ test('calls under faults: none hung, none run twice, no crash; every fault recov
         if (isRpcError(error)) {
           counts.failedTyped += 1;
           failures.set(error.code, (failures.get(error.code) ?? 0) + 1);
+          if (error.code !== 'timeout' && samples.length < 3) samples.push(error.message);
           // Back off a little, as a real caller would, instead of spinning on a dead connection.
           await sleep(50);
         } else counts.untyped += 1;
@@ -198,6 +200,7 @@ test('calls under faults: none hung, none run twice, no crash; every fault recov
     runTwice,
     crashes,
     failures: Object.fromEntries(failures),
+    samples,
     recovery,
     unhandled: unhandled.length,
   });

@@ -92,8 +92,13 @@ export class PythonProcess {
     );
   }
 
-  static start(script: string, args: readonly string[]): PythonProcess {
-    const child = spawn(PYTHON, [join(INTEROP_DIR, script), ...args], { cwd: INTEROP_DIR, stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `env` is added to this process's environment (INTEROP_TRANSPORT_URL: a broker other than the shared one). */
+  static start(script: string, args: readonly string[], env: Record<string, string> = {}): PythonProcess {
+    const child = spawn(PYTHON, [join(INTEROP_DIR, script), ...args], {
+      cwd: INTEROP_DIR,
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     return new PythonProcess(child);
   }
 

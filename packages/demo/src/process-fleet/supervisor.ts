@@ -251,8 +251,7 @@ export class ProcessFleet implements FleetControl {
 
   /**
    * A broker fault (`close` closes the connections, e.g. rabbitmqctl close_all_connections), recorded with its
-   * time: a call in flight when the caller's connection is cut fails with RpcError `transport` (it may or may not
-   * have run, so it is not retried).
+   * time. It fails no call: calls in flight wait for the reconnection, their replies wait in their reply queues.
    */
   async brokerFault(what: string, close: () => Promise<void>): Promise<void> {
     const fault: Downtime = { host: '(broker)', how: 'broker', from: Date.now(), to: undefined };

@@ -31,7 +31,7 @@ export type ConnectionState = 'connecting' | 'attaching' | 'up' | 'waiting' | 'c
 export interface ConnectionEvents {
   /** Runs after every (re)connection, before waiters are released: re-declare queues and consumers here. */
   readonly onUp: (model: ChannelModel) => Promise<void>;
-  /** Runs once per lost `up` connection: fail what was in flight. */
+  /** Runs once per lost `up` connection (the transport keeps its calls waiting and re-publishes what was unconfirmed). */
   readonly onDown: (error: RpcError) => void;
   readonly onError: (error: unknown) => void;
 }

@@ -100,7 +100,9 @@ export class RabbitListener implements Listener {
     await channel.assertQueue(this.fanoutQueue, transientQueue(topology));
     await channel.bindQueue(this.fanoutQueue, fanoutExchange, this.target.topic);
     for (const queue of [...topicKeys, this.fanoutQueue]) {
-      await channel.consume(queue, (delivery) => this.receive(channel, delivery), { noAck: false });
+      // Only this listener consumes `topic.server` and its fanout queue; `topic` is shared by every server.
+      const own = queue !== topicKeys[0];
+      await channel.consume(queue, (delivery) => this.receive(channel, delivery, own), { noAck: false });
     }
   }
 
@@ -116,7 +118,7 @@ export class RabbitListener implements Listener {
     this.host.forget(this);
   }
 
-  private receive(channel: Channel, delivery: ConsumeMessage | null): void {
+  private receive(channel: Channel, delivery: ConsumeMessage | null, ownQueue: boolean): void {
     if (delivery === null) {
       // The broker cancelled the consumer (its queue was deleted): consume again on a fresh connection.
       if (!this.stopped) this.host.lostChannel(`the broker cancelled a consumer of ${this.target.topic}`);
@@ -126,10 +128,16 @@ export class RabbitListener implements Listener {
     // Ack before dispatch (at most once): the method runs only once the broker has the ack, so a server
     // that dies mid-call never gets the request again, nor does any other server.
     const acked = this.host.confirmAcks ? this.acks(channel).ackAndConfirm(delivery) : ackNow(channel, delivery);
+    // The connection lost before the ack was confirmed: the ack may or may not have reached the broker.
+    // From a queue only this listener consumes, run it anyway: if the broker redelivers it after the
+    // reconnection, it comes back here and the processor drops its `_unique_id` as a duplicate. From the
+    // shared topic queue another server could get it again, so it is not run there.
     const work = acked.then(
       (ok) => (ok ? this.processor.process(delivery.content) : undefined),
-      (error: unknown) =>
-        this.host.onError(new RpcError('transport', 'discarding a request whose ack may not have reached the broker', { cause: error })),
+      async (error: unknown) => {
+        if (ownQueue && !this.stopped) return this.processor.process(delivery.content);
+        this.host.onError(new RpcError('transport', 'discarding a request whose ack may not have reached the broker', { cause: error }));
+      },
     );
     const tracked = work.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);

@@ -21,8 +21,9 @@ interface PendingCall {
 /**
  * The client half of calls (oslo's ReplyWaiter): one `reply_<uuid>` queue per transport, consumed on
  * every connection; replies are matched to pending calls by `_msg_id`. A call fails with 'timeout' when
- * its deadline passes, or when the call monitor sees no heartbeat in time, and with 'transport' when
- * the connection drops under it.
+ * its deadline passes, or when the call monitor sees no heartbeat in time, and with 'transport' only when
+ * the transport is closed. A lost connection fails nothing: the queue (not auto-delete, with x-expires)
+ * keeps the replies sent meanwhile, and the next connection consumes it again under the same name.
  */
 export class ReplyWaiter {
   private readonly pending = new Map<string, PendingCall>();
@@ -41,7 +42,9 @@ export class ReplyWaiter {
   /** Declare and consume the reply queue on a fresh connection's channel (same name every time). */
   async attach(channel: Channel): Promise<void> {
     await channel.assertQueue(this.queue, transientQueue(this.topology));
-    await channel.consume(this.queue, (delivery) => this.receive(delivery), { noAck: true });
+    // Acked after it is handled: a reply the broker sent as the connection dropped is delivered again on
+    // the next connection instead of being lost (a duplicate is dropped by its `_unique_id`).
+    await channel.consume(this.queue, (delivery) => this.receive(channel, delivery), { noAck: false });
   }
 
   /** Register a call before its request is published, so a fast reply cannot be missed. */
@@ -74,7 +77,7 @@ export class ReplyWaiter {
     this.pending.get(msgId)?.reject(error);
   }
 
-  /** Fail every call in flight: the connection that would carry their replies is gone. */
+  /** Fail every call in flight: the transport is closing. */
   failAll(error: RpcError): void {
     for (const call of [...this.pending.values()]) {
       call.reject(new RpcError(error.code, `${error.message}; ${call.describe} may or may not have run`, { cause: error }));
@@ -111,13 +114,18 @@ export class ReplyWaiter {
     this.pending.delete(msgId);
   }
 
-  private receive(delivery: ConsumeMessage | null): void {
+  private receive(channel: Channel, delivery: ConsumeMessage | null): void {
     // The broker cancelled the consumer (the queue was deleted): the channel's owner reconnects.
     if (delivery === null) {
       this.onCancel?.();
       return;
     }
     this.receiveBody(delivery.content);
+    try {
+      channel.ack(delivery);
+    } catch {
+      // The channel closed meanwhile: the broker delivers the reply again on the next connection.
+    }
   }
 
   /** A reply body, from the reply queue (or the in-memory broker). */

@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, Options } from 'amqplib';
 import { RpcError } from '../errors.js';
 import { makeTarget, type Target } from '../target.js';
 import type { Listener, MessageHandler, RpcMessage, RpcReply, Transport } from '../transport.js';
@@ -74,7 +74,7 @@ export class RabbitTransport implements Transport {
   private readonly duplicateWindow: number;
   private readonly confirmAcks: boolean;
   private readonly onError: (error: unknown) => void;
-  private publisher: Channel | undefined;
+  private publisher: ConfirmChannel | undefined;
   /** Exchanges declared on the current publishing channel (oslo declares on first publish). */
   private declaredExchanges = new Set<string>();
   private closed = false;
@@ -112,7 +112,7 @@ export class RabbitTransport implements Transport {
       { ...DEFAULT_RECONNECT, ...options.reconnect },
       {
         onUp: (model) => this.attach(model),
-        onDown: (error) => this.detach(error),
+        onDown: () => this.detach(),
         onError: (error) => this.onError(error),
       },
     );
@@ -158,40 +158,84 @@ export class RabbitTransport implements Transport {
     // The caller handles the rejection through the returned promise; this marks it handled meanwhile,
     // so a timeout while the request is still being published cannot become an unhandled rejection.
     reply.catch(() => undefined);
-    this.sendCall(checked, message, msgId, deadline).catch((error: unknown) =>
-      this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`)),
-    );
+    this.sendCall(checked, message, msgId, deadline).catch((error: unknown) => {
+      // Still no connection at the deadline: the call's own timer fails it with 'timeout'.
+      if (Date.now() < deadline) this.replies.fail(msgId, asTransportError(error, `cannot send ${describe}`));
+    });
     return reply;
   }
 
   private async sendCall(target: Target, message: RpcMessage, msgId: string, deadline: number): Promise<void> {
     const request = toOsloRequest(message, { msgId, replyQueue: this.replies.queue, callMonitorTimeoutS: this.callMonitorS });
-    const body = encodeEnvelope(request);
-    const channel = await this.publishingChannel(Math.max(1, deadline - Date.now()));
-    await this.declareExchange(channel, target.exchange ?? this.exchange, 'topic');
-    const remainingMs = deadline - Date.now();
-    // Timed out meanwhile: the caller has its error; sending now could only run a call nobody waits for.
-    if (remainingMs <= 0 || !this.replies.isPending(msgId)) return;
-    channel.publish(target.exchange ?? this.exchange, routingKey(target.topic, target.server), body, publishOptions(remainingMs));
+    await this.publishConfirmed(
+      {
+        exchange: target.exchange ?? this.exchange,
+        type: 'topic',
+        routingKey: routingKey(target.topic, target.server),
+        body: encodeEnvelope(request),
+        // The request expires with its call: a server reached late runs nothing nobody waits for.
+        options: (remainingMs) => publishOptions(remainingMs),
+      },
+      deadline,
+      // Timed out meanwhile: the caller has its error; sending now could only run a call nobody waits for.
+      () => this.replies.isPending(msgId),
+    );
   }
 
   async cast(target: Target, message: RpcMessage): Promise<void> {
     const checked = makeTarget(target);
     this.assertOpen(message?.method);
-    const channel = await this.publishingChannel(this.sendTimeoutMs);
     const body = encodeEnvelope(toOsloRequest(message));
+    const route: Outgoing = checked.fanout
+      ? { exchange: fanoutExchangeName(checked.topic), type: 'fanout', routingKey: '', body, options: () => publishOptions() }
+      : {
+          exchange: checked.exchange ?? this.exchange,
+          type: 'topic',
+          routingKey: routingKey(checked.topic, checked.server),
+          body,
+          options: () => publishOptions(),
+        };
     try {
-      if (checked.fanout) {
-        const exchange = fanoutExchangeName(checked.topic);
-        await this.declareExchange(channel, exchange, 'fanout');
-        channel.publish(exchange, '', body, publishOptions());
-      } else {
-        const exchange = checked.exchange ?? this.exchange;
-        await this.declareExchange(channel, exchange, 'topic');
-        channel.publish(exchange, routingKey(checked.topic, checked.server), body, publishOptions());
-      }
+      await this.publishConfirmed(route, Date.now() + this.sendTimeoutMs);
     } catch (error) {
       throw asTransportError(error, `cannot cast ${message.method} to ${checked.topic}`);
+    }
+  }
+
+  /**
+   * Publish and wait for the broker's confirm. When the channel or the connection is lost before the
+   * confirm, the same bytes (same `_msg_id` and `_unique_id`: a receiver drops the duplicate if the first
+   * copy got through) are published again on the next channel, until `deadline`. A refused exchange
+   * declaration while the connection stays up (406) fails at once.
+   */
+  private async publishConfirmed(out: Outgoing, deadline: number, wanted: () => boolean = () => true): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (this.closed) throw closedError();
+      if (attempt > 0 && Date.now() >= deadline)
+        throw new RpcError(
+          'transport',
+          `no confirm from the broker in time for a message to ${out.exchange || out.routingKey}; it may or may not have been delivered`,
+        );
+      const channel = await this.publishingChannel(Math.max(1, deadline - Date.now()));
+      try {
+        if (out.type) await this.declareExchange(channel, out.exchange, out.type);
+      } catch (error) {
+        // Refused while the connection is fine: a real error. Lost with the connection: try again.
+        if (this.connected) throw error;
+        continue;
+      }
+      if (!wanted()) return;
+      const remainingMs = Math.max(1, deadline - Date.now());
+      const confirmed = await new Promise<boolean>((resolve) => {
+        try {
+          channel.publish(out.exchange, out.routingKey, out.body, out.options(remainingMs), (error) => resolve(error == null));
+        } catch {
+          resolve(false); // the channel closed under us
+        }
+      });
+      if (confirmed) return;
+      // A moment before the next attempt: the channel's close (and the connection's) is on its way.
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
@@ -236,7 +280,7 @@ export class RabbitTransport implements Transport {
    * flags): that one is reported, and the others and the calls go on.
    */
   private async attach(model: ChannelModel): Promise<void> {
-    this.adoptPublisher(await model.createChannel());
+    this.adoptPublisher(await model.createConfirmChannel());
     const replyChannel = await model.createChannel();
     replyChannel.on('error', (error) => this.onError(error));
     await this.replies.attach(replyChannel);
@@ -253,13 +297,16 @@ export class RabbitTransport implements Transport {
     }
   }
 
-  /** The connection dropped: calls in flight cannot get their reply any more. */
-  private detach(error: RpcError): void {
+  /**
+   * The connection dropped. Calls in flight keep waiting (up to their own timeout): their reply queue is
+   * not auto-delete, so a reply sent meanwhile waits in it until the next connection consumes it again;
+   * requests, casts and replies not yet confirmed are published again on the next channel.
+   */
+  private detach(): void {
     this.publisher = undefined;
-    this.replies.failAll(error);
   }
 
-  private adoptPublisher(channel: Channel): void {
+  private adoptPublisher(channel: ConfirmChannel): void {
     this.publisher = channel;
     this.declaredExchanges = new Set();
     channel.on('error', (error) => this.onError(error));
@@ -270,18 +317,18 @@ export class RabbitTransport implements Transport {
   }
 
   /** The publishing channel, reopened if a channel error closed it while the connection stayed up. */
-  private async publishingChannel(timeoutMs: number): Promise<Channel> {
+  private async publishingChannel(timeoutMs: number): Promise<ConfirmChannel> {
     if (this.publisher) return this.publisher;
     try {
       const model = await this.connection.ready(timeoutMs);
-      if (!this.publisher) this.adoptPublisher(await model.createChannel());
+      if (!this.publisher) this.adoptPublisher(await model.createConfirmChannel());
       return this.publisher!;
     } catch (error) {
       throw asTransportError(error, 'no channel to publish on');
     }
   }
 
-  private async declareExchange(channel: Channel, exchange: string, type: 'topic' | 'fanout'): Promise<void> {
+  private async declareExchange(channel: ConfirmChannel, exchange: string, type: 'topic' | 'fanout'): Promise<void> {
     if (this.declaredExchanges.has(exchange)) return;
     await channel.assertExchange(exchange, type, type === 'topic' ? topicExchange(this.topology) : FANOUT_EXCHANGE);
     this.declaredExchanges.add(exchange);
@@ -306,14 +353,26 @@ export class RabbitTransport implements Transport {
   }
 
   private async publishReply(replyQueue: string, body: Buffer): Promise<void> {
-    const channel = await this.publishingChannel(this.sendTimeoutMs);
     // mandatory: a reply to a missing queue comes back as a 'return' (and is retried) instead of vanishing.
-    channel.publish('', replyQueue, body, { ...publishOptions(), mandatory: true });
+    await this.publishConfirmed(
+      { exchange: '', routingKey: replyQueue, body, options: () => ({ ...publishOptions(), mandatory: true }) },
+      Date.now() + this.sendTimeoutMs,
+    );
   }
 
   private assertOpen(method?: unknown): void {
     if (this.closed) throw closedError(typeof method === 'string' ? method : undefined);
   }
+}
+
+/** One message to publish: where, its bytes, and its properties given the time left. */
+interface Outgoing {
+  readonly exchange: string;
+  /** Declare the exchange first (once per channel); none for the default exchange. */
+  readonly type?: 'topic' | 'fanout';
+  readonly routingKey: string;
+  readonly body: Buffer;
+  readonly options: (remainingMs: number) => Options.Publish;
 }
 
 function asTransportError(error: unknown, context: string): RpcError {

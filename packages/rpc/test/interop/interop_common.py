@@ -3,6 +3,7 @@
 The TypeScript tests define the same Widget class and read/raise the same exceptions by class and module.
 """
 import json
+import os
 import sys
 
 from oslo_config import cfg
@@ -10,7 +11,8 @@ import oslo_messaging
 from oslo_versionedobjects import base
 from oslo_versionedobjects import fields
 
-URL = 'rabbit://guest:guest@127.0.0.1:5672/'
+# The shared broker, or a node of the test's own (the fault tests).
+URL = os.environ.get('INTEROP_TRANSPORT_URL', 'rabbit://guest:guest@127.0.0.1:5672/')
 
 
 def make_transport(exchange, allowed_remote_exmods=None):

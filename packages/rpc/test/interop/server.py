@@ -48,6 +48,10 @@ class WidgetAPI(object):
         time.sleep(seconds)
         return value
 
+    def tally(self, ctxt, value):
+        common.emit({'ran': value, 'server': self.server_name})
+        return value
+
     def record(self, ctxt, value):
         common.emit({'cast': value, 'server': self.server_name})
 
