@@ -8,7 +8,7 @@ import { API_RELEASES, RELEASE_N, RELEASE_N1, VOLUME_RELEASES, type Release } fr
 import { API_BINARY, ApiService, type VolumeDirectory } from './api-service.js';
 import { LoadGenerator, type LoadStats } from './load.js';
 import type { FleetControl } from './plan.js';
-import { DeliveryLedger, Recorder, type Sample } from './recorder.js';
+import { DeliveryLedger, OutcomeLog, Recorder, type Sample, type SentCast } from './recorder.js';
 import { DEMO_TIMINGS, checkTimings, upgradeTimings, type FleetTimings } from './timings.js';
 import { VOLUME_BINARY, VolumeHost, type HostReport } from './volume-host.js';
 
@@ -41,8 +41,6 @@ export interface PinChangeSeen {
   readonly message: string;
 }
 
-export type FleetInMemoryCast = InMemoryFleet['castsSent'][number];
-
 interface ApiProcess {
   readonly service: ApiService;
   readonly upgrade: Upgrade;
@@ -64,7 +62,7 @@ export class InMemoryFleet implements FleetControl {
   readonly pinChanges: PinChangeSeen[] = [];
   readonly warnings: string[] = [];
   /** Every cast the transport accepted: whether a host received it is in the ledger. */
-  readonly castsSent: { readonly requestId: string; readonly host: string | undefined; readonly sentAt: number }[] = [];
+  readonly outcomes = new OutcomeLog(this.recorder, this.ledger);
   /** The load's rate, operations per second. */
   readonly ratePerSecond: number;
   readonly timings: FleetTimings;
@@ -116,14 +114,7 @@ export class InMemoryFleet implements FleetControl {
         caller: fleet.#api.service,
         ratePerSecond: fleet.ratePerSecond,
         onOutcome: (outcome, id) => {
-          if (outcome.kind === 'cast' && !outcome.error)
-            fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
-          if (outcome.error)
-            fleet.recorder.event(
-              'failure',
-              `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`,
-              outcome.host,
-            );
+          fleet.outcomes.take(outcome, id);
         },
       });
       fleet.sampleNow();
@@ -243,8 +234,8 @@ export class InMemoryFleet implements FleetControl {
   }
 
   /** Casts accepted that no host received (after stopLoad(), which gives those in transit the time to arrive). */
-  lostCasts(): FleetInMemoryCast[] {
-    return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
+  lostCasts(): SentCast[] {
+    return this.outcomes.lostCasts();
   }
 
   /**

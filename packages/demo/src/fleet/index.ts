@@ -47,7 +47,16 @@ export {
   type VolumeDirectory,
 } from './api-service.js';
 export { LoadGenerator, emptyStats, type Caller, type LoadOptions, type LoadStats, type FailureRecord } from './load.js';
-export { Recorder, DeliveryLedger, type Recording, type Sample, type FleetEvent, type EventKind } from './recorder.js';
+export {
+  Recorder,
+  DeliveryLedger,
+  OutcomeLog,
+  type SentCast,
+  type Recording,
+  type Sample,
+  type FleetEvent,
+  type EventKind,
+} from './recorder.js';
 export { renderTimeline, writeTimeline } from './timeline.js';
 export { rollingUpgrade, runPlan, type FleetControl, type Step } from './plan.js';
 export { summarize, formatSummary, exitCodeOf, type Summary } from './summary.js';

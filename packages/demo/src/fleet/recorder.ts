@@ -1,4 +1,5 @@
 import { emptyStats, type LoadStats } from './load.js';
+import type { Outcome } from './api-service.js';
 import type { HostReport } from './volume-host.js';
 
 /** What one host (or the API service) was at a sample: its release, or `down`. */
@@ -114,5 +115,38 @@ export class DeliveryLedger {
 
   delivered(requestId: string): number {
     return this.#delivered.get(requestId) ?? 0;
+  }
+}
+
+/** A cast the load sent and the broker accepted: lost if no host reports it delivered. */
+export interface SentCast {
+  readonly requestId: string;
+  readonly host: string | undefined;
+  readonly sentAt: number;
+}
+
+/** What each fleet keeps of the load's outcomes: the casts accepted (to find the lost ones) and an event per failure. */
+export class OutcomeLog {
+  readonly castsSent: SentCast[] = [];
+
+  constructor(
+    private readonly recorder: Recorder,
+    private readonly ledger: DeliveryLedger,
+  ) {}
+
+  take(outcome: Outcome, requestId: string): void {
+    if (outcome.kind === 'cast' && !outcome.error) this.castsSent.push({ requestId, host: outcome.host, sentAt: outcome.sentAt });
+    if (outcome.error) {
+      this.recorder.event(
+        'failure',
+        `${requestId} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`,
+        outcome.host,
+      );
+    }
+  }
+
+  /** Casts accepted that no host received (read after the load stopped and the casts in transit had time to arrive). */
+  lostCasts(): SentCast[] {
+    return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
   }
 }

@@ -8,7 +8,7 @@ import { Upgrade } from '@versioned/upgrade';
 import type { Operation, Outcome } from '../fleet/api-service.js';
 import { LoadGenerator, type Caller, type LoadStats } from '../fleet/load.js';
 import type { FleetControl } from '../fleet/plan.js';
-import { DeliveryLedger, Recorder, type Sample } from '../fleet/recorder.js';
+import { DeliveryLedger, OutcomeLog, Recorder, type Sample, type SentCast } from '../fleet/recorder.js';
 import { checkTimings, upgradeTimings, type FleetTimings } from '../fleet/timings.js';
 import { VOLUME_BINARY, type HostReport } from '../fleet/volume-host.js';
 import { API_RELEASES, VOLUME_RELEASES } from '../releases/releases.js';
@@ -121,7 +121,7 @@ export class ProcessFleet implements FleetControl {
   readonly pinChanges: { t: number; message: string }[] = [];
   readonly warnings: string[] = [];
   /** Every cast the transport accepted: whether a host received it is in the ledger. */
-  readonly castsSent: { readonly requestId: string; readonly host: string | undefined; readonly sentAt: number }[] = [];
+  readonly outcomes = new OutcomeLog(this.recorder, this.ledger);
   readonly exchange = `versioned_fleet_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   readonly timings: FleetTimings;
   readonly volumeHosts: readonly string[];
@@ -162,14 +162,7 @@ export class ProcessFleet implements FleetControl {
         idPrefix: fleet.exchange,
         onOutcome: (outcome, id) => {
           options.onOutcome?.(outcome, id);
-          if (outcome.kind === 'cast' && !outcome.error)
-            fleet.castsSent.push({ requestId: id, host: outcome.host, sentAt: outcome.sentAt });
-          if (outcome.error)
-            fleet.recorder.event(
-              'failure',
-              `${id} ${outcome.op} to ${outcome.host ?? '(no host)'}: ${outcome.error.message}`,
-              outcome.host,
-            );
+          fleet.outcomes.take(outcome, id);
         },
       });
       fleet.sampleNow();
@@ -344,8 +337,8 @@ export class ProcessFleet implements FleetControl {
   }
 
   /** Casts accepted that no host received (after stopLoad(), which gives those in transit the time to arrive). */
-  lostCasts(): ProcessFleet['castsSent'] {
-    return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
+  lostCasts(): SentCast[] {
+    return this.outcomes.lostCasts();
   }
 
   /** Stop the load (every operation started completes; casts in transit get a few seconds to reach their host and be reported). */
