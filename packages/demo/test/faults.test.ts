@@ -1,19 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RpcErrorCode } from '@versioned/rpc';
 import { InMemoryFleet, exitCodeOf, summarize } from '../src/fleet/index.js';
-
-const TYPED: ReadonlySet<string> = new Set<RpcErrorCode>([
-  'version_cap',
-  'timeout',
-  'no_such_method',
-  'unsupported_version',
-  'remote',
-  'transport',
-  'invalid_target',
-  'invalid_message',
-]);
+import { TYPED_FAILURES } from './typed-codes.js';
 
 /** Wait until `predicate` holds (checked every 20 ms), at most `ms`. */
 async function until(predicate: () => boolean, ms: number, what: string): Promise<void> {
@@ -102,7 +91,7 @@ test('faults during the rolling upgrade: a crash, the broker dropping every conn
     const duringDowntime = (m: { requestId: string; sentAt: number }) =>
       m.sentAt <= backAt && (m.sentAt >= crashedAt || fleet.ledger.delivered(m.requestId) === 0);
     for (const failure of failures) {
-      assert.ok(TYPED.has(failure.code), `untyped failure: ${JSON.stringify(failure)}`);
+      assert.ok(TYPED_FAILURES.has(failure.code), `untyped failure: ${JSON.stringify(failure)}`);
       assert.equal(failure.host, 'volume-2', JSON.stringify(failure));
       assert.ok(duringDowntime(failure), `failure outside volume-2's downtime: ${JSON.stringify(failure)}`);
     }

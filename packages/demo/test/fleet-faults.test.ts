@@ -11,18 +11,9 @@ import { checkServices, DEFAULT_POSTGRES_URL } from '../src/process-fleet/main.j
 import { ProcessFleet } from '../src/process-fleet/supervisor.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TYPED_FAILURES } from './typed-codes.js';
 
 const POSTGRES_URL = process.env['VERSIONED_POSTGRES_URL'] ?? DEFAULT_POSTGRES_URL;
-const TYPED = new Set([
-  'version_cap',
-  'timeout',
-  'no_such_method',
-  'unsupported_version',
-  'remote',
-  'transport',
-  'invalid_target',
-  'invalid_message',
-]);
 
 let node: RabbitNode | undefined;
 let fleet: ProcessFleet | undefined;
@@ -135,7 +126,7 @@ test('the process fleet upgraded under load through a SIGKILL, a broker closing 
     ['volume-2'],
   );
   for (const failure of failures) {
-    assert.ok(TYPED.has(failure.code), `untyped failure: ${JSON.stringify(failure)}`);
+    assert.ok(TYPED_FAILURES.has(failure.code), `untyped failure: ${JSON.stringify(failure)}`);
     assert.ok(
       killed.some((d) => d.host === failure.host && failure.at >= d.from && failure.sentAt <= (d.to ?? Infinity)),
       `a failure outside its host's downtime: ${JSON.stringify(failure)} (downtimes ${JSON.stringify(f.downtimes)})`,

@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { InMemoryBroker, InMemoryTransport } from '@versioned/rpc';
 import { Upgrade, type PinsChange, type RegisterOptions } from '@versioned/upgrade';
@@ -245,8 +244,7 @@ export class InMemoryFleet implements FleetControl {
   async stopLoad(): Promise<LoadStats> {
     if (!this.#closed) {
       this.#closed = await this.load.stop();
-      const end = Date.now() + this.timings.drainMs;
-      while (this.lostCasts().length > 0 && Date.now() < end) await sleep(10);
+      await this.outcomes.awaitCastsInTransit(this.timings.drainMs, 10);
     }
     clearInterval(this.#sampler);
     this.sampleNow();

@@ -1,4 +1,5 @@
 import { emptyStats, type LoadStats } from './load.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Outcome } from './api-service.js';
 import type { HostReport } from './volume-host.js';
 
@@ -148,5 +149,11 @@ export class OutcomeLog {
   /** Casts accepted that no host received (read after the load stopped and the casts in transit had time to arrive). */
   lostCasts(): SentCast[] {
     return this.castsSent.filter((cast) => this.ledger.delivered(cast.requestId) === 0);
+  }
+
+  /** After the load stopped: wait up to `withinMs` for the casts still in transit to be reported delivered. */
+  async awaitCastsInTransit(withinMs: number, pollMs: number): Promise<void> {
+    const end = Date.now() + withinMs;
+    while (this.lostCasts().length > 0 && Date.now() < end) await sleep(pollMs);
   }
 }

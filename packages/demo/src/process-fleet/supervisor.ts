@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Upgrade } from '@versioned/upgrade';
 import type { Operation, Outcome } from '../fleet/api-service.js';
 import { LoadGenerator, type Caller, type LoadStats } from '../fleet/load.js';
@@ -345,8 +344,7 @@ export class ProcessFleet implements FleetControl {
   async stopLoad(): Promise<LoadStats> {
     if (!this.#finalStats) {
       this.#finalStats = await this.load.stop();
-      const end = Date.now() + this.timings.drainMs + 2_000;
-      while (this.lostCasts().length > 0 && Date.now() < end) await sleep(20);
+      await this.outcomes.awaitCastsInTransit(this.timings.drainMs + 2_000, 20);
     }
     clearInterval(this.#sampler);
     this.sampleNow();
